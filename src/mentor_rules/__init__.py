@@ -1,0 +1,96 @@
+"""mentor-rules: career-mentoring advice as a declarative rule set, with reasons.
+
+A situation (the mentee and their candidate mentors) goes in; advice comes out: whom to
+approach, whom to avoid, what to do first, and why, each piece of advice naming its rule, its
+evidence in the input and its source in the article "Career Mentors".
+
+>>> from mentor_rules import advise
+>>> advice = advise({"candidates": [{"name": "Dana", "relation": "direct_manager"}]})
+>>> advice.for_candidate("Dana").verdict
+<Verdict.AVOID: 'avoid'>
+"""
+
+from ._advice import (
+    Advice,
+    CandidateVerdict,
+    Evidence,
+    Recommendation,
+    Step,
+    Verdict,
+    advice_from_dict,
+    advice_to_dict,
+)
+from ._advisor import Advisor, BatchItem, advise
+from ._engines import available_engines
+from ._errors import (
+    EngineError,
+    MentorRulesError,
+    Problem,
+    RuleError,
+    RuleProblem,
+    SituationError,
+)
+from ._examples import ExampleResult, check_examples
+from ._model import (
+    Candidate,
+    CareerMove,
+    Chemistry,
+    CoachingRole,
+    Goal,
+    GoalKind,
+    GoalScope,
+    Mentee,
+    PastMentor,
+    Relation,
+    Setting,
+    Situation,
+    Willingness,
+    situation_from_dict,
+    situation_to_dict,
+)
+from ._ruleset import Example, Kind, Rule, RuleSet, Source, load_rules, shipped_rules
+
+__all__ = [
+    "Advice",
+    "Advisor",
+    "BatchItem",
+    "Candidate",
+    "CandidateVerdict",
+    "CareerMove",
+    "Chemistry",
+    "CoachingRole",
+    "EngineError",
+    "Evidence",
+    "Example",
+    "ExampleResult",
+    "Goal",
+    "GoalKind",
+    "GoalScope",
+    "Kind",
+    "Mentee",
+    "MentorRulesError",
+    "PastMentor",
+    "Problem",
+    "Recommendation",
+    "Relation",
+    "Rule",
+    "RuleError",
+    "RuleProblem",
+    "RuleSet",
+    "Setting",
+    "Situation",
+    "SituationError",
+    "Source",
+    "Step",
+    "Verdict",
+    "Willingness",
+    "advice_from_dict",
+    "advice_to_dict",
+    "advise",
+    "available_engines",
+    "check_examples",
+    "load_rules",
+    "shipped_rules",
+    "situation_from_dict",
+    "situation_to_dict",
+]

@@ -1,0 +1,238 @@
+"""Firings into advice: recommendations with messages and evidence, verdicts, ranking, next steps.
+
+Also the output model (immutable attrs classes) and its JSON form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+from attrs import frozen
+
+from ._evaluate import evidence as condition_evidence
+from ._expr import EnumType, ListType
+from ._facts import ABOUT, About, Fact, input_evidence, subject_types
+from ._model import CoachingRole, Situation, converter, register_enum, structure
+from ._ruleset import Kind, Rule, RuleSet, Source, Template
+
+__all__ = [
+    "Advice",
+    "CandidateVerdict",
+    "Evidence",
+    "Recommendation",
+    "Step",
+    "Verdict",
+    "advice_from_dict",
+    "advice_to_dict",
+    "build_advice",
+]
+
+
+class Verdict(StrEnum):
+    """What to do about a candidate, best first."""
+
+    READY_TO_ASK = "ready_to_ask"
+    EXPLORE = "explore"
+    WEAK_FIT = "weak_fit"
+    AVOID = "avoid"
+
+
+@frozen
+class Evidence:
+    """An input value that made a rule's condition true: where it is, and what it is."""
+
+    path: str
+    value: Any
+
+
+@frozen
+class Recommendation:
+    """One piece of advice from one rule about one subject, with its reasons."""
+
+    rule: str
+    kind: Kind
+    about: About
+    subject: str
+    message: str
+    because: str
+    evidence: tuple[Evidence, ...]
+    source: Source
+
+
+@frozen
+class CandidateVerdict:
+    """A candidate's verdict, the score that ranks it, and the rules that fired for it."""
+
+    name: str
+    verdict: Verdict
+    score: int
+    rules: tuple[str, ...]
+
+
+@frozen
+class Step:
+    """One step of the plan, in the order to take them."""
+
+    rule: str
+    subject: str
+    text: str
+
+
+@frozen
+class Advice:
+    """Everything the rules say about one situation."""
+
+    recommendations: tuple[Recommendation, ...]
+    candidates: tuple[CandidateVerdict, ...]
+    next_steps: tuple[Step, ...]
+
+    def for_candidate(self, name: str) -> CandidateVerdict:
+        """The verdict about the candidate called ``name``."""
+        for verdict in self.candidates:
+            if verdict.name == name:
+                return verdict
+        raise KeyError(name)
+
+
+for _enum in (Verdict, Kind):
+    register_enum(_enum)
+
+
+def advice_to_dict(advice: Advice) -> dict[str, Any]:
+    """Advice as plain JSON-compatible data."""
+    document: dict[str, Any] = converter.unstructure(advice)
+    return document
+
+
+def advice_from_dict(document: Mapping[str, Any]) -> Advice:
+    """Advice back from :func:`advice_to_dict`'s form; problems raise ``SituationError``."""
+    return structure(document, Advice)
+
+
+# --------------------------------------------------------------------------- building
+
+_KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind)}
+_ABOUT_ORDER = {about: rank for rank, about in enumerate(ABOUT)}
+_VERDICT_ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
+_STEP_KINDS = (Kind.PREREQUISITE, Kind.ACTION, Kind.READY)
+_STEP_ABOUT = {"mentee": 0, "past_mentor": 1, "role": 2, "candidate": 3}
+
+
+def build_advice(
+    rules: RuleSet,
+    situation: Situation,
+    facts: Sequence[Fact],
+    firings: Iterable[tuple[str, int]],
+) -> Advice:
+    """The advice that ``firings`` (``(rule id, fact index)``) of ``facts`` amount to."""
+    fired = sorted(firings)
+    verdicts = _verdicts(rules, situation, facts, fired)
+    rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
+    recommendations = [_recommend(rules[rule_id], situation, facts[index]) for rule_id, index in fired]
+
+    def subject_rank(recommendation: Recommendation) -> int:
+        if recommendation.about == "candidate":
+            return rank[recommendation.subject]
+        if recommendation.about == "role":
+            return list(CoachingRole).index(CoachingRole(recommendation.subject))
+        return 0
+
+    recommendations.sort(
+        key=lambda r: (
+            _KIND_ORDER[r.kind],
+            r.rule,
+            _ABOUT_ORDER[r.about],
+            subject_rank(r),
+            r.message,
+            repr(r.evidence),
+        )
+    )
+    steps = [
+        Step(r.rule, r.subject, r.message)
+        for r in sorted(
+            (r for r in recommendations if r.kind in _STEP_KINDS),
+            key=lambda r: (_STEP_KINDS.index(r.kind), _STEP_ABOUT[r.about], subject_rank(r)),
+        )
+    ]
+    return Advice(tuple(recommendations), tuple(verdicts), tuple(steps))
+
+
+def _verdicts(
+    rules: RuleSet, situation: Situation, facts: Sequence[Fact], fired: Sequence[tuple[str, int]]
+) -> list[CandidateVerdict]:
+    by_candidate: dict[str, list[Rule]] = {c.name: [] for c in situation.candidates}
+    for rule_id, index in fired:
+        fact = facts[index]
+        if fact.about == "candidate":
+            by_candidate[fact.subject].append(rules[rule_id])
+    verdicts = []
+    for name, fired_rules in by_candidate.items():
+        kinds = {rule.kind for rule in fired_rules}
+        if Kind.AVOID in kinds:
+            verdict = Verdict.AVOID
+        elif Kind.READY in kinds:
+            verdict = Verdict.READY_TO_ASK
+        elif Kind.CONSIDER in kinds:
+            verdict = Verdict.EXPLORE
+        else:
+            verdict = Verdict.WEAK_FIT
+        score = sum(rule.weight for rule in fired_rules)
+        ids = tuple(sorted(rule.id for rule in fired_rules))
+        verdicts.append(CandidateVerdict(name, verdict, score, ids))
+    verdicts.sort(key=lambda v: (_VERDICT_ORDER[v.verdict], -v.score, v.name))
+    return verdicts
+
+
+def _recommend(rule: Rule, situation: Situation, fact: Fact) -> Recommendation:
+    found: list[Evidence] = []
+    for path, value in condition_evidence(rule.condition, fact.values):
+        for where, shown in input_evidence(situation, fact, path, value):
+            item = Evidence(where, shown)
+            if item not in found:
+                found.append(item)
+    return Recommendation(
+        rule=rule.id,
+        kind=rule.kind,
+        about=rule.about,
+        subject=fact.subject,
+        message=render(rule.message, fact.values),
+        because=rule.because,
+        evidence=tuple(found),
+        source=rule.source,
+    )
+
+
+def render(template: Template, values: Mapping[str, Any]) -> str:
+    """A message with its slots filled from a fact's values, in plain words."""
+    out: list[str] = []
+    for literal, path in template.parts:
+        if path is None:
+            out.append(literal)
+            continue
+        root, name = path
+        value = values.get(root, {}).get(name)
+        field_type = subject_types()[root].fields[name]  # type: ignore[index]
+        out.append(_words(value, _is_enum(field_type)))
+    return "".join(out)
+
+
+def _is_enum(field_type: Any) -> bool:
+    if isinstance(field_type, ListType):
+        return _is_enum(field_type.item)
+    return isinstance(field_type, EnumType)
+
+
+def _words(value: Any, enum: bool) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        texts = sorted(_words(item, enum) for item in value)
+        return ", ".join(texts) if texts else "none"
+    text = str(value)
+    return text.replace("_", " ") if enum else text

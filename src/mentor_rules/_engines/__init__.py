@@ -1,0 +1,52 @@
+"""The engines that match compiled conditions against facts, and how to pick one.
+
+An engine takes the facts of one situation and returns its firings: the pairs
+``(rule id, index of the fact)`` whose condition holds. Every engine must return exactly what
+the reference semantics in :mod:`mentor_rules._evaluate` say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+from .._errors import EngineError
+from .._facts import Fact
+from .._ruleset import RuleSet
+
+__all__ = ["Engine", "EngineName", "Firing", "available_engines", "make_engine"]
+
+EngineName = Literal["auto", "durable", "python"]
+Firing = tuple[str, int]
+
+
+class Engine(Protocol):
+    """Matches a rule set's conditions against the facts of one situation."""
+
+    name: str
+
+    def match(self, facts: Sequence[Fact]) -> frozenset[Firing]:
+        """The firings of ``facts``: ``(rule id, index in facts)`` for every condition that holds."""
+        ...
+
+
+def available_engines() -> tuple[str, ...]:
+    """The engines that can run here: ``durable`` where durable-rules imports, and ``python``."""
+    try:
+        import durable_rules_engine  # noqa: F401
+    except ImportError:
+        return ("python",)
+    return ("durable", "python")
+
+
+def make_engine(rules: RuleSet, name: EngineName = "auto") -> Engine:
+    """An engine for ``rules``: ``auto`` is durable-rules where it is installed, else Python."""
+    if name not in ("auto", "durable", "python"):
+        raise EngineError(f"unknown engine {name!r}; expected 'auto', 'durable' or 'python'")
+    if name == "python" or (name == "auto" and "durable" not in available_engines()):
+        from ._python import PythonEngine
+
+        return PythonEngine(rules)
+    from ._durable import DurableEngine
+
+    return DurableEngine(rules)

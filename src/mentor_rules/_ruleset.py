@@ -1,0 +1,345 @@
+"""Rule files (TOML data) into checked :class:`Rule` and :class:`RuleSet` objects.
+
+A rule file is data only: its condition is parsed by :mod:`mentor_rules._expr` and its message
+template by :class:`string.Formatter`'s parser; nothing in it is executed. Every problem in every
+file is collected into one :class:`~mentor_rules.RuleError` naming file, rule id and field.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from attrs import field, frozen
+
+from ._errors import RuleError, RuleProblem, SituationError
+from ._expr import Condition, ConditionError, ObjectType, operands_of, parse_condition
+from ._facts import ABOUT, About, roots_for
+from ._model import Situation, converter, structure, structure_problems
+
+__all__ = [
+    "Example",
+    "Kind",
+    "Rule",
+    "RuleSet",
+    "Source",
+    "Template",
+    "load_rules",
+    "shipped_rules",
+]
+
+
+class Kind(StrEnum):
+    """What a piece of advice is, in the order advice lists them."""
+
+    PREREQUISITE = "prerequisite"
+    INSIGHT = "insight"
+    AVOID = "avoid"
+    CAUTION = "caution"
+    ACTION = "action"
+    CONSIDER = "consider"
+    READY = "ready"
+
+
+#: Kinds that speak about one candidate and so only make sense in candidate rules.
+CANDIDATE_KINDS = frozenset({Kind.AVOID, Kind.CONSIDER, Kind.READY})
+
+_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_MAX_WEIGHT = 100
+
+
+@frozen
+class Source:
+    """Where in the article a rule's advice comes from."""
+
+    section: str
+    paragraph: int
+
+    def __str__(self) -> str:
+        return f"“{self.section}”, paragraph {self.paragraph}"
+
+
+@frozen
+class Template:
+    """A message with ``{root.field}`` slots, split into literal text and field paths."""
+
+    text: str
+    parts: tuple[tuple[str, tuple[str, ...] | None], ...]
+
+    def fields(self) -> Iterable[tuple[str, ...]]:
+        return (path for _, path in self.parts if path is not None)
+
+
+@frozen
+class Example:
+    """A situation and the subjects for which the rule must fire in it (none: must not fire)."""
+
+    description: str
+    situation: Situation
+    fires_for: tuple[str, ...]
+
+
+@frozen
+class Rule:
+    """One piece of advice: when it applies, what it says, why, and where it comes from."""
+
+    id: str
+    title: str
+    about: About
+    kind: Kind
+    when: str
+    condition: Condition = field(repr=False)
+    message: Template
+    because: str
+    source: Source
+    weight: int
+    examples: tuple[Example, ...] = field(repr=False)
+    file: str = field(eq=False)
+
+
+@frozen
+class RuleSet:
+    """A checked set of rules with unique ids, kept in id order."""
+
+    rules: tuple[Rule, ...]
+
+    def __attrs_post_init__(self) -> None:
+        ids = [rule.id for rule in self.rules]
+        if len(set(ids)) != len(ids):
+            raise ValueError("rule ids must be unique")
+
+    def __iter__(self) -> Any:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(rule.id for rule in self.rules)
+
+    def reads(self) -> dict[str, frozenset[str]]:
+        """The top-level fields each subject root is read at, by conditions or messages."""
+        found: dict[str, set[str]] = {}
+        for rule in self.rules:
+            found.setdefault(rule.about, set())
+            paths = [operand.path for operand in operands_of(rule.condition)]
+            paths.extend(rule.message.fields())
+            for path in paths:
+                if len(path) > 1 and path[0] in ABOUT:
+                    found.setdefault(path[0], set()).add(path[1])
+        return {root: frozenset(names) for root, names in found.items()}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@frozen
+class _SourceSpec:
+    section: str
+    paragraph: int
+
+
+@frozen
+class _ExampleSpec:
+    description: str
+    situation: dict[str, Any]
+    fires_for: tuple[str, ...]
+
+
+@frozen
+class _RuleSpec:
+    id: str
+    title: str
+    about: str
+    kind: str
+    when: str
+    message: str
+    because: str
+    source: _SourceSpec
+    examples: tuple[_ExampleSpec, ...]
+    weight: int = 0
+
+
+def shipped_rules() -> RuleSet:
+    """The rule set that ships with the package, encoding the article's advice."""
+    return load_rules(_shipped_rules_dir())
+
+
+def _shipped_rules_dir() -> Path:
+    packaged = resources.files("mentor_rules") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / "rules"  # src/ layout, not installed
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the shipped rules are missing from this installation")
+
+
+def load_rules(*paths: str | Path) -> RuleSet:
+    """Load rule files (``*.toml``) and directories of them into one checked :class:`RuleSet`.
+
+    Raises :class:`~mentor_rules.RuleError` listing every problem in every file.
+    """
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        files.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    problems: list[RuleProblem] = []
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    if not files:
+        problems.append(RuleProblem(", ".join(map(str, paths)) or "<none>", None, None,
+                                    "no rule files found"))
+    for file in files:
+        rule, found = _load_file(file)
+        problems.extend(found)
+        if rule is None:
+            continue
+        if rule.id in seen:
+            problems.append(
+                RuleProblem(str(file), rule.id, "id", f"the id is already used in {seen[rule.id]}")
+            )
+            continue
+        seen[rule.id] = str(file)
+        rules.append(rule)
+    if problems:
+        raise RuleError(problems)
+    return RuleSet(tuple(sorted(rules, key=lambda r: r.id)))
+
+
+def _load_file(file: Path) -> tuple[Rule | None, list[RuleProblem]]:
+    name = str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [RuleProblem(name, None, None, f"cannot read the file: {exc}")]
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+), column (\d+)", str(exc))
+        line, column = (int(match[1]), int(match[2])) if match else (None, None)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return None, [RuleProblem(name, None, None, f"not valid TOML: {message}", line, column)]
+    return _compile(name, document)
+
+
+def _compile(file: str, document: Mapping[str, Any]) -> tuple[Rule | None, list[RuleProblem]]:
+    rule_id = document.get("id") if isinstance(document.get("id"), str) else None
+    try:
+        spec = converter.structure(document, _RuleSpec)
+    except Exception as exc:
+        return None, [
+            RuleProblem(file, rule_id, p.path or None, p.message)
+            for p in structure_problems(exc)
+        ]
+    problems: list[RuleProblem] = []
+
+    def problem(field_name: str, message: str, column: int | None = None) -> None:
+        problems.append(RuleProblem(file, spec.id, field_name, message, None, column))
+
+    if not _ID.fullmatch(spec.id):
+        problem("id", "an id is lower-case words joined by '-', like 'avoid-direct-manager'")
+    if spec.about not in ABOUT:
+        problem("about", f"expected one of {', '.join(map(repr, ABOUT))}, got {spec.about!r}")
+        return None, problems
+    about: About = spec.about  # type: ignore[assignment]
+    if spec.kind not in Kind.__members__.values():
+        kinds = ", ".join(repr(k.value) for k in Kind)
+        problem("kind", f"expected one of {kinds}, got {spec.kind!r}")
+        return None, problems
+    kind = Kind(spec.kind)
+    if kind in CANDIDATE_KINDS and about != "candidate":
+        problem("kind", f"a {kind.value!r} rule must be about 'candidate'")
+    for name in ("title", "message", "because"):
+        if not getattr(spec, name).strip():
+            problem(name, "must not be empty")
+    if spec.source.paragraph < 1 or not spec.source.section.strip():
+        problem("source", "needs a section title and a paragraph number from 1")
+    if not -_MAX_WEIGHT <= spec.weight <= _MAX_WEIGHT:
+        problem("weight", f"must be between {-_MAX_WEIGHT} and {_MAX_WEIGHT}")
+    roots = roots_for(about)
+    condition: Condition | None = None
+    try:
+        condition = parse_condition(spec.when, roots)
+    except ConditionError as exc:
+        problem("when", exc.message, exc.column)
+    template: Template | None = None
+    try:
+        template = _template(spec.message, roots)
+    except ValueError as exc:
+        problem("message", str(exc))
+    examples = _examples(spec, problem)
+    if not any(e.fires_for for e in spec.examples) or not any(
+        not e.fires_for for e in spec.examples
+    ):
+        problem(
+            "examples",
+            "needs at least one example that fires (fires_for = [...]) and one that does not "
+            "(fires_for = [])",
+        )
+    if problems or condition is None or template is None:
+        return None, problems
+    rule = Rule(
+        id=spec.id,
+        title=spec.title.strip(),
+        about=about,
+        kind=kind,
+        when=spec.when.strip(),
+        condition=condition,
+        message=template,
+        because=" ".join(spec.because.split()),
+        source=Source(spec.source.section, spec.source.paragraph),
+        weight=spec.weight,
+        examples=examples,
+        file=file,
+    )
+    return rule, []
+
+
+def _examples(spec: _RuleSpec, problem: Any) -> tuple[Example, ...]:
+    examples: list[Example] = []
+    for index, example in enumerate(spec.examples):
+        try:
+            situation = structure(example.situation, Situation)
+        except SituationError as exc:
+            for p in exc.problems:
+                problem(f"examples[{index}].situation.{p.path}".rstrip("."), p.message)
+            continue
+        examples.append(Example(example.description, situation, example.fires_for))
+    return tuple(examples)
+
+
+def _template(text: str, roots: Mapping[str, ObjectType]) -> Template:
+    parts: list[tuple[str, tuple[str, ...] | None]] = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValueError(f"not a valid message template: {exc} (write {{{{ for a brace)") from None
+    for literal, name, spec, conversion in parsed:
+        if literal:
+            parts.append((literal, None))
+        if name is None:
+            continue
+        if spec or conversion:
+            raise ValueError(f"{{{name}}}: format specs and conversions are not supported")
+        path = tuple(name.split("."))
+        root = roots.get(path[0])
+        if root is None or len(path) != 2 or path[1] not in root.fields:
+            known = ", ".join(f"{r}.{f}" for r, t in roots.items() for f in t.fields)
+            raise ValueError(f"{{{name}}} is not a field here; fields are: {known}")
+        parts.append(("", path))
+    return Template(text, tuple(parts))
+
