@@ -48,7 +48,16 @@ from ._model import (
     situation_from_dict,
     situation_to_dict,
 )
-from ._ruleset import Example, Kind, Rule, RuleSet, Source, load_rules, shipped_rules
+from ._ruleset import (
+    Example,
+    Kind,
+    Rule,
+    RuleSet,
+    Source,
+    load_rules,
+    rules_from_documents,
+    shipped_rules,
+)
 
 __all__ = [
     "Advice",
@@ -90,6 +99,7 @@ __all__ = [
     "available_engines",
     "check_examples",
     "load_rules",
+    "rules_from_documents",
     "shipped_rules",
     "situation_from_dict",
     "situation_to_dict",

@@ -80,6 +80,8 @@ class RuleProblem:
             where += f" rule {self.rule!r}"
         if self.field is not None:
             where += f" {self.field}"
+            if self.line is None and self.column is not None:
+                where += f" (column {self.column})"
         return f"{where}: {self.message}"
 
 

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import attrs
 from attrs import field, frozen
 
 from ._errors import RuleError, RuleProblem, SituationError
@@ -31,6 +32,7 @@ __all__ = [
     "Source",
     "Template",
     "load_rules",
+    "rules_from_documents",
     "shipped_rules",
 ]
 
@@ -169,8 +171,11 @@ class _RuleSpec:
     message: str
     because: str
     source: _SourceSpec
-    examples: tuple[_ExampleSpec, ...]
+    examples: tuple[_ExampleSpec, ...] = ()
     weight: int = 0
+
+
+_FIELDS = tuple(f.name for f in attrs.fields(_RuleSpec))
 
 
 def shipped_rules() -> RuleSet:
@@ -197,27 +202,49 @@ def load_rules(*paths: str | Path) -> RuleSet:
     for given in paths:
         path = Path(given)
         files.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
-    problems: list[RuleProblem] = []
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
     if not files:
-        problems.append(RuleProblem(", ".join(map(str, paths)) or "<none>", None, None,
-                                    "no rule files found"))
-    for file in files:
-        rule, found = _load_file(file)
+        where = ", ".join(map(str, paths)) or "<no path given>"
+        raise RuleError([RuleProblem(where, None, None, "no rule files found")])
+    loaded = [_load_file(file) for file in files]
+    return _assemble(loaded)
+
+
+def rules_from_documents(
+    documents: Iterable[Mapping[str, Any]],
+    *,
+    name: str = "<memory>",
+    require_examples: bool = True,
+) -> RuleSet:
+    """A :class:`RuleSet` from rule documents already read (the tables a rule file holds).
+
+    Problems name the document as ``name[index]``. ``require_examples=False`` accepts rules
+    without examples, for rule packs made by programs (such as property tests).
+    """
+    loaded = [
+        _compile(f"{name}[{index}]", document, require_examples)
+        for index, document in enumerate(documents)
+    ]
+    return _assemble(loaded)
+
+
+def _assemble(loaded: Iterable[tuple[Rule | None, list[RuleProblem]]]) -> RuleSet:
+    problems: list[RuleProblem] = []
+    rules: dict[str, Rule] = {}
+    for rule, found in loaded:
         problems.extend(found)
         if rule is None:
             continue
-        if rule.id in seen:
+        if rule.id in rules:
             problems.append(
-                RuleProblem(str(file), rule.id, "id", f"the id is already used in {seen[rule.id]}")
+                RuleProblem(
+                    rule.file, rule.id, "id", f"the id is already used in {rules[rule.id].file}"
+                )
             )
             continue
-        seen[rule.id] = str(file)
-        rules.append(rule)
+        rules[rule.id] = rule
     if problems:
         raise RuleError(problems)
-    return RuleSet(tuple(sorted(rules, key=lambda r: r.id)))
+    return RuleSet(tuple(sorted(rules.values(), key=lambda r: r.id)))
 
 
 def _load_file(file: Path) -> tuple[Rule | None, list[RuleProblem]]:
@@ -233,19 +260,26 @@ def _load_file(file: Path) -> tuple[Rule | None, list[RuleProblem]]:
         line, column = (int(match[1]), int(match[2])) if match else (None, None)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         return None, [RuleProblem(name, None, None, f"not valid TOML: {message}", line, column)]
-    return _compile(name, document)
+    return _compile(name, document, True)
 
 
-def _compile(file: str, document: Mapping[str, Any]) -> tuple[Rule | None, list[RuleProblem]]:
+def _compile(
+    file: str, document: Mapping[str, Any], require_examples: bool
+) -> tuple[Rule | None, list[RuleProblem]]:
     rule_id = document.get("id") if isinstance(document.get("id"), str) else None
+    # Unknown keys are reported, then set aside, so that the rest of the rule is checked too.
+    problems = [
+        RuleProblem(file, rule_id, key, f"unknown field; rule fields are {', '.join(_FIELDS)}")
+        for key in document
+        if key not in _FIELDS
+    ]
     try:
-        spec = converter.structure(document, _RuleSpec)
+        spec = converter.structure({k: v for k, v in document.items() if k in _FIELDS}, _RuleSpec)
     except Exception as exc:
-        return None, [
+        return None, problems + [
             RuleProblem(file, rule_id, p.path or None, p.message)
             for p in structure_problems(exc)
         ]
-    problems: list[RuleProblem] = []
 
     def problem(field_name: str, message: str, column: int | None = None) -> None:
         problems.append(RuleProblem(file, spec.id, field_name, message, None, column))
@@ -282,9 +316,8 @@ def _compile(file: str, document: Mapping[str, Any]) -> tuple[Rule | None, list[
     except ValueError as exc:
         problem("message", str(exc))
     examples = _examples(spec, problem)
-    if not any(e.fires_for for e in spec.examples) or not any(
-        not e.fires_for for e in spec.examples
-    ):
+    fires = [bool(e.fires_for) for e in spec.examples]
+    if require_examples and not (True in fires and False in fires):
         problem(
             "examples",
             "needs at least one example that fires (fires_for = [...]) and one that does not "

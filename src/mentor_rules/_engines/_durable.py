@@ -14,6 +14,12 @@ or its ``Host`` (background threads, swallowed errors, crashes):
   the reference meaning of unknown values (a missing field fails every test but ``$nex``);
 - ``len(list)`` is read from a count stored beside the list, and ``all`` over an empty list,
   which the engine treats as false, is made true by testing that count;
+- inside an item test (``$iany`` / ``$iall``) the engine keeps only the result of the last
+  branch it tried, so an ``or`` there gives wrong answers (bug C6 in ``docs/engines.md``).
+  Item tests are therefore always one chain of ``and``-ed comparisons: ``any`` distributes
+  over the ``or`` of its body, an enum ``in [...]`` becomes ``!=`` of the other values, and a
+  quantifier that still needs an ``or`` inside an item (``all(a or b ...)``, rare) is worked
+  out by the reference evaluator and handed to the engine as a flag on the fact;
 - the C module never releases the GIL, so a lock around each evaluation costs nothing and
   keeps sessions from interleaving.
 """
@@ -29,7 +35,10 @@ from typing import Any
 
 import durable_rules_engine as _engine
 
+from attrs import frozen
+
 from .._errors import EngineError
+from .._evaluate import holds
 from .._expr import (
     ITEM,
     And,
@@ -37,24 +46,28 @@ from .._expr import (
     Condition,
     Contains,
     Count,
+    EnumType,
     Field,
     IsNull,
     Not,
     OneOf,
     Or,
     Quantified,
-    walk,
 )
 from .._facts import Fact
 from .._ruleset import RuleSet
 
-__all__ = ["DurableEngine", "compile_ruleset"]
+__all__ = ["CompiledRuleset", "DurableEngine", "compile_ruleset"]
 
 _STATE_RULE = "mentor-rules:session"  # never a rule id: ids have no ':'
 _COUNT = "__len"  # suffix of the key that holds a list's length; field names have no '__'
-_NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_FLAGS = "flags"  # the fact key of quantifiers worked out in Python; never a subject root
+_NEGATED: dict[str, Any] = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _OPERATORS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
+_MAX_TERMS = 16  # an any() body with more or-ed terms than this is worked out in Python
 _names = itertools.count()
+
+Test = dict[str, Any]
 
 
 class DurableEngine:
@@ -63,10 +76,10 @@ class DurableEngine:
     name = "durable"
 
     def __init__(self, rules: RuleSet) -> None:
-        definition, self._counted = compile_ruleset(rules)
+        self._compiled = compile_ruleset(rules)
         try:
             self._handle = _engine.create_ruleset(
-                f"mentor-rules-{next(_names)}", json.dumps(definition)
+                f"mentor-rules-{next(_names)}", json.dumps(self._compiled.definition)
             )
         except Exception as exc:  # the engine's error codes carry no rule name
             raise EngineError(f"durable-rules refused the compiled rule set: {exc}") from exc
@@ -110,112 +123,203 @@ class DurableEngine:
                 if key not in encoded:
                     encoded[key] = json.dumps(self._prepare(root, values))
                 fields.append(f'"{root}":{encoded[key]}')
+            flags = self._compiled.flags.get(fact.about)
+            if flags:
+                worked_out = {name: holds(test, fact.values) for name, test in flags}
+                fields.append(f'"{_FLAGS}":{json.dumps(worked_out)}')
             parts.append("{" + ",".join(fields) + "}")
         return "[" + ",".join(parts) + "]"
 
     def _prepare(self, root: str, values: Mapping[str, Any]) -> dict[str, Any]:
         prepared = {name: value for name, value in values.items() if value is not None}
-        for name in self._counted.get(root, ()):
+        for name in self._compiled.counted.get(root, ()):
             prepared[name + _COUNT] = len(values.get(name) or ())
         return prepared
 
 
-def compile_ruleset(rules: RuleSet) -> tuple[dict[str, Any], dict[str, frozenset[str]]]:
-    """The durable-rules JSON definition of ``rules``, and the list fields that need counts."""
+@frozen
+class CompiledRuleset:
+    """A rule set in durable-rules' terms.
+
+    ``definition`` is the ruleset JSON; ``counted`` the list fields (by root) whose lengths the
+    facts must carry; ``flags`` the quantifiers (by subject) worked out in Python, by flag name.
+    """
+
+    definition: dict[str, Any]
+    counted: dict[str, frozenset[str]]
+    flags: dict[str, tuple[tuple[str, Quantified], ...]]
+
+
+def compile_ruleset(rules: RuleSet) -> CompiledRuleset:
+    """Compile every rule into one single-fact pattern that durable-rules evaluates correctly."""
     definition: dict[str, Any] = {}
     counted: dict[str, set[str]] = {}
+    flags: dict[str, list[tuple[str, Quantified]]] = {}
     for rule in rules:
-        for node in walk(rule.condition):
-            for path in _counted_paths(node):
-                counted.setdefault(path[0], set()).add(path[1])
-        test = {"$and": [{"about": str(rule.about)}, _positive(rule.condition)]}
-        definition[rule.id] = {"all": [{"m": test}]}
+        compiler = _Compiler(rule.id)
+        test = compiler.positive(rule.condition)
+        definition[rule.id] = {"all": [{"m": {"$and": [{"about": str(rule.about)}, test]}}]}
+        for path in compiler.counted:
+            counted.setdefault(path[0], set()).add(path[1])
+        flags.setdefault(rule.about, []).extend(compiler.flags)
     definition[_STATE_RULE] = {"all": [{"m": {"$s": 1}}]}
-    return definition, {root: frozenset(names) for root, names in counted.items()}
-
-
-def _counted_paths(node: Condition) -> list[tuple[str, ...]]:
-    if isinstance(node, Compare) and isinstance(node.left, Count):
-        return [node.left.path]
-    if isinstance(node, Quantified | Contains):  # a negation may need "the list is empty"
-        return [node.field.path]
-    return []
+    return CompiledRuleset(
+        definition,
+        {root: frozenset(names) for root, names in counted.items()},
+        {about: tuple(found) for about, found in flags.items() if found},
+    )
 
 
 def _key(path: tuple[str, ...]) -> str:
     return ".".join("$i" if part == ITEM else part for part in path)
 
 
-def _count_key(path: tuple[str, ...]) -> str:
-    return _key(path) + _COUNT
-
-
-def _test(key: str, op: str, value: Any) -> dict[str, Any]:
+def _test(key: str, op: str, value: Any) -> Test:
     return {key: value} if op == "==" else {_OPERATORS[op]: {key: value}}
 
 
-def _group(op: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+def _group(op: str, items: list[Test]) -> Test:
     return items[0] if len(items) == 1 else {op: items}
 
 
-def _missing(field: Field) -> dict[str, Any]:
-    return {"$nex": {_key(field.path): 1}}
-
-
-def _empty(field: Field) -> dict[str, Any]:
-    return {_count_key(field.path): 0}
-
-
-def _positive(condition: Condition) -> dict[str, Any]:
-    """``condition`` as an engine test, with ``not`` already pushed down to the leaves."""
+def _reads_item(condition: Condition) -> bool:
     if isinstance(condition, Compare):
-        left = condition.left
-        key = _count_key(left.path) if isinstance(left, Count) else _key(left.path)
-        return _test(key, condition.op, condition.value)
-    if isinstance(condition, OneOf):
-        return _group("$or", [{_key(condition.field.path): v} for v in condition.values])
-    if isinstance(condition, Contains):
-        return {"$iany": {_key(condition.field.path): {"$i": condition.value}}}
-    if isinstance(condition, IsNull):
-        return _missing(condition.field)
-    if isinstance(condition, Quantified):
-        key = _key(condition.field.path)
-        if condition.quantifier == "any":
-            return {"$iany": {key: _positive(condition.body)}}
-        return {"$or": [_empty(condition.field), {"$iall": {key: _positive(condition.body)}}]}
+        return condition.left.path[0] == ITEM
+    if isinstance(condition, OneOf | Contains | IsNull | Quantified):
+        return condition.field.path[0] == ITEM
     if isinstance(condition, Not):
-        return _negative(condition.operand)
-    if isinstance(condition, And):
-        return _group("$and", [_positive(c) for c in condition.operands])
-    assert isinstance(condition, Or)
-    return _group("$or", [_positive(c) for c in condition.operands])
+        return _reads_item(condition.operand)
+    return any(_reads_item(operand) for operand in condition.operands)
 
 
-def _negative(condition: Condition) -> dict[str, Any]:
-    """``not condition`` as an engine test."""
-    if isinstance(condition, Compare):
-        left = condition.left
-        flipped = _positive(Compare(left, _NEGATED[condition.op], condition.value))
-        if isinstance(left, Field) and left.nullable:
-            return {"$or": [flipped, _missing(left)]}
-        return flipped
-    if isinstance(condition, OneOf):
-        key = _key(condition.field.path)
-        unequal = _group("$and", [{"$neq": {key: v}} for v in condition.values])
-        return {"$or": [unequal, _missing(condition.field)]} if condition.field.nullable else unequal
-    if isinstance(condition, Contains):
-        key = _key(condition.field.path)
-        return {"$or": [_empty(condition.field), {"$iall": {key: {"$neq": {"$i": condition.value}}}}]}
-    if isinstance(condition, IsNull):
-        return {"$ex": {_key(condition.field.path): 1}}
-    if isinstance(condition, Quantified):
-        key = _key(condition.field.path)
-        if condition.quantifier == "any":
-            return {"$or": [_empty(condition.field), {"$iall": {key: _negative(condition.body)}}]}
-        return {"$iany": {key: _negative(condition.body)}}
-    if isinstance(condition, Not):
-        return _positive(condition.operand)
-    if isinstance(condition, And):
-        return _group("$or", [_negative(c) for c in condition.operands])
-    assert isinstance(condition, Or)
-    return _group("$and", [_negative(c) for c in condition.operands])
+class _Compiler:
+    """Compiles one rule's condition; collects the counts and flags it needs."""
+
+    def __init__(self, rule_id: str) -> None:
+        self.rule_id = rule_id
+        self.counted: set[tuple[str, ...]] = set()
+        self.flags: list[tuple[str, Quantified]] = []
+
+    # -- whole conditions, ``not`` pushed down to the leaves
+
+    def positive(self, condition: Condition) -> Test:
+        if isinstance(condition, Compare):
+            return self.compare(condition.left, condition.op, condition.value)
+        if isinstance(condition, OneOf):
+            return _group("$or", [{_key(condition.field.path): v} for v in condition.values])
+        if isinstance(condition, Contains):
+            return {"$iany": {_key(condition.field.path): {"$i": condition.value}}}
+        if isinstance(condition, IsNull):
+            return {"$nex": {_key(condition.field.path): 1}}
+        if isinstance(condition, Quantified):
+            return self.quantified(condition, negated=False)
+        if isinstance(condition, Not):
+            return self.negative(condition.operand)
+        op = "$and" if isinstance(condition, And) else "$or"
+        return _group(op, [self.positive(c) for c in condition.operands])
+
+    def negative(self, condition: Condition) -> Test:
+        if isinstance(condition, Compare):
+            flipped = self.compare(condition.left, _NEGATED[condition.op], condition.value)
+            left = condition.left
+            if isinstance(left, Field) and left.nullable:
+                return {"$or": [flipped, {"$nex": {_key(left.path): 1}}]}
+            return flipped
+        if isinstance(condition, OneOf):
+            key = _key(condition.field.path)
+            unequal = _group("$and", [{"$neq": {key: v}} for v in condition.values])
+            if condition.field.nullable:
+                return {"$or": [unequal, {"$nex": {key: 1}}]}
+            return unequal
+        if isinstance(condition, Contains):
+            key = _key(condition.field.path)
+            none_equal = {"$iall": {key: {"$neq": {"$i": condition.value}}}}
+            return {"$or": [self.count(condition.field.path, "==", 0), none_equal]}
+        if isinstance(condition, IsNull):
+            return {"$ex": {_key(condition.field.path): 1}}
+        if isinstance(condition, Quantified):
+            return self.quantified(condition, negated=True)
+        if isinstance(condition, Not):
+            return self.positive(condition.operand)
+        op = "$or" if isinstance(condition, And) else "$and"
+        return _group(op, [self.negative(c) for c in condition.operands])
+
+    def compare(self, left: Field | Count, op: str, value: Any) -> Test:
+        if isinstance(left, Count):
+            return self.count(left.path, op, value)
+        return _test(_key(left.path), op, value)
+
+    def count(self, path: tuple[str, ...], op: str, value: int) -> Test:
+        self.counted.add(path)
+        return _test(_key(path) + _COUNT, op, value)
+
+    # -- quantifiers: item tests stay single chains of and-ed comparisons
+
+    def quantified(self, condition: Quantified, negated: bool) -> Test:
+        quantifier = condition.quantifier
+        body: Condition = condition.body
+        if negated:  # not any(b) == all(not b); not all(b) == any(not b)
+            quantifier = "all" if quantifier == "any" else "any"
+            body = Not(body)
+        terms = self.terms(body)
+        path = condition.field.path
+        if terms is not None and quantifier == "any" and len(terms) <= _MAX_TERMS:
+            return _group("$or", [self.any_term(path, items, outer) for items, outer in terms])
+        if terms is not None and quantifier == "all" and len(terms) == 1:
+            items, outer = terms[0]
+            every = [*outer, *([{"$iall": {_key(path): _group("$and", items)}}] if items else [])]
+            if not every:  # the body always holds
+                return self.count(path, ">=", 0)
+            return {"$or": [self.count(path, "==", 0), _group("$and", every)]}
+        name = f"q{len(self.flags)}_{self.rule_id}"
+        self.flags.append((name, condition))
+        return {f"{_FLAGS}.{name}": not negated}
+
+    def any_term(self, path: tuple[str, ...], items: list[Test], outer: list[Test]) -> Test:
+        if items:
+            return _group("$and", [*outer, {"$iany": {_key(path): _group("$and", items)}}])
+        return _group("$and", [*outer, self.count(path, ">", 0)])
+
+    def terms(self, body: Condition) -> list[tuple[list[Test], list[Test]]] | None:
+        """``body`` as an or of terms, each (item comparisons, tests of the outer fact).
+
+        ``None`` when a part of it cannot be an item comparison (a list inside the item).
+        """
+        if not _reads_item(body):
+            return [([], [self.positive(body)])]
+        if isinstance(body, Not):
+            return self.negated_terms(body.operand)
+        if isinstance(body, Compare) and isinstance(body.left, Field):
+            return [([_test(_key(body.left.path), body.op, body.value)], [])]
+        if isinstance(body, OneOf):
+            key = _key(body.field.path)
+            if isinstance(body.field.type, EnumType):  # in S  ==  not in (all values - S)
+                others = [v for v in body.field.type.values if v not in body.values]
+                return [([{"$neq": {key: v}} for v in others], [])]
+            return [([{key: v}], []) for v in body.values]
+        if isinstance(body, And | Or):
+            parts = [self.terms(operand) for operand in body.operands]
+            if any(part is None for part in parts):
+                return None
+            if isinstance(body, Or):
+                return [term for part in parts for term in part or ()]
+            product: list[tuple[list[Test], list[Test]]] = [([], [])]
+            for part in parts:
+                product = [(a + c, b + d) for a, b in product for c, d in part or ()]
+                if len(product) > _MAX_TERMS:
+                    return None
+            return product
+        return None  # Contains / IsNull / Quantified on an item's field
+
+    def negated_terms(self, operand: Condition) -> list[tuple[list[Test], list[Test]]] | None:
+        if isinstance(operand, Compare) and isinstance(operand.left, Field):
+            return [([_test(_key(operand.left.path), _NEGATED[operand.op], operand.value)], [])]
+        if isinstance(operand, OneOf):
+            return [([{"$neq": {_key(operand.field.path): v}} for v in operand.values], [])]
+        if isinstance(operand, Not):
+            return self.terms(operand.operand)
+        if isinstance(operand, And):
+            return self.terms(Or(tuple(Not(c) for c in operand.operands)))
+        if isinstance(operand, Or):
+            return self.terms(And(tuple(Not(c) for c in operand.operands)))
+        return None
