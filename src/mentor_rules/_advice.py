@@ -116,8 +116,6 @@ def advice_from_dict(document: Mapping[str, Any]) -> Advice:
 _KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind)}
 _ABOUT_ORDER = {about: rank for rank, about in enumerate(ABOUT)}
 _VERDICT_ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
-_STEP_KINDS = (Kind.PREREQUISITE, Kind.ACTION, Kind.READY)
-_STEP_ABOUT = {"mentee": 0, "past_mentor": 1, "role": 2, "candidate": 3}
 
 
 def build_advice(
@@ -130,7 +128,9 @@ def build_advice(
     fired = sorted(firings)
     verdicts = _verdicts(rules, situation, facts, fired)
     rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
-    recommendations = [_recommend(rules[rule_id], situation, facts[index]) for rule_id, index in fired]
+    recommendations = [
+        _recommend(rules[rule_id], situation, facts[index]) for rule_id, index in fired
+    ]
 
     def subject_rank(recommendation: Recommendation) -> int:
         if recommendation.about == "candidate":
@@ -152,8 +152,14 @@ def build_advice(
     steps = [
         Step(r.rule, r.subject, r.message)
         for r in sorted(
-            (r for r in recommendations if r.kind in _STEP_KINDS),
-            key=lambda r: (_STEP_KINDS.index(r.kind), _STEP_ABOUT[r.about], subject_rank(r)),
+            (r for r in recommendations if rules[r.rule].step is not None),
+            key=lambda r: (
+                r.kind != Kind.PREREQUISITE,
+                rules[r.rule].step,
+                r.rule,
+                subject_rank(r),
+                r.subject,
+            ),
         )
     ]
     return Advice(tuple(recommendations), tuple(verdicts), tuple(steps))

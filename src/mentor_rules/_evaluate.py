@@ -121,9 +121,9 @@ def _evidence(
         # Every value read inside. Item paths there belong to the current item when this ``not``
         # stands in an any()/all() body; outside one they belong to a negated quantifier, whose
         # whole list is shown instead.
-        for operand in operands_of(condition.operand):
-            if operand.path[0] != ITEM or at:
-                yield _path(operand.path, at), _lookup(values, item, operand.path)
+        for read in operands_of(condition.operand):
+            if read.path[0] != ITEM or at:
+                yield _path(read.path, at), _lookup(values, item, read.path)
     elif isinstance(condition, Quantified):
         path = condition.field.path
         elements = _lookup(values, item, path) or []
@@ -140,5 +140,5 @@ def _evidence(
             if element == condition.value:
                 yield (*_path(path, at), index), element
     else:
-        operand: Field | Count = condition.left if isinstance(condition, Compare) else condition.field
-        yield _path(operand.path, at), _lookup(values, item, operand.path)
+        leaf: Field | Count = condition.left if isinstance(condition, Compare) else condition.field
+        yield _path(leaf.path, at), _lookup(values, item, leaf.path)

@@ -344,8 +344,9 @@ class _Checker:
                 ScalarType("number"),
             ):
                 raise self.error(
-                    node, f"{symbol} needs a number, and {_dotted(operand.path)} is "
-                    f"{operand.type.describe()}"
+                    node,
+                    f"{symbol} needs a number, and {_dotted(operand.path)} is "
+                    f"{operand.type.describe()}",
                 )
             self.expect(right, value, operand.type, _dotted(operand.path))
         return Compare(operand, symbol, value)
@@ -396,11 +397,11 @@ class _Checker:
             value = self.literal(left)
             self.expect(left, value, field.type.item, f"items of {_dotted(field.path)}")
             return Contains(field, value)
-        raise self.error(node, "'in' needs a field and a list of values, or a value and a list field")
+        raise self.error(
+            node, "'in' needs a field and a list of values, or a value and a list field"
+        )
 
-    def quantifier(
-        self, node: ast.Call, items: Mapping[str, FieldType], depth: int
-    ) -> Condition:
+    def quantifier(self, node: ast.Call, items: Mapping[str, FieldType], depth: int) -> Condition:
         name = node.func.id if isinstance(node.func, ast.Name) else None
         if name not in ("any", "all"):
             raise self.error(node, "the only calls allowed here are any(...) and all(...)")
@@ -449,11 +450,14 @@ class _Checker:
             names.append(cursor.attr)
             cursor = cursor.value
         if not isinstance(cursor, ast.Name):
-            raise self.error(node, f"expected a field such as candidate.relation, not {_describe(node)}")
+            raise self.error(
+                node, f"expected a field such as candidate.relation, not {_describe(node)}"
+            )
         names.append(cursor.id)
         names.reverse()
         root, rest = names[0], names[1:]
         current: FieldType
+        path: Path
         if root in items:
             current, path = items[root], (ITEM,)
         elif root in self.roots:
@@ -492,7 +496,7 @@ class _Checker:
             raise self.error(node, "None is only for 'is None' and 'is not None'")
         if not isinstance(value, str | int | float | bool):
             raise self.error(node, f"{value!r} is not a value the language knows")
-        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        if (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
             raise self.error(node, "numbers must be finite")
         return value
 

@@ -26,7 +26,8 @@ ABOUT: tuple[About, ...] = ("mentee", "candidate", "role", "past_mentor")
 _MENTEE_TYPE = type_of(Mentee)
 _TEXTS = ListType(ScalarType("str"))
 _CANDIDATE_TYPE = type_of(Candidate)
-assert isinstance(_MENTEE_TYPE, ObjectType) and isinstance(_CANDIDATE_TYPE, ObjectType)
+assert isinstance(_MENTEE_TYPE, ObjectType)
+assert isinstance(_CANDIDATE_TYPE, ObjectType)
 
 #: What each subject looks like to a condition. Candidates have two derived fields: the traits
 #: that also appear in a past mentor's ``worked`` / ``did_not_work`` lists (case-insensitive).
@@ -36,9 +37,7 @@ _SUBJECT_TYPES: dict[About, ObjectType] = {
         "candidate",
         {**_CANDIDATE_TYPE.fields, "echoes_worked": _TEXTS, "echoes_did_not_work": _TEXTS},
     ),
-    "role": ObjectType(
-        "role", {"name": type_of(CoachingRole), "filled": ScalarType("bool")}
-    ),
+    "role": ObjectType("role", {"name": type_of(CoachingRole), "filled": ScalarType("bool")}),
     "past_mentor": type_of(PastMentor),  # type: ignore[dict-item]
 }
 
@@ -50,7 +49,7 @@ def subject_types() -> Mapping[About, ObjectType]:
 
 def roots_for(about: About) -> dict[str, ObjectType]:
     """The names a condition of a rule about ``about`` may start a path from."""
-    return {"mentee": _MENTEE_TYPE, about: _SUBJECT_TYPES[about]}
+    return {"mentee": _SUBJECT_TYPES["mentee"], about: _SUBJECT_TYPES[about]}
 
 
 @frozen

@@ -1,6 +1,6 @@
 """The input model: a person's situation as immutable attrs classes, and JSON in and out of it.
 
-Structuring is done by cattrs with strict hooks (no silent ``"3"`` -> ``3`` or ``"no"`` -> ``True``),
+Structuring is done by cattrs with strict hooks (no silent ``"3"`` -> ``3``, ``"no"`` -> ``True``),
 and every problem is reported as a :class:`~mentor_rules.Problem` whose path points into the
 JSON document (``candidates[2].relation``).
 """

@@ -54,6 +54,7 @@ CANDIDATE_KINDS = frozenset({Kind.AVOID, Kind.CONSIDER, Kind.READY})
 
 _ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _MAX_WEIGHT = 100
+_MAX_STEP = 1000
 
 
 @frozen
@@ -101,6 +102,7 @@ class Rule:
     because: str
     source: Source
     weight: int
+    step: int | None
     examples: tuple[Example, ...] = field(repr=False)
     file: str = field(eq=False)
 
@@ -173,6 +175,7 @@ class _RuleSpec:
     source: _SourceSpec
     examples: tuple[_ExampleSpec, ...] = ()
     weight: int = 0
+    step: int | None = None
 
 
 _FIELDS = tuple(f.name for f in attrs.fields(_RuleSpec))
@@ -277,8 +280,7 @@ def _compile(
         spec = converter.structure({k: v for k, v in document.items() if k in _FIELDS}, _RuleSpec)
     except Exception as exc:
         return None, problems + [
-            RuleProblem(file, rule_id, p.path or None, p.message)
-            for p in structure_problems(exc)
+            RuleProblem(file, rule_id, p.path or None, p.message) for p in structure_problems(exc)
         ]
 
     def problem(field_name: str, message: str, column: int | None = None) -> None:
@@ -289,7 +291,7 @@ def _compile(
     if spec.about not in ABOUT:
         problem("about", f"expected one of {', '.join(map(repr, ABOUT))}, got {spec.about!r}")
         return None, problems
-    about: About = spec.about  # type: ignore[assignment]
+    about: About = spec.about
     if spec.kind not in Kind.__members__.values():
         kinds = ", ".join(repr(k.value) for k in Kind)
         problem("kind", f"expected one of {kinds}, got {spec.kind!r}")
@@ -302,6 +304,8 @@ def _compile(
             problem(name, "must not be empty")
     if spec.source.paragraph < 1 or not spec.source.section.strip():
         problem("source", "needs a section title and a paragraph number from 1")
+    if spec.step is not None and not 1 <= spec.step <= _MAX_STEP:
+        problem("step", f"must be between 1 and {_MAX_STEP}")
     if not -_MAX_WEIGHT <= spec.weight <= _MAX_WEIGHT:
         problem("weight", f"must be between {-_MAX_WEIGHT} and {_MAX_WEIGHT}")
     roots = roots_for(about)
@@ -336,6 +340,7 @@ def _compile(
         because=" ".join(spec.because.split()),
         source=Source(spec.source.section, spec.source.paragraph),
         weight=spec.weight,
+        step=spec.step,
         examples=examples,
         file=file,
     )
@@ -375,4 +380,3 @@ def _template(text: str, roots: Mapping[str, ObjectType]) -> Template:
             raise ValueError(f"{{{name}}} is not a field here; fields are: {known}")
         parts.append(("", path))
     return Template(text, tuple(parts))
-

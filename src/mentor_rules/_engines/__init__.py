@@ -26,7 +26,7 @@ class Engine(Protocol):
     name: str
 
     def match(self, facts: Sequence[Fact]) -> frozenset[Firing]:
-        """The firings of ``facts``: ``(rule id, index in facts)`` for every condition that holds."""
+        """``(rule id, index in facts)`` for every rule whose condition holds on that fact."""
         ...
 
 

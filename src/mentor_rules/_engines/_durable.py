@@ -26,6 +26,7 @@ or its ``Host`` (background threads, swallowed errors, crashes):
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -34,7 +35,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import durable_rules_engine as _engine
-
 from attrs import frozen
 
 from .._errors import EngineError
@@ -104,10 +104,8 @@ class DurableEngine:
                     message = _engine.complete_and_start_action(self._handle, state)
             except Exception as exc:
                 if state is not None:
-                    try:
+                    with contextlib.suppress(Exception):
                         _engine.abandon_action(self._handle, state)
-                    except Exception:  # noqa: S110 - already reporting the first failure
-                        pass
                 raise EngineError(f"durable-rules failed during an evaluation: {exc}") from exc
             finally:
                 _engine.delete_state(self._handle, sid)
