@@ -1,0 +1,271 @@
+"""The ``mentor-rules`` command line: advise, check rules, print the example or the catalogue.
+
+Exit codes: 0 success; 1 a rule's example failed (``check``); 2 the command line was wrong;
+3 a situation or a rule file is invalid; 4 the engine asked for cannot run here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any, TextIO
+
+from ._advice import Advice, advice_to_dict
+from ._advisor import Advisor
+from ._catalogue import catalogue
+from ._engines import EngineName
+from ._errors import EngineError, Problem, RuleError, SituationError
+from ._examples import check_examples
+from ._ruleset import RuleSet, load_rules, shipped_rules
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3, 4
+
+
+def example_document() -> dict[str, Any]:
+    """The built-in example situation, as a JSON document."""
+    text = resources.files("mentor_rules").joinpath("example.json").read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        rules = load_rules(*args.rules) if getattr(args, "rules", None) else shipped_rules()
+        code: int = args.run(args, rules, sys.stdout)
+        return code
+    except RuleError as error:
+        _report_rule_error(error, getattr(args, "json", False))
+        return EXIT_INVALID
+    except EngineError as error:
+        print(f"mentor-rules: {error}", file=sys.stderr)
+        return EXIT_ENGINE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mentor-rules",
+        description="Career-mentoring advice from a declarative rule set, with reasons.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    advise = commands.add_parser(
+        "advise",
+        help="advise on situations (JSON files; none: the built-in example)",
+        description="Each FILE holds one situation (a JSON object) or a batch (a JSON list). "
+        "'-' reads standard input. With no FILE, the built-in example is used. Every "
+        "situation is reported, valid or not; the exit code is 3 if any was invalid.",
+    )
+    advise.add_argument("files", nargs="*", metavar="FILE")
+    advise.add_argument("--json", action="store_true", help="print the advice as JSON")
+    _add_rules_option(advise)
+    _add_engine_option(advise)
+    advise.set_defaults(run=_advise)
+
+    check = commands.add_parser(
+        "check",
+        help="check rule files and run every rule's examples",
+        description="Loads the rules (the shipped ones, or --rules) and runs each rule's "
+        "examples. Prints nothing and exits 0 when all pass.",
+    )
+    check.add_argument("--json", action="store_true", help="print the results as JSON")
+    check.add_argument("-v", "--verbose", action="store_true", help="list passing examples too")
+    _add_rules_option(check)
+    _add_engine_option(check)
+    check.set_defaults(run=_check)
+
+    example = commands.add_parser("example", help="print the built-in example situation")
+    example.set_defaults(run=lambda args, rules, out: _print_json(example_document(), out))
+
+    listing = commands.add_parser("catalogue", help="print the rule catalogue as Markdown")
+    _add_rules_option(listing)
+    listing.set_defaults(run=lambda args, rules, out: out.write(catalogue(rules)) and EXIT_OK)
+    return parser
+
+
+def _add_rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        action="append",
+        metavar="PATH",
+        help="a rule file or directory of *.toml rules, instead of the shipped rule set "
+        "(repeatable)",
+    )
+
+
+def _add_engine_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "durable", "python"),
+        default="auto",
+        help="durable-rules where installed (auto), or the pure-Python engine",
+    )
+
+
+def _print_json(document: object, out: TextIO) -> int:
+    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- advise
+
+
+def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    engine: EngineName = args.engine
+    advisor = Advisor(rules, engine=engine)
+    sources = args.files or ["<example>"]
+    results: list[dict[str, Any]] = []
+    invalid = False
+    for source in sources:
+        for label, document in _read_situations(source):
+            try:
+                if isinstance(document, SituationError):
+                    raise document
+                advice = advisor.advise(document)
+            except SituationError as error:
+                invalid = True
+                results.append({"source": label, "error": _problems(error.problems)})
+                if not args.json:
+                    print(f"{label}: {error}", file=sys.stderr)
+                continue
+            if args.json:
+                results.append({"source": label, "advice": advice_to_dict(advice)})
+            else:
+                out.write(_report(label, document, advice, advisor.engine))
+    if args.json:
+        single = len(results) == 1 and len(sources) == 1 and "advice" in results[0]
+        _print_json(results[0]["advice"] if single else results, out)
+    return EXIT_INVALID if invalid else EXIT_OK
+
+
+def _read_situations(source: str) -> list[tuple[str, Any]]:
+    """``(label, document)`` pairs; a document that cannot be read is a SituationError."""
+    if source == "<example>":
+        return [("built-in example", example_document())]
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as handle:
+                text = handle.read()
+        document = json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        return [(source, SituationError([Problem("", f"cannot read the file: {exc}")]))]
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        return [(source, SituationError([Problem("", f"not valid JSON ({where}): {exc.msg}")]))]
+    if isinstance(document, list):
+        return [(f"{source}[{index}]", item) for index, item in enumerate(document)]
+    return [(source, document)]
+
+
+def _problems(problems: Sequence[Problem]) -> list[dict[str, str]]:
+    return [{"path": p.path, "message": p.message} for p in problems]
+
+
+_VERDICT_WORDS = {
+    "ready_to_ask": "ready to ask",
+    "explore": "explore",
+    "weak_fit": "weak fit",
+    "avoid": "avoid",
+}
+
+
+def _report(label: str, document: Any, advice: Advice, engine: str) -> str:
+    name = (document.get("mentee") or {}).get("name") if isinstance(document, dict) else None
+    lines = [f"Mentoring advice for {name or 'you'} ({label}; engine: {engine})", ""]
+    if advice.next_steps:
+        lines.append("Next steps")
+        lines.extend(f"  {n}. {step.text}" for n, step in enumerate(advice.next_steps, 1))
+        lines.append("")
+    if advice.candidates:
+        lines.append("Candidates, best first")
+        width = max(len(c.name) for c in advice.candidates)
+        for c in advice.candidates:
+            lines.append(
+                f"  {c.name:<{width}}  {_VERDICT_WORDS[c.verdict.value]:<12} "
+                f"score {c.score:>4}   {', '.join(c.rules) or '-'}"
+            )
+        lines.append("")
+    lines.append("Why")
+    for r in advice.recommendations:
+        about = "" if r.about == "mentee" else f" ({r.subject})"
+        lines.append(f"  [{r.kind.value}] {r.rule}{about}")
+        lines.append(f"    {r.message}")
+        lines.append(f"    because: {r.because}")
+        evidence = "; ".join(
+            f"{e.path} = {json.dumps(e.value, ensure_ascii=False)}" for e in r.evidence
+        )
+        lines.append(f"    evidence: {evidence or '-'}")
+        lines.append(f"    source: {r.source}")
+    return "\n".join(lines) + "\n\n"
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    engine: EngineName = args.engine
+    results = check_examples(Advisor(rules, engine=engine))
+    failed = [r for r in results if not r.passed]
+    if args.json:
+        _print_json(
+            {
+                "rules": len(rules),
+                "examples": len(results),
+                "failed": [
+                    {
+                        "file": r.file,
+                        "rule": r.rule,
+                        "example": r.index,
+                        "description": r.description,
+                        "expected": list(r.expected),
+                        "actual": list(r.actual),
+                    }
+                    for r in failed
+                ],
+            },
+            out,
+        )
+    else:
+        for r in results if args.verbose else failed:
+            status = "ok  " if r.passed else "FAIL"
+            out.write(f"{status} {r.file} rule {r.rule!r} examples[{r.index}] ({r.description})")
+            out.write(
+                "\n"
+                if r.passed
+                else f": expected it to fire for {list(r.expected)}, it fired for "
+                f"{list(r.actual)}\n"
+            )
+        if args.verbose or failed:
+            out.write(f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
+    return EXIT_EXAMPLES_FAILED if failed else EXIT_OK
+
+
+def _report_rule_error(error: RuleError, as_json: bool) -> None:
+    if as_json:
+        problems = [
+            {
+                "file": p.file,
+                "rule": p.rule,
+                "field": p.field,
+                "line": p.line,
+                "column": p.column,
+                "message": p.message,
+            }
+            for p in error.problems
+        ]
+        _print_json({"errors": problems}, sys.stdout)
+    else:
+        print(f"mentor-rules: {error}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
