@@ -1,0 +1,133 @@
+"""The command line: reports, JSON, batches, rule checks and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mentor_rules.cli import main
+
+RULE = Path(__file__).resolve().parents[1] / "rules" / "avoid-direct-manager.toml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_advise_without_a_file_reports_on_the_built_in_example(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "advise")
+    assert code == 0
+    assert out.startswith("Mentoring advice for Alex")
+    assert "Next steps" in out
+    assert "Candidates, best first" in out
+    assert "avoid-direct-manager (Dana Reyes)" in out
+
+
+def test_advise_json_prints_the_advice_document(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "advise", "--json", "--engine", "python")
+    document = json.loads(out)
+    assert code == 0
+    assert {"recommendations", "candidates", "next_steps"} <= set(document)
+    assert document["candidates"][-1]["verdict"] == "avoid"
+
+
+def test_a_batch_reports_every_item_good_or_bad(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "batch.json"
+    batch.write_text(
+        json.dumps(
+            [
+                {"candidates": [{"name": "A", "relation": "peer"}]},
+                {"candidates": [{"name": "B", "relation": "boss"}]},
+                {},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    code, out, _ = run(capsys, "advise", "--json", str(batch), str(broken))
+    results = json.loads(out)
+    assert code == 3
+    assert [r["source"] for r in results] == [
+        f"{batch}[0]",
+        f"{batch}[1]",
+        f"{batch}[2]",
+        str(broken),
+    ]
+    assert "advice" in results[0]
+    assert "advice" in results[2]
+    assert results[1]["error"] == [
+        {
+            "path": "candidates[0].relation",
+            "message": results[1]["error"][0]["message"],
+        }
+    ]
+    assert "not valid JSON" in results[3]["error"][0]["message"]
+
+
+def test_an_invalid_situation_is_reported_on_stderr_with_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"mentee": {"months_at_company": "soon"}}', encoding="utf-8")
+    code, _, err = run(capsys, "advise", str(bad))
+    assert code == 3
+    assert "mentee.months_at_company" in err
+
+
+def test_check_is_silent_and_succeeds_on_the_shipped_rules(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(capsys, "check") == (0, "", "")
+
+
+def test_check_fails_with_code_1_when_an_example_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(
+        RULE.read_text(encoding="utf-8").replace('fires_for = ["Dana"]', 'fires_for = ["Nobody"]')
+    )
+    code, out, _ = run(capsys, "check", "--rules", str(wrong))
+    assert code == 1
+    assert "FAIL" in out
+    assert "avoid-direct-manager" in out
+    assert "Nobody" in out
+    assert out.rstrip().endswith("1 passed, 1 failed")
+
+
+def test_invalid_rules_exit_3_with_file_and_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(RULE.read_text(encoding="utf-8").replace('"direct_manager"\'', '"boss"\''))
+    code, out, _ = run(capsys, "check", "--json", "--rules", str(bad))
+    (problem,) = json.loads(out)["errors"]
+    assert code == 3
+    assert problem["file"] == str(bad)
+    assert problem["rule"] == "avoid-direct-manager"
+    assert problem["field"] == "when"
+
+
+def test_example_prints_a_situation_that_advise_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, out, _ = run(capsys, "example")
+    situation = tmp_path / "example.json"
+    situation.write_text(out, encoding="utf-8")
+    code, _, _ = run(capsys, "advise", str(situation))
+    assert code == 0
+
+
+def test_bad_arguments_exit_2() -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["advise", "--engine", "drools"])
+    assert caught.value.code == 2

@@ -1,0 +1,181 @@
+"""The engines: durable-rules embedded safely, and equal to the Python reference."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+
+from mentor_rules import Advisor, EngineError, available_engines, rules_from_documents
+from mentor_rules._engines import make_engine
+
+needs_durable = pytest.mark.skipif(
+    "durable" not in available_engines(), reason="durable-rules is not installed here"
+)
+
+
+def pack(*conditions: str, about: str = "candidate") -> Any:
+    return rules_from_documents(
+        [
+            {
+                "id": f"r{i}",
+                "title": "t",
+                "about": about,
+                "kind": "insight",
+                "when": text,
+                "message": "m",
+                "because": "b",
+                "source": {"section": "s", "paragraph": 1},
+            }
+            for i, text in enumerate(conditions)
+        ],
+        require_examples=False,
+    )
+
+
+def test_unknown_engine_names_are_refused() -> None:
+    with pytest.raises(EngineError, match="unknown engine"):
+        make_engine(pack("candidate.knows_culture"), "drools")  # type: ignore[arg-type]
+
+
+def test_python_is_always_available() -> None:
+    assert "python" in available_engines()
+    assert Advisor(engine="python").engine == "python"
+
+
+@needs_durable
+def test_auto_picks_durable_where_it_is_installed() -> None:
+    assert Advisor().engine == "durable"
+
+
+@needs_durable
+def test_raw_durable_misjudges_an_or_inside_an_item_test() -> None:
+    """Bug C6, kept as a canary: if a durable-rules release fixes it, this test says so.
+
+    ``any(g.scope == "industry" or g.kind == "questions")`` on one goal (questions, company)
+    is true, but the stock engine only keeps the result of the last property it looked at.
+    """
+    import durable_rules_engine as engine
+
+    definition = {
+        "r": {
+            "all": [
+                {
+                    "m": {
+                        "$iany": {
+                            "goals": {"$or": [{"$i.scope": "industry"}, {"$i.kind": "questions"}]}
+                        }
+                    }
+                }
+            ]
+        },
+        "state": {"all": [{"m": {"$s": 1}}]},
+    }
+    handle = engine.create_ruleset("c6-canary", json.dumps(definition))
+    try:
+        fact = {"id": "1", "sid": "c6", "goals": [{"kind": "questions", "scope": "company"}]}
+        _, state = engine.assert_facts(handle, json.dumps([fact]))
+        fired: list[str] = []
+        result = engine.start_action_for_state(handle, state)
+        message = result[1] if result else None
+        while message:
+            fired.extend(name for name in json.loads(message) if name != "state")
+            message = engine.complete_and_start_action(handle, state)
+        engine.delete_state(handle, "c6")
+    finally:
+        engine.delete_ruleset(handle)
+    assert fired == [], "durable-rules now handles 'or' inside item tests: see docs/engines.md"
+
+
+ITEM_CONDITIONS = (
+    'any(g.scope == "industry" or g.kind == "questions" for g in mentee.goals)',
+    'all(g.scope == "industry" or g.kind == "questions" for g in mentee.goals)',
+    'not any(g.scope == "industry" and g.kind == "advice" for g in mentee.goals)',
+    'all(g.scope in ["job", "company"] for g in mentee.goals)',
+    'any(t in ["calm", "kind"] for t in candidate.traits)',
+    'all(t in ["calm", "kind"] for t in candidate.traits)',
+    'any("calm" in p.worked or p.setting == "school" for p in mentee.past_mentors)',
+    'any(g.scope == "job" and candidate.knows_culture for g in mentee.goals)',
+    'all(g.scope == "job" or candidate.relation == "peer" for g in mentee.goals)',
+)
+
+
+def situations() -> list[dict[str, Any]]:
+    goals = [
+        [],
+        [{"kind": "questions", "scope": "company"}],
+        [{"kind": "advice", "scope": "industry"}],
+        [{"kind": "advice", "scope": "industry"}, {"kind": "questions", "scope": "job"}],
+        [{"kind": "networking", "scope": "job"}, {"kind": "advice", "scope": "company"}],
+    ]
+    out = []
+    for g in goals:
+        for traits, culture in (([], None), (["calm"], True), (["rude", "kind"], False)):
+            out.append(
+                {
+                    "mentee": {
+                        "goals": g,
+                        "past_mentors": [{"setting": "school", "worked": traits}],
+                    },
+                    "candidates": [
+                        {
+                            "name": "Ann",
+                            "relation": "peer",
+                            "traits": traits,
+                            "knows_culture": culture,
+                        },
+                        {"name": "Bo", "relation": "senior", "traits": traits[::-1]},
+                    ],
+                }
+            )
+    return out
+
+
+@needs_durable
+@pytest.mark.parametrize("condition", ITEM_CONDITIONS)
+def test_durable_agrees_with_python_on_item_tests(condition: str) -> None:
+    rules = pack(condition)
+    durable, python = Advisor(rules, engine="durable"), Advisor(rules, engine="python")
+    for situation in situations():
+        assert durable.advise(situation) == python.advise(situation), situation
+
+
+@needs_durable
+def test_an_evaluation_starts_no_threads_and_sessions_are_freed() -> None:
+    advisor = Advisor(engine="durable")
+    before = threading.active_count()
+    empty: dict[str, Any] = {}  # nothing about candidates fires: the crash-prone case
+    for _ in range(3000):  # far past the engine's 1024 live sessions per rule set
+        advisor.advise(empty)
+    assert threading.active_count() == before
+
+
+@needs_durable
+def test_threads_sharing_one_advisor_get_the_sequential_answers() -> None:
+    advisor = Advisor(engine="durable")
+    cases = situations()
+    expected = [advisor.advise(s) for s in cases]
+    failures: list[int] = []
+
+    def work() -> None:
+        for _ in range(20):
+            for index, situation in enumerate(cases):
+                if advisor.advise(situation) != expected[index]:
+                    failures.append(index)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
+@needs_durable
+def test_many_rule_sets_can_live_and_die() -> None:
+    for _ in range(200):
+        Advisor(pack('candidate.relation == "peer"'), engine="durable").advise(
+            {"candidates": [{"name": "A", "relation": "peer"}]}
+        )

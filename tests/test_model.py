@@ -1,0 +1,139 @@
+"""The input model: strict JSON structuring, and every problem named by its path."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from mentor_rules import (
+    Candidate,
+    Chemistry,
+    Relation,
+    Situation,
+    SituationError,
+    situation_from_dict,
+    situation_to_dict,
+)
+
+
+def problems(document: Any) -> dict[str, str]:
+    with pytest.raises(SituationError) as caught:
+        situation_from_dict(document)
+    return {p.path: p.message for p in caught.value.problems}
+
+
+def test_defaults_fill_everything_but_candidate_name_and_relation() -> None:
+    situation = situation_from_dict({"candidates": [{"name": "Ann", "relation": "peer"}]})
+    candidate = situation.candidates[0]
+    assert candidate.chemistry is Chemistry.UNKNOWN
+    assert candidate.conversations == 0
+    assert candidate.years_at_company is None
+    assert situation.mentee.goals == ()
+    assert situation.mentee.months_at_company is None
+
+
+def test_every_problem_in_a_document_is_reported_with_its_path() -> None:
+    found = problems(
+        {
+            "mentee": {
+                "months_at_company": "3",
+                "goals": [{"kind": "advice", "scope": "x"}],
+                "colour": "blue",
+            },
+            "candidates": [
+                {"name": "A", "relation": "peer"},
+                {"name": 4, "relation": "boss", "chemistry": True},
+                {"relation": "peer", "conversations": True},
+                "not an object",
+            ],
+        }
+    )
+    assert set(found) == {
+        "mentee.months_at_company",
+        "mentee.goals[0].scope",
+        "mentee.colour",
+        "candidates[1].name",
+        "candidates[1].relation",
+        "candidates[1].chemistry",
+        "candidates[2].name",
+        "candidates[2].conversations",
+        "candidates[3]",
+    }
+    assert "expected an integer, got a string" in found["mentee.months_at_company"]
+    assert "'boss'" in found["candidates[1].relation"]
+    assert "direct_manager" in found["candidates[1].relation"]
+    assert found["candidates[2].name"] == "required field missing"
+    assert found["mentee.colour"] == "unknown field"
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        ({"candidates": [{"name": "A", "relation": "peer"}] * 2}, "candidates[1].name"),
+        ({"mentee": {"support_roles": ["adviser", "adviser"]}}, "mentee.support_roles[1]"),
+        ({"mentee": {"months_at_company": -1}}, "mentee.months_at_company"),
+        ({"candidates": [{"name": " ", "relation": "peer"}]}, "candidates[0].name"),
+        (
+            {"candidates": [{"name": "A", "relation": "peer", "years_in_industry": 1e9}]},
+            "candidates[0].years_in_industry",
+        ),
+        ({"mentee": {"ideas": [""]}}, "mentee.ideas[0]"),
+        ({"candidates": "Ann"}, "candidates"),
+        ({"mentee": {"wants_to_innovate": 1}}, "mentee.wants_to_innovate"),
+        ({"mentee": {"goals": [{"kind": "advice"}]}}, "mentee.goals[0].scope"),
+    ],
+)
+def test_semantic_problems_name_the_offending_path(document: Any, path: str) -> None:
+    assert path in problems(document)
+
+
+@pytest.mark.parametrize("document", [[], "x", 3, None])
+def test_a_document_that_is_not_an_object_is_refused(document: Any) -> None:
+    assert set(problems(document)) == {""}
+
+
+def test_numbers_are_not_silently_converted() -> None:
+    assert "candidates[0].years_at_company" in problems(
+        {"candidates": [{"name": "A", "relation": "peer", "years_at_company": float("nan")}]}
+    )
+    assert "candidates[0].conversations" in problems(
+        {"candidates": [{"name": "A", "relation": "peer", "conversations": 2.0}]}
+    )
+
+
+def test_situation_error_is_a_value_error_and_says_where() -> None:
+    with pytest.raises(ValueError, match=r"candidates\[0\]\.relation"):
+        situation_from_dict({"candidates": [{"name": "A", "relation": "boss"}]})
+
+
+def test_python_construction_is_validated_too() -> None:
+    ann = Candidate(name="Ann", relation=Relation.PEER)
+    with pytest.raises(SituationError) as caught:
+        Situation(candidates=(ann, ann))
+    assert caught.value.problems[0].path == "candidates[1].name"
+
+
+def test_json_round_trip_keeps_the_situation() -> None:
+    document = {
+        "mentee": {
+            "name": "Zoë",
+            "goals": [{"kind": "advice", "scope": "job", "detail": "d"}],
+            "support_roles": ["adviser"],
+            "past_mentors": [{"setting": "school", "worked": ["patient"]}],
+        },
+        "candidates": [
+            {
+                "name": "A b",
+                "relation": "peer",
+                "years_at_company": 3,
+                "knows_culture": None,
+                "traits": ["calm"],
+            }
+        ],
+    }
+    situation = situation_from_dict(document)
+    again = situation_from_dict(json.loads(json.dumps(situation_to_dict(situation))))
+    assert again == situation
+    assert situation_to_dict(situation)["candidates"][0]["relation"] == "peer"

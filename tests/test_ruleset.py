@@ -1,0 +1,199 @@
+"""Rule files into a rule set: what is checked, and how problems name file, rule and field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mentor_rules import Kind, RuleError, load_rules, rules_from_documents, shipped_rules
+
+REQUIRED_IDS = {
+    "need-a-mentor", "know-what-you-want", "take-your-time", "check-idea-history",
+    "learn-from-past-mentors", "build-coaching-team", "avoid-direct-manager",
+    "consider-higher-ups", "consider-knowledgeable-peers", "knows-company-history",
+    "industry-insider", "try-out-with-questions", "assess-chemistry", "poor-chemistry",
+    "not-willing", "echoes-what-worked", "echoes-what-did-not-work", "ready-to-ask",
+}  # fmt: skip
+
+# The article's sections and how many paragraphs each has.
+ARTICLE_SECTIONS = {
+    "Career Mentors": 4,
+    "To Do Something New, Talk to Someone Who's Seen the Old": 3,
+    "Know What You Want": 2,
+}
+ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_8f91d898b26bd48e.txt"
+
+GOOD_RULE = """
+id = "sample-rule"
+title = "A sample"
+about = "candidate"
+kind = "consider"
+weight = 5
+when = 'candidate.relation == "peer"'
+message = "Consider {candidate.name}."
+because = "Peers can know a lot."
+source = { section = "Know What You Want", paragraph = 1 }
+
+[[examples]]
+description = "a peer"
+fires_for = ["Pat"]
+situation.candidates = [{ name = "Pat", relation = "peer" }]
+
+[[examples]]
+description = "not a peer"
+fires_for = []
+situation.candidates = [{ name = "Sam", relation = "senior" }]
+"""
+
+
+def document(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": "sample-rule",
+        "title": "A sample",
+        "about": "candidate",
+        "kind": "consider",
+        "when": 'candidate.relation == "peer"',
+        "message": "Consider {candidate.name}.",
+        "because": "Peers can know a lot.",
+        "source": {"section": "S", "paragraph": 1},
+        "examples": [
+            {
+                "description": "yes",
+                "fires_for": ["Pat"],
+                "situation": {"candidates": [{"name": "Pat", "relation": "peer"}]},
+            },
+            {"description": "no", "fires_for": [], "situation": {}},
+        ],
+    }
+    base.update(changes)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def problems_of(*documents: dict[str, Any]) -> list[tuple[str | None, str | None, str]]:
+    with pytest.raises(RuleError) as caught:
+        rules_from_documents(documents)
+    return [(p.rule, p.field, p.message) for p in caught.value.problems]
+
+
+def test_the_shipped_rule_set_has_every_required_rule() -> None:
+    assert set(shipped_rules().ids) >= REQUIRED_IDS
+
+
+def test_every_shipped_rule_cites_a_real_section_and_paragraph() -> None:
+    for rule in shipped_rules():
+        assert rule.source.section in ARTICLE_SECTIONS, rule.id
+        assert 1 <= rule.source.paragraph <= ARTICLE_SECTIONS[rule.source.section], rule.id
+
+
+def test_no_rule_copies_a_sentence_of_the_article() -> None:
+    if not ARTICLE.exists():
+        pytest.skip("the article is not beside this checkout")
+    words = re.findall(r"[a-z']+", ARTICLE.read_text(encoding="utf-8").lower().replace("’", "'"))
+    runs = {" ".join(words[i : i + 7]) for i in range(len(words) - 6)}
+    for rule in shipped_rules():
+        for text in (rule.message.text, rule.because, rule.title):
+            mine = re.findall(r"[a-z']+", text.lower())
+            copied = {" ".join(mine[i : i + 7]) for i in range(len(mine) - 6)} & runs
+            assert not copied, f"{rule.id} repeats the article: {copied}"
+
+
+def test_every_shipped_rule_has_an_example_that_fires_and_one_that_does_not() -> None:
+    for rule in shipped_rules():
+        assert any(e.fires_for for e in rule.examples), rule.id
+        assert any(not e.fires_for for e in rule.examples), rule.id
+
+
+def test_a_rule_file_loads_from_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "sample-rule.toml").write_text(GOOD_RULE, encoding="utf-8")
+    rules = load_rules(tmp_path)
+    assert rules.ids == ("sample-rule",)
+    assert rules["sample-rule"].kind is Kind.CONSIDER
+    assert rules["sample-rule"].file.endswith("sample-rule.toml")
+
+
+def test_toml_syntax_errors_name_file_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.toml"
+    bad.write_text('id = "x"\ntitle = \n', encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(bad)
+    problem = caught.value.problems[0]
+    assert problem.file == str(bad)
+    assert problem.line == 2
+    assert "not valid TOML" in problem.message
+    assert f"{bad}:2" in str(caught.value)
+
+
+def test_every_problem_in_every_file_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text(GOOD_RULE.replace('"peer"\'', '"boss"\''), encoding="utf-8")
+    (tmp_path / "b.toml").write_text(
+        GOOD_RULE.replace('kind = "consider"', 'kind = "maybe"'), encoding="utf-8"
+    )
+    (tmp_path / "c.toml").write_text("= broken", encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(tmp_path)
+    files = {Path(p.file).name for p in caught.value.problems}
+    assert files == {"a.toml", "b.toml", "c.toml"}
+
+
+def test_duplicate_ids_are_refused_naming_both_files(tmp_path: Path) -> None:
+    (tmp_path / "one.toml").write_text(GOOD_RULE, encoding="utf-8")
+    (tmp_path / "two.toml").write_text(GOOD_RULE, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(tmp_path)
+    (problem,) = caught.value.problems
+    assert problem.field == "id"
+    assert "one.toml" in problem.message
+    assert problem.file.endswith("two.toml")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"id": "Bad_Id"}, "id", "lower-case words"),
+        ({"about": "boss"}, "about", "expected one of"),
+        ({"kind": "maybe"}, "kind", "expected one of"),
+        (
+            {"about": "mentee", "when": "mentee.wants_to_innovate", "message": "m"},
+            "kind",
+            "must be about 'candidate'",
+        ),
+        ({"when": "candidate.relation == 3"}, "when", "not 3"),
+        ({"message": "Hi {candidate.nam}"}, "message", "not a field here"),
+        ({"message": "Hi {candidate.name!r}"}, "message", "not supported"),
+        ({"message": "Hi {"}, "message", "not a valid message template"),
+        ({"message": "Hi {mentee.goals.x}"}, "message", "not a field here"),
+        ({"because": "  "}, "because", "must not be empty"),
+        ({"weight": 1000}, "weight", "between"),
+        ({"step": 0}, "step", "between"),
+        ({"source": {"section": "S", "paragraph": 0}}, "source", "paragraph number"),
+        ({"examples": []}, "examples", "at least one example that fires"),
+        ({"colour": "red"}, "colour", "unknown field"),
+        ({"title": None}, "title", "required field missing"),
+        ({"weight": "5"}, "weight", "expected an integer"),
+    ],
+)
+def test_rule_problems_name_the_field(changes: dict[str, Any], field: str, message: str) -> None:
+    found = problems_of(document(**changes))
+    assert any(f == field and message in m for _, f, m in found), found
+
+
+def test_an_invalid_example_situation_names_its_path() -> None:
+    bad = document()
+    bad["examples"][0]["situation"] = {"candidates": [{"name": "Pat", "relation": "boss"}]}
+    found = problems_of(bad)
+    assert ("sample-rule", "examples[0].situation.candidates[0].relation") in {
+        (r, f) for r, f, _ in found
+    }
+
+
+def test_rules_made_by_programs_may_go_without_examples() -> None:
+    rules = rules_from_documents([document(examples=None)], require_examples=False)
+    assert rules["sample-rule"].examples == ()
+
+
+def test_no_rule_files_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(RuleError, match="no rule files found"):
+        load_rules(tmp_path)
