@@ -108,7 +108,7 @@ def advice_to_dict(advice: Advice) -> dict[str, Any]:
 
 def advice_from_dict(document: Mapping[str, Any]) -> Advice:
     """Advice back from :func:`advice_to_dict`'s form; problems raise ``SituationError``."""
-    return structure(document, Advice)
+    return structure(document, Advice, "advice")
 
 
 # --------------------------------------------------------------------------- building

@@ -42,17 +42,23 @@ class Problem:
 
 
 class SituationError(MentorRulesError, ValueError):
-    """A situation document does not fit the input model."""
+    """A situation document (or an advice document read back) does not fit the model.
 
-    def __init__(self, problems: tuple[Problem, ...] | list[Problem]) -> None:
+    ``document`` names which kind of document it was: ``"situation"`` or ``"advice"``.
+    """
+
+    def __init__(
+        self, problems: tuple[Problem, ...] | list[Problem], document: str = "situation"
+    ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
+        self.document = document
         super().__init__(self._text())
 
     def _text(self) -> str:
         if len(self.problems) == 1:
-            return f"invalid situation: {self.problems[0]}"
+            return f"invalid {self.document}: {self.problems[0]}"
         lines = "".join(f"\n  {p}" for p in self.problems)
-        return f"invalid situation ({len(self.problems)} problems):{lines}"
+        return f"invalid {self.document} ({len(self.problems)} problems):{lines}"
 
 
 @frozen

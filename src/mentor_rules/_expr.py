@@ -259,6 +259,7 @@ _FLIPPED: dict[str, Literal["==", "!=", "<", "<=", ">", ">="]] = {
     ">=": "<=",
 }
 _MAX_LENGTH = 2000
+_MAX_NUMBER = 1e15  # every engine compares numbers up to this size exactly
 _MAX_DEPTH = 40
 
 
@@ -327,8 +328,10 @@ class _Checker:
         if _is_literal(left) and not _is_literal(right):
             left, right, symbol = right, left, _FLIPPED[symbol]
         operand = self.operand(left, items)
-        if not _is_literal(right):
+        if isinstance(right, ast.Attribute | ast.Name):
             raise self.error(right, "compare a field with a literal value, not another field")
+        if not _is_literal(right):
+            raise self.error(right, f"{_describe(right)} is not allowed in a condition")
         value = self.literal(right)
         if isinstance(operand, Count):
             self.expect(right, value, ScalarType("int"), "len(...)")
@@ -496,8 +499,8 @@ class _Checker:
             raise self.error(node, "None is only for 'is None' and 'is not None'")
         if not isinstance(value, str | int | float | bool):
             raise self.error(node, f"{value!r} is not a value the language knows")
-        if (isinstance(value, float) and value != value) or value in (float("inf"), float("-inf")):
-            raise self.error(node, "numbers must be finite")
+        if not isinstance(value, bool | str) and not abs(value) <= _MAX_NUMBER:
+            raise self.error(node, f"numbers must be finite and at most {_MAX_NUMBER:.0e} in size")
         return value
 
     def expect(self, node: ast.expr, value: Value, expected: FieldType, what: str) -> None:

@@ -391,17 +391,17 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def structure(document: object, cls: type[_T]) -> _T:
+def structure(document: object, cls: type[_T], what: str = "situation") -> _T:
     """Structure ``document`` as ``cls``; every problem is raised in one :class:`SituationError`."""
     if not isinstance(document, Mapping):
-        raise SituationError([Problem("", f"expected an object, got {_json_type(document)}")])
+        problem = Problem("", f"expected an object, got {_json_type(document)}")
+        raise SituationError([problem], what)
     try:
         return converter.structure(document, cls)
     except SituationError as exc:  # raised by a top-level validator: paths are already whole
-        raise SituationError(exc.problems) from None
+        raise SituationError(exc.problems, what) from None
     except (ClassValidationError, IterableValidationError) as exc:
-        problems = list(structure_problems(exc))
-        raise SituationError(problems) from None
+        raise SituationError(list(structure_problems(exc)), what) from None
 
 
 def situation_from_dict(document: Mapping[str, Any]) -> Situation:

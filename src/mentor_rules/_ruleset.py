@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -118,7 +118,7 @@ class RuleSet:
         if len(set(ids)) != len(ids):
             raise ValueError("rule ids must be unique")
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
     def __len__(self) -> int:

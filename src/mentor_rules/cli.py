@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("catalogue", help="print the rule catalogue as Markdown")
     _add_rules_option(listing)
-    listing.set_defaults(run=lambda args, rules, out: out.write(catalogue(rules)) and EXIT_OK)
+    listing.set_defaults(run=_catalogue)
     return parser
 
 
@@ -107,6 +107,11 @@ def _add_engine_option(parser: argparse.ArgumentParser) -> None:
         default="auto",
         help="durable-rules where installed (auto), or the pure-Python engine",
     )
+
+
+def _catalogue(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    out.write(catalogue(rules))
+    return EXIT_OK
 
 
 def _print_json(document: object, out: TextIO) -> int:

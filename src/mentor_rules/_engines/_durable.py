@@ -27,6 +27,7 @@ or its ``Host`` (background threads, swallowed errors, crashes):
 from __future__ import annotations
 
 import contextlib
+import decimal
 import itertools
 import json
 import threading
@@ -79,7 +80,7 @@ class DurableEngine:
         self._compiled = compile_ruleset(rules)
         try:
             self._handle = _engine.create_ruleset(
-                f"mentor-rules-{next(_names)}", json.dumps(self._compiled.definition)
+                f"mentor-rules-{next(_names)}", _dumps(self._compiled.definition)
             )
         except Exception as exc:  # the engine's error codes carry no rule name
             raise EngineError(f"durable-rules refused the compiled rule set: {exc}") from exc
@@ -119,7 +120,7 @@ class DurableEngine:
             for root, values in fact.values.items():
                 key = id(values)
                 if key not in encoded:
-                    encoded[key] = json.dumps(self._prepare(root, values))
+                    encoded[key] = _dumps(self._prepare(root, values))
                 fields.append(f'"{root}":{encoded[key]}')
             flags = self._compiled.flags.get(fact.about)
             if flags:
@@ -133,6 +134,29 @@ class DurableEngine:
         for name in self._compiled.counted.get(root, ()):
             prepared[name + _COUNT] = len(values.get(name) or ())
         return prepared
+
+
+def _dumps(value: Any) -> str:
+    """JSON that durable-rules reads back exactly.
+
+    Its reader stops at a number with an exponent and no fraction (``1e-05``, which
+    ``json.dumps`` writes for floats below 1e-4), dropping that fact and the rest of the batch
+    without a word; such floats are written out in positional notation instead.
+    """
+    text = json.dumps(value)
+    return _positional(value) if "e-" in text or "e+" in text else text
+
+
+def _positional(value: Any) -> str:
+    if isinstance(value, float):
+        text = format(decimal.Decimal(repr(value)), "f")
+        return text if "." in text else text + ".0"
+    if isinstance(value, Mapping):
+        items = (f"{json.dumps(str(k))}:{_positional(v)}" for k, v in value.items())
+        return "{" + ",".join(items) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_positional(v) for v in value) + "]"
+    return json.dumps(value)
 
 
 @frozen
