@@ -179,3 +179,15 @@ def test_many_rule_sets_can_live_and_die() -> None:
         Advisor(pack('candidate.relation == "peer"'), engine="durable").advise(
             {"candidates": [{"name": "A", "relation": "peer"}]}
         )
+
+
+@needs_durable
+def test_a_pack_needing_too_many_flags_is_refused_before_it_can_crash_the_engine() -> None:
+    conditions = [
+        f'all(g.scope == "job" or g.kind == "advice" or g.detail == "{i}" for g in mentee.goals)'
+        for i in range(201)
+    ]
+    with pytest.raises(EngineError, match="use the python engine"):
+        Advisor(pack(*conditions), engine="durable")
+    one = {"candidates": [{"name": "A", "relation": "peer"}]}
+    assert len(Advisor(pack(*conditions), engine="python").advise(one).recommendations) == 201

@@ -66,6 +66,9 @@ _FLAGS = "flags"  # the fact key of quantifiers worked out in Python; never a su
 _NEGATED: dict[str, Any] = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _OPERATORS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _MAX_TERMS = 16  # an any() body with more or-ed terms than this is worked out in Python
+# A fact may have at most 254 properties, nested ones counted (255 crashes the engine). The
+# mentee and a subject hold fewer than 40 together, counts included; flags take the rest.
+_MAX_FLAGS = 200
 _names = itertools.count()
 
 Test = dict[str, Any]
@@ -78,6 +81,13 @@ class DurableEngine:
 
     def __init__(self, rules: RuleSet) -> None:
         self._compiled = compile_ruleset(rules)
+        for about, flags in self._compiled.flags.items():
+            if len(flags) > _MAX_FLAGS:  # each is a property, and the engine crashes past 254
+                raise EngineError(
+                    f"the rules about {about} need {len(flags)} quantifiers worked out in Python, "
+                    f"more than the {_MAX_FLAGS} a durable-rules fact can carry; use the python "
+                    "engine for this rule pack"
+                )
         try:
             self._handle = _engine.create_ruleset(
                 f"mentor-rules-{next(_names)}", _dumps(self._compiled.definition)
