@@ -31,7 +31,9 @@ def test_advise_without_a_file_reports_on_the_built_in_example(
 
 def test_advise_json_prints_the_advice_document(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "advise", "--json", "--engine", "python")
-    document = json.loads(out)
+    (result,) = json.loads(out)
+    assert result["source"] == "built-in example"
+    document = result["advice"]
     assert code == 0
     assert {"recommendations", "candidates", "next_steps"} <= set(document)
     assert document["candidates"][-1]["verdict"] == "avoid"

@@ -182,12 +182,39 @@ def test_many_rule_sets_can_live_and_die() -> None:
 
 
 @needs_durable
-def test_a_pack_needing_too_many_flags_is_refused_before_it_can_crash_the_engine() -> None:
-    conditions = [
-        f'all(g.scope == "job" or g.kind == "advice" or g.detail == "{i}" for g in mentee.goals)'
-        for i in range(201)
-    ]
-    with pytest.raises(EngineError, match="use the python engine"):
-        Advisor(pack(*conditions), engine="durable")
-    one = {"candidates": [{"name": "A", "relation": "peer"}]}
-    assert len(Advisor(pack(*conditions), engine="python").advise(one).recommendations) == 201
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        # 300 rules whose first tests all hold on one fact: past the engine's stack of 64
+        [f"candidate.conversations != {-i - 1}" for i in range(300)],
+        [
+            f'candidate.conversations != {i + 50} and candidate.relation == "senior"'
+            for i in range(100)
+        ],
+        # one rule with 70 alternatives (in [...]), and one that expands into 2**8 of them
+        [f"candidate.conversations in {list(range(70))}"],
+        [
+            " and ".join(
+                f"(candidate.conversations != {i} or candidate.knows_culture)" for i in range(8)
+            )
+        ],
+        # 201 quantifiers that have to be worked out in Python
+        [
+            f'all(g.scope == "job" or g.kind == "advice" or g.detail == "{i}" for g in mentee.goals)'
+            for i in range(201)
+        ],
+    ],
+    ids=["many-rules", "many-failing-rules", "wide-or", "exponential-and-or", "many-flags"],
+)
+def test_large_rule_packs_run_on_durable_without_crashing(conditions: list[str]) -> None:
+    rules = pack(*conditions)
+    situation = {
+        "mentee": {"goals": [{"kind": "advice", "scope": "job"}]},
+        "candidates": [
+            {"name": "A", "relation": "peer", "conversations": 3},
+            {"name": "B", "relation": "senior", "knows_culture": True},
+        ],
+    }
+    durable = Advisor(rules, engine="durable").advise(situation)
+    assert durable == Advisor(rules, engine="python").advise(situation)
+    assert durable.recommendations

@@ -137,6 +137,8 @@ def build_advice(
             return rank[recommendation.subject]
         if recommendation.about == "role":
             return list(CoachingRole).index(CoachingRole(recommendation.subject))
+        if recommendation.about == "past_mentor":  # "past mentor 2 (school)"
+            return int(recommendation.subject.split()[2])
         return 0
 
     recommendations.sort(

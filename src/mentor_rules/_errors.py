@@ -9,7 +9,10 @@
     │                                        .problems names file, rule id and field
     └── EngineError (also a RuntimeError)    an engine cannot be used or failed
 
-Every error carries all the problems found, not only the first one.
+Every error carries all the problems found, not only the first one. For situations, that is
+every type, shape and unknown-field problem in the document; the checks that need a whole
+object (ranges, blank texts, duplicates) then report the first problem of each object, once
+its types are right.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def check_examples(advisor: Advisor, rules: tuple[Rule, ...] | None = None) -> l
                     rule.file,
                     index,
                     example.description,
-                    tuple(sorted(example.fires_for)),
+                    tuple(sorted(set(example.fires_for))),
                     tuple(actual),
                 )
             )

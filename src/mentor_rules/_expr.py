@@ -234,12 +234,16 @@ def operands_of(condition: Condition) -> Iterator[Field | Count]:
 
 
 class ConditionError(ValueError):
-    """A condition is not in the language. ``column`` is 1-based in the condition text."""
+    """A condition is not in the language.
 
-    def __init__(self, message: str, column: int | None = None) -> None:
+    ``line`` and ``column`` (1-based, in the condition's text) say where, when known.
+    """
+
+    def __init__(self, message: str, column: int | None = None, line: int = 1) -> None:
         super().__init__(message)
         self.message = message
         self.column = column
+        self.line = line
 
 
 _COMPARE_OPS: dict[type[ast.cmpop], Literal["==", "!=", "<", "<=", ">", ">="]] = {
@@ -271,15 +275,17 @@ def parse_condition(text: str, roots: Mapping[str, ObjectType]) -> Condition:
     """
     if len(text) > _MAX_LENGTH:
         raise ConditionError(f"a condition may be at most {_MAX_LENGTH} characters")
-    source = text.strip()
-    if not source:
+    if not text.strip():
         raise ConditionError("the condition is empty")
     # Conditions may span lines in a TOML multi-line string: read them as one expression.
+    lines = text.count("\n") + 1
     try:
-        tree = ast.parse(f"({source}\n)", mode="eval")
+        tree = ast.parse(f"({text}\n)", mode="eval")
     except SyntaxError as exc:
-        column = (exc.offset - 1) if exc.offset and exc.lineno == 1 else None
-        raise ConditionError(f"not a valid condition: {exc.msg}", column) from None
+        line, column = exc.lineno or 1, (exc.offset or 0) - (exc.lineno == 1)
+        if line > lines or column < 1:  # at the parentheses this function put around the text
+            raise ConditionError(f"not a valid condition: {exc.msg} (at its end)") from None
+        raise ConditionError(f"not a valid condition: {exc.msg}", column, line) from None
     return _Checker(roots).condition(tree.body, {}, 0)
 
 
@@ -520,11 +526,11 @@ class _Checker:
             raise self.error(node, f"{what} is {expected.describe()}, not {value!r}")
 
     def error(self, node: ast.AST, message: str) -> ConditionError:
-        # The source was wrapped in one opening parenthesis: columns on line 1 shift by one.
+        # The text was wrapped in one opening parenthesis: columns on line 1 shift by one.
         line = getattr(node, "lineno", 1)
         offset = getattr(node, "col_offset", None)
-        column = offset if offset is not None and line == 1 else None
-        return ConditionError(message, column)
+        column = None if offset is None else offset + (line != 1)
+        return ConditionError(message, column, line)
 
 
 def _is_literal(node: ast.expr) -> bool:
@@ -553,5 +559,16 @@ def _describe(node: ast.AST) -> str:
         ast.ListComp: "a list comprehension",
         ast.Dict: "a dict",
         ast.JoinedStr: "an f-string",
+        ast.List: "a list (lists of values go after 'in')",
+        ast.Tuple: "a tuple",
+        ast.Set: "a set",
+        ast.Compare: "a comparison used as a value",
+        ast.BoolOp: "and/or used as a value",
+        ast.UnaryOp: "an operator on a value",
+        ast.Name: "a name",
+        ast.Attribute: "a field",
+        ast.GeneratorExp: "a generator outside any()/all()",
+        ast.Await: "await",
+        ast.Starred: "unpacking",
     }
     return names.get(type(node), type(node).__name__)

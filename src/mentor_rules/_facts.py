@@ -14,7 +14,7 @@ from typing import Any, Literal
 from attrs import frozen
 
 from ._expr import ITEM, ListType, ObjectType, ScalarType, type_of
-from ._model import Candidate, CoachingRole, Mentee, PastMentor, Situation, converter
+from ._model import Candidate, CoachingRole, Mentee, PastMentor, Situation, converter, name_key
 
 __all__ = ["ABOUT", "Fact", "build_facts", "input_evidence", "roots_for", "subject_types"]
 
@@ -106,7 +106,7 @@ def build_facts(situation: Situation, reads: Mapping[str, frozenset[str]]) -> tu
             facts.append(
                 Fact(
                     "past_mentor",
-                    f"past mentor ({past.setting.value.replace('_', ' ')})",
+                    f"past mentor {position + 1} ({past.setting.value.replace('_', ' ')})",
                     position,
                     {"mentee": mentee, "past_mentor": _only(document, reads["past_mentor"])},
                 )
@@ -118,18 +118,14 @@ def _only(document: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
     return {name: value for name, value in document.items() if name in fields}
 
 
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def _echo_sets(past_mentors: Sequence[PastMentor]) -> tuple[set[str], set[str]]:
-    worked = {_key(t) for past in past_mentors for t in past.worked}
-    did_not_work = {_key(t) for past in past_mentors for t in past.did_not_work}
+    worked = {name_key(t) for past in past_mentors for t in past.worked}
+    did_not_work = {name_key(t) for past in past_mentors for t in past.did_not_work}
     return worked, did_not_work
 
 
 def _echoes(traits: Sequence[str], keys: set[str]) -> list[str]:
-    return [trait for trait in traits if _key(trait) in keys]
+    return [trait for trait in traits if name_key(trait) in keys]
 
 
 # --------------------------------------------------------------------------- evidence paths
@@ -167,16 +163,16 @@ def _echo_evidence(
     candidate = situation.candidates[fact.position]
     source = "worked" if rest[0] == "echoes_worked" else "did_not_work"
     echoed = value if isinstance(value, list) else [value]
-    keys = {_key(t) for t in echoed}
+    keys = {name_key(t) for t in echoed}
     if not keys:  # an empty echo list: the traits and past mentors show there was no echo
         yield f"candidates[{fact.position}].traits", list(candidate.traits)
         return
     for index, trait in enumerate(candidate.traits):
-        if _key(trait) in keys:
+        if name_key(trait) in keys:
             yield f"candidates[{fact.position}].traits[{index}]", trait
     for m, past in enumerate(situation.mentee.past_mentors):
         for index, text in enumerate(getattr(past, source)):
-            if _key(text) in keys:
+            if name_key(text) in keys:
                 yield f"mentee.past_mentors[{m}].{source}[{index}]", text
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
+import attrs
 import cattrs
 from attrs import Attribute, field, frozen
 from cattrs.errors import (
@@ -20,6 +21,7 @@ from cattrs.errors import (
     IterableValidationError,
     IterableValidationNote,
 )
+from cattrs.gen import make_dict_structure_fn
 
 from ._errors import Problem, SituationError
 
@@ -134,6 +136,11 @@ def _text(_: object, attribute: Attribute[Any], value: str) -> None:
         raise _fail(attribute, f"must be at most {MAX_TEXT} characters")
 
 
+def _short_text(_: object, attribute: Attribute[Any], value: str) -> None:
+    if len(value) > MAX_TEXT:
+        raise _fail(attribute, f"must be at most {MAX_TEXT} characters")
+
+
 def _optional_text(instance: object, attribute: Attribute[Any], value: str | None) -> None:
     if value is not None:
         _text(instance, attribute, value)
@@ -161,7 +168,7 @@ class Goal:
 
     kind: GoalKind
     scope: GoalScope
-    detail: str = ""
+    detail: str = field(default="", validator=_short_text)
 
 
 @frozen
@@ -213,19 +220,21 @@ class Candidate:
     traits: tuple[str, ...] = field(default=(), validator=_texts)
 
 
+def name_key(name: str) -> str:
+    """How names and texts are compared: ignoring case and runs of white space."""
+    return " ".join(name.casefold().split())
+
+
 def _unique_names(_: object, attribute: Attribute[Any], value: tuple[Candidate, ...]) -> None:
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for index, candidate in enumerate(value):
-        if candidate.name in seen:
-            raise SituationError(
-                [
-                    Problem(
-                        f"{attribute.name}[{index}].name",
-                        f"duplicate candidate name {candidate.name!r}",
-                    )
-                ]
-            )
-        seen.add(candidate.name)
+        key = name_key(candidate.name)
+        if key in seen:
+            message = f"duplicate candidate name {candidate.name!r}"
+            if seen[key] != candidate.name:
+                message += f" (same as {seen[key]!r} but for case or spaces)"
+            raise SituationError([Problem(f"{attribute.name}[{index}].name", message)])
+        seen[key] = candidate.name
 
 
 @frozen
@@ -296,6 +305,22 @@ def _strict_tuple(value: object, tuple_type: Any) -> tuple[Any, ...]:
     return tuple(items)
 
 
+class _NotAnObject(TypeError):
+    """A JSON object was expected where something else stands."""
+
+
+def _objects_only(cls: type, made: cattrs.Converter) -> Any:
+    """Structure attrs classes from mappings only, saying what arrived otherwise."""
+    inner: Any = make_dict_structure_fn(cls, made, _cattrs_forbid_extra_keys=True)
+
+    def structure_object(value: object, _: type) -> Any:
+        if not isinstance(value, Mapping):
+            raise _NotAnObject(f"expected an object, got {_json_type(value)}")
+        return inner(value, cls)
+
+    return structure_object
+
+
 def _json_type(value: object) -> str:
     if value is None:
         return "null"
@@ -336,6 +361,7 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook_func(
         lambda t: getattr(t, "__origin__", None) is tuple, _strict_tuple
     )
+    made.register_structure_hook_factory(attrs.has, lambda cls: _objects_only(cls, made))
     return made
 
 
@@ -375,9 +401,7 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
             yield Problem(_join(path, key), "unknown field")
     elif isinstance(exc, KeyError):
         yield Problem(path, "required field missing")
-    elif isinstance(exc, AttributeError):  # cattrs reached for .keys() on a non-object
-        yield Problem(path, "expected an object")
-    elif isinstance(exc, TypeError | ValueError):
+    elif isinstance(exc, TypeError | ValueError):  # _NotAnObject included
         yield Problem(path, str(exc))
     else:  # pragma: no cover - a bug in a hook, reported rather than hidden
         yield Problem(path, f"{type(exc).__name__}: {exc}")

@@ -7,6 +7,7 @@ file is collected into one :class:`~mentor_rules.RuleError` naming file, rule id
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 import tomllib
@@ -20,7 +21,16 @@ import attrs
 from attrs import field, frozen
 
 from ._errors import RuleError, RuleProblem, SituationError
-from ._expr import Condition, ConditionError, ObjectType, operands_of, parse_condition
+from ._expr import (
+    Condition,
+    ConditionError,
+    FieldType,
+    ListType,
+    NullableType,
+    ObjectType,
+    operands_of,
+    parse_condition,
+)
 from ._facts import ABOUT, About, roots_for
 from ._model import Situation, converter, structure, structure_problems
 
@@ -107,16 +117,21 @@ class Rule:
     file: str = field(eq=False)
 
 
+def _in_id_order(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(sorted(rules, key=lambda rule: rule.id))
+
+
 @frozen
 class RuleSet:
     """A checked set of rules with unique ids, kept in id order."""
 
-    rules: tuple[Rule, ...]
+    rules: tuple[Rule, ...] = field(converter=_in_id_order)
 
     def __attrs_post_init__(self) -> None:
-        ids = [rule.id for rule in self.rules]
-        if len(set(ids)) != len(ids):
-            raise ValueError("rule ids must be unique")
+        for before, after in itertools.pairwise(self.rules):
+            if before.id == after.id:
+                problem = RuleProblem(after.file, after.id, "id", f"also used in {before.file}")
+                raise RuleError([problem])
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -298,7 +313,7 @@ def _compile(
         return None, problems
     kind = Kind(spec.kind)
     if kind in CANDIDATE_KINDS and about != "candidate":
-        problem("kind", f"a {kind.value!r} rule must be about 'candidate'")
+        problem("kind", f"a rule of kind {kind.value!r} must be about 'candidate'")
     for name in ("title", "message", "because"):
         if not getattr(spec, name).strip():
             problem(name, "must not be empty")
@@ -313,7 +328,8 @@ def _compile(
     try:
         condition = parse_condition(spec.when, roots)
     except ConditionError as exc:
-        problem("when", exc.message, exc.column)
+        where = f" (line {exc.line} of the condition)" if exc.line > 1 else ""
+        problem("when", exc.message + where, exc.column)
     template: Template | None = None
     try:
         template = _template(spec.message, roots)
@@ -360,6 +376,15 @@ def _examples(spec: _RuleSpec, problem: Any) -> tuple[Example, ...]:
     return tuple(examples)
 
 
+def _words(field_type: FieldType) -> bool:
+    """Whether a message can show a field of this type in plain words (no lists of objects)."""
+    if isinstance(field_type, NullableType):
+        return _words(field_type.inner)
+    if isinstance(field_type, ListType):
+        return not isinstance(field_type.item, ListType | ObjectType)
+    return not isinstance(field_type, ObjectType)
+
+
 def _template(text: str, roots: Mapping[str, ObjectType]) -> Template:
     parts: list[tuple[str, tuple[str, ...] | None]] = []
     try:
@@ -376,7 +401,11 @@ def _template(text: str, roots: Mapping[str, ObjectType]) -> Template:
         path = tuple(name.split("."))
         root = roots.get(path[0])
         if root is None or len(path) != 2 or path[1] not in root.fields:
-            known = ", ".join(f"{r}.{f}" for r, t in roots.items() for f in t.fields)
+            known = ", ".join(
+                f"{r}.{f}" for r, t in roots.items() for f, ft in t.fields.items() if _words(ft)
+            )
             raise ValueError(f"{{{name}}} is not a field here; fields are: {known}")
+        if not _words(root.fields[path[1]]):
+            raise ValueError(f"{{{name}}} is a list of objects, which has no plain-words form")
         parts.append(("", path))
     return Template(text, tuple(parts))

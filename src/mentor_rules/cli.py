@@ -61,7 +61,9 @@ def _parser() -> argparse.ArgumentParser:
         help="advise on situations (JSON files; none: the built-in example)",
         description="Each FILE holds one situation (a JSON object) or a batch (a JSON list). "
         "'-' reads standard input. With no FILE, the built-in example is used. Every "
-        "situation is reported, valid or not; the exit code is 3 if any was invalid.",
+        "situation is reported, valid or not; the exit code is 3 if any was invalid. With "
+        "--json, the output is a list with one {source, advice} or {source, error} per "
+        "situation.",
     )
     advise.add_argument("files", nargs="*", metavar="FILE")
     advise.add_argument("--json", action="store_true", help="print the advice as JSON")
@@ -145,8 +147,7 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             else:
                 out.write(_report(label, document, advice, advisor.engine))
     if args.json:
-        single = len(results) == 1 and len(sources) == 1 and "advice" in results[0]
-        _print_json(results[0]["advice"] if single else results, out)
+        _print_json(results, out)
     return EXIT_INVALID if invalid else EXIT_OK
 
 

@@ -47,6 +47,11 @@ def make_engine(rules: RuleSet, name: EngineName = "auto") -> Engine:
         from ._python import PythonEngine
 
         return PythonEngine(rules)
+    if "durable" not in available_engines():
+        raise EngineError(
+            "the durable engine needs durable-rules, which is not installed here (it builds on "
+            "CPython 3.11 and 3.12 only); use engine='python' or 'auto'"
+        )
     from ._durable import DurableEngine
 
     return DurableEngine(rules)

@@ -5,8 +5,9 @@ or its ``Host`` (background threads, swallowed errors, crashes):
 
 - the rule set is created once with ``create_ruleset``; each evaluation uses a fresh session id
   on every fact, gives every fact a unique ``id``, makes one ``assert_facts`` call, then drains
-  the firings with ``start_action_for_state`` / ``complete_and_start_action`` and always ends
-  with ``delete_state`` (``abandon_action`` first if anything failed);
+  the firings with ``start_action_for_state`` / ``complete_and_start_action`` and ends with
+  ``delete_state`` (``abandon_action`` first if anything failed; if ``assert_facts`` itself
+  failed, the session is left alone, since deleting it could crash the process);
 - a rule on the session's own state fact fires once in every session, so that every session
   has started an action before it is deleted (a session that never did crashes on delete);
 - every rule is one single-fact pattern: no joins, so neither join bug can be reached;
@@ -20,6 +21,10 @@ or its ``Host`` (background threads, swallowed errors, crashes):
   over the ``or`` of its body, an enum ``in [...]`` becomes ``!=`` of the other values, and a
   quantifier that still needs an ``or`` inside an item (``all(a or b ...)``, rare) is worked
   out by the reference evaluator and handed to the engine as a flag on the fact;
+- the engine walks a fact's matching tests with a stack of 64 entries and fails past it
+  (error 303; C8): the rule set is shared out into as few engine rulesets as keep every
+  subject's tests within that stack, and one evaluation runs a session in each;
+- floats are written without exponents, which the engine's JSON reader cannot read (C7);
 - the C module never releases the GIL, so a lock around each evaluation costs nothing and
   keeps sessions from interleaving.
 """
@@ -30,6 +35,7 @@ import contextlib
 import decimal
 import itertools
 import json
+import math
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
@@ -62,13 +68,18 @@ __all__ = ["CompiledRuleset", "DurableEngine", "compile_ruleset"]
 
 _STATE_RULE = "mentor-rules:session"  # never a rule id: ids have no ':'
 _COUNT = "__len"  # suffix of the key that holds a list's length; field names have no '__'
-_FLAGS = "flags"  # the fact key of quantifiers worked out in Python; never a subject root
+_FLAGS = "flags"  # the fact key of tests worked out in Python; never a subject root
 _NEGATED: dict[str, Any] = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 _OPERATORS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _MAX_TERMS = 16  # an any() body with more or-ed terms than this is worked out in Python
-# A fact may have at most 254 properties, nested ones counted (255 crashes the engine). The
-# mentee and a subject hold fewer than 40 together, counts included; flags take the rest.
-_MAX_FLAGS = 200
+# The engine walks a fact's matching tests with a stack of 64 entries and fails (error 303,
+# then a crash when the session is deleted) past it. ``_width`` bounds what a rule can put on
+# that stack; a rule set is split into parts whose rules about one subject stay within
+# _MAX_WIDTH together, and a rule wider than that on its own is worked out in Python.
+_MAX_WIDTH = 48
+# A rule whose test the engine would expand into more alternatives than this (each one firing
+# separately) is worked out in Python too.
+_MAX_ALTERNATIVES = 64
 _names = itertools.count()
 
 Test = dict[str, Any]
@@ -80,59 +91,70 @@ class DurableEngine:
     name = "durable"
 
     def __init__(self, rules: RuleSet) -> None:
-        self._compiled = compile_ruleset(rules)
-        for about, flags in self._compiled.flags.items():
-            if len(flags) > _MAX_FLAGS:  # each is a property, and the engine crashes past 254
-                raise EngineError(
-                    f"the rules about {about} need {len(flags)} quantifiers worked out in Python, "
-                    f"more than the {_MAX_FLAGS} a durable-rules fact can carry; use the python "
-                    "engine for this rule pack"
-                )
-        try:
-            self._handle = _engine.create_ruleset(
-                f"mentor-rules-{next(_names)}", _dumps(self._compiled.definition)
-            )
-        except Exception as exc:  # the engine's error codes carry no rule name
-            raise EngineError(f"durable-rules refused the compiled rule set: {exc}") from exc
-        self._finalizer = weakref.finalize(self, _engine.delete_ruleset, self._handle)
+        self._parts = tuple(_Part(compiled) for compiled in compile_ruleset(rules))
         self._lock = threading.Lock()
         self._sessions = itertools.count()
 
     def match(self, facts: Sequence[Fact]) -> frozenset[tuple[str, int]]:
+        firings: set[tuple[str, int]] = set()
         with self._lock:
-            sid = f"s{next(self._sessions)}"
-            payload = self._payload(facts, sid)
-            firings: set[tuple[str, int]] = set()
-            state = None
-            try:
-                _, state = _engine.assert_facts(self._handle, payload)
-                started = _engine.start_action_for_state(self._handle, state)
-                message = started[1] if started else None
-                while message:
-                    for rule_id, matched in json.loads(message).items():
-                        if rule_id != _STATE_RULE:
-                            firings.add((rule_id, int(matched["m"]["id"])))
-                    message = _engine.complete_and_start_action(self._handle, state)
-            except Exception as exc:
-                if state is not None:
-                    with contextlib.suppress(Exception):
-                        _engine.abandon_action(self._handle, state)
-                raise EngineError(f"durable-rules failed during an evaluation: {exc}") from exc
-            finally:
-                _engine.delete_state(self._handle, sid)
+            for part in self._parts:
+                firings |= part.match(facts, f"s{next(self._sessions)}")
         return frozenset(firings)
 
-    def _payload(self, facts: Sequence[Fact], sid: str) -> str:
+
+class _Part:
+    """One durable-rules ruleset: a part of the rule set small enough for the engine."""
+
+    def __init__(self, compiled: CompiledRuleset) -> None:
+        self.compiled = compiled
+        try:
+            self.handle = _engine.create_ruleset(
+                f"mentor-rules-{next(_names)}", _dumps(compiled.definition)
+            )
+        except Exception as exc:  # the engine's error codes carry no rule name
+            raise EngineError(f"durable-rules refused the compiled rule set: {exc}") from exc
+        self._finalizer = weakref.finalize(self, _engine.delete_ruleset, self.handle)
+
+    def match(self, facts: Sequence[Fact], sid: str) -> set[tuple[str, int]]:
+        chosen = [(i, f) for i, f in enumerate(facts) if f.about in self.compiled.abouts]
+        if not chosen:
+            return set()
+        payload = self._payload(chosen, sid)
+        firings: set[tuple[str, int]] = set()
+        try:
+            _, state = _engine.assert_facts(self.handle, payload)
+        except Exception as exc:
+            # The session may never have started an action, and deleting such a session
+            # crashes the process (C1): it is left to the engine, and the error reported.
+            raise EngineError(f"durable-rules refused the facts: {exc}") from exc
+        try:
+            started = _engine.start_action_for_state(self.handle, state)
+            message = started[1] if started else None
+            while message:
+                for rule_id, matched in json.loads(message).items():
+                    if rule_id != _STATE_RULE:
+                        firings.add((rule_id, int(matched["m"]["id"])))
+                message = _engine.complete_and_start_action(self.handle, state)
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                _engine.abandon_action(self.handle, state)
+            raise EngineError(f"durable-rules failed during an evaluation: {exc}") from exc
+        finally:
+            _engine.delete_state(self.handle, sid)
+        return firings
+
+    def _payload(self, facts: Sequence[tuple[int, Fact]], sid: str) -> str:
         encoded: dict[int, str] = {}  # the mentee's part is shared by every fact: encode it once
         parts = []
-        for index, fact in enumerate(facts):
+        for index, fact in facts:
             fields = [f'"id":"{index}","sid":"{sid}","about":"{fact.about}"']
             for root, values in fact.values.items():
                 key = id(values)
                 if key not in encoded:
                     encoded[key] = _dumps(self._prepare(root, values))
                 fields.append(f'"{root}":{encoded[key]}')
-            flags = self._compiled.flags.get(fact.about)
+            flags = self.compiled.flags.get(fact.about)
             if flags:
                 worked_out = {name: holds(test, fact.values) for name, test in flags}
                 fields.append(f'"{_FLAGS}":{json.dumps(worked_out)}')
@@ -141,7 +163,7 @@ class DurableEngine:
 
     def _prepare(self, root: str, values: Mapping[str, Any]) -> dict[str, Any]:
         prepared = {name: value for name, value in values.items() if value is not None}
-        for name in self._compiled.counted.get(root, ()):
+        for name in self.compiled.counted.get(root, ()):
             prepared[name + _COUNT] = len(values.get(name) or ())
         return prepared
 
@@ -171,35 +193,75 @@ def _positional(value: Any) -> str:
 
 @frozen
 class CompiledRuleset:
-    """A rule set in durable-rules' terms.
+    """A part of a rule set in durable-rules' terms.
 
-    ``definition`` is the ruleset JSON; ``counted`` the list fields (by root) whose lengths the
-    facts must carry; ``flags`` the quantifiers (by subject) worked out in Python, by flag name.
+    ``definition`` is the ruleset JSON; ``abouts`` the subjects its rules are about; ``counted``
+    the list fields (by root) whose lengths the facts must carry; ``flags`` the tests (by
+    subject, by flag name) worked out in Python and carried on the facts.
     """
 
     definition: dict[str, Any]
+    abouts: frozenset[str]
     counted: dict[str, frozenset[str]]
-    flags: dict[str, tuple[tuple[str, Quantified], ...]]
+    flags: dict[str, tuple[tuple[str, Condition], ...]]
 
 
-def compile_ruleset(rules: RuleSet) -> CompiledRuleset:
-    """Compile every rule into one single-fact pattern that durable-rules evaluates correctly."""
-    definition: dict[str, Any] = {}
-    counted: dict[str, set[str]] = {}
-    flags: dict[str, list[tuple[str, Quantified]]] = {}
+def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
+    """Compile every rule into a single-fact pattern that durable-rules evaluates correctly,
+    and share the rules out into as few engine rulesets as its stack allows."""
+    parts: list[dict[str, Any]] = []  # each: tests, width per subject, counted, flags
     for rule in rules:
         compiler = _Compiler(rule.id)
         test = compiler.positive(rule.condition)
-        definition[rule.id] = {"all": [{"m": {"$and": [{"about": str(rule.about)}, test]}}]}
+        if _width(test) > _MAX_WIDTH or _alternatives(test) > _MAX_ALTERNATIVES:
+            compiler = _Compiler(rule.id)
+            name = f"rule_{rule.id}"
+            compiler.flags.append((name, rule.condition))
+            test = {f"{_FLAGS}.{name}": True}
+        width = _width(test)
+        part = next((p for p in parts if p["width"].get(rule.about, 0) + width <= _MAX_WIDTH), None)
+        if part is None:
+            part = {"tests": {}, "width": {}, "counted": {}, "flags": {}}
+            parts.append(part)
+        part["tests"][rule.id] = {"$and": [{"about": str(rule.about)}, test]}
+        part["width"][rule.about] = part["width"].get(rule.about, 0) + width
         for path in compiler.counted:
-            counted.setdefault(path[0], set()).add(path[1])
-        flags.setdefault(rule.about, []).extend(compiler.flags)
-    definition[_STATE_RULE] = {"all": [{"m": {"$s": 1}}]}
-    return CompiledRuleset(
-        definition,
-        {root: frozenset(names) for root, names in counted.items()},
-        {about: tuple(found) for about, found in flags.items() if found},
-    )
+            part["counted"].setdefault(path[0], set()).add(path[1])
+        part["flags"].setdefault(rule.about, []).extend(compiler.flags)
+    return [
+        CompiledRuleset(
+            {
+                **{rule_id: {"all": [{"m": test}]} for rule_id, test in part["tests"].items()},
+                _STATE_RULE: {"all": [{"m": {"$s": 1}}]},
+            },
+            frozenset(part["width"]),
+            {root: frozenset(names) for root, names in part["counted"].items()},
+            {about: tuple(found) for about, found in part["flags"].items() if found},
+        )
+        for part in parts
+    ]
+
+
+def _width(test: Test) -> int:
+    """How many stack entries the engine may need at once while it walks ``test``.
+
+    Alternatives of an ``$or`` are pushed side by side; the parts of an ``$and`` are walked
+    one after another, the pending alternatives of the earlier parts staying on the stack.
+    """
+    if "$or" in test:
+        return sum(_width(t) for t in test["$or"])
+    if "$and" in test:
+        return sum(_width(t) for t in test["$and"]) - len(test["$and"]) + 1
+    return 1
+
+
+def _alternatives(test: Test) -> int:
+    """How many separate paths (each one firing on its own) the engine makes of ``test``."""
+    if "$or" in test:
+        return sum(_alternatives(t) for t in test["$or"])
+    if "$and" in test:
+        return math.prod(_alternatives(t) for t in test["$and"])
+    return 1
 
 
 def _key(path: tuple[str, ...]) -> str:
@@ -230,7 +292,7 @@ class _Compiler:
     def __init__(self, rule_id: str) -> None:
         self.rule_id = rule_id
         self.counted: set[tuple[str, ...]] = set()
-        self.flags: list[tuple[str, Quantified]] = []
+        self.flags: list[tuple[str, Condition]] = []
 
     # -- whole conditions, ``not`` pushed down to the leaves
 
