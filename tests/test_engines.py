@@ -198,13 +198,29 @@ def test_many_rule_sets_can_live_and_die() -> None:
                 f"(candidate.conversations != {i} or candidate.knows_culture)" for i in range(8)
             )
         ],
-        # 201 quantifiers that have to be worked out in Python
+        # 201 quantifiers that have to be worked out in Python, one per rule
         [
-            f'all(g.scope == "job" or g.kind == "advice" or g.detail == "{i}" for g in mentee.goals)'
+            f'all(g.scope == "job" or g.kind == "advice" or g.detail == "{i}" '
+            "for g in mentee.goals)"
             for i in range(201)
         ],
+        # 12 rules of 21 such quantifiers each: 252 flags, more than one fact can carry
+        [
+            " and ".join(
+                f'all(g.scope == "job" or g.detail == "{r}.{i}" for g in mentee.goals)'
+                for i in range(21)
+            )
+            for r in range(12)
+        ],
     ],
-    ids=["many-rules", "many-failing-rules", "wide-or", "exponential-and-or", "many-flags"],
+    ids=[
+        "many-rules",
+        "many-failing-rules",
+        "wide-or",
+        "exponential-and-or",
+        "many-flags",
+        "many-flags-per-rule",
+    ],
 )
 def test_large_rule_packs_run_on_durable_without_crashing(conditions: list[str]) -> None:
     rules = pack(*conditions)

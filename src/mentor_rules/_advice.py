@@ -14,7 +14,7 @@ from attrs import frozen
 from ._evaluate import evidence as condition_evidence
 from ._expr import EnumType, ListType
 from ._facts import ABOUT, About, Fact, input_evidence, subject_types
-from ._model import CoachingRole, Situation, converter, register_enum, structure
+from ._model import Situation, converter, register_enum, structure
 from ._ruleset import Kind, Rule, RuleSet, Source, Template
 
 __all__ = [
@@ -128,43 +128,38 @@ def build_advice(
     fired = sorted(firings)
     verdicts = _verdicts(rules, situation, facts, fired)
     rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
-    recommendations = [
-        _recommend(rules[rule_id], situation, facts[index]) for rule_id, index in fired
+
+    def subject_rank(fact: Fact) -> int:
+        """Candidates by their ranking; roles and past mentors by position."""
+        if fact.about == "candidate":
+            return rank[fact.subject]
+        return fact.position or 0
+
+    advised = [
+        (_recommend(rules[rule_id], situation, facts[index]), subject_rank(facts[index]))
+        for rule_id, index in fired
     ]
-
-    def subject_rank(recommendation: Recommendation) -> int:
-        if recommendation.about == "candidate":
-            return rank[recommendation.subject]
-        if recommendation.about == "role":
-            return list(CoachingRole).index(CoachingRole(recommendation.subject))
-        if recommendation.about == "past_mentor":  # "past mentor 2 (school)"
-            return int(recommendation.subject.split()[2])
-        return 0
-
-    recommendations.sort(
-        key=lambda r: (
-            _KIND_ORDER[r.kind],
-            r.rule,
-            _ABOUT_ORDER[r.about],
-            subject_rank(r),
-            r.message,
-            repr(r.evidence),
+    advised.sort(
+        key=lambda pair: (
+            _KIND_ORDER[pair[0].kind],
+            pair[0].rule,
+            _ABOUT_ORDER[pair[0].about],
+            pair[1],
         )
     )
     steps = [
         Step(r.rule, r.subject, r.message)
-        for r in sorted(
-            (r for r in recommendations if rules[r.rule].step is not None),
-            key=lambda r: (
-                r.kind != Kind.PREREQUISITE,
-                rules[r.rule].step,
-                r.rule,
-                subject_rank(r),
-                r.subject,
+        for r, _ in sorted(
+            (pair for pair in advised if rules[pair[0].rule].step is not None),
+            key=lambda pair: (
+                pair[0].kind != Kind.PREREQUISITE,
+                rules[pair[0].rule].step,
+                pair[0].rule,
+                pair[1],
             ),
         )
     ]
-    return Advice(tuple(recommendations), tuple(verdicts), tuple(steps))
+    return Advice(tuple(r for r, _ in advised), tuple(verdicts), tuple(steps))
 
 
 def _verdicts(

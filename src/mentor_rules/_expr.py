@@ -277,21 +277,24 @@ def parse_condition(text: str, roots: Mapping[str, ObjectType]) -> Condition:
         raise ConditionError(f"a condition may be at most {_MAX_LENGTH} characters")
     if not text.strip():
         raise ConditionError("the condition is empty")
-    # Conditions may span lines in a TOML multi-line string: read them as one expression.
+    # A condition may span lines (a TOML multi-line string): those are read as one expression
+    # inside parentheses, which shift the columns of the first line by one.
     lines = text.count("\n") + 1
+    shift = int(lines > 1)
     try:
-        tree = ast.parse(f"({text}\n)", mode="eval")
+        tree = ast.parse(f"({text}\n)" if shift else text, mode="eval")
     except SyntaxError as exc:
-        line, column = exc.lineno or 1, (exc.offset or 0) - (exc.lineno == 1)
-        if line > lines or column < 1:  # at the parentheses this function put around the text
+        line, column = exc.lineno or 1, (exc.offset or 0) - (shift and exc.lineno == 1)
+        if line > lines or column < 1:  # at the parentheses put around the text
             raise ConditionError(f"not a valid condition: {exc.msg} (at its end)") from None
         raise ConditionError(f"not a valid condition: {exc.msg}", column, line) from None
-    return _Checker(roots).condition(tree.body, {}, 0)
+    return _Checker(roots, shift).condition(tree.body, {}, 0)
 
 
 class _Checker:
-    def __init__(self, roots: Mapping[str, ObjectType]) -> None:
+    def __init__(self, roots: Mapping[str, ObjectType], shift: int) -> None:
         self.roots = roots
+        self.shift = shift  # added to columns on the first line
 
     # -- conditions
 
@@ -526,10 +529,9 @@ class _Checker:
             raise self.error(node, f"{what} is {expected.describe()}, not {value!r}")
 
     def error(self, node: ast.AST, message: str) -> ConditionError:
-        # The text was wrapped in one opening parenthesis: columns on line 1 shift by one.
         line = getattr(node, "lineno", 1)
         offset = getattr(node, "col_offset", None)
-        column = None if offset is None else offset + (line != 1)
+        column = None if offset is None else offset + 1 - (self.shift if line == 1 else 0)
         return ConditionError(message, column, line)
 
 

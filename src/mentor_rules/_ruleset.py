@@ -117,6 +117,10 @@ class Rule:
     file: str = field(eq=False)
 
 
+def _reused(rule: Rule, first: Rule) -> RuleProblem:
+    return RuleProblem(rule.file, rule.id, "id", f"the id is already used in {first.file}")
+
+
 def _in_id_order(rules: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda rule: rule.id))
 
@@ -128,10 +132,13 @@ class RuleSet:
     rules: tuple[Rule, ...] = field(converter=_in_id_order)
 
     def __attrs_post_init__(self) -> None:
-        for before, after in itertools.pairwise(self.rules):
-            if before.id == after.id:
-                problem = RuleProblem(after.file, after.id, "id", f"also used in {before.file}")
-                raise RuleError([problem])
+        problems = [
+            _reused(after, before)
+            for before, after in itertools.pairwise(self.rules)
+            if before.id == after.id
+        ]
+        if problems:
+            raise RuleError(problems)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -253,11 +260,7 @@ def _assemble(loaded: Iterable[tuple[Rule | None, list[RuleProblem]]]) -> RuleSe
         if rule is None:
             continue
         if rule.id in rules:
-            problems.append(
-                RuleProblem(
-                    rule.file, rule.id, "id", f"the id is already used in {rules[rule.id].file}"
-                )
-            )
+            problems.append(_reused(rule, rules[rule.id]))
             continue
         rules[rule.id] = rule
     if problems:

@@ -80,6 +80,10 @@ _MAX_WIDTH = 48
 # A rule whose test the engine would expand into more alternatives than this (each one firing
 # separately) is worked out in Python too.
 _MAX_ALTERNATIVES = 64
+# A fact may have at most 254 properties, nested ones counted (C5). The mentee and a subject
+# hold fewer than 40 together, counts included; each flag is one more, so a part carries at
+# most this many flags for one subject.
+_MAX_FLAGS = 150
 _names = itertools.count()
 
 Test = dict[str, Any]
@@ -213,13 +217,22 @@ def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
     for rule in rules:
         compiler = _Compiler(rule.id)
         test = compiler.positive(rule.condition)
-        if _width(test) > _MAX_WIDTH or _alternatives(test) > _MAX_ALTERNATIVES:
+        too_big = _width(test) > _MAX_WIDTH or _alternatives(test) > _MAX_ALTERNATIVES
+        if too_big or len(compiler.flags) > _MAX_FLAGS:
             compiler = _Compiler(rule.id)
             name = f"rule_{rule.id}"
             compiler.flags.append((name, rule.condition))
             test = {f"{_FLAGS}.{name}": True}
-        width = _width(test)
-        part = next((p for p in parts if p["width"].get(rule.about, 0) + width <= _MAX_WIDTH), None)
+        width, about = _width(test), rule.about
+        part = next(
+            (
+                p
+                for p in parts
+                if p["width"].get(about, 0) + width <= _MAX_WIDTH
+                and len(p["flags"].get(about, ())) + len(compiler.flags) <= _MAX_FLAGS
+            ),
+            None,
+        )
         if part is None:
             part = {"tests": {}, "width": {}, "counted": {}, "flags": {}}
             parts.append(part)
