@@ -189,12 +189,11 @@ def _verdicts(
 
 
 def _recommend(rule: Rule, situation: Situation, fact: Fact) -> Recommendation:
-    found: list[Evidence] = []
+    found: dict[str, Evidence] = {}  # by path: a path in the input has one value
     for path, value in condition_evidence(rule.condition, fact.values):
         for where, shown in input_evidence(situation, fact, path, value):
-            item = Evidence(where, shown)
-            if item not in found:
-                found.append(item)
+            if where not in found:
+                found[where] = Evidence(where, shown)
     return Recommendation(
         rule=rule.id,
         kind=rule.kind,
@@ -202,7 +201,7 @@ def _recommend(rule: Rule, situation: Situation, fact: Fact) -> Recommendation:
         subject=fact.subject,
         message=render(rule.message, fact.values),
         because=rule.because,
-        evidence=tuple(found),
+        evidence=tuple(found.values()),
         source=rule.source,
     )
 

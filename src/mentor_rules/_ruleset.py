@@ -130,8 +130,10 @@ class RuleSet:
     """A checked set of rules with unique ids, kept in id order."""
 
     rules: tuple[Rule, ...] = field(converter=_in_id_order)
+    _by_id: dict[str, Rule] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
         problems = [
             _reused(after, before)
             for before, after in itertools.pairwise(self.rules)
@@ -147,10 +149,7 @@ class RuleSet:
         return len(self.rules)
 
     def __getitem__(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+        return self._by_id[rule_id]
 
     @property
     def ids(self) -> tuple[str, ...]:

@@ -36,6 +36,7 @@ import decimal
 import itertools
 import json
 import math
+import re
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
@@ -136,9 +137,7 @@ class _Part:
             started = _engine.start_action_for_state(self.handle, state)
             message = started[1] if started else None
             while message:
-                for rule_id, matched in json.loads(message).items():
-                    if rule_id != _STATE_RULE:
-                        firings.add((rule_id, int(matched["m"]["id"])))
+                firings.update(_firings(message))
                 message = _engine.complete_and_start_action(self.handle, state)
         except Exception as exc:
             with contextlib.suppress(Exception):
@@ -166,10 +165,31 @@ class _Part:
         return "[" + ",".join(parts) + "]"
 
     def _prepare(self, root: str, values: Mapping[str, Any]) -> dict[str, Any]:
-        prepared = {name: value for name, value in values.items() if value is not None}
+        """Only what the conditions test: a list that is only counted goes as its count."""
+        prepared = {}
+        for name in self.compiled.reads.get(root, ()):
+            value = values.get(name)
+            if value is not None:
+                prepared[name] = value
         for name in self.compiled.counted.get(root, ()):
             prepared[name + _COUNT] = len(values.get(name) or ())
         return prepared
+
+
+# A firing message starts with the rule's name and the fact, whose first key is its id.
+_FIRING = re.compile(r'\{"([^"]+)":\{"m":\{"id": ?"(\d+)"')
+
+
+def _firings(message: str) -> list[tuple[str, int]]:
+    """``(rule id, fact index)`` of a firing message, read without parsing the whole fact."""
+    found = _FIRING.match(message)
+    if found:
+        return [(found[1], int(found[2]))]
+    return [  # the session's own state, or a shape the pattern does not know
+        (rule_id, int(matched["m"]["id"]))
+        for rule_id, matched in json.loads(message).items()
+        if rule_id != _STATE_RULE
+    ]
 
 
 def _dumps(value: Any) -> str:
@@ -179,8 +199,17 @@ def _dumps(value: Any) -> str:
     ``json.dumps`` writes for floats below 1e-4), dropping that fact and the rest of the batch
     without a word; such floats are written out in positional notation instead.
     """
-    text = json.dumps(value)
-    return _positional(value) if "e-" in text or "e+" in text else text
+    return _positional(value) if _has_small_float(value) else json.dumps(value)
+
+
+def _has_small_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return "e" in repr(value)
+    if isinstance(value, Mapping):
+        return any(_has_small_float(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_small_float(v) for v in value)
+    return False
 
 
 def _positional(value: Any) -> str:
@@ -199,13 +228,15 @@ def _positional(value: Any) -> str:
 class CompiledRuleset:
     """A part of a rule set in durable-rules' terms.
 
-    ``definition`` is the ruleset JSON; ``abouts`` the subjects its rules are about; ``counted``
-    the list fields (by root) whose lengths the facts must carry; ``flags`` the tests (by
-    subject, by flag name) worked out in Python and carried on the facts.
+    ``definition`` is the ruleset JSON; ``abouts`` the subjects its rules are about; ``reads``
+    the fields (by root) its tests read; ``counted`` the list fields whose lengths the facts
+    must carry; ``flags`` the tests (by subject, by flag name) worked out in Python and carried
+    on the facts.
     """
 
     definition: dict[str, Any]
     abouts: frozenset[str]
+    reads: dict[str, frozenset[str]]
     counted: dict[str, frozenset[str]]
     flags: dict[str, tuple[tuple[str, Condition], ...]]
 
@@ -234,12 +265,14 @@ def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
             None,
         )
         if part is None:
-            part = {"tests": {}, "width": {}, "counted": {}, "flags": {}}
+            part = {"tests": {}, "width": {}, "reads": {}, "counted": {}, "flags": {}}
             parts.append(part)
         part["tests"][rule.id] = {"$and": [{"about": str(rule.about)}, test]}
         part["width"][rule.about] = part["width"].get(rule.about, 0) + width
         for path in compiler.counted:
             part["counted"].setdefault(path[0], set()).add(path[1])
+        for path in compiler.read:
+            part["reads"].setdefault(path[0], set()).add(path[1])
         part["flags"].setdefault(rule.about, []).extend(compiler.flags)
     return [
         CompiledRuleset(
@@ -248,6 +281,7 @@ def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
                 _STATE_RULE: {"all": [{"m": {"$s": 1}}]},
             },
             frozenset(part["width"]),
+            {root: frozenset(names) for root, names in part["reads"].items()},
             {root: frozenset(names) for root, names in part["counted"].items()},
             {about: tuple(found) for about, found in part["flags"].items() if found},
         )
@@ -305,7 +339,14 @@ class _Compiler:
     def __init__(self, rule_id: str) -> None:
         self.rule_id = rule_id
         self.counted: set[tuple[str, ...]] = set()
+        self.read: set[tuple[str, ...]] = set()  # fields sent as values (not items' fields)
         self.flags: list[tuple[str, Condition]] = []
+
+    def key(self, path: tuple[str, ...]) -> str:
+        """The engine's name for ``path``, noting that the facts must carry that field."""
+        if path[0] != ITEM:
+            self.read.add(path)
+        return _key(path)
 
     # -- whole conditions, ``not`` pushed down to the leaves
 
@@ -313,11 +354,11 @@ class _Compiler:
         if isinstance(condition, Compare):
             return self.compare(condition.left, condition.op, condition.value)
         if isinstance(condition, OneOf):
-            return _group("$or", [{_key(condition.field.path): v} for v in condition.values])
+            return _group("$or", [{self.key(condition.field.path): v} for v in condition.values])
         if isinstance(condition, Contains):
-            return {"$iany": {_key(condition.field.path): {"$i": condition.value}}}
+            return {"$iany": {self.key(condition.field.path): {"$i": condition.value}}}
         if isinstance(condition, IsNull):
-            return {"$nex": {_key(condition.field.path): 1}}
+            return {"$nex": {self.key(condition.field.path): 1}}
         if isinstance(condition, Quantified):
             return self.quantified(condition, negated=False)
         if isinstance(condition, Not):
@@ -330,20 +371,20 @@ class _Compiler:
             flipped = self.compare(condition.left, _NEGATED[condition.op], condition.value)
             left = condition.left
             if isinstance(left, Field) and left.nullable:
-                return {"$or": [flipped, {"$nex": {_key(left.path): 1}}]}
+                return {"$or": [flipped, {"$nex": {self.key(left.path): 1}}]}
             return flipped
         if isinstance(condition, OneOf):
-            key = _key(condition.field.path)
+            key = self.key(condition.field.path)
             unequal = _group("$and", [{"$neq": {key: v}} for v in condition.values])
             if condition.field.nullable:
                 return {"$or": [unequal, {"$nex": {key: 1}}]}
             return unequal
         if isinstance(condition, Contains):
-            key = _key(condition.field.path)
+            key = self.key(condition.field.path)
             none_equal = {"$iall": {key: {"$neq": {"$i": condition.value}}}}
             return {"$or": [self.count(condition.field.path, "==", 0), none_equal]}
         if isinstance(condition, IsNull):
-            return {"$ex": {_key(condition.field.path): 1}}
+            return {"$ex": {self.key(condition.field.path): 1}}
         if isinstance(condition, Quantified):
             return self.quantified(condition, negated=True)
         if isinstance(condition, Not):
@@ -354,7 +395,7 @@ class _Compiler:
     def compare(self, left: Field | Count, op: str, value: Any) -> Test:
         if isinstance(left, Count):
             return self.count(left.path, op, value)
-        return _test(_key(left.path), op, value)
+        return _test(self.key(left.path), op, value)
 
     def count(self, path: tuple[str, ...], op: str, value: int) -> Test:
         self.counted.add(path)
@@ -374,7 +415,10 @@ class _Compiler:
             return _group("$or", [self.any_term(path, items, outer) for items, outer in terms])
         if terms is not None and quantifier == "all" and len(terms) == 1:
             items, outer = terms[0]
-            every = [*outer, *([{"$iall": {_key(path): _group("$and", items)}}] if items else [])]
+            every = [
+                *outer,
+                *([{"$iall": {self.key(path): _group("$and", items)}}] if items else []),
+            ]
             if not every:  # the body always holds
                 return self.count(path, ">=", 0)
             return {"$or": [self.count(path, "==", 0), _group("$and", every)]}
@@ -384,7 +428,7 @@ class _Compiler:
 
     def any_term(self, path: tuple[str, ...], items: list[Test], outer: list[Test]) -> Test:
         if items:
-            return _group("$and", [*outer, {"$iany": {_key(path): _group("$and", items)}}])
+            return _group("$and", [*outer, {"$iany": {self.key(path): _group("$and", items)}}])
         return _group("$and", [*outer, self.count(path, ">", 0)])
 
     def terms(self, body: Condition) -> list[tuple[list[Test], list[Test]]] | None:
@@ -397,9 +441,9 @@ class _Compiler:
         if isinstance(body, Not):
             return self.negated_terms(body.operand)
         if isinstance(body, Compare) and isinstance(body.left, Field):
-            return [([_test(_key(body.left.path), body.op, body.value)], [])]
+            return [([_test(self.key(body.left.path), body.op, body.value)], [])]
         if isinstance(body, OneOf):
-            key = _key(body.field.path)
+            key = self.key(body.field.path)
             if isinstance(body.field.type, EnumType):  # in S  ==  not in (all values - S)
                 others = [v for v in body.field.type.values if v not in body.values]
                 return [([{"$neq": {key: v}} for v in others], [])]
@@ -420,9 +464,9 @@ class _Compiler:
 
     def negated_terms(self, operand: Condition) -> list[tuple[list[Test], list[Test]]] | None:
         if isinstance(operand, Compare) and isinstance(operand.left, Field):
-            return [([_test(_key(operand.left.path), _NEGATED[operand.op], operand.value)], [])]
+            return [([_test(self.key(operand.left.path), _NEGATED[operand.op], operand.value)], [])]
         if isinstance(operand, OneOf):
-            return [([{"$neq": {_key(operand.field.path): v}} for v in operand.values], [])]
+            return [([{"$neq": {self.key(operand.field.path): v}} for v in operand.values], [])]
         if isinstance(operand, Not):
             return self.terms(operand.operand)
         if isinstance(operand, And):
