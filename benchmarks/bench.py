@@ -1,0 +1,588 @@
+"""Side-by-side timings of the hand-written baseline, both engines and the whole pipeline.
+
+Run it from the repository root::
+
+    python benchmarks/bench.py           # the full run, about 35 seconds on a 2-core box
+    python benchmarks/bench.py --quick   # a smaller run, about 5 seconds
+
+Every variant runs on the same generated situations (fixed seed): one mentee with goals, ideas
+and past mentors, and 1, 10 or 50 candidates. Rounds interleave the variants, so a slow moment
+of the machine hits all of them alike; each figure is the median of per-call times. See
+``benchmarks/README.md`` for what each row means and for the figures of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import random
+import statistics
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from importlib import metadata
+from typing import Any
+
+from baseline import firings as baseline_firings
+
+from mentor_rules import (
+    Advice,
+    Advisor,
+    Candidate,
+    CareerMove,
+    Chemistry,
+    CoachingRole,
+    Goal,
+    GoalKind,
+    GoalScope,
+    Mentee,
+    PastMentor,
+    Relation,
+    RuleSet,
+    Setting,
+    Situation,
+    Willingness,
+    available_engines,
+    shipped_rules,
+)
+from mentor_rules._advice import build_advice
+from mentor_rules._engines import Engine, EngineName, make_engine
+from mentor_rules._facts import Fact, build_facts
+
+# --------------------------------------------------------------------------- targets
+
+TARGET_ADVISE_US = 1000.0  # full advise, each engine, 10 candidates, median
+TARGET_RSS_GROWTH_MB = 5.0  # over the durable evaluations of the memory check
+THREADS = 8  # threads sharing one durable Advisor, which must give the sequential advice
+
+
+def engine_names() -> tuple[EngineName, ...]:
+    """The engines that run here, the Python one first."""
+    return tuple(name for name in ("python", "durable") if name in available_engines())
+
+
+# --------------------------------------------------------------------------- situations
+
+_TRAITS = (
+    "patient",
+    "Patient",
+    "  direct ",
+    "busy",
+    "hard to reach",
+    "Hard  to reach",
+    "generous with time",
+    "well connected",
+    "strict",
+    "funny",
+    "weekly check-ins",
+    "blunt",
+)
+_IDEAS = ("a self-service analytics portal", "a guild for testers", "four-day sprints")
+_NAMES = (
+    "Dana",
+    "Sam",
+    "Rita",
+    "Pat",
+    "Lee",
+    "Kim",
+    "Olu",
+    "Ari",
+    "Jo",
+    "Max",
+)
+
+
+def _years(rng: random.Random, high: float) -> float | None:
+    return None if rng.random() < 0.2 else round(rng.uniform(0, high), 1)
+
+
+def _candidate(rng: random.Random, index: int) -> Candidate:
+    return Candidate(
+        name=f"{_NAMES[index % len(_NAMES)]} {index:02d}",
+        relation=rng.choice(list(Relation)),
+        years_at_company=_years(rng, 15),
+        years_in_industry=_years(rng, 30),
+        knows_culture=rng.choice([None, True, False]),
+        chemistry=rng.choice(list(Chemistry)),
+        conversations=rng.choice([0, 0, 1, 2, 3, 6]),
+        willing=rng.choice(list(Willingness)),
+        traits=tuple(rng.sample(_TRAITS, rng.randint(0, 3))),
+    )
+
+
+def situation(rng: random.Random, candidates: int) -> Situation:
+    """A mentee with goals, ideas and past mentors, and ``candidates`` candidates."""
+    mentee = Mentee(
+        months_at_company=rng.randint(0, 60),
+        wants_to_innovate=rng.random() < 0.5,
+        hired_for_fresh_perspective=rng.random() < 0.3,
+        career_move=rng.choice(list(CareerMove)),
+        goals=tuple(
+            Goal(rng.choice(list(GoalKind)), rng.choice(list(GoalScope)))
+            for _ in range(rng.randint(1, 3))
+        ),
+        ideas=tuple(rng.sample(_IDEAS, rng.randint(1, 2))),
+        support_roles=tuple(rng.sample(list(CoachingRole), rng.randint(0, 3))),
+        past_mentors=tuple(
+            PastMentor(
+                rng.choice(list(Setting)),
+                worked=tuple(rng.sample(_TRAITS, rng.randint(1, 3))),
+                did_not_work=tuple(rng.sample(_TRAITS, rng.randint(0, 2))),
+            )
+            for _ in range(rng.randint(1, 3))
+        ),
+    )
+    return Situation(mentee, tuple(_candidate(rng, i) for i in range(candidates)))
+
+
+# --------------------------------------------------------------------------- measuring
+
+Variant = tuple[str, Callable[[int], object]]
+
+
+def measure(variants: Sequence[Variant], count: int, rounds: int, warmup: int) -> dict[str, float]:
+    """Median per-call time in microseconds of each variant, over ``count`` inputs x rounds.
+
+    Each round runs every variant once on every input, the order of variants rotating from
+    round to round, and times each call on its own with ``perf_counter_ns``.
+    """
+    for _ in range(warmup):
+        for _, call in variants:
+            for index in range(count):
+                call(index)
+    samples: dict[str, list[int]] = {label: [] for label, _ in variants}
+    clock = time.perf_counter_ns
+    gc.collect()
+    for round_number in range(rounds):
+        shift = round_number % len(variants)
+        for label, call in [*variants[shift:], *variants[:shift]]:
+            out = samples[label]
+            for index in range(count):
+                start = clock()
+                call(index)
+                out.append(clock() - start)
+    return {label: statistics.median(times) / 1000 for label, times in samples.items()}
+
+
+def _pairs(facts: Sequence[Fact], fired: Iterable[tuple[str, int]]) -> set[tuple[str, str]]:
+    return {(rule_id, facts[index].subject) for rule_id, index in fired}
+
+
+def rss_bytes() -> int:
+    """The resident set size of this process now (peak RSS where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # pragma: no cover - not Linux
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _mb(size: float) -> str:
+    return f"{size / 2**20:.1f} MB"
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class Case:
+    """The situations of one size, with what every variant needs prepared in advance."""
+
+    def __init__(self, rules: RuleSet, size: int, count: int, seed: int) -> None:
+        rng = random.Random(seed * 1000 + size)
+        self.size = size
+        self.situations = [situation(rng, size) for _ in range(count)]
+        reads = rules.reads()
+        self.facts = [build_facts(s, reads) for s in self.situations]
+
+
+def check_agreement(cases: Sequence[Case], engines: Mapping[str, Engine]) -> bool:
+    """Whether the baseline and every engine fire the same (rule, subject) pairs everywhere."""
+    for case in cases:
+        for situation_, facts in zip(case.situations, case.facts, strict=True):
+            expected = baseline_firings(situation_)
+            for engine in engines.values():
+                if _pairs(facts, engine.match(facts)) != expected:
+                    return False
+    return True
+
+
+def _advise_call(advisor: Advisor, sits: Sequence[Situation]) -> Callable[[int], object]:
+    return lambda i: advisor.advise(sits[i])
+
+
+def case_variants(
+    rules: RuleSet, case: Case, engines: Mapping[str, Engine], advisors: Mapping[str, Advisor]
+) -> list[Variant]:
+    """The rows of the timing table for one case, each a call on the case's ``i``-th input."""
+    sits, facts = case.situations, case.facts
+    reads = rules.reads()
+    python = engines["python"]
+    firings = [python.match(f) for f in facts]
+    variants: list[Variant] = [
+        ("(a) hand-written baseline", lambda i: baseline_firings(sits[i])),
+        ("    build_facts (both engines)", lambda i: build_facts(sits[i], reads)),
+        ("(b) python engine: match", lambda i: python.match(facts[i])),
+    ]
+    if "durable" in engines:
+        durable = engines["durable"]
+        variants.append(("(c) durable engine: match", lambda i: durable.match(facts[i])))
+    for name, advisor in advisors.items():
+        variants.append((f"(d) advise, {name} engine", _advise_call(advisor, sits)))
+    variants.append(
+        (
+            "    build_advice alone",
+            lambda i: build_advice(rules, sits[i], facts[i], firings[i]),
+        )
+    )
+    return variants
+
+
+def timing_table(
+    rules: RuleSet,
+    cases: Sequence[Case],
+    engines: Mapping[str, Engine],
+    advisors: Mapping[str, Advisor],
+    rounds: Mapping[int, int],
+) -> dict[int, dict[str, float]]:
+    """Median microseconds of every row of the table, by number of candidates."""
+    return {
+        case.size: measure(
+            case_variants(rules, case, engines, advisors),
+            len(case.situations),
+            rounds[case.size],
+            warmup=2,
+        )
+        for case in cases
+    }
+
+
+def print_table(results: dict[int, dict[str, float]], cases: Sequence[Case]) -> None:
+    sizes = sorted(results)
+    header = f"{'variant':<32}" + "".join(
+        f"{f'{size} candidate' + ('s' if size > 1 else ''):>22}" for size in sizes
+    )
+    print(header)
+    print(f"{'':<32}" + "".join(f"{'median us':>12}{'x base':>10}" for _ in sizes))
+    labels = list(results[sizes[0]])
+    for label in labels:
+        row = f"{label:<32}"
+        for size in sizes:
+            median = results[size][label]
+            base = results[size]["(a) hand-written baseline"]
+            row += f"{median:>12.1f}{median / base:>9.1f}x"
+        print(row)
+    by_size = {case.size: case for case in cases}
+    counts = []
+    for size in sizes:
+        case = by_size[size]
+        fired = statistics.mean(len(baseline_firings(s)) for s in case.situations)
+        counts.append(f"{len(case.facts[0])} facts, {fired:.0f} firings")
+    print(f"{'per situation':<32}" + "".join(f"{count:>22}" for count in counts))
+
+
+class _Skipped(Exception):
+    """The durable engine's internals are not what the anatomy reads."""
+
+
+def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float] | str:
+    """Where the durable engine's match step spends its time, summed over its engine rulesets.
+
+    Replays what ``DurableEngine.match`` does, step by step, through the engine's internals:
+    each part's payload written by ``_Part._payload``, the C calls alone on prebuilt payloads,
+    and the C calls with each firing message read by ``_firings``. Returns the reason instead
+    of figures if those internals changed, or if the replay does not fire what ``match`` fires.
+    """
+    try:
+        import durable_rules_engine as c_engine
+
+        from mentor_rules._engines import _durable
+
+        engine = _durable.DurableEngine(rules)
+        parts: list[Any] = list(engine._parts)
+        read_firings: Callable[[str], Iterable[tuple[str, int]]] = _durable._firings
+        for part in parts:
+            _ = part.handle, part.compiled.abouts, part._payload
+    except (ImportError, AttributeError, TypeError, ValueError) as exc:
+        return f"the durable engine's internals changed ({type(exc).__name__}: {exc})"
+
+    Prepared = list[tuple[Any, str]]  # (engine ruleset handle, payload) of each part with facts
+
+    def payloads(facts: Sequence[Fact]) -> Prepared:
+        """What ``match`` writes: each part's payload of the facts its rules are about."""
+        out: Prepared = []
+        for part in parts:
+            chosen = [(i, f) for i, f in enumerate(facts) if f.about in part.compiled.abouts]
+            if chosen:
+                out.append((part.handle, part._payload(chosen, "x")))
+        return out
+
+    def run(prepared: Prepared, parse: bool) -> tuple[set[tuple[str, int]], int]:
+        """The C calls of one evaluation; the firings read if ``parse``, and message bytes."""
+        found: set[tuple[str, int]] = set()
+        size = 0
+        for handle, payload in prepared:
+            _, state = c_engine.assert_facts(handle, payload)
+            try:
+                started = c_engine.start_action_for_state(handle, state)
+                message = started[1] if started else None
+                while message:
+                    size += len(message)
+                    if parse:
+                        found.update(read_firings(message))
+                    message = c_engine.complete_and_start_action(handle, state)
+            finally:
+                c_engine.delete_state(handle, "x")
+        return found, size
+
+    sits, facts = case.situations, case.facts
+    try:
+        prepared = [payloads(f) for f in facts]
+        for index, f in enumerate(facts):  # the replay must fire exactly what match fires
+            if run(prepared[index], parse=True)[0] != set(engine.match(f)):
+                raise _Skipped("the replay fires other rules than match()")
+    except (AttributeError, TypeError, ValueError, KeyError, _Skipped) as exc:
+        return f"the durable engine's internals changed ({type(exc).__name__}: {exc})"
+    reads = rules.reads()
+    firings = [engine.match(f) for f in facts]
+    variants: list[Variant] = [
+        ("build_facts", lambda i: build_facts(sits[i], reads)),
+        ("match(), whole", lambda i: engine.match(facts[i])),
+        ("  payload JSON written (_payload)", lambda i: payloads(facts[i])),
+        ("  C calls only, nothing read", lambda i: run(prepared[i], parse=False)),
+        ("  C calls + ids read (_firings)", lambda i: run(prepared[i], parse=True)),
+        ("build_advice", lambda i: build_advice(rules, sits[i], facts[i], firings[i])),
+    ]
+    times = measure(variants, len(sits), rounds, warmup=2)
+    times["engine rulesets (parts)"] = len(parts)
+    times["payload bytes"] = statistics.mean(sum(len(p) for _, p in ps) for ps in prepared)
+    times["firing messages bytes"] = statistics.mean(run(ps, parse=False)[1] for ps in prepared)
+    return times
+
+
+def memory_check(case: Case, evaluations: int) -> tuple[list[tuple[int, int]], dict[str, int]]:
+    """RSS along ``evaluations`` durable matches, and tracemalloc's peak for one advise."""
+    engine = make_engine(shipped_rules(), "durable")
+    facts = case.facts
+    for index in range(1000):  # warm the allocator up before the first reading
+        engine.match(facts[index % len(facts)])
+    gc.collect()
+    readings = [(0, rss_bytes())]
+    step = max(1, evaluations // 5)
+    for done in range(1, evaluations + 1):
+        engine.match(facts[done % len(facts)])
+        if done % step == 0:
+            readings.append((done, rss_bytes()))
+    peaks: dict[str, int] = {}
+    for name in engine_names():
+        advisor = Advisor(engine=name)
+        advisor.advise(case.situations[0])
+        gc.collect()
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        advisor.advise(case.situations[0])
+        peaks[name] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return readings, peaks
+
+
+def thread_check(case: Case, threads: int, per_thread: int) -> tuple[bool, float, float]:
+    """Advice from ``threads`` threads sharing one durable Advisor vs a sequential run.
+
+    Returns whether every advice equals the sequential one, and both throughputs (advise/s).
+    """
+    advisor = Advisor(engine="durable")
+    sits = case.situations
+    expected: list[Advice] = [advisor.advise(s) for s in sits]
+    total = threads * per_thread
+
+    start = time.perf_counter_ns()
+    sequential_ok = all(
+        advisor.advise(sits[n % len(sits)]) == expected[n % len(sits)] for n in range(total)
+    )
+    sequential = total / ((time.perf_counter_ns() - start) / 1e9)
+
+    wrong = [0] * threads
+    failures: list[BaseException] = []
+    barrier = threading.Barrier(threads + 1)
+
+    def work(number: int) -> None:
+        barrier.wait()
+        try:
+            for j in range(per_thread):
+                n = (number * per_thread + j) % len(sits)
+                if advisor.advise(sits[n]) != expected[n]:
+                    wrong[number] += 1
+        except BaseException as exc:  # reported as a failure below
+            failures.append(exc)
+
+    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    start = time.perf_counter_ns()
+    for worker in workers:
+        worker.join()
+    threaded = total / ((time.perf_counter_ns() - start) / 1e9)
+    return sequential_ok and not any(wrong) and not failures, threaded, sequential
+
+
+def _met(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def _load() -> str:
+    """The load average over 1, 5 and 15 minutes, or "unknown"."""
+    try:
+        return ", ".join(f"{value:.2f}" for value in os.getloadavg()) + " (1, 5, 15 min)"
+    except OSError:  # pragma: no cover - not available
+        return "unknown"
+
+
+def _machine() -> str:
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    try:
+        durable_version = metadata.version("durable_rules")
+    except metadata.PackageNotFoundError:
+        durable_version = "not installed"
+    return "\n".join(
+        [
+            f"machine:  {platform.platform()}; {os.cpu_count()} CPUs"
+            + (f"; {model}" if model else ""),
+            f"python:   {platform.python_implementation()} {platform.python_version()}"
+            f" ({sys.executable})",
+            f"packages: durable-rules {durable_version}; engines available: "
+            + ", ".join(available_engines()),
+            f"load:     {_load()} at the start",
+        ]
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="a smaller run (about 5 s)")
+    parser.add_argument("--seed", type=int, default=20240601, help="situation generator seed")
+    args = parser.parse_args(argv)
+
+    quick: bool = args.quick
+    count = 8 if quick else 20  # situations per size
+    rounds = {1: 40, 10: 15, 50: 4} if quick else {1: 200, 10: 60, 50: 15}
+    anatomy_rounds = 15 if quick else 60
+    evaluations = 5_000 if quick else 50_000
+    per_thread = 100 if quick else 500
+    began = time.perf_counter()
+
+    print("mentor-rules benchmark" + (" (--quick)" if quick else ""))
+    print(_machine())
+    rules = shipped_rules()
+    print(f"rules:    {len(rules)} shipped rules; seed {args.seed}; {count} situations per size")
+    print()
+
+    engines: dict[str, Engine] = {name: make_engine(rules, name) for name in engine_names()}
+    advisors: dict[str, Advisor] = {n: Advisor(rules, engine=n) for n in engine_names()}
+    cases = [Case(rules, size, count, args.seed) for size in (1, 10, 50)]
+    agree = check_agreement(cases, engines)
+    print(
+        "agreement: baseline vs "
+        + " and ".join(engines)
+        + " engines on every situation: "
+        + ("OK" if agree else "FAIL (the timings below do not compare like with like)")
+    )
+    print()
+
+    print("== per-situation time (median of per-call times; x base = / hand-written baseline)")
+    results = timing_table(rules, cases, engines, advisors, rounds)
+    print_table(results, cases)
+    print("(e) durable-rules through durable.lang / Host: not measured, it crashes (notes, C4)")
+    print()
+
+    if "durable" in engines:
+        print("== durable path, 10 candidates: where the time goes (median us per situation)")
+        anatomy = durable_anatomy(rules, cases[1], anatomy_rounds)
+        if isinstance(anatomy, str):
+            print(f"  skipped: {anatomy}")
+        else:
+            for label, value in anatomy.items():
+                if label.endswith("(parts)"):
+                    print(f"  {label:<40}{value:>10.0f}")
+                else:
+                    unit = "" if "bytes" in label else " us"
+                    print(f"  {label:<40}{value:>10.1f}{unit}")
+        print()
+
+    rss_growth = None
+    threads_ok = None
+    if "durable" in engines:
+        print(f"== memory: RSS along {evaluations:,} durable evaluations (match, 10 candidates)")
+        readings, peaks = memory_check(cases[1], evaluations)
+        for done, rss in readings:
+            print(f"  after {done:>7,} evaluations: RSS {_mb(rss)}")
+        rss_growth = readings[-1][1] - readings[0][1]
+        print(f"  growth: {rss_growth / 2**20:+.2f} MB")
+        for name, peak in peaks.items():
+            print(f"  tracemalloc peak, one advise (10 candidates), {name}: {peak / 1024:.0f} KiB")
+        print("  (tracemalloc sees Python's allocations only, not the C engine's own malloc)")
+        print()
+
+        print(
+            f"== threads: {THREADS} threads x {per_thread} advise"
+            " through one shared durable Advisor"
+        )
+        threads_ok, threaded, sequential = thread_check(cases[1], THREADS, per_thread)
+        print(f"  same advice as the sequential run: {'OK' if threads_ok else 'FAIL'}")
+        print(
+            f"  throughput: {threaded:,.0f} advise/s threaded vs {sequential:,.0f} sequential"
+            f" ({threaded / sequential:.2f}x; the C engine holds the GIL)"
+        )
+        print()
+
+    print("== targets")
+    for letter, name in (("a", "durable"), ("b", "python")):
+        label = (
+            f"  ({letter}) advise, {name} engine, 10 candidates,"
+            f" median < {TARGET_ADVISE_US:.0f} us:"
+        )
+        advise10 = results[10].get(f"(d) advise, {name} engine")
+        if advise10 is None:
+            print(f"{label} not measured (engine not available)")
+        else:
+            print(f"{label} {advise10:.0f} us  {_met(advise10 < TARGET_ADVISE_US)}")
+    label = (
+        f"  (c) RSS growth over {evaluations:,} durable evaluations < {TARGET_RSS_GROWTH_MB:g} MB:"
+    )
+    if rss_growth is None:
+        print(f"{label} not measured (durable engine not available)")
+    else:
+        print(
+            f"{label} {rss_growth / 2**20:+.2f} MB"
+            f"  {_met(rss_growth < TARGET_RSS_GROWTH_MB * 2**20)}"
+        )
+    label = f"  (d) {THREADS} threads give the sequential advice:"
+    if threads_ok is None:
+        print(f"{label} not measured (durable engine not available)")
+    else:
+        print(f"{label} {_met(threads_ok)}")
+    ratio = results[10]["(b) python engine: match"] / results[10]["(a) hand-written baseline"]
+    print(
+        f"  information, not a target: python engine match / hand-written baseline,"
+        f" 10 candidates: {ratio:.1f}x"
+    )
+    print(f"\ntotal bench time: {time.perf_counter() - began:.0f} s; load average now {_load()}")
+    return 0 if agree and threads_ok is not False else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
