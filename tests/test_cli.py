@@ -133,3 +133,16 @@ def test_bad_arguments_exit_2() -> None:
     with pytest.raises(SystemExit) as caught:
         main(["advise", "--engine", "drools"])
     assert caught.value.code == 2
+
+
+def test_the_durable_engine_where_it_is_not_installed_exits_4(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import mentor_rules._engines as engines
+
+    monkeypatch.setattr(engines, "available_engines", lambda: ("python",))
+    code, out, err = run(capsys, "advise", "--engine", "durable")
+    assert code == 4
+    assert out == ""
+    assert "engine='python'" in err
+    assert run(capsys, "advise")[0] == 0  # auto falls back to the Python engine
