@@ -127,31 +127,33 @@ def _print_json(document: object, out: TextIO) -> int:
 def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     engine: EngineName = args.engine
     advisor = Advisor(rules, engine=engine)
-    sources = args.files or ["<example>"]
+    situations = [item for source in args.files or ["<example>"] for item in _read(source)]
+    readable = [document for _, document in situations if not isinstance(document, Exception)]
+    outcomes = iter(advisor.advise_many(readable))  # in the order of the readable ones
     results: list[dict[str, Any]] = []
-    invalid = False
-    for source in sources:
-        for label, document in _read_situations(source):
-            try:
-                if isinstance(document, SituationError):
-                    raise document
-                advice = advisor.advise(document)
-            except SituationError as error:
-                invalid = True
-                results.append({"source": label, "error": _problems(error.problems)})
-                if not args.json:
-                    print(f"{label}: {error}", file=sys.stderr)
-                continue
-            if args.json:
-                results.append({"source": label, "advice": advice_to_dict(advice)})
-            else:
-                out.write(_report(label, document, advice, advisor.engine))
+    for label, document in situations:
+        advice: Advice | None
+        error: SituationError | None
+        if isinstance(document, SituationError):
+            advice, error = None, document
+        else:
+            outcome = next(outcomes)
+            advice, error = outcome.advice, outcome.error
+        if error is not None:
+            results.append({"source": label, "error": _problems(error.problems)})
+            if not args.json:
+                print(f"{label}: {error}", file=sys.stderr)
+        elif advice is not None and args.json:
+            results.append({"source": label, "advice": advice_to_dict(advice)})
+        elif advice is not None:
+            results.append({"source": label})
+            out.write(_report(label, document, advice, advisor.engine))
     if args.json:
         _print_json(results, out)
-    return EXIT_INVALID if invalid else EXIT_OK
+    return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
 
 
-def _read_situations(source: str) -> list[tuple[str, Any]]:
+def _read(source: str) -> list[tuple[str, Any]]:
     """``(label, document)`` pairs; a document that cannot be read is a SituationError."""
     if source == "<example>":
         return [("built-in example", example_document())]
