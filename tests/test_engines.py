@@ -204,6 +204,13 @@ def test_many_rule_sets_can_live_and_die() -> None:
             "for g in mentee.goals)"
             for i in range(201)
         ],
+        # an or of 14 ands: more and/or groups than the engine holds in one rule
+        [
+            " or ".join(
+                f'(candidate.conversations == {i} and candidate.relation == "peer")'
+                for i in range(14)
+            )
+        ],
         # 12 rules of 21 such quantifiers each: 252 flags, more than one fact can carry
         [
             " and ".join(
@@ -219,6 +226,7 @@ def test_many_rule_sets_can_live_and_die() -> None:
         "wide-or",
         "exponential-and-or",
         "many-flags",
+        "many-groups",
         "many-flags-per-rule",
     ],
 )

@@ -22,8 +22,10 @@ or its ``Host`` (background threads, swallowed errors, crashes):
   quantifier that still needs an ``or`` inside an item (``all(a or b ...)``, rare) is worked
   out by the reference evaluator and handed to the engine as a flag on the fact;
 - the engine walks a fact's matching tests with a stack of 64 entries and fails past it
-  (error 303; C8): the rule set is shared out into as few engine rulesets as keep every
-  subject's tests within that stack, and one evaluation runs a session in each;
+  (error 303; C8): the rule set is shared out into engine rulesets that keep every subject's
+  tests within that stack, and one evaluation runs a session in each; a rule that alone is
+  too wide, or has more and/or groups than the engine can hold (error 113; C9), is worked
+  out by the reference evaluator and handed to the engine as a flag;
 - floats are written without exponents, which the engine's JSON reader cannot read (C7);
 - the C module never releases the GIL, so a lock around each evaluation costs nothing and
   keeps sessions from interleaving.
@@ -81,6 +83,9 @@ _MAX_WIDTH = 48
 # A rule whose test the engine would expand into more alternatives than this (each one firing
 # separately) is worked out in Python too.
 _MAX_ALTERNATIVES = 64
+# The engine keeps two entries per and/or group of a rule in an array of 32 and refuses the
+# rule set past it (error 113; C9): with the group around the subject test, 14 is the most.
+_MAX_GROUPS = 14
 # A fact may have at most 254 properties, nested ones counted (C5). The mentee and a subject
 # hold fewer than 40 together, counts included; each flag is one more, so a part carries at
 # most this many flags for one subject.
@@ -248,7 +253,11 @@ def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
     for rule in rules:
         compiler = _Compiler(rule.id)
         test = compiler.positive(rule.condition)
-        too_big = _width(test) > _MAX_WIDTH or _alternatives(test) > _MAX_ALTERNATIVES
+        too_big = (
+            _width(test) > _MAX_WIDTH
+            or _alternatives(test) > _MAX_ALTERNATIVES
+            or _groups(test) > _MAX_GROUPS
+        )
         if too_big or len(compiler.flags) > _MAX_FLAGS:
             compiler = _Compiler(rule.id)
             name = f"rule_{rule.id}"
@@ -300,6 +309,16 @@ def _width(test: Test) -> int:
     if "$and" in test:
         return sum(_width(t) for t in test["$and"]) - len(test["$and"]) + 1
     return 1
+
+
+def _groups(test: Any) -> int:
+    """How many ``$and`` / ``$or`` groups ``test`` holds, item tests included."""
+    if isinstance(test, dict):
+        inner = sum(_groups(value) for value in test.values())
+        return inner + sum(1 for key in test if key in ("$and", "$or"))
+    if isinstance(test, list):
+        return sum(_groups(value) for value in test)
+    return 0
 
 
 def _alternatives(test: Test) -> int:
