@@ -1,0 +1,442 @@
+"""What each candidate rule of the shipped set promises, in plain words, checked exactly: the
+rule speaks about a candidate if and only if the promise says so, with the kind of advice it
+promises, and names the candidate in its message. Plus: every rule passes its own examples."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+import pytest
+from hypothesis import example, given
+
+from mentor_rules import (
+    Advisor,
+    Candidate,
+    Chemistry,
+    Goal,
+    GoalKind,
+    GoalScope,
+    Kind,
+    Mentee,
+    PastMentor,
+    Relation,
+    Rule,
+    Setting,
+    Situation,
+    Willingness,
+    check_examples,
+)
+
+from ._support import Engines, echoes, fired, knows_the_ground, noted, spec_situations
+
+NOT_DIRECT = Relation.SKIP_LEVEL
+
+
+def _one(candidate: Candidate, *, goals: bool = False, **mentee: object) -> Situation:
+    """A situation with one candidate (and one goal if ``goals``)."""
+    wanted = (Goal(GoalKind.ADVICE, GoalScope.COMPANY),) if goals else ()
+    return Situation(Mentee(goals=wanted, **mentee), (candidate,))  # type: ignore[arg-type]
+
+
+def _lineup(*people: Candidate, goals: bool = False) -> Situation:
+    """Candidates side by side, typically each one condition away from a rule's line."""
+    wanted = (Goal(GoalKind.ADVICE, GoalScope.COMPANY),) if goals else ()
+    return Situation(Mentee(goals=wanted), people)
+
+
+#: Every relation, chemistry and willingness, once each.
+_EVERY_VALUE = _lineup(
+    *(Candidate(f"R {r.value}", r) for r in Relation),
+    *(Candidate(f"C {c.value}", Relation.SENIOR, chemistry=c) for c in Chemistry),
+    *(Candidate(f"W {w.value}", Relation.SENIOR, willing=w) for w in Willingness),
+)
+
+
+def _check(
+    advisor: Advisor,
+    situation: Situation,
+    rule_id: str,
+    kind: Kind,
+    applies: Callable[[Candidate], bool],
+) -> None:
+    advice = advisor.advise(situation)
+    found = fired(advice, rule_id)
+    expected = sorted(c.name for c in situation.candidates if applies(c))
+    assert sorted(r.subject for r in found) == expected
+    for recommendation in found:
+        assert (recommendation.kind, recommendation.about) == (kind, "candidate")
+        assert recommendation.subject in recommendation.message
+
+
+@given(spec_situations())
+@example(_EVERY_VALUE)
+def test_a_direct_manager_is_avoided(advisors: Engines, situation: Situation) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "avoid-direct-manager",
+                Kind.AVOID,
+                lambda c: c.relation == Relation.DIRECT_MANAGER,
+            )
+
+
+@given(spec_situations())
+@example(_EVERY_VALUE)
+def test_an_unwilling_candidate_is_avoided(advisors: Engines, situation: Situation) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor, situation, "not-willing", Kind.AVOID, lambda c: c.willing == Willingness.NO
+            )
+
+
+@given(spec_situations())
+@example(_EVERY_VALUE)
+def test_a_candidate_with_poor_chemistry_is_avoided(
+    advisors: Engines, situation: Situation
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "poor-chemistry",
+                Kind.AVOID,
+                lambda c: c.chemistry == Chemistry.POOR,
+            )
+
+
+@given(spec_situations())
+@example(_EVERY_VALUE)
+def test_people_higher_up_are_worth_exploring(advisors: Engines, situation: Situation) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "consider-higher-ups",
+                Kind.CONSIDER,
+                lambda c: c.relation in (Relation.SKIP_LEVEL, Relation.SENIOR),
+            )
+
+
+def _knows_company(candidate: Candidate) -> bool:
+    return candidate.knows_culture is True or (
+        candidate.years_at_company is not None and candidate.years_at_company >= 3
+    )
+
+
+@given(spec_situations())
+@example(_one(Candidate("Pat", Relation.PEER, years_at_company=3.0)))
+@example(_one(Candidate("Pat", Relation.PEER, years_at_company=2.9999999999999996)))
+@example(_one(Candidate("Pat", Relation.PEER, knows_culture=True)))
+@example(_one(Candidate("Pat", Relation.PEER, knows_culture=False, years_at_company=4.0)))
+@example(
+    _lineup(
+        Candidate("Rita", Relation.SENIOR, knows_culture=True, years_at_company=9.0),
+        Candidate("Jo", Relation.JUNIOR, knows_culture=True),
+        Candidate("Kim", Relation.PEER, knows_culture=False, years_at_company=1.0),
+    )
+)
+def test_peers_who_know_the_company_are_worth_exploring(
+    advisors: Engines, situation: Situation
+) -> None:
+    """A peer who knows the culture or has 3 or more years at the company."""
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "consider-knowledgeable-peers",
+                Kind.CONSIDER,
+                lambda c: c.relation == Relation.PEER and _knows_company(c),
+            )
+
+
+@given(spec_situations())
+@example(_one(Candidate("Rita", Relation.SENIOR, years_at_company=3.0)))
+@example(_one(Candidate("Rita", Relation.SENIOR, years_at_company=2.9999999999999996)))
+@example(_one(Candidate("Rita", Relation.SENIOR, knows_culture=True)))
+@example(_one(Candidate("Dana", Relation.DIRECT_MANAGER, knows_culture=True)))
+def test_people_who_know_the_companys_history_are_worth_exploring(
+    advisors: Engines, situation: Situation
+) -> None:
+    """Anyone but the direct manager who knows the culture or has 3+ years at the company."""
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "knows-company-history",
+                Kind.CONSIDER,
+                lambda c: c.relation != Relation.DIRECT_MANAGER and _knows_company(c),
+            )
+
+
+@given(spec_situations())
+@example(_one(Candidate("Olu", Relation.OUTSIDE, years_in_industry=5.0)))
+@example(_one(Candidate("Olu", Relation.OUTSIDE, years_in_industry=4.999)))
+@example(_one(Candidate("Dana", Relation.DIRECT_MANAGER, years_in_industry=20.0)))
+def test_industry_insiders_are_worth_exploring(advisors: Engines, situation: Situation) -> None:
+    """Anyone but the direct manager with 5 or more years in the industry."""
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "industry-insider",
+                Kind.CONSIDER,
+                lambda c: (
+                    c.relation != Relation.DIRECT_MANAGER
+                    and c.years_in_industry is not None
+                    and c.years_in_industry >= 5
+                ),
+            )
+
+
+_PATIENT_BEFORE = PastMentor(Setting.SCHOOL, worked=("Patient",), did_not_work=("hard to reach",))
+
+
+@given(spec_situations())
+@example(
+    _one(
+        Candidate("Rita", Relation.SENIOR, traits=("  patient ",)), past_mentors=(_PATIENT_BEFORE,)
+    )
+)
+@example(
+    _one(
+        Candidate("Dana", Relation.DIRECT_MANAGER, traits=("patient",)),
+        past_mentors=(_PATIENT_BEFORE,),
+    )
+)
+def test_a_candidate_with_what_worked_before_is_worth_exploring(
+    advisors: Engines, situation: Situation
+) -> None:
+    """Anyone but the direct manager with a trait that worked in a past mentor (compared
+    case-insensitively, whitespace folded); the message names the echoed traits."""
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "echoes-what-worked",
+                Kind.CONSIDER,
+                lambda c: c.relation != Relation.DIRECT_MANAGER and echoes(c, situation, "worked"),
+            )
+
+
+@given(spec_situations())
+@example(
+    _one(Candidate("Sam", NOT_DIRECT, traits=("Hard  to reach",)), past_mentors=(_PATIENT_BEFORE,))
+)
+@example(
+    _one(
+        Candidate("Dana", Relation.DIRECT_MANAGER, traits=("hard to reach",)),
+        past_mentors=(_PATIENT_BEFORE,),
+    )
+)
+def test_a_candidate_with_what_did_not_work_before_calls_for_caution(
+    advisors: Engines, situation: Situation
+) -> None:
+    """Anyone, the direct manager included, with a trait that did not work in a past mentor;
+    the message names the echoed traits."""
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "echoes-what-did-not-work",
+                Kind.CAUTION,
+                lambda c: echoes(c, situation, "did_not_work"),
+            )
+            advice = advisor.advise(situation)
+            for recommendation in fired(advice, "echoes-what-did-not-work"):
+                candidate = next(
+                    c for c in situation.candidates if c.name == recommendation.subject
+                )
+                assert any(trait in recommendation.message for trait in candidate.traits)
+
+
+@given(spec_situations())
+@example(_one(Candidate("Rita", Relation.SENIOR, conversations=0)))
+@example(_one(Candidate("Rita", Relation.SENIOR, conversations=1)))
+@example(_one(Candidate("Rita", Relation.SENIOR, chemistry=Chemistry.MIXED)))
+@example(_one(Candidate("Rita", Relation.SENIOR, willing=Willingness.YES)))
+@example(
+    _lineup(
+        Candidate("Rita", Relation.SENIOR),
+        Candidate("Ari", Relation.SENIOR, willing=Willingness.NO),
+        Candidate("Lee", Relation.SENIOR, chemistry=Chemistry.POOR),
+        Candidate("Dana", Relation.DIRECT_MANAGER),
+        Candidate("Sam", Relation.SENIOR, conversations=1),
+        Candidate("Mo", Relation.PEER, chemistry=Chemistry.GOOD, willing=Willingness.YES),
+    )
+)
+def test_people_not_yet_talked_with_are_tried_out_with_questions(
+    advisors: Engines, situation: Situation
+) -> None:
+    """Anyone not yet talked with, unless a direct manager, unwilling or of poor chemistry."""
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "try-out-with-questions",
+                Kind.ACTION,
+                lambda c: (
+                    c.conversations == 0
+                    and c.relation != Relation.DIRECT_MANAGER
+                    and c.chemistry != Chemistry.POOR
+                    and c.willing != Willingness.NO
+                ),
+            )
+
+
+@given(spec_situations())
+@example(_one(Candidate("Sam", NOT_DIRECT, conversations=1, chemistry=Chemistry.MIXED)))
+@example(_one(Candidate("Sam", NOT_DIRECT, conversations=1, chemistry=Chemistry.UNKNOWN)))
+@example(_one(Candidate("Sam", NOT_DIRECT, conversations=0, chemistry=Chemistry.MIXED)))
+@example(_one(Candidate("Sam", NOT_DIRECT, conversations=1, willing=Willingness.YES)))
+@example(
+    _lineup(
+        Candidate("Sam", NOT_DIRECT, conversations=1, chemistry=Chemistry.MIXED),
+        Candidate("Uma", NOT_DIRECT, conversations=3),
+        Candidate("Ari", NOT_DIRECT, conversations=1, willing=Willingness.NO),
+        Candidate("Dana", Relation.DIRECT_MANAGER, conversations=1, chemistry=Chemistry.MIXED),
+        Candidate("Gus", NOT_DIRECT, conversations=1, chemistry=Chemistry.GOOD),
+        Candidate("Lee", NOT_DIRECT, conversations=1, chemistry=Chemistry.POOR),
+        Candidate("Kim", NOT_DIRECT, conversations=0, chemistry=Chemistry.MIXED),
+        Candidate("Yan", NOT_DIRECT, conversations=1, willing=Willingness.YES),
+    )
+)
+def test_after_a_talk_you_take_stock_of_a_chemistry_not_yet_clear(
+    advisors: Engines, situation: Situation
+) -> None:
+    """Anyone talked with at least once whose chemistry is unknown or mixed, unless a direct
+    manager or unwilling."""
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "assess-chemistry",
+                Kind.ACTION,
+                lambda c: (
+                    c.conversations >= 1
+                    and c.chemistry in (Chemistry.UNKNOWN, Chemistry.MIXED)
+                    and c.relation != Relation.DIRECT_MANAGER
+                    and c.willing != Willingness.NO
+                ),
+            )
+
+
+_READY = Candidate(
+    "Rita", Relation.SENIOR, years_at_company=3.0, chemistry=Chemistry.GOOD, conversations=1
+)
+
+#: The ready candidate, and candidates each one condition short of ready.
+_NEARLY_READY = (
+    _READY,
+    attrs.evolve(_READY, name="Dana", relation=Relation.DIRECT_MANAGER),
+    attrs.evolve(_READY, name="Mia", chemistry=Chemistry.MIXED),
+    attrs.evolve(_READY, name="Una", chemistry=Chemistry.UNKNOWN),
+    attrs.evolve(_READY, name="Zed", conversations=0),
+    attrs.evolve(_READY, name="Ari", willing=Willingness.NO),
+    attrs.evolve(
+        _READY, name="Jo", years_at_company=2.9, years_in_industry=4.9, knows_culture=False
+    ),
+    attrs.evolve(
+        _READY, name="Olu", relation=Relation.OUTSIDE, years_at_company=None, years_in_industry=5.0
+    ),
+    attrs.evolve(
+        _READY, name="Pat", relation=Relation.PEER, years_at_company=None, knows_culture=True
+    ),
+)
+
+
+@given(spec_situations())
+@example(_one(_READY, goals=True))
+@example(_one(_READY, goals=False))
+@example(
+    _one(
+        Candidate(
+            "Ola",
+            Relation.OUTSIDE,
+            years_in_industry=5.0,
+            chemistry=Chemistry.GOOD,
+            conversations=1,
+            willing=Willingness.YES,
+        ),
+        goals=True,
+    )
+)
+@example(
+    _one(
+        Candidate(
+            "Pat", Relation.PEER, knows_culture=True, chemistry=Chemistry.GOOD, conversations=3
+        ),
+        goals=True,
+    )
+)
+@example(_lineup(*_NEARLY_READY, goals=True))
+@example(_lineup(*_NEARLY_READY, goals=False))
+def test_a_candidate_is_ready_to_ask_exactly_when_everything_is_in_place(
+    advisors: Engines, situation: Situation
+) -> None:
+    """Goals set; not the direct manager; good chemistry; at least one conversation; not
+    unwilling; and relevant knowledge (culture, 3+ years at the company or 5+ in the industry)."""
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "ready-to-ask",
+                Kind.READY,
+                lambda c: (
+                    bool(situation.mentee.goals)
+                    and c.relation != Relation.DIRECT_MANAGER
+                    and c.chemistry == Chemistry.GOOD
+                    and c.conversations >= 1
+                    and c.willing != Willingness.NO
+                    and knows_the_ground(c)
+                ),
+            )
+
+
+# --------------------------------------------------------------------------- rule examples
+
+
+def test_each_rule_passes_its_own_examples(advisor: Advisor, rule_under_test: Rule) -> None:
+    """Parametrized over the rules (test id: rule file and id) and the engines."""
+    results = check_examples(advisor, (rule_under_test,))
+    assert results, f"{rule_under_test.id} has no examples"
+    failures = [
+        f"example {r.index} ({r.description}): expected {r.expected}, got {r.actual}"
+        for r in results
+        if not r.passed
+    ]
+    assert not failures, f"{rule_under_test.file} {rule_under_test.id}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize(
+    "rule_id",
+    [
+        "assess-chemistry",
+        "avoid-direct-manager",
+        "consider-higher-ups",
+        "consider-knowledgeable-peers",
+        "echoes-what-did-not-work",
+        "echoes-what-worked",
+        "industry-insider",
+        "not-willing",
+        "poor-chemistry",
+        "ready-to-ask",
+        "try-out-with-questions",
+    ],
+)
+def test_every_candidate_promise_has_its_rule(advisor: Advisor, rule_id: str) -> None:
+    """The promises above are about rules of the set under test: none may silently vanish."""
+    assert advisor.rules[rule_id].about == "candidate"

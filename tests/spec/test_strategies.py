@@ -1,0 +1,250 @@
+"""``mentor_rules.testing`` keeps its own promises: it covers the whole input space, its rule
+packs use every construct of the condition language, and it needs Hypothesis only when used."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+from hypothesis import strategies as st
+
+from mentor_rules import (
+    CareerMove,
+    Chemistry,
+    CoachingRole,
+    GoalKind,
+    GoalScope,
+    Kind,
+    Relation,
+    Setting,
+    Situation,
+    Willingness,
+    rules_from_documents,
+    situation_from_dict,
+)
+from mentor_rules.testing import (
+    TEXT_POOL,
+    conditions,
+    rule_documents,
+    rule_packs,
+    situation_documents,
+    situations,
+)
+
+from ._support import echoes, fewer_examples
+
+_FIND = settings(max_examples=5000, suppress_health_check=list(HealthCheck), database=None)
+_T = TypeVar("_T")
+
+
+class _Reached(Exception):
+    """Raised by a probe when it meets what it looks for."""
+
+
+def reaches(strategy: st.SearchStrategy[_T], predicate: Callable[[_T], bool]) -> None:
+    """Fail unless ``strategy`` generates a value meeting ``predicate`` within 3000 tries.
+
+    No shrinking (unlike :func:`hypothesis.find`): only whether it is reached matters here.
+    """
+
+    @settings(
+        max_examples=3000,
+        database=None,
+        deadline=None,
+        derandomize=False,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def probe(value: _T) -> None:
+        if predicate(value):
+            raise _Reached
+
+    try:
+        probe()
+    except _Reached:
+        return
+    pytest.fail("the strategy never generated such a value in 3000 tries")
+
+
+def _values_in(situation: Situation) -> set[StrEnum]:
+    mentee = situation.mentee
+    found: set[StrEnum] = {mentee.career_move, *mentee.support_roles}
+    found |= {g.kind for g in mentee.goals} | {g.scope for g in mentee.goals}
+    found |= {p.setting for p in mentee.past_mentors}
+    for c in situation.candidates:
+        found |= {c.relation, c.chemistry, c.willing}
+    return found
+
+
+_ENUM_VALUES = [
+    member
+    for enum in (
+        CareerMove,
+        Chemistry,
+        CoachingRole,
+        GoalKind,
+        GoalScope,
+        Relation,
+        Setting,
+        Willingness,
+    )
+    for member in enum
+]
+
+
+@pytest.mark.parametrize("value", _ENUM_VALUES, ids=lambda v: f"{type(v).__name__}.{v.value}")
+def test_generated_situations_hold_every_enum_value(value: StrEnum) -> None:
+    reaches(situations(), lambda s: value in _values_in(s))
+
+
+_CORNERS: dict[str, Callable[[Situation], bool]] = {
+    "no candidates": lambda s: not s.candidates,
+    "six candidates": lambda s: len(s.candidates) == 6,
+    "unknown tenure": lambda s: s.mentee.months_at_company is None,
+    "a newcomer at the threshold": lambda s: s.mentee.months_at_company in (11, 12),
+    "unknown years at the company": lambda s: any(c.years_at_company is None for c in s.candidates),
+    "exactly 3 years at the company": lambda s: any(c.years_at_company == 3 for c in s.candidates),
+    "exactly 5 years in the industry": lambda s: any(
+        c.years_in_industry == 5 for c in s.candidates
+    ),
+    "unknown culture knowledge": lambda s: any(c.knows_culture is None for c in s.candidates),
+    "a long list of traits": lambda s: any(len(c.traits) >= 5 for c in s.candidates),
+    "many goals": lambda s: len(s.mentee.goals) >= 4,
+    "the whole coaching team": lambda s: len(s.mentee.support_roles) == 5,
+    "a name with a space and non-ASCII letters": lambda s: any(
+        " " in c.name.strip() and not c.name.isascii() for c in s.candidates
+    ),
+    "a name outside the pool": lambda s: any(
+        c.name not in ("Dana", "Sam", "Rita", "Pat") and len(c.name) > 12 for c in s.candidates
+    ),
+    "a trait that echoes what worked": lambda s: any(echoes(c, s, "worked") for c in s.candidates),
+    "a trait that echoes what did not work": lambda s: any(
+        echoes(c, s, "did_not_work") for c in s.candidates
+    ),
+    "an echo that differs in case or spacing": lambda s: any(
+        t not in {w for p in s.mentee.past_mentors for w in p.worked}
+        for c in s.candidates
+        if echoes(c, s, "worked")
+        for t in c.traits
+    ),
+    "many conversations": lambda s: any(c.conversations > 100 for c in s.candidates),
+}
+
+
+@pytest.mark.parametrize("corner", sorted(_CORNERS))
+def test_generated_situations_reach_every_corner_of_the_input_space(corner: str) -> None:
+    reaches(situations(), _CORNERS[corner])
+
+
+@given(situation_documents())
+def test_generated_situation_documents_are_valid(document: dict[str, Any]) -> None:
+    assert situation_from_dict(document).candidates is not None
+
+
+_CONSTRUCTS: dict[str, tuple[str, str]] = {
+    "==": ("mentee", " == "),
+    "!=": ("mentee", " != "),
+    "<": ("mentee", " < "),
+    "<=": ("mentee", " <= "),
+    ">": ("mentee", " > "),
+    ">=": ("mentee", " >= "),
+    "in [...]": ("mentee", " in ["),
+    "not in [...]": ("mentee", " not in ["),
+    "value in list": ("mentee", '" in mentee.'),
+    "value not in list": ("mentee", '" not in mentee.'),
+    "is None": ("mentee", " is None"),
+    "is not None": ("mentee", " is not None"),
+    "a bare boolean": ("role", "(role.filled)"),
+    "len(...)": ("mentee", "len("),
+    "any(...)": ("mentee", "any("),
+    "all(...)": ("mentee", "all("),
+    "an if filter": ("mentee", " if "),
+    "and": ("mentee", " and "),
+    "or": ("mentee", " or "),
+    "not": ("mentee", "not ("),
+    "echoes_worked": ("candidate", "candidate.echoes_worked"),
+    "echoes_did_not_work": ("candidate", "candidate.echoes_did_not_work"),
+    "a nullable field": ("candidate", "candidate.knows_culture"),
+    "a literal on the left": ("past_mentor", '" == past_mentor.setting'),
+    "the item's own list": ("past_mentor", " in x.worked"),
+}
+
+
+@pytest.mark.parametrize("construct", sorted(_CONSTRUCTS))
+def test_generated_conditions_use_every_construct(construct: str) -> None:
+    about, needle = _CONSTRUCTS[construct]
+    reaches(conditions(about), lambda text: needle in text)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("about", "kind"),
+    [("candidate", kind) for kind in Kind]
+    + [
+        (about, kind)
+        for about in ("mentee", "role", "past_mentor")
+        for kind in (Kind.PREREQUISITE, Kind.INSIGHT, Kind.CAUTION, Kind.ACTION)
+    ],
+)
+def test_generated_rule_packs_hold_rules_of_every_subject_and_kind(about: str, kind: Kind) -> None:
+    reaches(rule_packs(), lambda pack: any(r.about == about and r.kind == kind for r in pack))
+
+
+@fewer_examples(4)
+@given(rule_documents())
+def test_generated_rule_documents_compile_into_rule_sets_that_keep_their_conditions(
+    documents: list[dict[str, Any]],
+) -> None:
+    pack = rules_from_documents(documents, require_examples=False)
+    assert sorted(pack.ids) == sorted(d["id"] for d in documents)
+    for document in documents:
+        rule = pack[document["id"]]
+        assert rule.when == document["when"].strip()
+        assert (rule.about, rule.kind.value) == (document["about"], document["kind"])
+        assert not rule.examples
+
+
+def test_the_text_pool_has_texts_that_only_differ_in_case_and_spacing() -> None:
+    keys = [" ".join(t.casefold().split()) for t in TEXT_POOL]
+    assert len(set(keys)) < len(keys)
+
+
+def test_importing_testing_without_hypothesis_raises_a_clear_import_error() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['hypothesis'] = None\n"
+        "try:\n"
+        "    import mentor_rules.testing\n"
+        "except ImportError as exc:\n"
+        "    print('ImportError:', exc)\n"
+        "else:\n"
+        "    print('imported')\n"
+        "import mentor_rules\n"
+        "print('library', mentor_rules.advise({}).next_steps[0].rule)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("ImportError: mentor_rules.testing needs Hypothesis")
+    assert "mentor-rules[test]" in lines[0]
+    assert lines[1] == "library know-what-you-want"  # the library itself works without it
+
+
+def test_situations_shrink_to_a_readable_minimum() -> None:
+    """The smallest situation with a direct manager is one plain candidate with defaults."""
+    smallest = find(
+        situations(max_candidates=3),
+        lambda s: any(c.relation == Relation.DIRECT_MANAGER for c in s.candidates),
+        settings=_FIND,
+    )
+    [candidate] = smallest.candidates
+    assert candidate.name == "Dana"
+    assert (candidate.traits, candidate.conversations, candidate.years_at_company) == ((), 0, None)
+    assert smallest.mentee.goals == ()
+    assert smallest.mentee.name is None

@@ -1,0 +1,261 @@
+"""Promises about candidates: who is never recommended, who is ready, how verdicts are made,
+locality and monotonicity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+
+from mentor_rules import (
+    Candidate,
+    Chemistry,
+    Goal,
+    GoalKind,
+    GoalScope,
+    Kind,
+    Relation,
+    Situation,
+    Verdict,
+    Willingness,
+)
+from mentor_rules.testing import candidates, goals
+
+from ._support import VERDICT_RANK, Engines, knows_the_ground, name_key, noted, spec_situations
+
+NOT_RECOMMENDED = {Verdict.EXPLORE, Verdict.READY_TO_ASK}
+
+
+@given(spec_situations())
+def test_a_direct_manager_is_never_explored_or_ready(
+    advisors: Engines, situation: Situation
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            for candidate in situation.candidates:
+                if candidate.relation == Relation.DIRECT_MANAGER:
+                    assert advice.for_candidate(candidate.name).verdict not in NOT_RECOMMENDED
+
+
+@given(spec_situations())
+def test_a_candidate_with_poor_chemistry_is_never_explored_or_ready(
+    advisors: Engines, situation: Situation
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            for candidate in situation.candidates:
+                if candidate.chemistry == Chemistry.POOR:
+                    assert advice.for_candidate(candidate.name).verdict not in NOT_RECOMMENDED
+
+
+@given(spec_situations())
+def test_an_unwilling_candidate_is_never_explored_or_ready(
+    advisors: Engines, situation: Situation
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            for candidate in situation.candidates:
+                if candidate.willing == Willingness.NO:
+                    assert advice.for_candidate(candidate.name).verdict not in NOT_RECOMMENDED
+
+
+@given(spec_situations())
+def test_ready_to_ask_implies_goals_good_chemistry_a_conversation_and_relevant_knowledge(
+    advisors: Engines, situation: Situation
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            for candidate in situation.candidates:
+                if advice.for_candidate(candidate.name).verdict == Verdict.READY_TO_ASK:
+                    assert situation.mentee.goals
+                    assert candidate.chemistry == Chemistry.GOOD
+                    assert candidate.conversations >= 1
+                    assert knows_the_ground(candidate)
+
+
+@given(spec_situations())
+def test_every_candidate_gets_one_verdict_made_from_the_rules_that_fired_for_them(
+    advisors: Engines, situation: Situation
+) -> None:
+    """One verdict per candidate; its rules are those that fired for the candidate, its score
+    adds up their weights, and the verdict is the strongest kind among them: avoid over ready
+    over consider, and weak_fit when none of those fired."""
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            assert sorted(v.name for v in advice.candidates) == sorted(
+                c.name for c in situation.candidates
+            )
+            for verdict in advice.candidates:
+                mine = [
+                    r
+                    for r in advice.recommendations
+                    if r.about == "candidate" and r.subject == verdict.name
+                ]
+                assert verdict.rules == tuple(sorted({r.rule for r in mine}))
+                assert verdict.score == sum(advisor.rules[rule].weight for rule in verdict.rules)
+                kinds = {r.kind for r in mine}
+                expected = (
+                    Verdict.AVOID
+                    if Kind.AVOID in kinds
+                    else Verdict.READY_TO_ASK
+                    if Kind.READY in kinds
+                    else Verdict.EXPLORE
+                    if Kind.CONSIDER in kinds
+                    else Verdict.WEAK_FIT
+                )
+                assert verdict.verdict == expected
+
+
+@given(spec_situations())
+def test_candidates_are_ranked_best_verdict_first_then_highest_score_then_name(
+    advisors: Engines, situation: Situation
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            ranked = advisor.advise(situation).candidates
+            keys = [(VERDICT_RANK[v.verdict], -v.score, v.name) for v in ranked]
+            assert keys == sorted(keys)
+
+
+# --------------------------------------------------------------------------- locality
+
+
+@given(spec_situations(min_candidates=1), st.data())
+def test_removing_a_candidate_does_not_change_the_verdicts_of_the_others(
+    advisors: Engines, situation: Situation, data: st.DataObject
+) -> None:
+    gone = data.draw(st.integers(0, len(situation.candidates) - 1), label="removed")
+    rest = situation.candidates[:gone] + situation.candidates[gone + 1 :]
+    for advisor in advisors:
+        with noted(advisor):
+            before = advisor.advise(situation)
+            after = advisor.advise(attrs.evolve(situation, candidates=rest))
+            for candidate in rest:
+                assert after.for_candidate(candidate.name) == before.for_candidate(candidate.name)
+
+
+@given(spec_situations(), candidates(), st.data())
+def test_adding_a_candidate_does_not_change_the_verdicts_of_the_others(
+    advisors: Engines, situation: Situation, newcomer: Candidate, data: st.DataObject
+) -> None:
+    assume(all(name_key(c.name) != name_key(newcomer.name) for c in situation.candidates))
+    where = data.draw(st.integers(0, len(situation.candidates)), label="inserted at")
+    people = (*situation.candidates[:where], newcomer, *situation.candidates[where:])
+    for advisor in advisors:
+        with noted(advisor):
+            before = advisor.advise(situation)
+            after = advisor.advise(attrs.evolve(situation, candidates=people))
+            for candidate in situation.candidates:
+                assert after.for_candidate(candidate.name) == before.for_candidate(candidate.name)
+
+
+@given(spec_situations(min_candidates=1))
+def test_a_candidates_verdict_depends_only_on_the_mentee_and_that_candidate(
+    advisors: Engines, situation: Situation
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            for candidate in situation.candidates:
+                alone = advisor.advise(attrs.evolve(situation, candidates=(candidate,)))
+                assert alone.candidates == (advice.for_candidate(candidate.name),)
+
+
+# --------------------------------------------------------------------------- monotonicity
+
+#: Ways one candidate's facts get better; ``None`` where the improvement does not apply.
+CANDIDATE_IMPROVEMENTS: dict[str, Callable[[Candidate], Candidate | None]] = {
+    "chemistry unknown to good": lambda c: (
+        attrs.evolve(c, chemistry=Chemistry.GOOD) if c.chemistry == Chemistry.UNKNOWN else None
+    ),
+    "chemistry mixed or poor to good": lambda c: (
+        attrs.evolve(c, chemistry=Chemistry.GOOD)
+        if c.chemistry in (Chemistry.MIXED, Chemistry.POOR)
+        else None
+    ),
+    "one more conversation": lambda c: (
+        attrs.evolve(c, conversations=c.conversations + 1) if c.conversations < 10_000 else None
+    ),
+    "willing unknown to yes": lambda c: (
+        attrs.evolve(c, willing=Willingness.YES) if c.willing == Willingness.UNKNOWN else None
+    ),
+    "willing no to yes": lambda c: (
+        attrs.evolve(c, willing=Willingness.YES) if c.willing == Willingness.NO else None
+    ),
+    "knows the culture": lambda c: (
+        attrs.evolve(c, knows_culture=True) if c.knows_culture is not True else None
+    ),
+    "three more years at the company": lambda c: attrs.evolve(
+        c, years_at_company=min(100.0, (c.years_at_company or 0.0) + 3)
+    ),
+    "five more years in the industry": lambda c: attrs.evolve(
+        c, years_in_industry=min(100.0, (c.years_in_industry or 0.0) + 5)
+    ),
+}
+
+
+@given(spec_situations(min_candidates=1), st.data())
+def test_better_facts_about_a_candidate_never_make_a_verdict_worse(
+    advisors: Engines, situation: Situation, data: st.DataObject
+) -> None:
+    """Verdicts from best to worst: ready_to_ask, explore, weak_fit, avoid. Improving one
+    candidate's facts, in each of the ways above that applies to them, leaves that candidate's
+    verdict as good or better, and the others' as they were."""
+    which = data.draw(st.integers(0, len(situation.candidates) - 1), label="improved")
+    improved = {
+        name: better
+        for name, improve in CANDIDATE_IMPROVEMENTS.items()
+        if (better := improve(situation.candidates[which])) is not None
+    }
+    for advisor in advisors:
+        with noted(advisor):
+            before = advisor.advise(situation)
+            for improvement, better in improved.items():
+                people = list(situation.candidates)
+                people[which] = better
+                after = advisor.advise(attrs.evolve(situation, candidates=tuple(people)))
+                for candidate in situation.candidates:
+                    old = before.for_candidate(candidate.name).verdict
+                    new = after.for_candidate(candidate.name).verdict
+                    assert VERDICT_RANK[new] <= VERDICT_RANK[old], (
+                        improvement,
+                        candidate.name,
+                        old,
+                        new,
+                    )
+
+
+@given(spec_situations(min_candidates=1), goals())
+@example(
+    Situation(
+        candidates=(
+            Candidate(
+                "Rita",
+                Relation.SENIOR,
+                years_at_company=8.0,
+                chemistry=Chemistry.GOOD,
+                conversations=2,
+            ),
+        )
+    ),
+    Goal(GoalKind.ADVICE, GoalScope.COMPANY),
+)
+def test_adding_a_goal_never_makes_a_verdict_worse(
+    advisors: Engines, situation: Situation, goal: Goal
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            mentee = attrs.evolve(situation.mentee, goals=(*situation.mentee.goals, goal))
+            before = advisor.advise(situation)
+            after = advisor.advise(attrs.evolve(situation, mentee=mentee))
+            for candidate in situation.candidates:
+                old = before.for_candidate(candidate.name).verdict
+                new = after.for_candidate(candidate.name).verdict
+                assert VERDICT_RANK[new] <= VERDICT_RANK[old], (candidate.name, old, new)
