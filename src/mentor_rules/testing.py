@@ -124,15 +124,20 @@ _ANY_TEXT = st.text(
     alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40
 ).filter(lambda text: bool(text.strip()))
 
+#: Texts as long as the model allows (MAX_TEXT characters), one of them padded with spaces.
+_LONGEST = st.sampled_from([("a long text " * MAX_TEXT)[:MAX_TEXT], " " * (MAX_TEXT - 1) + "Ω"])
+
 
 def texts() -> st.SearchStrategy[str]:
-    """Valid free texts (traits, ideas, what worked): mostly from :data:`TEXT_POOL`, else any."""
-    return st.one_of(st.sampled_from(TEXT_POOL), _ANY_TEXT)
+    """Valid free texts (traits, ideas, what worked): mostly from :data:`TEXT_POOL`, else any
+    non-blank text, sometimes one as long as allowed."""
+    return st.one_of(st.sampled_from(TEXT_POOL), _ANY_TEXT, _LONGEST)
 
 
 def names() -> st.SearchStrategy[str]:
-    """Valid candidate names: mostly from :data:`NAME_POOL`, else any non-blank text."""
-    return st.one_of(st.sampled_from(NAME_POOL), _ANY_TEXT)
+    """Valid candidate names: mostly from :data:`NAME_POOL`, else any non-blank text, sometimes
+    one as long as allowed."""
+    return st.one_of(st.sampled_from(NAME_POOL), _ANY_TEXT, _LONGEST)
 
 
 def _text_lists(max_size: int) -> st.SearchStrategy[tuple[str, ...]]:

@@ -134,6 +134,8 @@ _CORNERS: dict[str, Callable[[Situation], bool]] = {
         for t in c.traits
     ),
     "many conversations": lambda s: any(c.conversations > 100 for c in s.candidates),
+    "a name as long as allowed": lambda s: any(len(c.name) == 500 for c in s.candidates),
+    "an idea as long as allowed": lambda s: any(len(i) == 500 for i in s.mentee.ideas),
 }
 
 
