@@ -219,6 +219,12 @@ def test_many_rule_sets_can_live_and_die() -> None:
             )
             for r in range(12)
         ],
+        # numbers past what the engine compares exactly: worked out in Python
+        [
+            "candidate.conversations < 100000000000000000000",
+            "candidate.conversations in [3, 100000000000000000001]",
+            "candidate.years_at_company > -1e300",
+        ],
     ],
     ids=[
         "many-rules",
@@ -228,6 +234,7 @@ def test_many_rule_sets_can_live_and_die() -> None:
         "many-flags",
         "many-groups",
         "many-flags-per-rule",
+        "huge-numbers",
     ],
 )
 def test_large_rule_packs_run_on_durable_without_crashing(conditions: list[str]) -> None:

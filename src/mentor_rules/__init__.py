@@ -10,17 +10,13 @@ evidence in the input and its source in the article "Career Mentors".
 <Verdict.AVOID: 'avoid'>
 """
 
-from ._advice import (
-    Advice,
-    CandidateVerdict,
-    Evidence,
-    Recommendation,
-    Step,
-    Verdict,
+from ._advisor import Advisor, BatchItem, advise
+from ._documents import (
     advice_from_dict,
     advice_to_dict,
+    situation_from_dict,
+    situation_to_dict,
 )
-from ._advisor import Advisor, BatchItem, advise
 from ._engines import available_engines
 from ._errors import (
     EngineError,
@@ -45,19 +41,24 @@ from ._model import (
     Setting,
     Situation,
     Willingness,
-    situation_from_dict,
-    situation_to_dict,
+)
+from ._output import (
+    Advice,
+    CandidateVerdict,
+    Evidence,
+    Recommendation,
+    Step,
+    Verdict,
 )
 from ._ruleset import (
     Example,
-    Kind,
     Rule,
     RuleSet,
-    Source,
     load_rules,
     rules_from_documents,
     shipped_rules,
 )
+from ._schema import Kind, Source
 
 __all__ = [
     "Advice",

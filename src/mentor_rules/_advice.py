@@ -1,117 +1,20 @@
-"""Firings into advice: recommendations with messages and evidence, verdicts, ranking, next steps.
-
-Also the output model (immutable attrs classes) and its JSON form.
-"""
+"""Firings into advice: recommendations with messages and evidence, verdicts, ranking, steps."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from enum import StrEnum
 from typing import Any
 
-from attrs import frozen
-
 from ._evaluate import evidence as condition_evidence
+from ._evidence import input_evidence
 from ._expr import EnumType, ListType
-from ._facts import ABOUT, About, Fact, input_evidence, subject_types
-from ._model import Situation, converter, register_enum, structure
-from ._ruleset import Kind, Rule, RuleSet, Source, Template
+from ._facts import Fact
+from ._model import Situation
+from ._output import Advice, CandidateVerdict, Evidence, Recommendation, Step, Verdict
+from ._ruleset import Rule, RuleSet, Template
+from ._schema import ABOUT, Kind, subject_types
 
-__all__ = [
-    "Advice",
-    "CandidateVerdict",
-    "Evidence",
-    "Recommendation",
-    "Step",
-    "Verdict",
-    "advice_from_dict",
-    "advice_to_dict",
-    "build_advice",
-]
-
-
-class Verdict(StrEnum):
-    """What to do about a candidate, best first."""
-
-    READY_TO_ASK = "ready_to_ask"
-    EXPLORE = "explore"
-    WEAK_FIT = "weak_fit"
-    AVOID = "avoid"
-
-
-@frozen
-class Evidence:
-    """An input value that made a rule's condition true: where it is, and what it is."""
-
-    path: str
-    value: Any
-
-
-@frozen
-class Recommendation:
-    """One piece of advice from one rule about one subject, with its reasons."""
-
-    rule: str
-    kind: Kind
-    about: About
-    subject: str
-    message: str
-    because: str
-    evidence: tuple[Evidence, ...]
-    source: Source
-
-
-@frozen
-class CandidateVerdict:
-    """A candidate's verdict, the score that ranks it, and the rules that fired for it."""
-
-    name: str
-    verdict: Verdict
-    score: int
-    rules: tuple[str, ...]
-
-
-@frozen
-class Step:
-    """One step of the plan, in the order to take them."""
-
-    rule: str
-    subject: str
-    text: str
-
-
-@frozen
-class Advice:
-    """Everything the rules say about one situation."""
-
-    recommendations: tuple[Recommendation, ...]
-    candidates: tuple[CandidateVerdict, ...]
-    next_steps: tuple[Step, ...]
-
-    def for_candidate(self, name: str) -> CandidateVerdict:
-        """The verdict about the candidate called ``name``."""
-        for verdict in self.candidates:
-            if verdict.name == name:
-                return verdict
-        raise KeyError(name)
-
-
-for _enum in (Verdict, Kind):
-    register_enum(_enum)
-
-
-def advice_to_dict(advice: Advice) -> dict[str, Any]:
-    """Advice as plain JSON-compatible data."""
-    document: dict[str, Any] = converter.unstructure(advice)
-    return document
-
-
-def advice_from_dict(document: Mapping[str, Any]) -> Advice:
-    """Advice back from :func:`advice_to_dict`'s form; problems raise ``SituationError``."""
-    return structure(document, Advice, "advice")
-
-
-# --------------------------------------------------------------------------- building
+__all__ = ["build_advice", "render"]
 
 _KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind)}
 _ABOUT_ORDER = {about: rank for rank, about in enumerate(ABOUT)}

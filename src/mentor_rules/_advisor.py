@@ -8,11 +8,13 @@ from typing import Any
 
 from attrs import frozen
 
-from ._advice import Advice, build_advice
+from ._advice import build_advice
+from ._documents import situation_from_dict
 from ._engines import EngineName, make_engine
 from ._errors import SituationError
 from ._facts import build_facts
-from ._model import Situation, situation_from_dict
+from ._model import Situation
+from ._output import Advice
 from ._ruleset import RuleSet, shipped_rules
 
 __all__ = ["Advisor", "BatchItem", "advise"]

@@ -2,54 +2,21 @@
 
 Subjects are the mentee, each candidate, each of the five coaching-team roles and each past
 mentor. Every fact carries the mentee's fields beside its subject's, so that every rule reads one
-fact alone (no joins in the engine). This module also maps a path in a fact back to the place in
-the input document it came from, which is how evidence points into the input.
+fact alone (no joins in the engine). What a subject may hold is :mod:`._schema`'s to say.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from attrs import frozen
 
-from ._expr import ITEM, ListType, ObjectType, ScalarType, type_of
-from ._model import Candidate, CoachingRole, Mentee, PastMentor, Situation, converter, name_key
+from ._documents import converter
+from ._model import CoachingRole, PastMentor, Situation, name_key
+from ._schema import About
 
-__all__ = ["ABOUT", "Fact", "build_facts", "input_evidence", "roots_for", "subject_types"]
-
-About = Literal["mentee", "candidate", "role", "past_mentor"]
-
-#: The kinds of subject a rule can be about, in the order facts are built.
-ABOUT: tuple[About, ...] = ("mentee", "candidate", "role", "past_mentor")
-
-_MENTEE_TYPE = type_of(Mentee)
-_TEXTS = ListType(ScalarType("str"))
-_CANDIDATE_TYPE = type_of(Candidate)
-assert isinstance(_MENTEE_TYPE, ObjectType)
-assert isinstance(_CANDIDATE_TYPE, ObjectType)
-
-#: What each subject looks like to a condition. Candidates have two derived fields: the traits
-#: that also appear in a past mentor's ``worked`` / ``did_not_work`` lists (case-insensitive).
-_SUBJECT_TYPES: dict[About, ObjectType] = {
-    "mentee": _MENTEE_TYPE,
-    "candidate": ObjectType(
-        "candidate",
-        {**_CANDIDATE_TYPE.fields, "echoes_worked": _TEXTS, "echoes_did_not_work": _TEXTS},
-    ),
-    "role": ObjectType("role", {"name": type_of(CoachingRole), "filled": ScalarType("bool")}),
-    "past_mentor": type_of(PastMentor),  # type: ignore[dict-item]
-}
-
-
-def subject_types() -> Mapping[About, ObjectType]:
-    """The type of every subject, by the name a condition uses for it."""
-    return _SUBJECT_TYPES
-
-
-def roots_for(about: About) -> dict[str, ObjectType]:
-    """The names a condition of a rule about ``about`` may start a path from."""
-    return {"mentee": _SUBJECT_TYPES["mentee"], about: _SUBJECT_TYPES[about]}
+__all__ = ["Fact", "build_facts"]
 
 
 @frozen
@@ -126,63 +93,3 @@ def _echo_sets(past_mentors: Sequence[PastMentor]) -> tuple[set[str], set[str]]:
 
 def _echoes(traits: Sequence[str], keys: set[str]) -> list[str]:
     return [trait for trait in traits if name_key(trait) in keys]
-
-
-# --------------------------------------------------------------------------- evidence paths
-
-FactPath = tuple[str | int, ...]
-
-
-def input_evidence(
-    situation: Situation, fact: Fact, path: FactPath, value: Any
-) -> Iterator[tuple[str, Any]]:
-    """Where a value read from ``fact`` at ``path`` stands in the input document.
-
-    Plain fields map one to one (``candidate.relation`` of the third candidate is
-    ``candidates[2].relation``). Derived fields map to the input values they were made from;
-    a subject's own name for a role maps to nothing, since it is not in the input.
-    """
-    root, rest = path[0], path[1:]
-    if root == "mentee":
-        yield _render(("mentee", *rest)), value
-    elif root == "candidate":
-        if rest and rest[0] in ("echoes_worked", "echoes_did_not_work"):
-            yield from _echo_evidence(situation, fact, rest, value)
-        else:
-            yield _render(("candidates", fact.position, *rest)), value
-    elif root == "past_mentor":
-        yield _render(("mentee", "past_mentors", fact.position, *rest)), value
-    elif root == "role" and rest and rest[0] == "filled":
-        yield "mentee.support_roles", [r.value for r in situation.mentee.support_roles]
-
-
-def _echo_evidence(
-    situation: Situation, fact: Fact, rest: FactPath, value: Any
-) -> Iterator[tuple[str, Any]]:
-    assert fact.position is not None
-    candidate = situation.candidates[fact.position]
-    source = "worked" if rest[0] == "echoes_worked" else "did_not_work"
-    echoed = value if isinstance(value, list) else [value]
-    keys = {name_key(t) for t in echoed}
-    if not keys:  # an empty echo list: the traits and past mentors show there was no echo
-        yield f"candidates[{fact.position}].traits", list(candidate.traits)
-        return
-    for index, trait in enumerate(candidate.traits):
-        if name_key(trait) in keys:
-            yield f"candidates[{fact.position}].traits[{index}]", trait
-    for m, past in enumerate(situation.mentee.past_mentors):
-        for index, text in enumerate(getattr(past, source)):
-            if name_key(text) in keys:
-                yield f"mentee.past_mentors[{m}].{source}[{index}]", text
-
-
-def _render(parts: Sequence[str | int | None]) -> str:
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part == ITEM:  # pragma: no cover - item paths are resolved before they get here
-            raise ValueError("unresolved item path")
-        else:
-            out += f".{part}" if out else str(part)
-    return out

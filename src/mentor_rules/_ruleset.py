@@ -12,7 +12,6 @@ import re
 import string
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
+from ._documents import converter, structure, structure_problems
 from ._errors import RuleError, RuleProblem, SituationError
 from ._expr import (
     Condition,
@@ -28,18 +28,16 @@ from ._expr import (
     ListType,
     NullableType,
     ObjectType,
-    operands_of,
+    fields_read,
     parse_condition,
 )
-from ._facts import ABOUT, About, roots_for
-from ._model import Situation, converter, structure, structure_problems
+from ._model import Situation
+from ._schema import ABOUT, CANDIDATE_KINDS, About, Kind, Source, roots_for
 
 __all__ = [
     "Example",
-    "Kind",
     "Rule",
     "RuleSet",
-    "Source",
     "Template",
     "load_rules",
     "rules_from_documents",
@@ -47,35 +45,9 @@ __all__ = [
 ]
 
 
-class Kind(StrEnum):
-    """What a piece of advice is, in the order advice lists them."""
-
-    PREREQUISITE = "prerequisite"
-    INSIGHT = "insight"
-    AVOID = "avoid"
-    CAUTION = "caution"
-    ACTION = "action"
-    CONSIDER = "consider"
-    READY = "ready"
-
-
-#: Kinds that speak about one candidate and so only make sense in candidate rules.
-CANDIDATE_KINDS = frozenset({Kind.AVOID, Kind.CONSIDER, Kind.READY})
-
 _ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _MAX_WEIGHT = 100
 _MAX_STEP = 1000
-
-
-@frozen
-class Source:
-    """Where in the article a rule's advice comes from."""
-
-    section: str
-    paragraph: int
-
-    def __str__(self) -> str:
-        return f"“{self.section}”, paragraph {self.paragraph}"
 
 
 @frozen
@@ -157,15 +129,16 @@ class RuleSet:
 
     def reads(self) -> dict[str, frozenset[str]]:
         """The top-level fields each subject root is read at, by conditions or messages."""
-        found: dict[str, set[str]] = {}
+        found = {about: set(names) for about, names in fields_read(self.conditions()).items()}
         for rule in self.rules:
             found.setdefault(rule.about, set())
-            paths = [operand.path for operand in operands_of(rule.condition)]
-            paths.extend(rule.message.fields())
-            for path in paths:
-                if len(path) > 1 and path[0] in ABOUT:
-                    found.setdefault(path[0], set()).add(path[1])
-        return {root: frozenset(names) for root, names in found.items()}
+            for path in rule.message.fields():
+                found.setdefault(path[0], set()).add(path[1])
+        return {root: frozenset(names) for root, names in found.items() if root in ABOUT}
+
+    def conditions(self) -> Iterator[Condition]:
+        """Every condition the rules hold."""
+        return (rule.condition for rule in self.rules)
 
 
 # --------------------------------------------------------------------------- loading

@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, TextIO
 
-from ._advice import Advice, advice_to_dict
 from ._advisor import Advisor
 from ._catalogue import catalogue
+from ._documents import advice_to_dict
 from ._engines import EngineName
 from ._errors import EngineError, Problem, RuleError, SituationError
 from ._examples import check_examples
+from ._output import Advice
 from ._ruleset import RuleSet, load_rules, shipped_rules
 
 __all__ = ["main"]

@@ -43,8 +43,8 @@ except ImportError as _missing:  # pragma: no cover - exercised in a subprocess 
 
 import attrs
 
+from ._documents import situation_to_dict
 from ._expr import EnumType, FieldType, ListType, NullableType, ObjectType, ScalarType
-from ._facts import ABOUT, About, roots_for
 from ._model import (
     MAX_CONVERSATIONS,
     MAX_MONTHS,
@@ -64,9 +64,9 @@ from ._model import (
     Situation,
     Willingness,
     name_key,
-    situation_to_dict,
 )
-from ._ruleset import CANDIDATE_KINDS, Kind, Rule, RuleSet, rules_from_documents
+from ._ruleset import Rule, RuleSet, rules_from_documents
+from ._schema import ABOUT, CANDIDATE_KINDS, About, Kind, roots_for
 
 __all__ = [
     "NAME_POOL",

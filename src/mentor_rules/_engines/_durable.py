@@ -1,7 +1,7 @@
 """The durable-rules engine: conditions into durable-rules JSON, matched by its C module.
 
-Embedded the way ``shared/notes/durable-rules.md`` found reliable, not through ``durable.lang``
-or its ``Host`` (background threads, swallowed errors, crashes):
+Embedded the way ``docs/engines.md`` describes, not through ``durable.lang`` or its ``Host``
+(background threads, swallowed errors, crashes):
 
 - the rule set is created once with ``create_ruleset``; each evaluation uses a fresh session id
   on every fact, gives every fact a unique ``id``, makes one ``assert_facts`` call, then drains
@@ -42,7 +42,7 @@ import re
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, assert_never
 
 import durable_rules_engine as _engine
 from attrs import frozen
@@ -63,6 +63,7 @@ from .._expr import (
     OneOf,
     Or,
     Quantified,
+    walk,
 )
 from .._facts import Fact
 from .._ruleset import RuleSet
@@ -90,6 +91,9 @@ _MAX_GROUPS = 14
 # hold fewer than 40 together, counts included; each flag is one more, so a part carries at
 # most this many flags for one subject.
 _MAX_FLAGS = 150
+# The engine compares numbers exactly up to this size; a rule with a larger literal is worked
+# out in Python.
+_MAX_EXACT = 1e15
 _names = itertools.count()
 
 Test = dict[str, Any]
@@ -254,7 +258,8 @@ def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
         compiler = _Compiler(rule.id)
         test = compiler.positive(rule.condition)
         too_big = (
-            _width(test) > _MAX_WIDTH
+            _has_huge_literal(rule.condition)
+            or _width(test) > _MAX_WIDTH
             or _alternatives(test) > _MAX_ALTERNATIVES
             or _groups(test) > _MAX_GROUPS
         )
@@ -296,6 +301,25 @@ def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
         )
         for part in parts
     ]
+
+
+def _has_huge_literal(condition: Condition) -> bool:
+    """Whether ``condition`` compares with a number the engine cannot hold exactly."""
+    for node in walk(condition):
+        match node:
+            case Compare(value=value) | Contains(value=value):
+                found: tuple[Any, ...] = (value,)
+            case OneOf(values=found):
+                pass
+            case _:
+                continue
+        if any(_is_number(v) and abs(v) > _MAX_EXACT for v in found):
+            return True
+    return False
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _width(test: Test) -> int:
@@ -343,13 +367,17 @@ def _group(op: str, items: list[Test]) -> Test:
 
 
 def _reads_item(condition: Condition) -> bool:
-    if isinstance(condition, Compare):
-        return condition.left.path[0] == ITEM
-    if isinstance(condition, OneOf | Contains | IsNull | Quantified):
-        return condition.field.path[0] == ITEM
-    if isinstance(condition, Not):
-        return _reads_item(condition.operand)
-    return any(_reads_item(operand) for operand in condition.operands)
+    match condition:
+        case Compare(left=read) | OneOf(field=read) | Contains(field=read) | IsNull(field=read):
+            return read.path[0] == ITEM
+        case Quantified(field=read):
+            return read.path[0] == ITEM
+        case Not(operand=operand):
+            return _reads_item(operand)
+        case And(operands=operands) | Or(operands=operands):
+            return any(_reads_item(operand) for operand in operands)
+        case _:
+            assert_never(condition)
 
 
 class _Compiler:
@@ -370,46 +398,54 @@ class _Compiler:
     # -- whole conditions, ``not`` pushed down to the leaves
 
     def positive(self, condition: Condition) -> Test:
-        if isinstance(condition, Compare):
-            return self.compare(condition.left, condition.op, condition.value)
-        if isinstance(condition, OneOf):
-            return _group("$or", [{self.key(condition.field.path): v} for v in condition.values])
-        if isinstance(condition, Contains):
-            return {"$iany": {self.key(condition.field.path): {"$i": condition.value}}}
-        if isinstance(condition, IsNull):
-            return {"$nex": {self.key(condition.field.path): 1}}
-        if isinstance(condition, Quantified):
-            return self.quantified(condition, negated=False)
-        if isinstance(condition, Not):
-            return self.negative(condition.operand)
-        op = "$and" if isinstance(condition, And) else "$or"
-        return _group(op, [self.positive(c) for c in condition.operands])
+        match condition:
+            case Compare(left=left, op=op, value=value):
+                return self.compare(left, op, value)
+            case OneOf(field=field, values=values):
+                return _group("$or", [{self.key(field.path): v} for v in values])
+            case Contains(field=field, value=value):
+                return {"$iany": {self.key(field.path): {"$i": value}}}
+            case IsNull(field=field):
+                return {"$nex": {self.key(field.path): 1}}
+            case Quantified():
+                return self.quantified(condition, negated=False)
+            case Not(operand=operand):
+                return self.negative(operand)
+            case And(operands=operands):
+                return _group("$and", [self.positive(c) for c in operands])
+            case Or(operands=operands):
+                return _group("$or", [self.positive(c) for c in operands])
+            case _:
+                assert_never(condition)
 
     def negative(self, condition: Condition) -> Test:
-        if isinstance(condition, Compare):
-            flipped = self.compare(condition.left, _NEGATED[condition.op], condition.value)
-            left = condition.left
-            if isinstance(left, Field) and left.nullable:
-                return {"$or": [flipped, {"$nex": {self.key(left.path): 1}}]}
-            return flipped
-        if isinstance(condition, OneOf):
-            key = self.key(condition.field.path)
-            unequal = _group("$and", [{"$neq": {key: v}} for v in condition.values])
-            if condition.field.nullable:
-                return {"$or": [unequal, {"$nex": {key: 1}}]}
-            return unequal
-        if isinstance(condition, Contains):
-            key = self.key(condition.field.path)
-            none_equal = {"$iall": {key: {"$neq": {"$i": condition.value}}}}
-            return {"$or": [self.count(condition.field.path, "==", 0), none_equal]}
-        if isinstance(condition, IsNull):
-            return {"$ex": {self.key(condition.field.path): 1}}
-        if isinstance(condition, Quantified):
-            return self.quantified(condition, negated=True)
-        if isinstance(condition, Not):
-            return self.positive(condition.operand)
-        op = "$or" if isinstance(condition, And) else "$and"
-        return _group(op, [self.negative(c) for c in condition.operands])
+        match condition:
+            case Compare(left=left, op=op, value=value):
+                flipped = self.compare(left, _NEGATED[op], value)
+                if isinstance(left, Field) and left.nullable:
+                    return {"$or": [flipped, {"$nex": {self.key(left.path): 1}}]}
+                return flipped
+            case OneOf(field=field, values=values):
+                key = self.key(field.path)
+                unequal = _group("$and", [{"$neq": {key: v}} for v in values])
+                if field.nullable:
+                    return {"$or": [unequal, {"$nex": {key: 1}}]}
+                return unequal
+            case Contains(field=field, value=value):
+                none_equal = {"$iall": {self.key(field.path): {"$neq": {"$i": value}}}}
+                return {"$or": [self.count(field.path, "==", 0), none_equal]}
+            case IsNull(field=field):
+                return {"$ex": {self.key(field.path): 1}}
+            case Quantified():
+                return self.quantified(condition, negated=True)
+            case Not(operand=operand):
+                return self.positive(operand)
+            case And(operands=operands):
+                return _group("$or", [self.negative(c) for c in operands])
+            case Or(operands=operands):
+                return _group("$and", [self.negative(c) for c in operands])
+            case _:
+                assert_never(condition)
 
     def compare(self, left: Field | Count, op: str, value: Any) -> Test:
         if isinstance(left, Count):
