@@ -7,9 +7,14 @@ import threading
 from typing import Any
 
 import pytest
+from hypothesis import given
 
 from mentor_rules import Advisor, EngineError, available_engines, rules_from_documents
 from mentor_rules._engines import make_engine
+from mentor_rules._engines._python import compile_condition
+from mentor_rules._evaluate import holds
+from mentor_rules.testing import rule_packs
+from mentor_rules.testing import situations as generated_situations
 
 needs_durable = pytest.mark.skipif(
     "durable" not in available_engines(), reason="durable-rules is not installed here"
@@ -249,3 +254,19 @@ def test_large_rule_packs_run_on_durable_without_crashing(conditions: list[str])
     durable = Advisor(rules, engine="durable").advise(situation)
     assert durable == Advisor(rules, engine="python").advise(situation)
     assert durable.recommendations
+
+
+@given(rule_packs(max_rules=4), generated_situations(max_candidates=3))
+def test_the_python_engines_closures_mean_what_the_reference_evaluator_says(
+    pack: Any, situation: Any
+) -> None:
+    """Every compiled condition (``when`` and ``unless``) holds on a fact exactly when the tree
+    walker says it does, on the facts of every layer, conclusions included."""
+    layers = Advisor(pack, engine="python")._evaluate(situation).layers
+    for rule in pack:
+        for condition in rule.conditions():
+            compiled = compile_condition(condition)
+            for _, facts in layers:
+                for fact in facts:
+                    if fact.about == rule.about:
+                        assert compiled(fact.values, None) == holds(condition, fact.values)

@@ -1,7 +1,9 @@
 """Where a value a rule read from a fact stands in the input document: evidence paths.
 
 Plain fields map one to one (``candidate.relation`` of the third candidate is
-``candidates[2].relation``); derived fields map to the input values they were made from.
+``candidates[2].relation``); derived fields map to the input values they were made from, and
+what rules concluded maps to nothing (the concluding rule's own evidence shows why), except
+``fits_goals`` and ``unmet_goal_scopes``, which point at the goals.
 """
 
 from __future__ import annotations
@@ -11,33 +13,85 @@ from typing import Any
 
 from ._expr import ITEM
 from ._facts import Fact
-from ._model import Situation, name_key
+from ._model import Mentee, Situation
 from ._schema import FactPath
+from ._text import echoes, text_key
 
 __all__ = ["input_evidence"]
+
+#: Conclusion fields with no place in the input.
+_NOT_INPUT = frozenset({"concluded", "concluded_kinds", "candidates_concluded"})
 
 
 def input_evidence(
     situation: Situation, fact: Fact, path: FactPath, value: Any
 ) -> Iterator[tuple[str, Any]]:
-    """Where a value read from ``fact`` at ``path`` stands in the input document.
-
-    Plain fields map one to one (``candidate.relation`` of the third candidate is
-    ``candidates[2].relation``). Derived fields map to the input values they were made from;
-    a subject's own name for a role maps to nothing, since it is not in the input.
-    """
+    """Where a value read from ``fact`` at ``path`` stands in the input document."""
     root, rest = path[0], path[1:]
+    name = rest[0] if rest else None
+    mentee = situation.mentee
+    if name in _NOT_INPUT:
+        return
     if root == "mentee":
-        yield _render(("mentee", *rest)), value
-    elif root == "candidate":
-        if rest and rest[0] in ("echoes_worked", "echoes_did_not_work"):
-            yield from _echo_evidence(situation, fact, rest, value)
+        if name == "aimed_industry":
+            yield _aimed(mentee, "target_industry", "industry")
+        elif name == "aimed_job":
+            yield _aimed(mentee, "target_job", "job")
+        elif name == "unmet_goal_scopes":
+            unmet = set(value) if isinstance(value, list) else {value}
+            for n, goal in enumerate(mentee.goals):
+                if goal.scope.value in unmet:
+                    yield f"mentee.goals[{n}]", _goal(situation, n)
         else:
-            yield _render(("candidates", fact.position, *rest)), value
+            yield _render(("mentee", *rest)), value
+    elif root == "candidate":
+        yield from _candidate_evidence(situation, fact, rest, value)
     elif root == "past_mentor":
         yield _render(("mentee", "past_mentors", fact.position, *rest)), value
-    elif root == "role" and rest and rest[0] == "filled":
-        yield "mentee.support_roles", [r.value for r in situation.mentee.support_roles]
+    elif root == "role" and name == "filled":
+        yield "mentee.support_roles", [r.value for r in mentee.support_roles]
+
+
+def _aimed(mentee: Mentee, target: str, current: str) -> tuple[str, Any]:
+    field = target if getattr(mentee, target) is not None else current
+    return f"mentee.{field}", getattr(mentee, field)
+
+
+def _goal(situation: Situation, index: int) -> dict[str, Any]:
+    goal = situation.mentee.goals[index]
+    return {"kind": goal.kind.value, "scope": goal.scope.value, "detail": goal.detail}
+
+
+def _candidate_evidence(
+    situation: Situation, fact: Fact, rest: FactPath, value: Any
+) -> Iterator[tuple[str, Any]]:
+    assert fact.position is not None
+    at = f"candidates[{fact.position}]"
+    candidate, mentee = situation.candidates[fact.position], situation.mentee
+    match rest[0]:
+        case "echoes_worked" | "echoes_did_not_work":
+            yield from _echo_evidence(situation, fact, rest, value)
+        case "fits_goals":
+            for n in value if isinstance(value, list) else [value]:
+                yield f"mentee.goals[{n}]", _goal(situation, n)
+        case "industry_match":
+            yield f"{at}.industry", candidate.industry
+            yield _aimed(mentee, "target_industry", "industry")
+        case "job_match":
+            aimed = _aimed(mentee, "target_job", "job")
+            key = None if aimed[1] is None else text_key(aimed[1])
+            held = [n for n, job in enumerate(candidate.jobs) if text_key(job) == key]
+            if held:
+                for n in held:
+                    yield f"{at}.jobs[{n}]", candidate.jobs[n]
+            else:
+                yield f"{at}.jobs", list(candidate.jobs)
+            yield aimed
+        case "longer_at_company":
+            yield f"{at}.years_at_company", candidate.years_at_company
+            yield "mentee.months_at_company", mentee.months_at_company
+        case _:
+            yield _render(("candidates", fact.position, *rest)), value
 
 
 def _echo_evidence(
@@ -47,16 +101,15 @@ def _echo_evidence(
     candidate = situation.candidates[fact.position]
     source = "worked" if rest[0] == "echoes_worked" else "did_not_work"
     echoed = value if isinstance(value, list) else [value]
-    keys = {name_key(t) for t in echoed}
-    if not keys:  # an empty echo list: the traits and past mentors show there was no echo
+    if not echoed:  # an empty echo list: the traits and past mentors show there was no echo
         yield f"candidates[{fact.position}].traits", list(candidate.traits)
         return
     for index, trait in enumerate(candidate.traits):
-        if name_key(trait) in keys:
+        if trait in echoed:
             yield f"candidates[{fact.position}].traits[{index}]", trait
     for m, past in enumerate(situation.mentee.past_mentors):
         for index, text in enumerate(getattr(past, source)):
-            if name_key(text) in keys:
+            if any(echoes(trait, text) for trait in echoed):
                 yield f"mentee.past_mentors[{m}].{source}[{index}]", text
 
 

@@ -7,16 +7,20 @@ fact alone (no joins in the engine). What a subject may hold is :mod:`._schema`'
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
 from ._documents import converter
-from ._model import CoachingRole, PastMentor, Situation, name_key
-from ._schema import About
+from ._model import Candidate, CoachingRole, Mentee, Situation
+from ._schema import CONCLUSIONS, About
+from ._text import echoes, text_key
 
-__all__ = ["Fact", "build_facts"]
+if TYPE_CHECKING:
+    from ._ruleset import Rule, RuleSet
+
+__all__ = ["Fact", "build_facts", "echoed", "with_conclusions"]
 
 
 @frozen
@@ -34,19 +38,25 @@ class Fact:
 
 
 def build_facts(situation: Situation, reads: Mapping[str, frozenset[str]]) -> tuple[Fact, ...]:
-    """The facts of ``situation``, each holding only the fields named in ``reads`` (by root)."""
+    """The facts of ``situation``, each holding only the fields named in ``reads`` (by root).
+
+    Fields derived from the situation (echoes, matches, what the mentee aims at) are made here;
+    conclusions of rules are added layer by layer by :func:`with_conclusions`.
+    """
     mentee_document = converter.unstructure(situation.mentee)
-    mentee = _only(mentee_document, reads.get("mentee", frozenset()))
+    mentee_fields = reads.get("mentee", frozenset())
+    if "aimed_industry" in mentee_fields:
+        mentee_document["aimed_industry"] = _aimed_industry(situation.mentee)
+    if "aimed_job" in mentee_fields:
+        mentee_document["aimed_job"] = _aimed_job(situation.mentee)
+    mentee = _only(mentee_document, mentee_fields)
     facts: list[Fact] = [Fact("mentee", "mentee", None, {"mentee": mentee})]
     if "candidate" in reads:
-        worked, did_not_work = _echo_sets(situation.mentee.past_mentors)
         fields = reads["candidate"]
         for position, candidate in enumerate(situation.candidates):
             document = converter.unstructure(candidate)
-            if "echoes_worked" in fields:
-                document["echoes_worked"] = _echoes(candidate.traits, worked)
-            if "echoes_did_not_work" in fields:
-                document["echoes_did_not_work"] = _echoes(candidate.traits, did_not_work)
+            for name in fields & _CANDIDATE_DERIVED.keys():
+                document[name] = _CANDIDATE_DERIVED[name](candidate, situation.mentee)
             facts.append(
                 Fact(
                     "candidate",
@@ -81,15 +91,103 @@ def build_facts(situation: Situation, reads: Mapping[str, frozenset[str]]) -> tu
     return tuple(facts)
 
 
+def with_conclusions(
+    facts: Sequence[Fact],
+    situation: Situation,
+    rules: RuleSet,
+    fired: Iterable[tuple[str, int]],
+    reads: Mapping[str, frozenset[str]],
+) -> tuple[Fact, ...]:
+    """``facts`` with the conclusion fields the rules read, from ``fired`` (``(rule id, index
+    of the fact)`` pairs of the layers evaluated so far, suppressed advice left out)."""
+    if not any(reads.get(about, frozenset()) & CONCLUSIONS[about] for about in CONCLUSIONS):
+        return tuple(facts)
+    by_fact: dict[int, list[Rule]] = {}
+    for rule_id, index in fired:
+        by_fact.setdefault(index, []).append(rules[rule_id])
+    goals = situation.mentee.goals
+    fits: dict[int, list[int]] = {}
+    for index, fact in enumerate(facts):
+        if fact.about == "candidate":
+            scopes = {rule.fits for rule in by_fact.get(index, ()) if rule.fits is not None}
+            fits[index] = [n for n, goal in enumerate(goals) if goal.scope in scopes]
+    fitted = {n for found in fits.values() for n in found}
+    mentee = dict(facts[0].values["mentee"])
+    mentee_conclusions = {
+        **_concluded(by_fact.get(0, ())),
+        "candidates_concluded": sorted(
+            {rule.id for index in fits for rule in by_fact.get(index, ())}
+        ),
+        "unmet_goal_scopes": list(
+            dict.fromkeys(g.scope.value for n, g in enumerate(goals) if n not in fitted)
+        ),
+    }
+    mentee.update(_only(mentee_conclusions, reads.get("mentee", frozenset())))
+    out = [Fact("mentee", "mentee", None, {"mentee": mentee})]
+    for index, fact in enumerate(facts[1:], start=1):
+        document = dict(fact.values[fact.about])
+        found = _concluded(by_fact.get(index, ()))
+        if fact.about == "candidate":
+            found["fits_goals"] = fits[index]
+        document.update(_only(found, reads.get(fact.about, frozenset())))
+        out.append(
+            Fact(fact.about, fact.subject, fact.position, {"mentee": mentee, fact.about: document})
+        )
+    return tuple(out)
+
+
+def _concluded(rules: Iterable[Rule]) -> dict[str, Any]:
+    ordered = sorted(rules, key=lambda rule: rule.id)
+    return {
+        "concluded": [rule.id for rule in ordered],
+        "concluded_kinds": sorted({rule.kind.value for rule in ordered}),
+    }
+
+
 def _only(document: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
     return {name: value for name, value in document.items() if name in fields}
 
 
-def _echo_sets(past_mentors: Sequence[PastMentor]) -> tuple[set[str], set[str]]:
-    worked = {name_key(t) for past in past_mentors for t in past.worked}
-    did_not_work = {name_key(t) for past in past_mentors for t in past.did_not_work}
-    return worked, did_not_work
+def _aimed_industry(mentee: Mentee) -> str | None:
+    return mentee.target_industry if mentee.target_industry is not None else mentee.industry
 
 
-def _echoes(traits: Sequence[str], keys: set[str]) -> list[str]:
-    return [trait for trait in traits if name_key(trait) in keys]
+def _aimed_job(mentee: Mentee) -> str | None:
+    return mentee.target_job if mentee.target_job is not None else mentee.job
+
+
+def echoed(traits: Sequence[str], notes: Iterable[str]) -> list[str]:
+    """The traits that echo one of ``notes`` (see :func:`mentor_rules._text.echoes`)."""
+    listed = list(notes)
+    return [trait for trait in traits if any(echoes(trait, note) for note in listed)]
+
+
+def _industry_match(candidate: Candidate, mentee: Mentee) -> bool | None:
+    aimed = _aimed_industry(mentee)
+    if aimed is None or candidate.industry is None:
+        return None
+    return text_key(aimed) == text_key(candidate.industry)
+
+
+def _job_match(candidate: Candidate, mentee: Mentee) -> bool | None:
+    aimed = _aimed_job(mentee)
+    if aimed is None or not candidate.jobs:
+        return None
+    return text_key(aimed) in {text_key(job) for job in candidate.jobs}
+
+
+def _longer_at_company(candidate: Candidate, mentee: Mentee) -> bool | None:
+    if candidate.years_at_company is None or mentee.months_at_company is None:
+        return None
+    return candidate.years_at_company * 12 > mentee.months_at_company
+
+
+_CANDIDATE_DERIVED: dict[str, Callable[[Candidate, Mentee], Any]] = {
+    "echoes_worked": lambda c, m: echoed(c.traits, (t for p in m.past_mentors for t in p.worked)),
+    "echoes_did_not_work": lambda c, m: echoed(
+        c.traits, (t for p in m.past_mentors for t in p.did_not_work)
+    ),
+    "industry_match": _industry_match,
+    "job_match": _job_match,
+    "longer_at_company": _longer_at_company,
+}

@@ -11,6 +11,7 @@ from typing import Any
 from attrs import Attribute, field, frozen
 
 from ._errors import Problem, SituationError
+from ._text import name_key
 
 __all__ = [
     "Candidate",
@@ -26,7 +27,6 @@ __all__ = [
     "Setting",
     "Situation",
     "Willingness",
-    "name_key",
 ]
 
 #: Upper bounds that keep numbers meaningful for a working life.
@@ -182,6 +182,10 @@ class Mentee:
     wants_to_innovate: bool = False
     hired_for_fresh_perspective: bool = False
     career_move: CareerMove = CareerMove.NONE
+    industry: str | None = field(default=None, validator=_optional_text)
+    target_industry: str | None = field(default=None, validator=_optional_text)
+    job: str | None = field(default=None, validator=_optional_text)
+    target_job: str | None = field(default=None, validator=_optional_text)
     goals: tuple[Goal, ...] = ()
     ideas: tuple[str, ...] = field(default=(), validator=_texts)
     support_roles: tuple[CoachingRole, ...] = field(default=(), validator=_unique_roles)
@@ -201,11 +205,8 @@ class Candidate:
     conversations: int = field(default=0, validator=_range(0, MAX_CONVERSATIONS))
     willing: Willingness = Willingness.UNKNOWN
     traits: tuple[str, ...] = field(default=(), validator=_texts)
-
-
-def name_key(name: str) -> str:
-    """How names and texts are compared: ignoring case and runs of white space."""
-    return " ".join(name.casefold().split())
+    industry: str | None = field(default=None, validator=_optional_text)
+    jobs: tuple[str, ...] = field(default=(), validator=_texts)
 
 
 def _unique_names(_: object, attribute: Attribute[Any], value: tuple[Candidate, ...]) -> None:

@@ -15,6 +15,7 @@ __all__ = [
     "Evidence",
     "Recommendation",
     "Step",
+    "Suppressed",
     "Verdict",
 ]
 
@@ -48,25 +49,49 @@ class Recommendation:
     because: str
     evidence: tuple[Evidence, ...]
     source: Source
+    see_also: tuple[Source, ...] = ()
 
 
 @frozen
 class CandidateVerdict:
-    """A candidate's verdict, the score that ranks it, and the rules that fired for it."""
+    """A candidate's verdict, the score that ranks it, and the rules that fired for it.
+
+    ``fits_goals`` are the indices (in ``mentee.goals``) of the goals whose scope this
+    candidate knows, by the rules that fired for them.
+    """
 
     name: str
     verdict: Verdict
     score: int
     rules: tuple[str, ...]
+    fits_goals: tuple[int, ...] = ()
+
+
+@frozen
+class Suppressed:
+    """Advice a rule would have given, held back by its ``unless``: by whom, and about whom.
+
+    ``by`` names the rules whose conclusions made the ``unless`` hold (an avoid rule, say).
+    """
+
+    rule: str
+    subject: str
+    by: tuple[str, ...]
 
 
 @frozen
 class Step:
-    """One step of the plan, in the order to take them."""
+    """One step of the plan, in the order to take them.
+
+    ``subject`` is whom the step is about; a step that speaks for several subjects (one ask,
+    with others to fall back on; the missing roles of a coaching team) names the rest, in
+    order, in ``others``.
+    """
 
     rule: str
     subject: str
     text: str
+    others: tuple[str, ...] = ()
 
 
 @frozen
@@ -76,6 +101,7 @@ class Advice:
     recommendations: tuple[Recommendation, ...]
     candidates: tuple[CandidateVerdict, ...]
     next_steps: tuple[Step, ...]
+    suppressed: tuple[Suppressed, ...] = ()
 
     def for_candidate(self, name: str) -> CandidateVerdict:
         """The verdict about the candidate called ``name``."""

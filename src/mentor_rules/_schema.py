@@ -13,16 +13,19 @@ from typing import Literal
 
 from attrs import frozen
 
-from ._expr import ListType, ObjectType, ScalarType, type_of
-from ._model import Candidate, CoachingRole, Mentee, PastMentor
+from ._expr import EnumType, FieldType, ListType, NullableType, ObjectType, ScalarType, type_of
+from ._model import Candidate, CoachingRole, GoalScope, Mentee, PastMentor
 
 __all__ = [
     "ABOUT",
     "CANDIDATE_KINDS",
+    "CONCLUSIONS",
+    "DERIVED",
     "About",
     "FactPath",
     "Kind",
     "Source",
+    "enum_values",
     "roots_for",
     "subject_types",
 ]
@@ -70,18 +73,67 @@ def _object(annotation: object) -> ObjectType:
 
 
 _TEXTS = ListType(ScalarType("str"))
+_TEXT = NullableType(ScalarType("str"))
+_FLAG = NullableType(ScalarType("bool"))
+_MENTEE = _object(Mentee)
 _CANDIDATE = _object(Candidate)
 
-#: What each subject looks like to a condition. Candidates have two derived fields: the traits
-#: that also appear in a past mentor's ``worked`` / ``did_not_work`` lists.
+#: Fields every subject gets from the layers below its rule's (see ``docs/conditions.md``):
+#: the ids and the kinds of the rules that fired for it there.
+_CONCLUDED: dict[str, FieldType] = {
+    "concluded": _TEXTS,
+    "concluded_kinds": ListType(type_of(Kind)),
+}
+
+#: What each subject looks like to a condition: the input fields, fields derived from the
+#: situation (echoes, matches, what the mentee aims at), and conclusions of lower layers.
 _SUBJECT_TYPES: dict[About, ObjectType] = {
-    "mentee": _object(Mentee),
+    "mentee": ObjectType(
+        "mentee",
+        {
+            **_MENTEE.fields,
+            "aimed_industry": _TEXT,
+            "aimed_job": _TEXT,
+            **_CONCLUDED,
+            "candidates_concluded": _TEXTS,
+            "unmet_goal_scopes": ListType(type_of(GoalScope)),
+        },
+    ),
     "candidate": ObjectType(
         "candidate",
-        {**_CANDIDATE.fields, "echoes_worked": _TEXTS, "echoes_did_not_work": _TEXTS},
+        {
+            **_CANDIDATE.fields,
+            "echoes_worked": _TEXTS,
+            "echoes_did_not_work": _TEXTS,
+            "industry_match": _FLAG,
+            "job_match": _FLAG,
+            "longer_at_company": _FLAG,
+            **_CONCLUDED,
+            "fits_goals": ListType(ScalarType("int")),
+        },
     ),
-    "role": ObjectType("role", {"name": type_of(CoachingRole), "filled": ScalarType("bool")}),
-    "past_mentor": _object(PastMentor),
+    "role": ObjectType(
+        "role", {"name": type_of(CoachingRole), "filled": ScalarType("bool"), **_CONCLUDED}
+    ),
+    "past_mentor": ObjectType("past_mentor", {**_object(PastMentor).fields, **_CONCLUDED}),
+}
+
+#: Fields derived from the situation alone, by subject (built with the facts).
+DERIVED: dict[About, frozenset[str]] = {
+    "mentee": frozenset({"aimed_industry", "aimed_job"}),
+    "candidate": frozenset(
+        {"echoes_worked", "echoes_did_not_work", "industry_match", "job_match", "longer_at_company"}
+    ),
+    "role": frozenset({"name", "filled"}),
+    "past_mentor": frozenset(),
+}
+
+#: Fields that hold what rules of lower layers concluded, by subject.
+CONCLUSIONS: dict[About, frozenset[str]] = {
+    "mentee": frozenset({*_CONCLUDED, "candidates_concluded", "unmet_goal_scopes"}),
+    "candidate": frozenset({*_CONCLUDED, "fits_goals"}),
+    "role": frozenset(_CONCLUDED),
+    "past_mentor": frozenset(_CONCLUDED),
 }
 
 
@@ -93,3 +145,24 @@ def subject_types() -> Mapping[About, ObjectType]:
 def roots_for(about: About) -> dict[str, ObjectType]:
     """The names a condition of a rule about ``about`` may start a path from."""
     return {"mentee": _SUBJECT_TYPES["mentee"], about: _SUBJECT_TYPES[about]}
+
+
+def enum_values() -> frozenset[str]:
+    """Every value of every enum field a subject has (messages may give each its own words)."""
+    found: set[str] = set()
+
+    def visit(field_type: FieldType) -> None:
+        match field_type:
+            case EnumType(values=values):
+                found.update(values)
+            case ListType(item=inner) | NullableType(inner=inner):
+                visit(inner)
+            case ObjectType(fields=fields):
+                for inner in fields.values():
+                    visit(inner)
+            case ScalarType():
+                pass
+
+    for subject in _SUBJECT_TYPES.values():
+        visit(subject)
+    return frozenset(found)

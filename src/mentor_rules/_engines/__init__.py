@@ -12,7 +12,7 @@ from typing import Literal, Protocol
 
 from .._errors import EngineError
 from .._facts import Fact
-from .._ruleset import RuleSet
+from .._ruleset import Test
 
 __all__ = ["Engine", "EngineName", "Firing", "available_engines", "make_engine"]
 
@@ -26,7 +26,7 @@ class Engine(Protocol):
     name: str
 
     def match(self, facts: Sequence[Fact]) -> frozenset[Firing]:
-        """``(rule id, index in facts)`` for every rule whose condition holds on that fact."""
+        """``(test name, index in facts)`` for every test whose condition holds on that fact."""
         ...
 
 
@@ -39,8 +39,8 @@ def available_engines() -> tuple[str, ...]:
     return ("durable", "python")
 
 
-def make_engine(rules: RuleSet, name: EngineName = "auto") -> Engine:
-    """An engine for ``rules``: ``auto`` is durable-rules where it is installed, else Python."""
+def make_engine(rules: Sequence[Test], name: EngineName = "auto") -> Engine:
+    """An engine for the tests ``rules``: ``auto`` is durable-rules where installed, else Python."""
     if name not in ("auto", "durable", "python"):
         raise EngineError(f"unknown engine {name!r}; expected 'auto', 'durable' or 'python'")
     if name == "python" or (name == "auto" and "durable" not in available_engines()):

@@ -66,7 +66,7 @@ from .._expr import (
     walk,
 )
 from .._facts import Fact
-from .._ruleset import RuleSet
+from .._ruleset import Test as RuleTest
 
 __all__ = ["CompiledRuleset", "DurableEngine", "compile_ruleset"]
 
@@ -96,7 +96,7 @@ _MAX_FLAGS = 150
 _MAX_EXACT = 1e15
 _names = itertools.count()
 
-Test = dict[str, Any]
+Pattern = dict[str, Any]
 
 
 class DurableEngine:
@@ -104,8 +104,8 @@ class DurableEngine:
 
     name = "durable"
 
-    def __init__(self, rules: RuleSet) -> None:
-        self._parts = tuple(_Part(compiled) for compiled in compile_ruleset(rules))
+    def __init__(self, tests: Sequence[RuleTest]) -> None:
+        self._parts = tuple(_Part(compiled) for compiled in compile_ruleset(tests))
         self._lock = threading.Lock()
         self._sessions = itertools.count()
 
@@ -250,12 +250,13 @@ class CompiledRuleset:
     flags: dict[str, tuple[tuple[str, Condition], ...]]
 
 
-def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
-    """Compile every rule into a single-fact pattern that durable-rules evaluates correctly,
-    and share the rules out into as few engine rulesets as its stack allows."""
+def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
+    """Compile every test into a single-fact pattern that durable-rules evaluates correctly,
+    and share the tests out into as few engine rulesets as its stack allows."""
     parts: list[dict[str, Any]] = []  # each: tests, width per subject, counted, flags
-    for rule in rules:
-        compiler = _Compiler(rule.id)
+    for rule in tests:
+        label = rule.name.replace(":", "_")  # a flag's name; rule ids have no '_'
+        compiler = _Compiler(label)
         test = compiler.positive(rule.condition)
         too_big = (
             _has_huge_literal(rule.condition)
@@ -264,8 +265,8 @@ def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
             or _groups(test) > _MAX_GROUPS
         )
         if too_big or len(compiler.flags) > _MAX_FLAGS:
-            compiler = _Compiler(rule.id)
-            name = f"rule_{rule.id}"
+            compiler = _Compiler(label)
+            name = f"rule_{label}"
             compiler.flags.append((name, rule.condition))
             test = {f"{_FLAGS}.{name}": True}
         width, about = _width(test), rule.about
@@ -281,7 +282,7 @@ def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
         if part is None:
             part = {"tests": {}, "width": {}, "reads": {}, "counted": {}, "flags": {}}
             parts.append(part)
-        part["tests"][rule.id] = {"$and": [{"about": str(rule.about)}, test]}
+        part["tests"][rule.name] = {"$and": [{"about": str(rule.about)}, test]}
         part["width"][rule.about] = part["width"].get(rule.about, 0) + width
         for path in compiler.counted:
             part["counted"].setdefault(path[0], set()).add(path[1])
@@ -322,7 +323,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _width(test: Test) -> int:
+def _width(test: Pattern) -> int:
     """How many stack entries the engine may need at once while it walks ``test``.
 
     Alternatives of an ``$or`` are pushed side by side; the parts of an ``$and`` are walked
@@ -345,7 +346,7 @@ def _groups(test: Any) -> int:
     return 0
 
 
-def _alternatives(test: Test) -> int:
+def _alternatives(test: Pattern) -> int:
     """How many separate paths (each one firing on its own) the engine makes of ``test``."""
     if "$or" in test:
         return sum(_alternatives(t) for t in test["$or"])
@@ -358,11 +359,11 @@ def _key(path: tuple[str, ...]) -> str:
     return ".".join("$i" if part == ITEM else part for part in path)
 
 
-def _test(key: str, op: str, value: Any) -> Test:
+def _test(key: str, op: str, value: Any) -> Pattern:
     return {key: value} if op == "==" else {_OPERATORS[op]: {key: value}}
 
 
-def _group(op: str, items: list[Test]) -> Test:
+def _group(op: str, items: list[Pattern]) -> Pattern:
     return items[0] if len(items) == 1 else {op: items}
 
 
@@ -397,7 +398,7 @@ class _Compiler:
 
     # -- whole conditions, ``not`` pushed down to the leaves
 
-    def positive(self, condition: Condition) -> Test:
+    def positive(self, condition: Condition) -> Pattern:
         match condition:
             case Compare(left=left, op=op, value=value):
                 return self.compare(left, op, value)
@@ -418,7 +419,7 @@ class _Compiler:
             case _:
                 assert_never(condition)
 
-    def negative(self, condition: Condition) -> Test:
+    def negative(self, condition: Condition) -> Pattern:
         match condition:
             case Compare(left=left, op=op, value=value):
                 flipped = self.compare(left, _NEGATED[op], value)
@@ -447,18 +448,18 @@ class _Compiler:
             case _:
                 assert_never(condition)
 
-    def compare(self, left: Field | Count, op: str, value: Any) -> Test:
+    def compare(self, left: Field | Count, op: str, value: Any) -> Pattern:
         if isinstance(left, Count):
             return self.count(left.path, op, value)
         return _test(self.key(left.path), op, value)
 
-    def count(self, path: tuple[str, ...], op: str, value: int) -> Test:
+    def count(self, path: tuple[str, ...], op: str, value: int) -> Pattern:
         self.counted.add(path)
         return _test(_key(path) + _COUNT, op, value)
 
     # -- quantifiers: item tests stay single chains of and-ed comparisons
 
-    def quantified(self, condition: Quantified, negated: bool) -> Test:
+    def quantified(self, condition: Quantified, negated: bool) -> Pattern:
         quantifier = condition.quantifier
         body: Condition = condition.body
         if negated:  # not any(b) == all(not b); not all(b) == any(not b)
@@ -481,12 +482,14 @@ class _Compiler:
         self.flags.append((name, condition))
         return {f"{_FLAGS}.{name}": not negated}
 
-    def any_term(self, path: tuple[str, ...], items: list[Test], outer: list[Test]) -> Test:
+    def any_term(
+        self, path: tuple[str, ...], items: list[Pattern], outer: list[Pattern]
+    ) -> Pattern:
         if items:
             return _group("$and", [*outer, {"$iany": {self.key(path): _group("$and", items)}}])
         return _group("$and", [*outer, self.count(path, ">", 0)])
 
-    def terms(self, body: Condition) -> list[tuple[list[Test], list[Test]]] | None:
+    def terms(self, body: Condition) -> list[tuple[list[Pattern], list[Pattern]]] | None:
         """``body`` as an or of terms, each (item comparisons, tests of the outer fact).
 
         ``None`` when a part of it cannot be an item comparison (a list inside the item).
@@ -509,7 +512,7 @@ class _Compiler:
                 return None
             if isinstance(body, Or):
                 return [term for part in parts for term in part or ()]
-            product: list[tuple[list[Test], list[Test]]] = [([], [])]
+            product: list[tuple[list[Pattern], list[Pattern]]] = [([], [])]
             for part in parts:
                 product = [(a + c, b + d) for a, b in product for c, d in part or ()]
                 if len(product) > _MAX_TERMS:
@@ -517,7 +520,7 @@ class _Compiler:
             return product
         return None  # Contains / IsNull / Quantified on an item's field
 
-    def negated_terms(self, operand: Condition) -> list[tuple[list[Test], list[Test]]] | None:
+    def negated_terms(self, operand: Condition) -> list[tuple[list[Pattern], list[Pattern]]] | None:
         if isinstance(operand, Compare) and isinstance(operand.left, Field):
             return [([_test(self.key(operand.left.path), _NEGATED[operand.op], operand.value)], [])]
         if isinstance(operand, OneOf):
