@@ -208,7 +208,10 @@ def _dumps(value: Any) -> str:
     ``json.dumps`` writes for floats below 1e-4), dropping that fact and the rest of the batch
     without a word; such floats are written out in positional notation instead.
     """
-    return _positional(value) if _has_small_float(value) else json.dumps(value)
+    text = json.dumps(value)
+    if ("e-" in text or "e+" in text) and _has_small_float(value):  # cheap test first
+        return _positional(value)
+    return text
 
 
 def _has_small_float(value: Any) -> bool:
