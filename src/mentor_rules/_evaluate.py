@@ -97,11 +97,10 @@ def evidence(
     that of every part that holds, a quantifier that of the items that satisfy it, and a
     ``not`` every value read inside it. ``at`` is the path of the current list item.
     """
-    found: list[tuple[FactPath, Any]] = []
-    for pair in _evidence(condition, values, item, at):
-        if pair not in found:
-            found.append(pair)
-    return found
+    found: dict[FactPath, Any] = {}  # by path: a path in a fact has one value
+    for path, value in _evidence(condition, values, item, at):
+        found.setdefault(path, value)
+    return list(found.items())
 
 
 def _path(path: tuple[str, ...], at: FactPath) -> FactPath:
