@@ -1,0 +1,42 @@
+"""The distribution's metadata: licence, links, classifiers and extras, as installed."""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _installed(field: str) -> list[str]:
+    """Every value of ``field`` in the installed distribution's metadata."""
+    return metadata.metadata("mentor-rules").get_all(field) or []
+
+
+def test_the_licence_is_mit_and_its_file_ships() -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License")
+    assert "Copyright (c) 2026 mentor-rules developers" in text
+    assert _installed("License-Expression") == ["MIT"]
+    assert _installed("License-File") == ["LICENSE"]
+    assert "License :: OSI Approved :: MIT License" in _installed("Classifier")
+
+
+def test_the_project_links_to_its_home_docs_and_changelog() -> None:
+    urls = dict(entry.split(", ", 1) for entry in _installed("Project-URL"))
+    assert set(urls) == {"Homepage", "Documentation", "Changelog"}
+    assert urls["Changelog"].endswith("/CHANGELOG.md")
+    assert urls["Documentation"].endswith("/docs")
+
+
+def test_the_classifiers_name_every_supported_python_and_the_typing() -> None:
+    classifiers = set(_installed("Classifier"))
+    assert {
+        "Development Status :: 3 - Alpha",
+        "Intended Audience :: Developers",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
+        "Typing :: Typed",
+    } <= classifiers
+    assert any(c.startswith("Topic :: ") for c in classifiers)
