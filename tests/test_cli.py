@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,12 @@ def test_the_durable_engine_where_it_is_not_installed_exits_4(
     assert out == ""
     assert "engine='python'" in err
     assert run(capsys, "advise")[0] == 0  # auto falls back to the Python engine
+
+
+def test_version_prints_the_installed_version_and_exits_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"mentor-rules {metadata.version('mentor-rules')}\n"

@@ -10,6 +10,8 @@ evidence in the input and its source in the article "Career Mentors".
 <Verdict.AVOID: 'avoid'>
 """
 
+from importlib import metadata as _metadata
+
 from ._advice import (
     Advice,
     CandidateVerdict,
@@ -59,6 +61,11 @@ from ._ruleset import (
     shipped_rules,
 )
 
+try:
+    __version__ = _metadata.version("mentor-rules")
+except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
+
 __all__ = [
     "Advice",
     "Advisor",
@@ -93,6 +100,7 @@ __all__ = [
     "Step",
     "Verdict",
     "Willingness",
+    "__version__",
     "advice_from_dict",
     "advice_to_dict",
     "advise",

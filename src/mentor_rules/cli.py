@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, TextIO
 
+from . import __version__
 from ._advice import Advice, advice_to_dict
 from ._advisor import Advisor
 from ._catalogue import catalogue
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="mentor-rules",
         description="Career-mentoring advice from a declarative rule set, with reasons.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     advise = commands.add_parser(
