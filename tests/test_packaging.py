@@ -40,3 +40,21 @@ def test_the_classifiers_name_every_supported_python_and_the_typing() -> None:
         "Typing :: Typed",
     } <= classifiers
     assert any(c.startswith("Topic :: ") for c in classifiers)
+
+
+def _extra(name: str) -> set[str]:
+    """The requirements of the installed distribution's extra ``name``, markers left off."""
+    marker = f"; extra == '{name}'"
+    return {r.removesuffix(marker) for r in _installed("Requires-Dist") if r.endswith(marker)}
+
+
+def test_the_test_extra_holds_only_what_mentor_rules_testing_and_the_tests_need() -> None:
+    assert {r.split(">")[0] for r in _extra("test")} == {"hypothesis", "pytest"}
+
+
+def test_the_dev_extra_adds_the_static_checkers_with_ruff_pinned_exactly() -> None:
+    dev = _extra("dev")
+    assert _extra("test") <= dev
+    (ruff,) = (r for r in dev if r.startswith("ruff"))
+    assert ruff.startswith("ruff==")
+    assert any(r.startswith("mypy") for r in dev)
