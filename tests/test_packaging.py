@@ -58,3 +58,19 @@ def test_the_dev_extra_adds_the_static_checkers_with_ruff_pinned_exactly() -> No
     (ruff,) = (r for r in dev if r.startswith("ruff"))
     assert ruff.startswith("ruff==")
     assert any(r.startswith("mypy") for r in dev)
+
+
+def test_the_install_without_a_c_compiler_names_every_pure_python_dependency() -> None:
+    """README and docs/engines.md tell how to install without durable-rules; if a dependency is
+    added, their recipe must name it too."""
+    pure = {
+        r
+        for r in _installed("Requires-Dist")
+        if "extra ==" not in r and not r.startswith("durable-rules")
+    }
+    assert pure
+    for doc in ("README.md", "docs/engines.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        recipe = " ".join(f"'{r}'" for r in sorted(pure))
+        assert f"pip install {recipe}" in text, f"{doc}: the recipe must install {recipe}"
+        assert "pip install --no-deps" in text, doc
