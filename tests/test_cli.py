@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 
+from mentor_rules._engines import ENGINES
 from mentor_rules.cli import main
 
 RULE = Path(__file__).resolve().parents[1] / "rules" / "avoid-direct-manager.toml"
@@ -139,14 +141,23 @@ def test_bad_arguments_exit_2() -> None:
 def test_the_durable_engine_where_it_is_not_installed_exits_4(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import mentor_rules._engines as engines
-
-    monkeypatch.setattr(engines, "available_engines", lambda: ("python",))
+    monkeypatch.setitem(sys.modules, "durable_rules_engine", None)  # import fails: not found
     code, out, err = run(capsys, "advise", "--engine", "durable")
     assert code == 4
     assert out == ""
-    assert "engine='python'" in err
+    assert "not installed" in err
+    assert "--engine python" in err  # the spelling this user needs, and the Python one
+    assert 'engine="python"' in err
     assert run(capsys, "advise")[0] == 0  # auto falls back to the Python engine
+
+
+def test_the_engine_choices_are_auto_and_the_registered_engines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["advise", "--help"])
+    assert caught.value.code == 0
+    assert "--engine {" + ",".join(("auto", *ENGINES)) + "}" in capsys.readouterr().out
 
 
 def test_version_prints_the_installed_version_and_exits_0(

@@ -17,7 +17,7 @@ from . import __version__
 from ._advice import Advice, advice_to_dict
 from ._advisor import Advisor
 from ._catalogue import catalogue
-from ._engines import EngineName
+from ._engines import ENGINES, EngineName
 from ._errors import EngineError, Problem, RuleError, SituationError
 from ._examples import check_examples
 from ._ruleset import RuleSet, load_rules, shipped_rules
@@ -105,11 +105,12 @@ def _add_rules_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_engine_option(parser: argparse.ArgumentParser) -> None:
+    described = "; ".join(f"{name}: {entry.description}" for name, entry in ENGINES.items())
     parser.add_argument(
         "--engine",
-        choices=("auto", "durable", "python"),
+        choices=("auto", *ENGINES),
         default="auto",
-        help="durable-rules where installed (auto), or the pure-Python engine",
+        help=f"auto (the default): the first of these that can run here; {described}",
     )
 
 
