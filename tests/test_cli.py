@@ -167,3 +167,52 @@ def test_version_prints_the_installed_version_and_exits_0(
         main(["--version"])
     assert caught.value.code == 0
     assert capsys.readouterr().out == f"mentor-rules {metadata.version('mentor-rules')}\n"
+
+
+def test_check_json_lists_each_failed_example_with_its_documented_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = tmp_path / "avoid-direct-manager.toml"
+    wrong.write_text(
+        RULE.read_text(encoding="utf-8").replace('fires_for = ["Dana"]', 'fires_for = ["Nobody"]')
+    )
+    code, out, _ = run(capsys, "check", "--json", "--rules", str(wrong))
+    report = json.loads(out)
+    assert code == 1
+    assert report == {
+        "rules": 1,
+        "examples": 2,
+        "failed": [
+            {
+                "file": str(wrong),
+                "rule": "avoid-direct-manager",
+                "example": 0,
+                "description": report["failed"][0]["description"],
+                "expected": ["Nobody"],
+                "actual": ["Dana"],
+            }
+        ],
+    }
+    code, out, _ = run(capsys, "check", "--json")
+    assert (code, json.loads(out)["failed"]) == (0, [])
+
+
+def test_rule_problems_in_json_have_every_documented_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "x"\ntitle = \n', encoding="utf-8")
+    code, out, err = run(capsys, "advise", "--json", "--rules", str(broken))
+    assert (code, err) == (3, "")
+    assert json.loads(out) == {
+        "errors": [
+            {
+                "file": str(broken),
+                "rule": None,
+                "field": None,
+                "line": 2,
+                "column": 9,
+                "message": json.loads(out)["errors"][0]["message"],
+            }
+        ]
+    }
