@@ -66,7 +66,7 @@ from ._model import (
     name_key,
     situation_to_dict,
 )
-from ._ruleset import CANDIDATE_KINDS, Kind, Rule, RuleSet, rules_from_documents
+from ._ruleset import CANDIDATE_KINDS, Kind, RuleSet, rules_from_documents
 
 __all__ = [
     "NAME_POOL",
@@ -414,8 +414,6 @@ def _condition(draw: st.DrawFn, scope: list[_Field], depth: int) -> str:
 
 # --------------------------------------------------------------------------- rule packs
 
-_HAS_STEP = "step" in attrs.fields_dict(Rule)
-
 
 @st.composite
 def _message(draw: st.DrawFn, about: About) -> str:
@@ -446,7 +444,7 @@ def _rule_document(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "source": {"section": "Generated", "paragraph": draw(st.integers(1, 9))},
         "weight": draw(st.integers(-100, 100)),
     }
-    if _HAS_STEP and draw(st.booleans()):
+    if draw(st.booleans()):
         document["step"] = draw(st.integers(1, 9))
     return document
 

@@ -26,6 +26,7 @@ from mentor_rules import (
     Willingness,
     rules_from_documents,
     situation_from_dict,
+    situation_to_dict,
 )
 from mentor_rules.testing import (
     TEXT_POOL,
@@ -146,7 +147,8 @@ def test_generated_situations_reach_every_corner_of_the_input_space(corner: str)
 
 @given(situation_documents())
 def test_generated_situation_documents_are_valid(document: dict[str, Any]) -> None:
-    assert situation_from_dict(document).candidates is not None
+    """Each is read without a SituationError, and is in ``situation_to_dict``'s form."""
+    assert situation_to_dict(situation_from_dict(document)) == document
 
 
 _CONSTRUCTS: dict[str, tuple[str, str]] = {
@@ -195,6 +197,11 @@ def test_generated_conditions_use_every_construct(construct: str) -> None:
 )
 def test_generated_rule_packs_hold_rules_of_every_subject_and_kind(about: str, kind: Kind) -> None:
     reaches(rule_packs(), lambda pack: any(r.about == about and r.kind == kind for r in pack))
+
+
+@pytest.mark.parametrize("with_step", [True, False], ids=["with a step", "without a step"])
+def test_generated_rule_documents_have_a_step_or_not(with_step: bool) -> None:
+    reaches(rule_documents(), lambda documents: any(("step" in d) == with_step for d in documents))
 
 
 @fewer_examples(4)
