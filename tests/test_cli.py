@@ -97,7 +97,7 @@ def test_check_is_silent_and_succeeds_on_the_shipped_rules(
 def test_check_fails_with_code_1_when_an_example_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    wrong = tmp_path / "wrong.toml"
+    wrong = tmp_path / RULE.name
     wrong.write_text(
         RULE.read_text(encoding="utf-8").replace('fires_for = ["Dana"]', 'fires_for = ["Nobody"]')
     )
@@ -112,7 +112,7 @@ def test_check_fails_with_code_1_when_an_example_fails(
 def test_invalid_rules_exit_3_with_file_and_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = tmp_path / "bad.toml"
+    bad = tmp_path / RULE.name
     bad.write_text(RULE.read_text(encoding="utf-8").replace('"direct_manager"\'', '"boss"\''))
     code, out, _ = run(capsys, "check", "--json", "--rules", str(bad))
     (problem,) = json.loads(out)["errors"]

@@ -139,14 +139,53 @@ def test_every_problem_in_every_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_are_refused_naming_both_files(tmp_path: Path) -> None:
-    (tmp_path / "one.toml").write_text(GOOD_RULE, encoding="utf-8")
-    (tmp_path / "two.toml").write_text(GOOD_RULE, encoding="utf-8")
+    for directory in ("one", "two"):
+        (tmp_path / directory).mkdir()
+        (tmp_path / directory / "sample-rule.toml").write_text(GOOD_RULE, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(tmp_path / "one", tmp_path / "two")
+    (problem,) = caught.value.problems
+    assert problem.field == "id"
+    assert str(Path("one") / "sample-rule.toml") in problem.message
+    assert problem.file == str(tmp_path / "two" / "sample-rule.toml")
+
+
+def test_a_rule_file_is_named_after_its_rule_id(tmp_path: Path) -> None:
+    misnamed = tmp_path / "sample.toml"
+    misnamed.write_text(GOOD_RULE, encoding="utf-8")
     with pytest.raises(RuleError) as caught:
         load_rules(tmp_path)
     (problem,) = caught.value.problems
+    assert (problem.file, problem.rule, problem.field) == (str(misnamed), "sample-rule", "id")
+    assert "sample-rule.toml" in problem.message
+    assert str(caught.value) == (
+        f"invalid rule: {misnamed} rule 'sample-rule' id: the file of a rule is named after its "
+        "id: expected sample-rule.toml, not sample.toml"
+    )
+    misnamed.rename(tmp_path / "sample-rule.toml")
+    assert load_rules(tmp_path).ids == ("sample-rule",)
+
+
+def test_a_misnamed_file_is_reported_with_the_rule_s_other_problems(tmp_path: Path) -> None:
+    misnamed = tmp_path / "sample.toml"
+    misnamed.write_text(GOOD_RULE.replace('kind = "consider"', 'kind = "maybe"'), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(misnamed)
+    assert [p.field for p in caught.value.problems] == ["kind", "id"]
+
+
+def test_a_malformed_id_is_reported_once_whatever_the_file_name(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(GOOD_RULE.replace('id = "sample-rule"', 'id = "Bad_Id"'), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(bad)
+    (problem,) = caught.value.problems
     assert problem.field == "id"
-    assert "one.toml" in problem.message
-    assert problem.file.endswith("two.toml")
+    assert "lower-case words" in problem.message
+
+
+def test_rule_documents_have_no_file_name_to_match() -> None:
+    assert rules_from_documents([document()], name="sample").ids == ("sample-rule",)
 
 
 @pytest.mark.parametrize(

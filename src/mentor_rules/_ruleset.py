@@ -280,7 +280,26 @@ def _load_file(file: Path) -> tuple[Rule | None, list[RuleProblem]]:
         line, column = (int(match[1]), int(match[2])) if match else (None, None)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         return None, [RuleProblem(name, None, None, f"not valid TOML: {message}", line, column)]
-    return _compile(name, document, True)
+    rule, problems = _compile(name, document, True)
+    misnamed = _misnamed(file, document.get("id"))
+    if misnamed is not None:
+        return None, [*problems, misnamed]
+    return rule, problems
+
+
+def _misnamed(file: Path, rule_id: object) -> RuleProblem | None:
+    """A problem if the file is not named after the rule's id (``<id>.toml``), else ``None``.
+
+    Only for well-formed ids: a malformed one is reported as such, and must change anyway.
+    """
+    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id) or file.stem == rule_id:
+        return None
+    return RuleProblem(
+        str(file),
+        rule_id,
+        "id",
+        f"the file of a rule is named after its id: expected {rule_id}.toml, not {file.name}",
+    )
 
 
 def _compile(
