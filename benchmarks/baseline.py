@@ -1,4 +1,4 @@
-"""The 18 shipped rules (``rules/*.toml``) written by hand as a plain Python if-chain.
+"""The shipped rules (``rules/*.toml``) written by hand as a plain Python if-chain.
 
 This is the "hand-written Python" yardstick of ``bench.py``: what the rule set costs when
 nobody interprets a condition at all. Each rule's ``when`` is transcribed by hand with the
@@ -6,9 +6,11 @@ library's documented semantics:
 
 - a missing or ``None`` value makes every comparison false (``x >= 3`` and ``x == true`` alike);
 - ``len(list)`` of a missing list is 0;
-- a candidate's ``echoes_worked`` / ``echoes_did_not_work`` are its traits that appear in any past
-  mentor's ``worked`` / ``did_not_work`` lists, compared case-insensitively (``str.casefold``)
-  with runs of whitespace folded to one space and the ends trimmed.
+- a candidate's ``echoes_worked`` / ``echoes_did_not_work`` are its traits that echo a past
+  mentor's ``worked`` / ``did_not_work`` notes word by word (``mentor_rules._text.echoes``);
+  industries and jobs compare by ``text_key``;
+- the layers are written out in order: avoid rules veto the positive advice about a candidate,
+  and look-further reads which goals some candidate fits.
 
 :func:`firings` returns the set of ``(rule id, subject)`` pairs that fire, where the subject is
 ``"mentee"``, a coaching role's value (``"adviser"``) or a candidate's name: the same pairs as
@@ -21,10 +23,12 @@ from __future__ import annotations
 from mentor_rules import (
     Chemistry,
     CoachingRole,
+    GoalScope,
     Relation,
     Situation,
     Willingness,
 )
+from mentor_rules._text import echoes, text_key
 
 __all__ = ["RULE_IDS", "firings"]
 
@@ -35,14 +39,19 @@ RULE_IDS: frozenset[str] = frozenset(
         "avoid-direct-manager",
         "build-coaching-team",
         "check-idea-history",
+        "coaching-team-first",
         "consider-higher-ups",
         "consider-knowledgeable-peers",
         "echoes-what-did-not-work",
         "echoes-what-worked",
+        "industry-experience-unconfirmed",
         "industry-insider",
+        "junior-colleague",
         "know-what-you-want",
         "knows-company-history",
+        "knows-the-job",
         "learn-from-past-mentors",
+        "look-further",
         "need-a-mentor",
         "not-willing",
         "poor-chemistry",
@@ -52,13 +61,8 @@ RULE_IDS: frozenset[str] = frozenset(
     }
 )
 
-_DIRECT_MANAGER = Relation.DIRECT_MANAGER
 _HIGHER_UP = (Relation.SKIP_LEVEL, Relation.SENIOR)
 _UNCLEAR_CHEMISTRY = (Chemistry.UNKNOWN, Chemistry.MIXED)
-
-
-def _key(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 def firings(situation: Situation) -> set[tuple[str, str]]:
@@ -67,7 +71,7 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
     add = fired.add
     mentee = situation.mentee
 
-    # -- rules about the mentee
+    # -- rules about the mentee (look-further comes last: it reads what candidates concluded)
     has_goals = len(mentee.goals) > 0
     if mentee.ideas:
         add(("check-idea-history", "mentee"))
@@ -86,67 +90,88 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
         add(("need-a-mentor", "mentee"))
 
     # -- rules about the five coaching-team roles
-    filled = mentee.support_roles
+    team_rule = "build-coaching-team" if mentee.career_move == "none" else "coaching-team-first"
     for role in CoachingRole:
-        if role not in filled:
-            add(("build-coaching-team", role.value))
+        if role not in mentee.support_roles:
+            add((team_rule, role.value))
 
     # -- rules about each candidate
-    if not situation.candidates:
-        return fired
-    worked: set[str] = set()
-    did_not_work: set[str] = set()
-    for past in mentee.past_mentors:
-        worked.update(_key(text) for text in past.worked)
-        did_not_work.update(_key(text) for text in past.did_not_work)
-
+    scopes_of_goals = [goal.scope for goal in mentee.goals]
+    fitted: set[int] = set()
+    aimed_industry = mentee.target_industry or mentee.industry
+    aimed_job = mentee.target_job or mentee.job
+    industry_key = text_key(aimed_industry) if aimed_industry is not None else None
+    job_key = text_key(aimed_job) if aimed_job is not None else None
+    worked = [note for past in mentee.past_mentors for note in past.worked]
+    did_not_work = [note for past in mentee.past_mentors for note in past.did_not_work]
     for candidate in situation.candidates:
         name = candidate.name
         relation = candidate.relation
         chemistry = candidate.chemistry
         willing = candidate.willing
         conversations = candidate.conversations
-        at_company = candidate.years_at_company
-        in_industry = candidate.years_in_industry
-        not_manager = relation != _DIRECT_MANAGER
-        not_refused = willing != Willingness.NO
-        # knows_culture is true/false/None: a bare boolean field means ``== true``.
-        knows_company = candidate.knows_culture is True or (
-            at_company is not None and at_company >= 3
-        )
-        knows_industry = in_industry is not None and in_industry >= 5
-
-        if not not_manager:
+        # layer 0: avoid rules and cautions
+        avoided = False
+        if relation == Relation.DIRECT_MANAGER:
             add(("avoid-direct-manager", name))
+            avoided = True
         if willing == Willingness.NO:
             add(("not-willing", name))
+            avoided = True
         if chemistry == Chemistry.POOR:
             add(("poor-chemistry", name))
+            avoided = True
+        junior = relation == Relation.JUNIOR
+        if junior:
+            add(("junior-colleague", name))
+        if did_not_work and any(echoes(t, n) for t in candidate.traits for n in did_not_work):
+            add(("echoes-what-did-not-work", name))
+        if avoided:
+            continue  # no positive advice about an avoided candidate
+        consider = False
         if relation in _HIGHER_UP:
             add(("consider-higher-ups", name))
+            consider = True
+        if junior:
+            continue  # nor, but for the above, about a junior one
+        # layer 1: what the candidate knows, and what speaks for them
+        scopes = set()
+        culture, at_company = candidate.knows_culture, candidate.years_at_company
+        knows_company = culture is True or (
+            culture is None
+            and at_company is not None
+            and at_company >= 3
+            and (months is None or at_company * 12 > months)
+        )
+        if knows_company:
+            add(("knows-company-history", name))
+            scopes.add(GoalScope.COMPANY)
+        in_industry = candidate.years_in_industry
+        if in_industry is not None and in_industry >= 5:
+            if industry_key is None or candidate.industry is None:
+                add(("industry-experience-unconfirmed", name))
+                scopes.add(GoalScope.INDUSTRY)
+            elif text_key(candidate.industry) == industry_key:
+                add(("industry-insider", name))
+                scopes.add(GoalScope.INDUSTRY)
+        if job_key is not None and candidate.jobs and job_key in map(text_key, candidate.jobs):
+            add(("knows-the-job", name))
+            scopes.add(GoalScope.JOB)
+        if worked and any(echoes(t, n) for t in candidate.traits for n in worked):
+            add(("echoes-what-worked", name))
+            consider = True
+        if has_goals and conversations >= 1 and chemistry in _UNCLEAR_CHEMISTRY:
+            add(("assess-chemistry", name))
+        fits = [n for n, scope in enumerate(scopes_of_goals) if scope in scopes]
+        fitted.update(fits)
+        # layer 2: what reads the layer below
         if relation == Relation.PEER and knows_company:
             add(("consider-knowledgeable-peers", name))
-        if not_manager and knows_company:
-            add(("knows-company-history", name))
-        if not_manager and knows_industry:
-            add(("industry-insider", name))
-        if conversations >= 1 and chemistry in _UNCLEAR_CHEMISTRY and not_manager and not_refused:
-            add(("assess-chemistry", name))
-        if conversations == 0 and not_manager and chemistry != Chemistry.POOR and not_refused:
+        consider = consider or bool(scopes)
+        if has_goals and conversations == 0 and consider:
             add(("try-out-with-questions", name))
-        if (
-            has_goals
-            and not_manager
-            and chemistry == Chemistry.GOOD
-            and conversations >= 1
-            and not_refused
-            and (knows_company or knows_industry)
-        ):
+        if fits and chemistry == Chemistry.GOOD and conversations >= 2:
             add(("ready-to-ask", name))
-        if candidate.traits and (worked or did_not_work):
-            keys = [_key(trait) for trait in candidate.traits]
-            if not_manager and any(key in worked for key in keys):
-                add(("echoes-what-worked", name))
-            if any(key in did_not_work for key in keys):
-                add(("echoes-what-did-not-work", name))
+    if has_goals and len(fitted) < len(scopes_of_goals):
+        add(("look-further", "mentee"))
     return fired

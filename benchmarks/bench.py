@@ -50,7 +50,7 @@ from mentor_rules import (
     shipped_rules,
 )
 from mentor_rules._advice import build_advice
-from mentor_rules._engines import Engine, EngineName, make_engine
+from mentor_rules._engines import EngineName
 from mentor_rules._facts import Fact, build_facts
 
 # --------------------------------------------------------------------------- targets
@@ -168,8 +168,9 @@ def measure(variants: Sequence[Variant], count: int, rounds: int, warmup: int) -
     return {label: statistics.median(times) / 1000 for label, times in samples.items()}
 
 
-def _pairs(facts: Sequence[Fact], fired: Iterable[tuple[str, int]]) -> set[tuple[str, str]]:
-    return {(rule_id, facts[index].subject) for rule_id, index in fired}
+def _pairs(advisor: Advisor, situation_: Situation) -> set[tuple[str, str]]:
+    """The (rule id, subject) pairs the advisor's layered evaluation fires."""
+    return {(rule.id, fact.subject) for rule, fact in advisor._evaluate(situation_).matched}
 
 
 def rss_bytes() -> int:
@@ -201,13 +202,13 @@ class Case:
         self.facts = [build_facts(s, reads) for s in self.situations]
 
 
-def check_agreement(cases: Sequence[Case], engines: Mapping[str, Engine]) -> bool:
+def check_agreement(cases: Sequence[Case], advisors: Mapping[str, Advisor]) -> bool:
     """Whether the baseline and every engine fire the same (rule, subject) pairs everywhere."""
     for case in cases:
-        for situation_, facts in zip(case.situations, case.facts, strict=True):
+        for situation_ in case.situations:
             expected = baseline_firings(situation_)
-            for engine in engines.values():
-                if _pairs(facts, engine.match(facts)) != expected:
+            for advisor in advisors.values():
+                if _pairs(advisor, situation_) != expected:
                     return False
     return True
 
@@ -216,28 +217,26 @@ def _advise_call(advisor: Advisor, sits: Sequence[Situation]) -> Callable[[int],
     return lambda i: advisor.advise(sits[i])
 
 
-def case_variants(
-    rules: RuleSet, case: Case, engines: Mapping[str, Engine], advisors: Mapping[str, Advisor]
-) -> list[Variant]:
+def case_variants(rules: RuleSet, case: Case, advisors: Mapping[str, Advisor]) -> list[Variant]:
     """The rows of the timing table for one case, each a call on the case's ``i``-th input."""
-    sits, facts = case.situations, case.facts
+    sits = case.situations
     reads = rules.reads()
-    python = engines["python"]
-    firings = [python.match(f) for f in facts]
+    python = advisors["python"]
+    evaluations = [python._evaluate(s) for s in sits]
     variants: list[Variant] = [
         ("(a) hand-written baseline", lambda i: baseline_firings(sits[i])),
         ("    build_facts (both engines)", lambda i: build_facts(sits[i], reads)),
-        ("(b) python engine: match", lambda i: python.match(facts[i])),
+        ("(b) python engine: match", lambda i: python._evaluate(sits[i])),
     ]
-    if "durable" in engines:
-        durable = engines["durable"]
-        variants.append(("(c) durable engine: match", lambda i: durable.match(facts[i])))
+    if "durable" in advisors:
+        durable = advisors["durable"]
+        variants.append(("(c) durable engine: match", lambda i: durable._evaluate(sits[i])))
     for name, advisor in advisors.items():
         variants.append((f"(d) advise, {name} engine", _advise_call(advisor, sits)))
     variants.append(
         (
             "    build_advice alone",
-            lambda i: build_advice(rules, sits[i], facts[i], firings[i]),
+            lambda i: build_advice(sits[i], evaluations[i].matched, evaluations[i].suppressed),
         )
     )
     return variants
@@ -246,14 +245,13 @@ def case_variants(
 def timing_table(
     rules: RuleSet,
     cases: Sequence[Case],
-    engines: Mapping[str, Engine],
     advisors: Mapping[str, Advisor],
     rounds: Mapping[int, int],
 ) -> dict[int, dict[str, float]]:
     """Median microseconds of every row of the table, by number of candidates."""
     return {
         case.size: measure(
-            case_variants(rules, case, engines, advisors),
+            case_variants(rules, case, advisors),
             len(case.situations),
             rounds[case.size],
             warmup=2,
@@ -291,20 +289,24 @@ class _Skipped(Exception):
 
 
 def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float] | str:
-    """Where the durable engine's match step spends its time, summed over its engine rulesets.
+    """Where the durable engine's match step spends its time, summed over its layers and their
+    engine rulesets.
 
-    Replays what ``DurableEngine.match`` does, step by step, through the engine's internals:
-    each part's payload written by ``_Part._payload``, the C calls alone on prebuilt payloads,
-    and the C calls with each firing message read by ``_firings``. Returns the reason instead
-    of figures if those internals changed, or if the replay does not fire what ``match`` fires.
+    Replays what ``DurableEngine.match`` does for each layer, step by step, through the
+    engine's internals, on the facts each layer saw in a real evaluation: each part's payload
+    written by ``_Part._payload``, the C calls alone on prebuilt payloads, and the C calls with
+    each firing message read by ``_firings``. Returns the reason instead of figures if those
+    internals changed, or if the replay does not fire what ``match`` fires.
     """
     try:
         import durable_rules_engine as c_engine
 
         from mentor_rules._engines import _durable
 
-        engine = _durable.DurableEngine(rules)
-        parts: list[Any] = list(engine._parts)
+        advisor = Advisor(rules, engine="durable")
+        layered = [advisor._evaluate(s).layers for s in case.situations]
+        engines: list[Any] = [engine for engine, _ in layered[0]]
+        parts: list[Any] = [part for engine in engines for part in engine._parts]
         read_firings: Callable[[str], Iterable[tuple[str, int]]] = _durable._firings
         for part in parts:
             _ = part.handle, part.compiled.abouts, part._payload
@@ -313,13 +315,14 @@ def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float]
 
     Prepared = list[tuple[Any, str]]  # (engine ruleset handle, payload) of each part with facts
 
-    def payloads(facts: Sequence[Fact]) -> Prepared:
-        """What ``match`` writes: each part's payload of the facts its rules are about."""
+    def payloads(layers: Sequence[tuple[Any, Sequence[Fact]]]) -> Prepared:
+        """What ``match`` writes, layer by layer: each part's payload of its subjects' facts."""
         out: Prepared = []
-        for part in parts:
-            chosen = [(i, f) for i, f in enumerate(facts) if f.about in part.compiled.abouts]
-            if chosen:
-                out.append((part.handle, part._payload(chosen, "x")))
+        for engine, facts in layers:
+            for part in engine._parts:
+                chosen = [(i, f) for i, f in enumerate(facts) if f.about in part.compiled.abouts]
+                if chosen:
+                    out.append((part.handle, part._payload(chosen, "x")))
         return out
 
     def run(prepared: Prepared, parse: bool) -> tuple[set[tuple[str, int]], int]:
@@ -340,25 +343,30 @@ def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float]
                 c_engine.delete_state(handle, "x")
         return found, size
 
-    sits, facts = case.situations, case.facts
+    sits = case.situations
     try:
-        prepared = [payloads(f) for f in facts]
-        for index, f in enumerate(facts):  # the replay must fire exactly what match fires
-            if run(prepared[index], parse=True)[0] != set(engine.match(f)):
+        prepared = [payloads(layers) for layers in layered]
+        for index, layers in enumerate(layered):  # the replay must fire what match fires
+            expected = {pair for engine, facts in layers for pair in engine.match(facts)}
+            if run(prepared[index], parse=True)[0] != expected:
                 raise _Skipped("the replay fires other rules than match()")
     except (AttributeError, TypeError, ValueError, KeyError, _Skipped) as exc:
         return f"the durable engine's internals changed ({type(exc).__name__}: {exc})"
     reads = rules.reads()
-    firings = [engine.match(f) for f in facts]
+    evaluations = [advisor._evaluate(s) for s in sits]
     variants: list[Variant] = [
         ("build_facts", lambda i: build_facts(sits[i], reads)),
-        ("match(), whole", lambda i: engine.match(facts[i])),
-        ("  payload JSON written (_payload)", lambda i: payloads(facts[i])),
+        ("evaluate (all layers), whole", lambda i: advisor._evaluate(sits[i])),
+        ("  payload JSON written (_payload)", lambda i: payloads(layered[i])),
         ("  C calls only, nothing read", lambda i: run(prepared[i], parse=False)),
         ("  C calls + ids read (_firings)", lambda i: run(prepared[i], parse=True)),
-        ("build_advice", lambda i: build_advice(rules, sits[i], facts[i], firings[i])),
+        (
+            "build_advice",
+            lambda i: build_advice(sits[i], evaluations[i].matched, evaluations[i].suppressed),
+        ),
     ]
     times = measure(variants, len(sits), rounds, warmup=2)
+    times["layers"] = len(engines)
     times["engine rulesets (parts)"] = len(parts)
     times["payload bytes"] = statistics.mean(sum(len(p) for _, p in ps) for ps in prepared)
     times["firing messages bytes"] = statistics.mean(run(ps, parse=False)[1] for ps in prepared)
@@ -366,16 +374,16 @@ def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float]
 
 
 def memory_check(case: Case, evaluations: int) -> tuple[list[tuple[int, int]], dict[str, int]]:
-    """RSS along ``evaluations`` durable matches, and tracemalloc's peak for one advise."""
-    engine = make_engine(shipped_rules(), "durable")
-    facts = case.facts
+    """RSS along ``evaluations`` durable evaluations, and tracemalloc's peak for one advise."""
+    durable = Advisor(shipped_rules(), engine="durable")
+    sits = case.situations
     for index in range(1000):  # warm the allocator up before the first reading
-        engine.match(facts[index % len(facts)])
+        durable._evaluate(sits[index % len(sits)])
     gc.collect()
     readings = [(0, rss_bytes())]
     step = max(1, evaluations // 5)
     for done in range(1, evaluations + 1):
-        engine.match(facts[done % len(facts)])
+        durable._evaluate(sits[done % len(sits)])
         if done % step == 0:
             readings.append((done, rss_bytes()))
     peaks: dict[str, int] = {}
@@ -491,32 +499,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"rules:    {len(rules)} shipped rules; seed {args.seed}; {count} situations per size")
     print()
 
-    engines: dict[str, Engine] = {name: make_engine(rules, name) for name in engine_names()}
     advisors: dict[str, Advisor] = {n: Advisor(rules, engine=n) for n in engine_names()}
     cases = [Case(rules, size, count, args.seed) for size in (1, 10, 50)]
-    agree = check_agreement(cases, engines)
+    agree = check_agreement(cases, advisors)
     print(
         "agreement: baseline vs "
-        + " and ".join(engines)
+        + " and ".join(advisors)
         + " engines on every situation: "
         + ("OK" if agree else "FAIL (the timings below do not compare like with like)")
     )
     print()
 
     print("== per-situation time (median of per-call times; x base = / hand-written baseline)")
-    results = timing_table(rules, cases, engines, advisors, rounds)
+    results = timing_table(rules, cases, advisors, rounds)
     print_table(results, cases)
     print("(e) durable-rules through durable.lang / Host: not measured, it crashes (notes, C4)")
     print()
 
-    if "durable" in engines:
+    if "durable" in advisors:
         print("== durable path, 10 candidates: where the time goes (median us per situation)")
         anatomy = durable_anatomy(rules, cases[1], anatomy_rounds)
         if isinstance(anatomy, str):
             print(f"  skipped: {anatomy}")
         else:
             for label, value in anatomy.items():
-                if label.endswith("(parts)"):
+                if label.endswith("(parts)") or label == "layers":
                     print(f"  {label:<40}{value:>10.0f}")
                 else:
                     unit = "" if "bytes" in label else " us"
@@ -525,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rss_growth = None
     threads_ok = None
-    if "durable" in engines:
+    if "durable" in advisors:
         print(f"== memory: RSS along {evaluations:,} durable evaluations (match, 10 candidates)")
         readings, peaks = memory_check(cases[1], evaluations)
         for done, rss in readings:

@@ -55,12 +55,46 @@ def test_verdicts_follow_the_kinds_of_the_rules_that_fired() -> None:
     }
 
 
-def test_candidates_are_ranked_by_verdict_then_score_then_name() -> None:
+def test_candidates_are_ranked_by_verdict_then_goals_fitted_then_score_then_name() -> None:
     advice = advise(situation(goals=GOALS))
     assert [c.name for c in advice.candidates] == ["Rita", "Pat", "Jo", "Lee", "Dana"]
     rita = advice.for_candidate("Rita")
-    assert rita.score == 20 + 15 + 30  # consider-higher-ups + knows-company-history + ready
+    assert rita.score == 10 + 15 + 30  # consider-higher-ups + knows-company-history + ready
     assert rita.rules == ("consider-higher-ups", "knows-company-history", "ready-to-ask")
+    assert rita.fits_goals == (0,)
+
+
+def test_a_candidate_who_fits_a_goal_ranks_above_one_who_does_not() -> None:
+    """The career changer: an outside UX designer before a finance veteran higher up."""
+    advice = advise(
+        {
+            "mentee": {
+                "career_move": "change",
+                "industry": "finance",
+                "target_industry": "UX design",
+                "goals": [{"kind": "networking", "scope": "industry"}],
+            },
+            "candidates": [
+                {"name": "Frank", "relation": "senior", "industry": "Finance",
+                 "years_in_industry": 20, "years_at_company": 20},
+                {"name": "Ines", "relation": "outside", "industry": "ux-design",
+                 "years_in_industry": 8},
+            ],
+        }
+    )  # fmt: skip
+    assert [c.name for c in advice.candidates] == ["Ines", "Frank"]
+    assert advice.for_candidate("Ines").fits_goals == (0,)
+    assert advice.for_candidate("Frank").fits_goals == ()
+    assert not [r for r in advice.recommendations if r.rule == "look-further"]
+
+
+def test_an_avoided_candidate_gets_no_positive_advice_and_the_rest_is_kept_as_suppressed() -> None:
+    advice = advise(situation(goals=GOALS))
+    about_lee = {r.rule for r in advice.recommendations if r.subject == "Lee"}
+    assert about_lee == {"poor-chemistry"}
+    held = {(s.rule, s.by) for s in advice.suppressed if s.subject == "Lee"}
+    assert ("consider-higher-ups", ("poor-chemistry",)) in held
+    assert ("knows-company-history", ("poor-chemistry",)) in held
 
 
 def test_without_goals_the_prerequisite_comes_first_everywhere() -> None:
@@ -84,7 +118,7 @@ def test_next_steps_follow_the_rules_step_numbers() -> None:
             "mentee": {
                 "goals": GOALS,
                 "ideas": ["x"],
-                "past_mentors": [{"setting": "school"}],
+                "past_mentors": [{"setting": "school", "did_not_work": ["busy"]}],
                 "support_roles": ["adviser"],
             },
             "candidates": [
@@ -95,23 +129,32 @@ def test_next_steps_follow_the_rules_step_numbers() -> None:
                     "conversations": 2,
                     "chemistry": "good",
                 },
+                {"name": "Ann", "relation": "senior", "years_at_company": 7, "conversations": 4,
+                 "chemistry": "good"},
                 {"name": "Jo", "relation": "junior"},
                 {"name": "Sam", "relation": "skip_level", "conversations": 1},
+                {"name": "Kim", "relation": "senior", "traits": ["Busy"]},
+                {"name": "Max", "relation": "skip_level"},
             ],
         }
-    )
-    assert [(step.rule, step.subject) for step in advice.next_steps] == [
-        ("learn-from-past-mentors", "mentee"),
-        ("build-coaching-team", "network_connector"),
-        ("build-coaching-team", "idea_person"),
-        ("build-coaching-team", "emotional_connector"),
-        ("build-coaching-team", "success_partner"),
-        ("check-idea-history", "mentee"),
-        ("take-your-time", "mentee"),
-        ("try-out-with-questions", "Jo"),
-        ("assess-chemistry", "Sam"),
-        ("ready-to-ask", "Rita"),
-    ]
+    )  # fmt: skip
+    assert [(step.rule, step.subject, step.others) for step in advice.next_steps] == [
+        ("learn-from-past-mentors", "mentee", ()),
+        ("check-idea-history", "mentee", ()),
+        ("take-your-time", "mentee", ()),
+        # one try-out step, one person at a time: the best first, then the others
+        ("try-out-with-questions", "Max", ("Kim",)),
+        ("echoes-what-did-not-work", "Kim", ()),  # a caution stands beside its candidate
+        ("assess-chemistry", "Sam", ()),
+        # one ask: the best ready candidate, the other one to fall back on
+        ("ready-to-ask", "Ann", ("Rita",)),
+        # one step for the whole coaching team, after the mentor steps (no career move)
+        ("build-coaching-team", "network_connector",
+         ("idea_person", "emotional_connector", "success_partner")),
+    ]  # fmt: skip
+    ask = advice.next_steps[-2].text
+    assert ask.startswith("Ask Ann to be your mentor")
+    assert "ask next: Rita" in ask
 
 
 def test_messages_are_rendered_in_plain_words() -> None:
@@ -119,9 +162,17 @@ def test_messages_are_rendered_in_plain_words() -> None:
     roles = [r for r in advice.recommendations if r.rule == "build-coaching-team"]
     assert {r.subject for r in roles} == set(ALL_ROLES) - {"adviser"}
     texts = " ".join(r.message for r in roles)
-    assert "network connector" in texts
+    assert "a network connector, who introduces you to people" in texts
     assert "{" not in texts
     assert "network_connector" not in texts
+
+
+def test_ideas_are_quoted_and_several_read_as_a_list() -> None:
+    advice = advise({"mentee": {"ideas": ["replace the weekly status meeting", "a design kit"]}})
+    (check,) = [r for r in advice.recommendations if r.rule == "check-idea-history"]
+    assert check.message.startswith(
+        "Before you push “a design kit” and “replace the weekly status meeting”, ask"
+    )
 
 
 def test_advice_carries_rule_metadata_and_true_evidence() -> None:

@@ -10,9 +10,14 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+from hypothesis import given
 
 from mentor_rules import Advisor, EngineError, available_engines, rules_from_documents
 from mentor_rules._engines import ENGINES, EngineName, make_engine
+from mentor_rules._engines._python import compile_condition
+from mentor_rules._evaluate import holds
+from mentor_rules.testing import rule_packs
+from mentor_rules.testing import situations as generated_situations
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -308,6 +313,12 @@ def test_many_rule_sets_can_live_and_die() -> None:
             )
             for r in range(12)
         ],
+        # numbers past what the engine compares exactly: worked out in Python
+        [
+            "candidate.conversations < 100000000000000000000",
+            "candidate.conversations in [3, 100000000000000000001]",
+            "candidate.years_at_company > -1e300",
+        ],
     ],
     ids=[
         "many-rules",
@@ -317,6 +328,7 @@ def test_many_rule_sets_can_live_and_die() -> None:
         "many-flags",
         "many-groups",
         "many-flags-per-rule",
+        "huge-numbers",
     ],
 )
 def test_large_rule_packs_run_on_durable_without_crashing(conditions: list[str]) -> None:
@@ -331,3 +343,19 @@ def test_large_rule_packs_run_on_durable_without_crashing(conditions: list[str])
     durable = Advisor(rules, engine="durable").advise(situation)
     assert durable == Advisor(rules, engine="python").advise(situation)
     assert durable.recommendations
+
+
+@given(rule_packs(max_rules=4), generated_situations(max_candidates=3))
+def test_the_python_engines_closures_mean_what_the_reference_evaluator_says(
+    pack: Any, situation: Any
+) -> None:
+    """Every compiled condition (``when`` and ``unless``) holds on a fact exactly when the tree
+    walker says it does, on the facts of every layer, conclusions included."""
+    layers = Advisor(pack, engine="python")._evaluate(situation).layers
+    for rule in pack:
+        for condition in rule.conditions():
+            compiled = compile_condition(condition)
+            for _, facts in layers:
+                for fact in facts:
+                    if fact.about == rule.about:
+                        assert compiled(fact.values, None) == holds(condition, fact.values)

@@ -8,7 +8,7 @@ import pytest
 
 from mentor_rules._evaluate import evidence, holds
 from mentor_rules._expr import parse_condition
-from mentor_rules._facts import roots_for
+from mentor_rules._schema import roots_for
 
 CANDIDATE = {
     "name": "Ann",

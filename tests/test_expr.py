@@ -18,7 +18,7 @@ from mentor_rules._expr import (
     Quantified,
     parse_condition,
 )
-from mentor_rules._facts import roots_for
+from mentor_rules._schema import roots_for
 
 ROOTS = roots_for("candidate")
 
@@ -99,9 +99,8 @@ def test_a_bare_boolean_field_means_it_is_true() -> None:
         ("'x' in candidate.name", "needs a list", 8),
         ("candidate", "name a field of candidate", 1),
         ("candidate.conversations > 10**20", "arithmetic", 27),
-        ("candidate.conversations > 100000000000000000000", "at most 1e+15", 27),
+        ("candidate.years_at_company > 1e400", "must be finite", 30),
         ("candidate.years_at_company < 1e300 * 10", "arithmetic", 30),
-        ("candidate.years_at_company < -1e16", "at most", 31),
     ],
 )
 def test_refusals_say_what_and_where(text: str, message: str, column: int | None) -> None:

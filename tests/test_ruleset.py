@@ -85,7 +85,8 @@ def test_the_shipped_rule_set_has_every_required_rule() -> None:
 def test_every_shipped_rule_cites_a_real_section_and_paragraph() -> None:
     for rule in shipped_rules():
         assert rule.source.section in ARTICLE_SECTIONS, rule.id
-        assert 1 <= rule.source.paragraph <= ARTICLE_SECTIONS[rule.source.section], rule.id
+        for source in (rule.source, *rule.see_also):
+            assert 1 <= source.paragraph <= ARTICLE_SECTIONS[source.section], rule.id
 
 
 def test_no_rule_copies_a_sentence_of_the_article() -> None:

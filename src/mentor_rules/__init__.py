@@ -12,17 +12,13 @@ evidence in the input and its source in the article "Career Mentors".
 
 from importlib import metadata as _metadata
 
-from ._advice import (
-    Advice,
-    CandidateVerdict,
-    Evidence,
-    Recommendation,
-    Step,
-    Verdict,
+from ._advisor import Advisor, BatchItem, advise
+from ._documents import (
     advice_from_dict,
     advice_to_dict,
+    situation_from_dict,
+    situation_to_dict,
 )
-from ._advisor import Advisor, BatchItem, advise
 from ._engines import available_engines
 from ._errors import (
     EngineError,
@@ -47,19 +43,26 @@ from ._model import (
     Setting,
     Situation,
     Willingness,
-    situation_from_dict,
-    situation_to_dict,
+)
+from ._output import (
+    Advice,
+    CandidateVerdict,
+    Evidence,
+    Recommendation,
+    Step,
+    Suppressed,
+    Verdict,
 )
 from ._ruleset import (
     Example,
-    Kind,
+    PlanStep,
     Rule,
     RuleSet,
-    Source,
     load_rules,
     rules_from_documents,
     shipped_rules,
 )
+from ._schema import Kind, Source
 
 try:
     __version__ = _metadata.version("mentor-rules")
@@ -86,6 +89,7 @@ __all__ = [
     "Mentee",
     "MentorRulesError",
     "PastMentor",
+    "PlanStep",
     "Problem",
     "Recommendation",
     "Relation",
@@ -98,6 +102,7 @@ __all__ = [
     "SituationError",
     "Source",
     "Step",
+    "Suppressed",
     "Verdict",
     "Willingness",
     "__version__",

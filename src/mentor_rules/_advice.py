@@ -1,132 +1,43 @@
-"""Firings into advice: recommendations with messages and evidence, verdicts, ranking, next steps.
-
-Also the output model (immutable attrs classes) and its JSON form.
-"""
+"""Firings into advice: recommendations with messages and evidence, verdicts, ranking, steps."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from enum import StrEnum
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from attrs import frozen
-
 from ._evaluate import evidence as condition_evidence
-from ._expr import EnumType, ListType
-from ._facts import ABOUT, About, Fact, input_evidence, subject_types
-from ._model import Situation, converter, register_enum, structure
-from ._ruleset import Kind, Rule, RuleSet, Source, Template
+from ._evidence import input_evidence
+from ._expr import EnumType, FieldType, ListType, NullableType, ScalarType
+from ._facts import Fact
+from ._model import Situation
+from ._output import (
+    Advice,
+    CandidateVerdict,
+    Evidence,
+    Recommendation,
+    Step,
+    Suppressed,
+    Verdict,
+)
+from ._ruleset import Rule, Template
+from ._schema import ABOUT, Kind, subject_types
 
-__all__ = [
-    "Advice",
-    "CandidateVerdict",
-    "Evidence",
-    "Recommendation",
-    "Step",
-    "Verdict",
-    "advice_from_dict",
-    "advice_to_dict",
-    "build_advice",
-]
+__all__ = ["Match", "build_advice", "render"]
 
-
-class Verdict(StrEnum):
-    """What to do about a candidate, best first."""
-
-    READY_TO_ASK = "ready_to_ask"
-    EXPLORE = "explore"
-    WEAK_FIT = "weak_fit"
-    AVOID = "avoid"
-
-
-@frozen
-class Evidence:
-    """An input value that made a rule's condition true: where it is, and what it is."""
-
-    path: str
-    value: Any
-
-
-@frozen
-class Recommendation:
-    """One piece of advice from one rule about one subject, with its reasons."""
-
-    rule: str
-    kind: Kind
-    about: About
-    subject: str
-    message: str
-    because: str
-    evidence: tuple[Evidence, ...]
-    source: Source
-
-
-@frozen
-class CandidateVerdict:
-    """A candidate's verdict, the score that ranks it, and the rules that fired for it."""
-
-    name: str
-    verdict: Verdict
-    score: int
-    rules: tuple[str, ...]
-
-
-@frozen
-class Step:
-    """One step of the plan, in the order to take them."""
-
-    rule: str
-    subject: str
-    text: str
-
-
-@frozen
-class Advice:
-    """Everything the rules say about one situation."""
-
-    recommendations: tuple[Recommendation, ...]
-    candidates: tuple[CandidateVerdict, ...]
-    next_steps: tuple[Step, ...]
-
-    def for_candidate(self, name: str) -> CandidateVerdict:
-        """The verdict about the candidate called ``name``."""
-        for verdict in self.candidates:
-            if verdict.name == name:
-                return verdict
-        raise KeyError(name)
-
-
-for _enum in (Verdict, Kind):
-    register_enum(_enum)
-
-
-def advice_to_dict(advice: Advice) -> dict[str, Any]:
-    """Advice as plain JSON-compatible data."""
-    document: dict[str, Any] = converter.unstructure(advice)
-    return document
-
-
-def advice_from_dict(document: Mapping[str, Any]) -> Advice:
-    """Advice back from :func:`advice_to_dict`'s form; problems raise ``SituationError``."""
-    return structure(document, Advice, "advice")
-
-
-# --------------------------------------------------------------------------- building
+#: A rule that fired, with the fact it fired on (as its layer saw it).
+Match = tuple[Rule, Fact]
 
 _KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind)}
 _ABOUT_ORDER = {about: rank for rank, about in enumerate(ABOUT)}
 _VERDICT_ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
+_TEXT = ScalarType("str")
 
 
 def build_advice(
-    rules: RuleSet,
-    situation: Situation,
-    facts: Sequence[Fact],
-    firings: Iterable[tuple[str, int]],
+    situation: Situation, matched: Sequence[Match], suppressed: Sequence[Suppressed] = ()
 ) -> Advice:
-    """The advice that ``firings`` (``(rule id, fact index)``) of ``facts`` amount to."""
-    fired = sorted(firings)
-    verdicts = _verdicts(rules, situation, facts, fired)
+    """The advice that the rules in ``matched`` amount to, firing on their facts."""
+    verdicts = _verdicts(situation, matched)
     rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
 
     def subject_rank(fact: Fact) -> int:
@@ -135,44 +46,30 @@ def build_advice(
             return rank[fact.subject]
         return fact.position or 0
 
-    advised = [
-        (_recommend(rules[rule_id], situation, facts[index]), subject_rank(facts[index]))
-        for rule_id, index in fired
-    ]
-    advised.sort(
-        key=lambda pair: (
-            _KIND_ORDER[pair[0].kind],
-            pair[0].rule,
-            _ABOUT_ORDER[pair[0].about],
-            pair[1],
-        )
+    ordered = sorted(
+        matched,
+        key=lambda m: (
+            _KIND_ORDER[m[0].kind],
+            m[0].id,
+            _ABOUT_ORDER[m[0].about],
+            subject_rank(m[1]),
+        ),
     )
-    steps = [
-        Step(r.rule, r.subject, r.message)
-        for r, _ in sorted(
-            (pair for pair in advised if rules[pair[0].rule].step is not None),
-            key=lambda pair: (
-                pair[0].kind != Kind.PREREQUISITE,
-                rules[pair[0].rule].step,
-                pair[0].rule,
-                pair[1],
-            ),
-        )
-    ]
-    return Advice(tuple(r for r, _ in advised), tuple(verdicts), tuple(steps))
+    recommendations = tuple(_recommend(rule, situation, fact) for rule, fact in ordered)
+    steps = _steps(ordered, recommendations, subject_rank)
+    order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
+    return Advice(recommendations, tuple(verdicts), steps, tuple(order))
 
 
-def _verdicts(
-    rules: RuleSet, situation: Situation, facts: Sequence[Fact], fired: Sequence[tuple[str, int]]
-) -> list[CandidateVerdict]:
+def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateVerdict]:
     by_candidate: dict[str, list[Rule]] = {c.name: [] for c in situation.candidates}
-    for rule_id, index in fired:
-        fact = facts[index]
+    for rule, fact in matched:
         if fact.about == "candidate":
-            by_candidate[fact.subject].append(rules[rule_id])
+            by_candidate[fact.subject].append(rule)
+    goals = situation.mentee.goals
     verdicts = []
-    for name, fired_rules in by_candidate.items():
-        kinds = {rule.kind for rule in fired_rules}
+    for name, fired in by_candidate.items():
+        kinds = {rule.kind for rule in fired}
         if Kind.AVOID in kinds:
             verdict = Verdict.AVOID
         elif Kind.READY in kinds:
@@ -181,11 +78,60 @@ def _verdicts(
             verdict = Verdict.EXPLORE
         else:
             verdict = Verdict.WEAK_FIT
-        score = sum(rule.weight for rule in fired_rules)
-        ids = tuple(sorted(rule.id for rule in fired_rules))
-        verdicts.append(CandidateVerdict(name, verdict, score, ids))
-    verdicts.sort(key=lambda v: (_VERDICT_ORDER[v.verdict], -v.score, v.name))
+        scopes = {rule.fits for rule in fired if rule.fits is not None}
+        fits = tuple(n for n, goal in enumerate(goals) if goal.scope in scopes)
+        score = sum(
+            rule.weight
+            if rule.fits is None
+            else rule.weight * sum(1 for goal in goals if goal.scope == rule.fits)
+            for rule in fired
+        )
+        ids = tuple(sorted(rule.id for rule in fired))
+        verdicts.append(CandidateVerdict(name, verdict, score, ids, fits))
+    verdicts.sort(key=lambda v: (_VERDICT_ORDER[v.verdict], -len(v.fits_goals), -v.score, v.name))
     return verdicts
+
+
+def _steps(
+    ordered: Sequence[Match],
+    recommendations: Sequence[Recommendation],
+    subject_rank: Any,
+) -> tuple[Step, ...]:
+    """The plan: each rule's steps in order, grouped as its ``step`` says, and each caution
+    about a subject right after the first step that names that subject."""
+    by_rule: dict[str, list[tuple[Match, Recommendation]]] = {}
+    cautions: dict[str, list[Step]] = {}
+    for match, recommendation in zip(ordered, recommendations, strict=True):
+        rule = match[0]
+        if rule.step is not None:
+            by_rule.setdefault(rule.id, []).append((match, recommendation))
+        elif rule.kind == Kind.CAUTION:
+            step = Step(rule.id, recommendation.subject, recommendation.message)
+            cautions.setdefault(recommendation.subject, []).append(step)
+    planned: list[tuple[tuple[Any, ...], Step]] = []
+    for pairs in by_rule.values():
+        pairs.sort(key=lambda pair: subject_rank(pair[0][1]))
+        rule = pairs[0][0][0]
+        assert rule.step is not None
+        order = (rule.kind != Kind.PREREQUISITE, rule.step.order, rule.id)
+        if rule.step.group == "each" or len(pairs) == 1:
+            chosen = pairs[:1] if rule.step.group == "best" else pairs
+            for n, (_, r) in enumerate(chosen):
+                planned.append(((*order, n), Step(rule.id, r.subject, r.message)))
+            continue
+        first = pairs[0][0][1]
+        items = [render(rule.step.item, fact.values, rule.words) for (_, fact), _ in pairs]  # type: ignore[arg-type]
+        slots = {"subjects": _join(items), "others": _join(items[1:])}
+        text = render(rule.step.text, first.values, rule.words, slots)  # type: ignore[arg-type]
+        others = tuple(r.subject for _, r in pairs[1:])
+        planned.append(((*order, 0), Step(rule.id, pairs[0][1].subject, text, others)))
+    planned.sort(key=lambda pair: pair[0])
+    steps: list[Step] = []
+    for _, step in planned:
+        steps.append(step)
+        for subject in (step.subject, *step.others):
+            steps.extend(cautions.pop(subject, ()))
+    return tuple(steps)
 
 
 def _recommend(rule: Rule, situation: Situation, fact: Fact) -> Recommendation:
@@ -199,42 +145,66 @@ def _recommend(rule: Rule, situation: Situation, fact: Fact) -> Recommendation:
         kind=rule.kind,
         about=rule.about,
         subject=fact.subject,
-        message=render(rule.message, fact.values),
+        message=render(rule.message, fact.values, rule.words),
         because=rule.because,
         evidence=tuple(found.values()),
         source=rule.source,
+        see_also=rule.see_also,
     )
 
 
-def render(template: Template, values: Mapping[str, Any]) -> str:
-    """A message with its slots filled from a fact's values, in plain words."""
+def render(
+    template: Template,
+    values: Mapping[str, Any],
+    words: Mapping[str, str] | None = None,
+    slots: Mapping[str, str] | None = None,
+) -> str:
+    """A message with its slots filled from a fact's values, in plain words.
+
+    Texts in lists are quoted (“like this”), lists read "a, b and c", enum values read as ``words``
+    gives them (else as the value with spaces for underscores), unknown values as "unknown".
+    """
     out: list[str] = []
     for literal, path in template.parts:
         if path is None:
             out.append(literal)
-            continue
-        root, name = path
-        value = values.get(root, {}).get(name)
-        field_type = subject_types()[root].fields[name]  # type: ignore[index]
-        out.append(_words(value, _is_enum(field_type)))
+        elif len(path) == 1:
+            out.append((slots or {}).get(path[0], ""))
+        else:
+            root, name = path
+            value = values.get(root, {}).get(name)
+            field_type = subject_types()[root].fields[name]  # type: ignore[index]
+            out.append(_words(value, field_type, words or {}))
     return "".join(out)
 
 
-def _is_enum(field_type: Any) -> bool:
-    if isinstance(field_type, ListType):
-        return _is_enum(field_type.item)
-    return isinstance(field_type, EnumType)
-
-
-def _words(value: Any, enum: bool) -> str:
+def _words(value: Any, field_type: FieldType, words: Mapping[str, str]) -> str:
+    if isinstance(field_type, NullableType):
+        field_type = field_type.inner
     if value is None:
         return "unknown"
+    if isinstance(field_type, ListType):
+        # In text order, so the message does not depend on the order of the input's lists.
+        items = sorted(
+            f"“{item}”"
+            if isinstance(item, str) and field_type.item == _TEXT
+            else _words(item, field_type.item, words)
+            for item in value
+        )
+        return _join(items) if items else "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         return f"{value:g}"
-    if isinstance(value, list):
-        texts = sorted(_words(item, enum) for item in value)
-        return ", ".join(texts) if texts else "none"
-    text = str(value)
-    return text.replace("_", " ") if enum else text
+    if isinstance(field_type, EnumType):
+        return words.get(value, str(value).replace("_", " "))
+    return str(value)
+
+
+def _join(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``; ``a, x; b, y; and c, z`` for items with commas."""
+    if len(items) <= 1:
+        return "".join(items)
+    if any("," in item for item in items):
+        return "; ".join(items[:-1]) + "; and " + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -8,12 +8,15 @@ from typing import Any
 
 from attrs import frozen
 
-from ._advice import Advice, build_advice
-from ._engines import EngineName, make_engine
+from ._advice import Match, build_advice
+from ._documents import situation_from_dict
+from ._engines import Engine, EngineName, make_engine
 from ._errors import SituationError
-from ._facts import build_facts
-from ._model import Situation, situation_from_dict
-from ._ruleset import RuleSet, shipped_rules
+from ._facts import Fact, build_facts, with_conclusions
+from ._model import Situation
+from ._output import Advice, Suppressed
+from ._ruleset import UNLESS, RuleSet, shipped_rules, tests_of
+from ._strata import condition_dependencies
 
 __all__ = ["Advisor", "BatchItem", "advise"]
 
@@ -31,6 +34,16 @@ class BatchItem:
         return self.error is None
 
 
+@frozen
+class _Evaluation:
+    """What one evaluation concluded: the rules that fired (with the facts they fired on), the
+    advice held back by an ``unless``, and each layer's engine with the facts it matched."""
+
+    matched: tuple[Match, ...]
+    suppressed: tuple[Suppressed, ...]
+    layers: tuple[tuple[Engine, tuple[Fact, ...]], ...]
+
+
 class Advisor:
     """Evaluates situations against one rule set. Reusable, and safe to share between threads.
 
@@ -40,13 +53,21 @@ class Advisor:
 
     def __init__(self, rules: RuleSet | None = None, *, engine: EngineName = "auto") -> None:
         self.rules: RuleSet = shipped_rules() if rules is None else rules
-        self._engine = make_engine(self.rules, engine)
+        # One engine per layer: a layer's rules read what the layers below concluded.
+        self._layers = tuple(
+            (layer, make_engine(tests_of(layer), engine)) for layer in self.rules.layers
+        ) or (((), make_engine((), engine)),)
         self._reads = self.rules.reads()
+        self._vetoers = {
+            rule.id: condition_dependencies(rule.unless, self.rules.rules)
+            for rule in self.rules
+            if rule.unless is not None
+        }
 
     @property
     def engine(self) -> str:
         """The name of the engine in use: ``"durable"`` or ``"python"``."""
-        return self._engine.name
+        return self._layers[0][1].name
 
     def advise(self, situation: Situation | Mapping[str, Any]) -> Advice:
         """The advice for one situation (an attrs :class:`Situation` or its JSON form).
@@ -55,9 +76,33 @@ class Advisor:
         """
         if not isinstance(situation, Situation):
             situation = situation_from_dict(situation)
+        evaluation = self._evaluate(situation)
+        return build_advice(situation, evaluation.matched, evaluation.suppressed)
+
+    def _evaluate(self, situation: Situation) -> _Evaluation:
+        """What the rules conclude about ``situation``, layer by layer, before it is advice."""
         facts = build_facts(situation, self._reads)
-        firings = self._engine.match(facts)
-        return build_advice(self.rules, situation, facts, firings)
+        fired: set[tuple[str, int]] = set()
+        matched: list[Match] = []
+        suppressed: list[Suppressed] = []
+        seen: list[tuple[Engine, tuple[Fact, ...]]] = []
+        for number, (_, engine) in enumerate(self._layers):
+            if number:  # the layers above the first read what the ones below concluded
+                facts = with_conclusions(facts, situation, self.rules, fired, self._reads)
+            seen.append((engine, facts))
+            found = engine.match(facts)
+            for name, index in sorted(found):
+                if name.endswith(UNLESS):
+                    continue
+                rule, fact = self.rules[name], facts[index]
+                if (name + UNLESS, index) in found:
+                    by = self._vetoers[name]
+                    vetoes = tuple(sorted(r for r, i in fired if r in by and i == index))
+                    suppressed.append(Suppressed(name, fact.subject, vetoes))
+                else:
+                    matched.append((rule, fact))
+                    fired.add((name, index))
+        return _Evaluation(tuple(matched), tuple(suppressed), tuple(seen))
 
     def advise_many(
         self, situations: Iterable[Situation | Mapping[str, Any]]

@@ -11,7 +11,7 @@ This is the language's reference semantics, the one every engine must agree with
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from ._expr import (
     ITEM,
@@ -20,7 +20,6 @@ from ._expr import (
     Condition,
     Contains,
     Count,
-    Field,
     IsNull,
     Not,
     OneOf,
@@ -28,10 +27,10 @@ from ._expr import (
     Quantified,
     operands_of,
 )
+from ._schema import FactPath
 
 __all__ = ["evidence", "holds"]
 
-FactPath = tuple[str | int, ...]
 _MISSING = object()
 
 
@@ -62,29 +61,31 @@ def _compare(left: Any, op: str, right: Any) -> bool:
 
 def holds(condition: Condition, values: Mapping[str, Any], item: Any = None) -> bool:
     """Whether ``condition`` is true of a fact's ``values`` (and the current list ``item``)."""
-    if isinstance(condition, Compare):
-        if isinstance(condition.left, Count):
-            found = _lookup(values, item, condition.left.path)
-            return _compare(len(found or ()), condition.op, condition.value)
-        return _compare(_lookup(values, item, condition.left.path), condition.op, condition.value)
-    if isinstance(condition, OneOf):
-        found = _lookup(values, item, condition.field.path)
-        return found is not None and found in condition.values
-    if isinstance(condition, Contains):
-        found = _lookup(values, item, condition.field.path)
-        return found is not None and condition.value in found
-    if isinstance(condition, IsNull):
-        return _lookup(values, item, condition.field.path) is None
-    if isinstance(condition, Quantified):
-        found = _lookup(values, item, condition.field.path) or ()
-        test = any if condition.quantifier == "any" else all
-        return test(holds(condition.body, values, element) for element in found)
-    if isinstance(condition, Not):
-        return not holds(condition.operand, values, item)
-    if isinstance(condition, And):
-        return all(holds(operand, values, item) for operand in condition.operands)
-    assert isinstance(condition, Or)
-    return any(holds(operand, values, item) for operand in condition.operands)
+    match condition:
+        case Compare(left=Count(path=path), op=op, value=value):
+            return _compare(len(_lookup(values, item, path) or ()), op, value)
+        case Compare(left=left, op=op, value=value):
+            return _compare(_lookup(values, item, left.path), op, value)
+        case OneOf(field=field, values=allowed):
+            found = _lookup(values, item, field.path)
+            return found is not None and found in allowed
+        case Contains(field=field, value=value):
+            found = _lookup(values, item, field.path)
+            return found is not None and value in found
+        case IsNull(field=field):
+            return _lookup(values, item, field.path) is None
+        case Quantified(quantifier=quantifier, field=field, body=body):
+            found = _lookup(values, item, field.path) or ()
+            test = any if quantifier == "any" else all
+            return test(holds(body, values, element) for element in found)
+        case Not(operand=operand):
+            return not holds(operand, values, item)
+        case And(operands=operands):
+            return all(holds(operand, values, item) for operand in operands)
+        case Or(operands=operands):
+            return any(holds(operand, values, item) for operand in operands)
+        case _:
+            assert_never(condition)
 
 
 def evidence(
@@ -96,11 +97,10 @@ def evidence(
     that of every part that holds, a quantifier that of the items that satisfy it, and a
     ``not`` every value read inside it. ``at`` is the path of the current list item.
     """
-    found: list[tuple[FactPath, Any]] = []
-    for pair in _evidence(condition, values, item, at):
-        if pair not in found:
-            found.append(pair)
-    return found
+    found: dict[FactPath, Any] = {}  # by path: a path in a fact has one value
+    for path, value in _evidence(condition, values, item, at):
+        found.setdefault(path, value)
+    return list(found.items())
 
 
 def _path(path: tuple[str, ...], at: FactPath) -> FactPath:
@@ -110,35 +110,35 @@ def _path(path: tuple[str, ...], at: FactPath) -> FactPath:
 def _evidence(
     condition: Condition, values: Mapping[str, Any], item: Any, at: FactPath
 ) -> Iterator[tuple[FactPath, Any]]:
-    if isinstance(condition, And):
-        for operand in condition.operands:
-            yield from _evidence(operand, values, item, at)
-    elif isinstance(condition, Or):
-        for operand in condition.operands:
-            if holds(operand, values, item):
+    match condition:
+        case And(operands=operands):
+            for operand in operands:
                 yield from _evidence(operand, values, item, at)
-    elif isinstance(condition, Not):
-        # Every value read inside. Item paths there belong to the current item when this ``not``
-        # stands in an any()/all() body; outside one they belong to a negated quantifier, whose
-        # whole list is shown instead.
-        for read in operands_of(condition.operand):
-            if read.path[0] != ITEM or at:
-                yield _path(read.path, at), _lookup(values, item, read.path)
-    elif isinstance(condition, Quantified):
-        path = condition.field.path
-        elements = _lookup(values, item, path) or []
-        base = _path(path, at)
-        if condition.quantifier == "all" and not elements:
-            yield base, elements
-        for index, element in enumerate(elements):
-            if holds(condition.body, values, element):
-                yield from _evidence(condition.body, values, element, (*base, index))
-    elif isinstance(condition, Contains):
-        path = condition.field.path
-        elements = _lookup(values, item, path) or []
-        for index, element in enumerate(elements):
-            if element == condition.value:
-                yield (*_path(path, at), index), element
-    else:
-        leaf: Field | Count = condition.left if isinstance(condition, Compare) else condition.field
-        yield _path(leaf.path, at), _lookup(values, item, leaf.path)
+        case Or(operands=operands):
+            for operand in operands:
+                if holds(operand, values, item):
+                    yield from _evidence(operand, values, item, at)
+        case Not(operand=operand):
+            # Every value read inside. Item paths there belong to the current item when this
+            # ``not`` stands in an any()/all() body; outside one they belong to a negated
+            # quantifier, whose whole list is shown instead.
+            for read in operands_of(operand):
+                if read.path[0] != ITEM or at:
+                    yield _path(read.path, at), _lookup(values, item, read.path)
+        case Quantified(quantifier=quantifier, field=field, body=body):
+            elements = _lookup(values, item, field.path) or []
+            base = _path(field.path, at)
+            if quantifier == "all" and not elements:
+                yield base, elements
+            for index, element in enumerate(elements):
+                if holds(body, values, element):
+                    yield from _evidence(body, values, element, (*base, index))
+        case Contains(field=field, value=value):
+            elements = _lookup(values, item, field.path) or []
+            for index, element in enumerate(elements):
+                if element == value:
+                    yield (*_path(field.path, at), index), element
+        case Compare(left=leaf) | OneOf(field=leaf) | IsNull(field=leaf):
+            yield _path(leaf.path, at), _lookup(values, item, leaf.path)
+        case _:
+            assert_never(condition)

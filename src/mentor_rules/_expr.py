@@ -8,11 +8,12 @@ refused with the column where it stands. See ``docs/conditions.md`` for the lang
 from __future__ import annotations
 
 import ast
+import math
 import types
 import typing
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from enum import StrEnum
-from typing import Any, Literal, TypeAlias, Union
+from typing import Any, Literal, TypeAlias, Union, assert_never
 
 import attrs
 from attrs import frozen
@@ -212,22 +213,42 @@ Condition: TypeAlias = Union[Compare, OneOf, Contains, IsNull, Quantified, Not, 
 def walk(condition: Condition) -> Iterator[Condition]:
     """Every node of ``condition``, parents before children."""
     yield condition
-    if isinstance(condition, And | Or):
-        for operand in condition.operands:
-            yield from walk(operand)
-    elif isinstance(condition, Not):
-        yield from walk(condition.operand)
-    elif isinstance(condition, Quantified):
-        yield from walk(condition.body)
+    match condition:
+        case And(operands=operands) | Or(operands=operands):
+            for operand in operands:
+                yield from walk(operand)
+        case Not(operand=inner) | Quantified(body=inner):
+            yield from walk(inner)
+        case Compare() | OneOf() | Contains() | IsNull():
+            pass
+        case _:
+            assert_never(condition)
 
 
 def operands_of(condition: Condition) -> Iterator[Field | Count]:
     """The fields and counts that ``condition`` reads, outside item bodies included once."""
     for node in walk(condition):
-        if isinstance(node, Compare):
-            yield node.left
-        elif isinstance(node, OneOf | Contains | IsNull | Quantified):
-            yield node.field
+        match node:
+            case Compare(left=read):
+                yield read
+            case OneOf(field=read) | Contains(field=read) | IsNull(field=read):
+                yield read
+            case Quantified(field=read):
+                yield read
+            case Not() | And() | Or():
+                pass
+            case _:
+                assert_never(node)
+
+
+def fields_read(conditions: Iterable[Condition]) -> dict[str, frozenset[str]]:
+    """The top-level fields each root is read at by ``conditions`` (item paths left out)."""
+    found: dict[str, set[str]] = {}
+    for condition in conditions:
+        for operand in operands_of(condition):
+            if len(operand.path) > 1 and operand.path[0] != ITEM:
+                found.setdefault(operand.path[0], set()).add(operand.path[1])
+    return {root: frozenset(names) for root, names in found.items()}
 
 
 # --------------------------------------------------------------------------- parsing
@@ -263,7 +284,6 @@ _FLIPPED: dict[str, Literal["==", "!=", "<", "<=", ">", ">="]] = {
     ">=": "<=",
 }
 _MAX_LENGTH = 2000
-_MAX_NUMBER = 1e15  # every engine compares numbers up to this size exactly
 _MAX_DEPTH = 40
 
 
@@ -508,8 +528,8 @@ class _Checker:
             raise self.error(node, "None is only for 'is None' and 'is not None'")
         if not isinstance(value, str | int | float | bool):
             raise self.error(node, f"{value!r} is not a value the language knows")
-        if not isinstance(value, bool | str) and not abs(value) <= _MAX_NUMBER:
-            raise self.error(node, f"numbers must be finite and at most {_MAX_NUMBER:.0e} in size")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.error(node, "numbers must be finite")
         return value
 
     def expect(self, node: ast.expr, value: Value, expected: FieldType, what: str) -> None:

@@ -2,54 +2,25 @@
 
 Subjects are the mentee, each candidate, each of the five coaching-team roles and each past
 mentor. Every fact carries the mentee's fields beside its subject's, so that every rule reads one
-fact alone (no joins in the engine). This module also maps a path in a fact back to the place in
-the input document it came from, which is how evidence points into the input.
+fact alone (no joins in the engine). What a subject may hold is :mod:`._schema`'s to say.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
-from ._expr import ITEM, ListType, ObjectType, ScalarType, type_of
-from ._model import Candidate, CoachingRole, Mentee, PastMentor, Situation, converter, name_key
+from ._documents import converter
+from ._model import Candidate, CoachingRole, Mentee, Situation
+from ._schema import CONCLUSIONS, About
+from ._text import echoes, text_key
 
-__all__ = ["ABOUT", "Fact", "build_facts", "input_evidence", "roots_for", "subject_types"]
+if TYPE_CHECKING:
+    from ._ruleset import Rule, RuleSet
 
-About = Literal["mentee", "candidate", "role", "past_mentor"]
-
-#: The kinds of subject a rule can be about, in the order facts are built.
-ABOUT: tuple[About, ...] = ("mentee", "candidate", "role", "past_mentor")
-
-_MENTEE_TYPE = type_of(Mentee)
-_TEXTS = ListType(ScalarType("str"))
-_CANDIDATE_TYPE = type_of(Candidate)
-assert isinstance(_MENTEE_TYPE, ObjectType)
-assert isinstance(_CANDIDATE_TYPE, ObjectType)
-
-#: What each subject looks like to a condition. Candidates have two derived fields: the traits
-#: that also appear in a past mentor's ``worked`` / ``did_not_work`` lists (case-insensitive).
-_SUBJECT_TYPES: dict[About, ObjectType] = {
-    "mentee": _MENTEE_TYPE,
-    "candidate": ObjectType(
-        "candidate",
-        {**_CANDIDATE_TYPE.fields, "echoes_worked": _TEXTS, "echoes_did_not_work": _TEXTS},
-    ),
-    "role": ObjectType("role", {"name": type_of(CoachingRole), "filled": ScalarType("bool")}),
-    "past_mentor": type_of(PastMentor),  # type: ignore[dict-item]
-}
-
-
-def subject_types() -> Mapping[About, ObjectType]:
-    """The type of every subject, by the name a condition uses for it."""
-    return _SUBJECT_TYPES
-
-
-def roots_for(about: About) -> dict[str, ObjectType]:
-    """The names a condition of a rule about ``about`` may start a path from."""
-    return {"mentee": _SUBJECT_TYPES["mentee"], about: _SUBJECT_TYPES[about]}
+__all__ = ["Fact", "build_facts", "echoed", "with_conclusions"]
 
 
 @frozen
@@ -67,19 +38,25 @@ class Fact:
 
 
 def build_facts(situation: Situation, reads: Mapping[str, frozenset[str]]) -> tuple[Fact, ...]:
-    """The facts of ``situation``, each holding only the fields named in ``reads`` (by root)."""
+    """The facts of ``situation``, each holding only the fields named in ``reads`` (by root).
+
+    Fields derived from the situation (echoes, matches, what the mentee aims at) are made here;
+    conclusions of rules are added layer by layer by :func:`with_conclusions`.
+    """
     mentee_document = converter.unstructure(situation.mentee)
-    mentee = _only(mentee_document, reads.get("mentee", frozenset()))
+    mentee_fields = reads.get("mentee", frozenset())
+    if "aimed_industry" in mentee_fields:
+        mentee_document["aimed_industry"] = _aimed_industry(situation.mentee)
+    if "aimed_job" in mentee_fields:
+        mentee_document["aimed_job"] = _aimed_job(situation.mentee)
+    mentee = _only(mentee_document, mentee_fields)
     facts: list[Fact] = [Fact("mentee", "mentee", None, {"mentee": mentee})]
     if "candidate" in reads:
-        worked, did_not_work = _echo_sets(situation.mentee.past_mentors)
         fields = reads["candidate"]
         for position, candidate in enumerate(situation.candidates):
             document = converter.unstructure(candidate)
-            if "echoes_worked" in fields:
-                document["echoes_worked"] = _echoes(candidate.traits, worked)
-            if "echoes_did_not_work" in fields:
-                document["echoes_did_not_work"] = _echoes(candidate.traits, did_not_work)
+            for name in fields & _CANDIDATE_DERIVED.keys():
+                document[name] = _CANDIDATE_DERIVED[name](candidate, situation.mentee)
             facts.append(
                 Fact(
                     "candidate",
@@ -114,75 +91,103 @@ def build_facts(situation: Situation, reads: Mapping[str, frozenset[str]]) -> tu
     return tuple(facts)
 
 
+def with_conclusions(
+    facts: Sequence[Fact],
+    situation: Situation,
+    rules: RuleSet,
+    fired: Iterable[tuple[str, int]],
+    reads: Mapping[str, frozenset[str]],
+) -> tuple[Fact, ...]:
+    """``facts`` with the conclusion fields the rules read, from ``fired`` (``(rule id, index
+    of the fact)`` pairs of the layers evaluated so far, suppressed advice left out)."""
+    if not any(reads.get(about, frozenset()) & CONCLUSIONS[about] for about in CONCLUSIONS):
+        return tuple(facts)
+    by_fact: dict[int, list[Rule]] = {}
+    for rule_id, index in fired:
+        by_fact.setdefault(index, []).append(rules[rule_id])
+    goals = situation.mentee.goals
+    fits: dict[int, list[int]] = {}
+    for index, fact in enumerate(facts):
+        if fact.about == "candidate":
+            scopes = {rule.fits for rule in by_fact.get(index, ()) if rule.fits is not None}
+            fits[index] = [n for n, goal in enumerate(goals) if goal.scope in scopes]
+    fitted = {n for found in fits.values() for n in found}
+    mentee = dict(facts[0].values["mentee"])
+    mentee_conclusions = {
+        **_concluded(by_fact.get(0, ())),
+        "candidates_concluded": sorted(
+            {rule.id for index in fits for rule in by_fact.get(index, ())}
+        ),
+        "unmet_goal_scopes": list(
+            dict.fromkeys(g.scope.value for n, g in enumerate(goals) if n not in fitted)
+        ),
+    }
+    mentee.update(_only(mentee_conclusions, reads.get("mentee", frozenset())))
+    out = [Fact("mentee", "mentee", None, {"mentee": mentee})]
+    for index, fact in enumerate(facts[1:], start=1):
+        document = dict(fact.values[fact.about])
+        found = _concluded(by_fact.get(index, ()))
+        if fact.about == "candidate":
+            found["fits_goals"] = fits[index]
+        document.update(_only(found, reads.get(fact.about, frozenset())))
+        out.append(
+            Fact(fact.about, fact.subject, fact.position, {"mentee": mentee, fact.about: document})
+        )
+    return tuple(out)
+
+
+def _concluded(rules: Iterable[Rule]) -> dict[str, Any]:
+    ordered = sorted(rules, key=lambda rule: rule.id)
+    return {
+        "concluded": [rule.id for rule in ordered],
+        "concluded_kinds": sorted({rule.kind.value for rule in ordered}),
+    }
+
+
 def _only(document: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
     return {name: value for name, value in document.items() if name in fields}
 
 
-def _echo_sets(past_mentors: Sequence[PastMentor]) -> tuple[set[str], set[str]]:
-    worked = {name_key(t) for past in past_mentors for t in past.worked}
-    did_not_work = {name_key(t) for past in past_mentors for t in past.did_not_work}
-    return worked, did_not_work
+def _aimed_industry(mentee: Mentee) -> str | None:
+    return mentee.target_industry if mentee.target_industry is not None else mentee.industry
 
 
-def _echoes(traits: Sequence[str], keys: set[str]) -> list[str]:
-    return [trait for trait in traits if name_key(trait) in keys]
+def _aimed_job(mentee: Mentee) -> str | None:
+    return mentee.target_job if mentee.target_job is not None else mentee.job
 
 
-# --------------------------------------------------------------------------- evidence paths
-
-FactPath = tuple[str | int, ...]
-
-
-def input_evidence(
-    situation: Situation, fact: Fact, path: FactPath, value: Any
-) -> Iterator[tuple[str, Any]]:
-    """Where a value read from ``fact`` at ``path`` stands in the input document.
-
-    Plain fields map one to one (``candidate.relation`` of the third candidate is
-    ``candidates[2].relation``). Derived fields map to the input values they were made from;
-    a subject's own name for a role maps to nothing, since it is not in the input.
-    """
-    root, rest = path[0], path[1:]
-    if root == "mentee":
-        yield _render(("mentee", *rest)), value
-    elif root == "candidate":
-        if rest and rest[0] in ("echoes_worked", "echoes_did_not_work"):
-            yield from _echo_evidence(situation, fact, rest, value)
-        else:
-            yield _render(("candidates", fact.position, *rest)), value
-    elif root == "past_mentor":
-        yield _render(("mentee", "past_mentors", fact.position, *rest)), value
-    elif root == "role" and rest and rest[0] == "filled":
-        yield "mentee.support_roles", [r.value for r in situation.mentee.support_roles]
+def echoed(traits: Sequence[str], notes: Iterable[str]) -> list[str]:
+    """The traits that echo one of ``notes`` (see :func:`mentor_rules._text.echoes`)."""
+    listed = list(notes)
+    return [trait for trait in traits if any(echoes(trait, note) for note in listed)]
 
 
-def _echo_evidence(
-    situation: Situation, fact: Fact, rest: FactPath, value: Any
-) -> Iterator[tuple[str, Any]]:
-    assert fact.position is not None
-    candidate = situation.candidates[fact.position]
-    source = "worked" if rest[0] == "echoes_worked" else "did_not_work"
-    echoed = value if isinstance(value, list) else [value]
-    keys = {name_key(t) for t in echoed}
-    if not keys:  # an empty echo list: the traits and past mentors show there was no echo
-        yield f"candidates[{fact.position}].traits", list(candidate.traits)
-        return
-    for index, trait in enumerate(candidate.traits):
-        if name_key(trait) in keys:
-            yield f"candidates[{fact.position}].traits[{index}]", trait
-    for m, past in enumerate(situation.mentee.past_mentors):
-        for index, text in enumerate(getattr(past, source)):
-            if name_key(text) in keys:
-                yield f"mentee.past_mentors[{m}].{source}[{index}]", text
+def _industry_match(candidate: Candidate, mentee: Mentee) -> bool | None:
+    aimed = _aimed_industry(mentee)
+    if aimed is None or candidate.industry is None:
+        return None
+    return text_key(aimed) == text_key(candidate.industry)
 
 
-def _render(parts: Sequence[str | int | None]) -> str:
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part == ITEM:  # pragma: no cover - item paths are resolved before they get here
-            raise ValueError("unresolved item path")
-        else:
-            out += f".{part}" if out else str(part)
-    return out
+def _job_match(candidate: Candidate, mentee: Mentee) -> bool | None:
+    aimed = _aimed_job(mentee)
+    if aimed is None or not candidate.jobs:
+        return None
+    return text_key(aimed) in {text_key(job) for job in candidate.jobs}
+
+
+def _longer_at_company(candidate: Candidate, mentee: Mentee) -> bool | None:
+    if candidate.years_at_company is None or mentee.months_at_company is None:
+        return None
+    return candidate.years_at_company * 12 > mentee.months_at_company
+
+
+_CANDIDATE_DERIVED: dict[str, Callable[[Candidate, Mentee], Any]] = {
+    "echoes_worked": lambda c, m: echoed(c.traits, (t for p in m.past_mentors for t in p.worked)),
+    "echoes_did_not_work": lambda c, m: echoed(
+        c.traits, (t for p in m.past_mentors for t in p.did_not_work)
+    ),
+    "industry_match": _industry_match,
+    "job_match": _job_match,
+    "longer_at_company": _longer_at_company,
+}

@@ -11,15 +11,15 @@ import itertools
 import re
 import string
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
-from enum import StrEnum
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 from attrs import field, frozen
 
+from ._documents import converter, structure, structure_problems
 from ._errors import RuleError, RuleProblem, SituationError
 from ._expr import (
     Condition,
@@ -28,54 +28,31 @@ from ._expr import (
     ListType,
     NullableType,
     ObjectType,
-    operands_of,
+    fields_read,
     parse_condition,
 )
-from ._facts import ABOUT, About, roots_for
-from ._model import Situation, converter, structure, structure_problems
+from ._model import GoalScope, Situation
+from ._schema import ABOUT, CANDIDATE_KINDS, About, Kind, Source, enum_values, roots_for
+from ._strata import stratify
 
 __all__ = [
+    "UNLESS",
     "Example",
-    "Kind",
+    "PlanStep",
     "Rule",
     "RuleSet",
-    "Source",
     "Template",
+    "Test",
     "load_rules",
     "rules_from_documents",
     "shipped_rules",
+    "tests_of",
 ]
 
-
-class Kind(StrEnum):
-    """What a piece of advice is, in the order advice lists them."""
-
-    PREREQUISITE = "prerequisite"
-    INSIGHT = "insight"
-    AVOID = "avoid"
-    CAUTION = "caution"
-    ACTION = "action"
-    CONSIDER = "consider"
-    READY = "ready"
-
-
-#: Kinds that speak about one candidate and so only make sense in candidate rules.
-CANDIDATE_KINDS = frozenset({Kind.AVOID, Kind.CONSIDER, Kind.READY})
 
 _ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _MAX_WEIGHT = 100
 _MAX_STEP = 1000
-
-
-@frozen
-class Source:
-    """Where in the article a rule's advice comes from."""
-
-    section: str
-    paragraph: int
-
-    def __str__(self) -> str:
-        return f"“{self.section}”, paragraph {self.paragraph}"
 
 
 @frozen
@@ -98,9 +75,35 @@ class Example:
     fires_for: tuple[str, ...]
 
 
+Group = Literal["each", "best", "all"]
+
+
+@frozen
+class PlanStep:
+    """Where a rule's advice stands in the plan, and how the subjects it fires for share steps.
+
+    ``group`` is ``"each"`` (a step per subject), ``"best"`` (one step, for the best-ranked
+    subject, naming the others in ranking order) or ``"all"`` (one step naming every subject).
+    ``text`` is that one step's text when it names more than one subject (a lone subject's step
+    is the rule's message); its ``{subjects}`` / ``{others}`` slots list each subject as
+    ``item`` renders it.
+    """
+
+    order: int
+    group: Group = "each"
+    text: Template | None = None
+    item: Template | None = None
+
+
 @frozen
 class Rule:
-    """One piece of advice: when it applies, what it says, why, and where it comes from."""
+    """One piece of advice: when it applies, what it says, why, and where it comes from.
+
+    ``unless`` is a second condition: where ``condition`` holds and ``unless`` does too, the
+    rule does not fire and its advice is kept as *suppressed*. ``fits`` names the goal scope
+    whose knowledge the rule's conclusion stands for. ``words`` are the phrases the message
+    uses for enum values.
+    """
 
     id: str
     title: str
@@ -112,9 +115,23 @@ class Rule:
     because: str
     source: Source
     weight: int
-    step: int | None
+    step: PlanStep | None
     examples: tuple[Example, ...] = field(repr=False)
     file: str = field(eq=False)
+    unless: Condition | None = field(default=None, repr=False)
+    unless_text: str | None = None
+    see_also: tuple[Source, ...] = ()
+    fits: GoalScope | None = None
+    words: Mapping[str, str] = field(factory=dict, hash=False)
+
+    def conditions(self) -> tuple[Condition, ...]:
+        """The rule's condition, and its ``unless`` where it has one."""
+        return (self.condition,) if self.unless is None else (self.condition, self.unless)
+
+    def templates(self) -> tuple[Template, ...]:
+        """The message, and the plan step's texts where it has them."""
+        step = () if self.step is None else (self.step.text, self.step.item)
+        return (self.message, *(t for t in step if t is not None))
 
 
 def _reused(rule: Rule, first: Rule) -> RuleProblem:
@@ -126,11 +143,39 @@ def _in_id_order(rules: Iterable[Rule]) -> tuple[Rule, ...]:
 
 
 @frozen
+class Test:
+    """What an engine matches: a named condition about one kind of subject.
+
+    A rule gives one test named by its id, and one more named ``<id>:unless`` where it has an
+    ``unless`` condition.
+    """
+
+    name: str
+    about: About
+    condition: Condition = field(repr=False)
+
+
+UNLESS = ":unless"  # never in a rule id, which has no ':'
+
+
+def tests_of(rules: Iterable[Rule]) -> tuple[Test, ...]:
+    """The tests an engine matches for ``rules``."""
+    found = []
+    for rule in rules:
+        found.append(Test(rule.id, rule.about, rule.condition))
+        if rule.unless is not None:
+            found.append(Test(rule.id + UNLESS, rule.about, rule.unless))
+    return tuple(found)
+
+
+@frozen
 class RuleSet:
     """A checked set of rules with unique ids, kept in id order."""
 
     rules: tuple[Rule, ...] = field(converter=_in_id_order)
     _by_id: dict[str, Rule] = field(init=False, repr=False, eq=False)
+
+    _layers: tuple[tuple[Rule, ...], ...] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
@@ -141,6 +186,12 @@ class RuleSet:
         ]
         if problems:
             raise RuleError(problems)
+        object.__setattr__(self, "_layers", stratify(self.rules))
+
+    @property
+    def layers(self) -> tuple[tuple[Rule, ...], ...]:
+        """The rules in the order of evaluation: each layer reads only what lower ones concluded."""
+        return self._layers
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -157,15 +208,18 @@ class RuleSet:
 
     def reads(self) -> dict[str, frozenset[str]]:
         """The top-level fields each subject root is read at, by conditions or messages."""
-        found: dict[str, set[str]] = {}
+        found = {about: set(names) for about, names in fields_read(self.conditions()).items()}
         for rule in self.rules:
             found.setdefault(rule.about, set())
-            paths = [operand.path for operand in operands_of(rule.condition)]
-            paths.extend(rule.message.fields())
-            for path in paths:
-                if len(path) > 1 and path[0] in ABOUT:
-                    found.setdefault(path[0], set()).add(path[1])
-        return {root: frozenset(names) for root, names in found.items()}
+            for template in rule.templates():
+                for path in template.fields():
+                    if path[0] in ABOUT:
+                        found.setdefault(path[0], set()).add(path[1])
+        return {root: frozenset(names) for root, names in found.items() if root in ABOUT}
+
+    def conditions(self) -> Iterator[Condition]:
+        """Every condition the rules hold, ``unless`` conditions included."""
+        return (condition for rule in self.rules for condition in rule.conditions())
 
 
 # --------------------------------------------------------------------------- loading
@@ -185,6 +239,14 @@ class _ExampleSpec:
 
 
 @frozen
+class _StepSpec:
+    order: int
+    group: str = "each"
+    text: str | None = None
+    item: str | None = None
+
+
+@frozen
 class _RuleSpec:
     id: str
     title: str
@@ -196,7 +258,11 @@ class _RuleSpec:
     source: _SourceSpec
     examples: tuple[_ExampleSpec, ...] = ()
     weight: int = 0
-    step: int | None = None
+    step: Any = None  # a step number, or a table read by _step
+    see_also: tuple[_SourceSpec, ...] = ()
+    unless: str | None = None
+    fits: str | None = None
+    words: dict[str, str] = attrs.field(factory=dict)
 
 
 _FIELDS = tuple(f.name for f in attrs.fields(_RuleSpec))
@@ -338,24 +404,31 @@ def _compile(
     for name in ("title", "message", "because"):
         if not getattr(spec, name).strip():
             problem(name, "must not be empty")
-    if spec.source.paragraph < 1 or not spec.source.section.strip():
-        problem("source", "needs a section title and a paragraph number from 1")
-    if spec.step is not None and not 1 <= spec.step <= _MAX_STEP:
-        problem("step", f"must be between 1 and {_MAX_STEP}")
+    for name, source in [("source", spec.source), *(("see_also", s) for s in spec.see_also)]:
+        if source.paragraph < 1 or not source.section.strip():
+            problem(name, "needs a section title and a paragraph number from 1")
     if not -_MAX_WEIGHT <= spec.weight <= _MAX_WEIGHT:
         problem("weight", f"must be between {-_MAX_WEIGHT} and {_MAX_WEIGHT}")
+    if spec.fits is not None and (about != "candidate" or spec.fits not in set(GoalScope)):
+        scopes = ", ".join(repr(s.value) for s in GoalScope)
+        problem("fits", f"a candidate rule's fits is one of {scopes}, got {spec.fits!r}")
     roots = roots_for(about)
-    condition: Condition | None = None
-    try:
-        condition = parse_condition(spec.when, roots)
-    except ConditionError as exc:
-        where = f" (line {exc.line} of the condition)" if exc.line > 1 else ""
-        problem("when", exc.message + where, exc.column)
+    conditions: dict[str, Condition] = {}
+    for name, text in (("when", spec.when), ("unless", spec.unless)):
+        if text is None:
+            continue
+        try:
+            conditions[name] = parse_condition(text, roots)
+        except ConditionError as exc:
+            where = f" (line {exc.line} of the condition)" if exc.line > 1 else ""
+            problem(name, exc.message + where, exc.column)
+    words = _words_of(spec.words, problem)
     template: Template | None = None
     try:
         template = _template(spec.message, roots)
     except ValueError as exc:
         problem("message", str(exc))
+    step = _step(spec.step, about, roots, problem)
     examples = _examples(spec, problem)
     fires = [bool(e.fires_for) for e in spec.examples]
     if require_examples and not (True in fires and False in fires):
@@ -364,6 +437,7 @@ def _compile(
             "needs at least one example that fires (fires_for = [...]) and one that does not "
             "(fires_for = [])",
         )
+    condition = conditions.get("when")
     if problems or condition is None or template is None:
         return None, problems
     rule = Rule(
@@ -377,11 +451,86 @@ def _compile(
         because=" ".join(spec.because.split()),
         source=Source(spec.source.section, spec.source.paragraph),
         weight=spec.weight,
-        step=spec.step,
+        step=step,
         examples=examples,
         file=file,
+        unless=conditions.get("unless"),
+        unless_text=None if spec.unless is None else spec.unless.strip(),
+        see_also=tuple(Source(s.section, s.paragraph) for s in spec.see_also),
+        fits=None if spec.fits is None else GoalScope(spec.fits),
+        words=words,
     )
     return rule, []
+
+
+_GROUPS: tuple[Group, ...] = ("each", "best", "all")
+#: The slots a grouped step's text may hold besides the subject's fields.
+_STEP_SLOTS = ("subjects", "others")
+
+
+def _step(
+    given: Any,
+    about: About,
+    roots: Mapping[str, ObjectType],
+    problem: Callable[[str, str], None],
+) -> PlanStep | None:
+    if given is None:
+        return None
+    if type(given) is int:
+        spec = _StepSpec(given)
+    elif isinstance(given, Mapping):
+        try:
+            spec = converter.structure(given, _StepSpec)
+        except Exception as exc:
+            for p in structure_problems(exc, "step"):
+                problem(p.path, p.message)
+            return None
+    else:
+        problem("step", "expected a step number, or a table with order, group, text and item")
+        return None
+    if not 1 <= spec.order <= _MAX_STEP:
+        problem(
+            "step.order" if isinstance(given, _StepSpec) else "step",
+            f"must be between 1 and {_MAX_STEP}",
+        )
+    if spec.group not in _GROUPS:
+        problem(
+            "step.group", f"expected one of {', '.join(map(repr, _GROUPS))}, got {spec.group!r}"
+        )
+        return None
+    group: Group = spec.group
+    text = item = None
+    try:
+        if spec.text is not None:
+            text = _template(spec.text, roots, _STEP_SLOTS)
+        item = _template(spec.item if spec.item is not None else _default_item(about, roots), roots)
+    except ValueError as exc:
+        problem("step", str(exc))
+    if group != "each" and text is None:
+        problem("step.text", f"a step grouped by {group!r} needs the text that names its subjects")
+    if group == "each" and (spec.text is not None or spec.item is not None):
+        problem("step", "text and item are for grouped steps (group = 'best' or 'all')")
+    return PlanStep(spec.order, group, text, item)
+
+
+def _default_item(about: About, roots: Mapping[str, ObjectType]) -> str:
+    return f"{{{about}.name}}" if "name" in roots[about].fields else about
+
+
+def _words_of(given: Mapping[str, str], problem: Callable[[str, str], None]) -> dict[str, str]:
+    """The rule's phrases for enum values: keys must be values of some enum of the model."""
+    known = enum_values()
+    words = {}
+    for key, phrase in given.items():
+        if key not in known:
+            problem(
+                f"words.{key}", "not a value of any enum field (such as 'company' or 'adviser')"
+            )
+        elif not phrase.strip():
+            problem(f"words.{key}", "must not be empty")
+        else:
+            words[key] = " ".join(phrase.split())
+    return words
 
 
 def _examples(spec: _RuleSpec, problem: Any) -> tuple[Example, ...]:
@@ -406,7 +555,7 @@ def _words(field_type: FieldType) -> bool:
     return not isinstance(field_type, ObjectType)
 
 
-def _template(text: str, roots: Mapping[str, ObjectType]) -> Template:
+def _template(text: str, roots: Mapping[str, ObjectType], slots: tuple[str, ...] = ()) -> Template:
     parts: list[tuple[str, tuple[str, ...] | None]] = []
     try:
         parsed = list(string.Formatter().parse(text))
@@ -419,13 +568,17 @@ def _template(text: str, roots: Mapping[str, ObjectType]) -> Template:
             continue
         if spec or conversion:
             raise ValueError(f"{{{name}}}: format specs and conversions are not supported")
+        if name in slots:
+            parts.append(("", (name,)))
+            continue
         path = tuple(name.split("."))
         root = roots.get(path[0])
         if root is None or len(path) != 2 or path[1] not in root.fields:
             known = ", ".join(
                 f"{r}.{f}" for r, t in roots.items() for f, ft in t.fields.items() if _words(ft)
             )
-            raise ValueError(f"{{{name}}} is not a field here; fields are: {known}")
+            extra = "".join(f", {{{slot}}}" for slot in slots)
+            raise ValueError(f"{{{name}}} is not a field here; fields are: {known}{extra}")
         if not _words(root.fields[path[1]]):
             raise ValueError(f"{{{name}}} is a list of objects, which has no plain-words form")
         parts.append(("", path))

@@ -16,13 +16,13 @@ from typing import Any, TextIO
 from attrs import frozen
 
 from . import __version__
-from ._advice import Advice, advice_to_dict
 from ._advisor import Advisor
 from ._catalogue import catalogue
+from ._documents import advice_to_dict, converter
 from ._engines import ENGINES, EngineName
 from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
 from ._examples import ExampleResult, check_examples
-from ._model import converter
+from ._output import Advice
 from ._ruleset import RuleSet, load_rules, shipped_rules
 
 __all__ = ["main"]

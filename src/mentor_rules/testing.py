@@ -43,8 +43,8 @@ except ImportError as _missing:  # pragma: no cover - exercised in a subprocess 
 
 import attrs
 
+from ._documents import situation_to_dict
 from ._expr import EnumType, FieldType, ListType, NullableType, ObjectType, ScalarType
-from ._facts import ABOUT, About, roots_for
 from ._model import (
     MAX_CONVERSATIONS,
     MAX_MONTHS,
@@ -63,16 +63,19 @@ from ._model import (
     Setting,
     Situation,
     Willingness,
-    name_key,
-    situation_to_dict,
 )
-from ._ruleset import CANDIDATE_KINDS, Kind, RuleSet, rules_from_documents
+from ._ruleset import RuleSet, rules_from_documents
+from ._schema import ABOUT, CANDIDATE_KINDS, CONCLUSIONS, About, Kind, enum_values, roots_for
+from ._text import name_key
 
 __all__ = [
+    "ECHO_POOL",
+    "FIELD_POOL",
     "NAME_POOL",
     "TEXT_POOL",
     "candidates",
     "conditions",
+    "fields_of_work",
     "goals",
     "mentees",
     "names",
@@ -105,6 +108,31 @@ TEXT_POOL: tuple[str, ...] = (
     "気配り",
 )
 
+#: Industries and jobs: several are one to the comparison (case, spacing and punctuation do not
+#: count: ``"UX design"``, ``"ux-design"``, ``" U.X. Design "``), so matches happen often.
+FIELD_POOL: tuple[str, ...] = (
+    "UX design",
+    "ux-design",
+    " U.X. Design ",
+    "finance",
+    "Finance",
+    "retail",
+    "data analyst",
+    "Data  Analyst",
+    "product manager",
+    "Ärztin",
+)
+
+#: Traits and notes about past mentors that echo each other word by word (stems compared).
+ECHO_POOL: tuple[str, ...] = (
+    "micromanages",
+    "micromanaging",
+    "gives blunt feedback",
+    "blunt feedback",
+    "asks hard questions",
+    "asked hard questions",
+)
+
 #: Candidate names: plain, with spaces, with accents and in other scripts.
 NAME_POOL: tuple[str, ...] = (
     "Dana",
@@ -129,9 +157,18 @@ _LONGEST = st.sampled_from([("a long text " * MAX_TEXT)[:MAX_TEXT], " " * (MAX_T
 
 
 def texts() -> st.SearchStrategy[str]:
-    """Valid free texts (traits, ideas, what worked): mostly from :data:`TEXT_POOL`, else any
-    non-blank text, sometimes one as long as allowed."""
-    return st.one_of(st.sampled_from(TEXT_POOL), _ANY_TEXT, _LONGEST)
+    """Valid free texts (traits, ideas, what worked): mostly from :data:`TEXT_POOL` and
+    :data:`ECHO_POOL`, else any non-blank text, sometimes one as long as allowed."""
+    return st.one_of(st.sampled_from(TEXT_POOL), st.sampled_from(ECHO_POOL), _ANY_TEXT, _LONGEST)
+
+
+def fields_of_work() -> st.SearchStrategy[str]:
+    """Industries and job titles: mostly from :data:`FIELD_POOL`, else any non-blank text."""
+    return st.one_of(st.sampled_from(FIELD_POOL), _ANY_TEXT)
+
+
+def _maybe_field() -> st.SearchStrategy[str | None]:
+    return st.one_of(st.none(), fields_of_work())
 
 
 def names() -> st.SearchStrategy[str]:
@@ -186,6 +223,10 @@ def mentees(
         wants_to_innovate=st.booleans(),
         hired_for_fresh_perspective=st.booleans(),
         career_move=st.sampled_from(CareerMove),
+        industry=_maybe_field(),
+        target_industry=_maybe_field(),
+        job=_maybe_field(),
+        target_job=_maybe_field(),
         goals=st.lists(goals(), max_size=max_goals).map(tuple),
         ideas=_text_lists(max_ideas),
         support_roles=st.lists(st.sampled_from(CoachingRole), unique=True).map(tuple),
@@ -208,6 +249,8 @@ def candidates(
         conversations=st.one_of(st.integers(0, 3), st.integers(0, MAX_CONVERSATIONS)),
         willing=st.sampled_from(Willingness),
         traits=_text_lists(max_traits),
+        industry=_maybe_field(),
+        jobs=st.lists(fields_of_work(), max_size=3).map(tuple),
     )
 
 
@@ -403,8 +446,42 @@ def conditions(about: About, *, depth: int = 3) -> st.SearchStrategy[str]:
         field
         for root, object_type in roots_for(about).items()
         for field in _fields_of(root, object_type, item=False)
+        if field.text.split(".")[1] not in CONCLUSIONS[root]  # type: ignore[index]
     ]
     return _condition(scope, depth).filter(lambda text: len(text) <= _MAX_CONDITION)
+
+
+@st.composite
+def _conclusion_test(
+    draw: st.DrawFn,
+    about: About,
+    earlier: Sequence[Mapping[str, Any]],
+    later: frozenset[tuple[str, str]] = frozenset(),
+) -> str | None:
+    """A test of what rules concluded: only of ``earlier`` rules, and of kinds that no rule
+    from this one on has (``later``: their subjects and kinds), so a pack has no cycle.
+
+    ``None`` when there is nothing to read yet.
+    """
+    options: list[str] = []
+    for rule in earlier:
+        rule_id, subject, kind = rule["id"], rule["about"], rule["kind"]
+        if subject == about:
+            options.append(f'"{rule_id}" in {about}.concluded')
+            if (subject, kind) not in later:
+                options.append(f'"{kind}" in {about}.concluded_kinds')
+        if subject == "mentee":
+            options.append(f'"{rule_id}" in mentee.concluded')
+        if subject == "candidate":
+            options.append(f'"{rule_id}" in mentee.candidates_concluded')
+        if "fits" in rule:
+            options.append(f"len(mentee.unmet_goal_scopes) {draw(st.sampled_from(_OPS))} 0")
+            if about == "candidate":
+                options.append(f"len(candidate.fits_goals) > {draw(st.integers(0, 1))}")
+    if not options:
+        return None
+    test = draw(st.sampled_from(options))
+    return f"not ({test})" if draw(st.integers(0, 3)) == 0 else test
 
 
 @st.composite
@@ -429,33 +506,91 @@ def _message(draw: st.DrawFn, about: About) -> str:
 
 
 @st.composite
-def _rule_document(draw: st.DrawFn, index: int) -> dict[str, Any]:
-    # Candidate rules twice as often: they are the only ones with every kind, and make verdicts.
-    about: About = draw(st.sampled_from(("candidate", *ABOUT)))
-    kinds = [k for k in Kind if about == "candidate" or k not in CANDIDATE_KINDS]
+def _rule_document(
+    draw: st.DrawFn,
+    index: int,
+    shapes: Sequence[tuple[About, Kind]],
+    earlier: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    about, kind = shapes[index]
+    later = frozenset((a, k.value) for a, k in shapes[index:])
+    when = draw(conditions(about))
+    reads = draw(_conclusion_test(about, earlier, later)) if draw(st.booleans()) else None
+    if reads is not None:
+        when = f"({when}) {draw(st.sampled_from(['and', 'or']))} ({reads})"
     document: dict[str, Any] = {
         "id": f"generated-{index}",
         "title": f"Generated rule {index}",
         "about": about,
-        "kind": draw(st.sampled_from(kinds)).value,
-        "when": draw(conditions(about)),
+        "kind": kind.value,
+        "when": when,
         "message": draw(_message(about)),
         "because": "A generated rule, for property tests.",
         "source": {"section": "Generated", "paragraph": draw(st.integers(1, 9))},
         "weight": draw(st.integers(-100, 100)),
     }
+    # A rule that fits a goal scope reads no conclusions: rules that read fits_goals read it,
+    # and the pack would otherwise risk a cycle.
+    fits = about == "candidate" and reads is None and draw(st.integers(0, 2)) == 0
+    if fits:
+        document["fits"] = draw(st.sampled_from(GoalScope)).value
+    if draw(st.integers(0, 2)) == 0:
+        unless = (
+            None if fits or draw(st.booleans()) else draw(_conclusion_test(about, earlier, later))
+        )
+        document["unless"] = unless if unless is not None else draw(conditions(about, depth=1))
+    if draw(st.integers(0, 3)) == 0:
+        document["words"] = {
+            value: f"words for {value}"
+            for value in draw(st.lists(st.sampled_from(_ENUM_VALUES), max_size=3, unique=True))
+        }
     if draw(st.booleans()):
-        document["step"] = draw(st.integers(1, 9))
+        document["step"] = draw(_step(about))
     return document
+
+
+_ENUM_VALUES = sorted(enum_values())
+
+
+@st.composite
+def _step(draw: st.DrawFn, about: About) -> int | dict[str, Any]:
+    order = draw(st.integers(1, 9))
+    group = draw(st.sampled_from(["each", "each", "best", "all"]))
+    if group == "each":
+        return order if draw(st.booleans()) else {"order": order}
+    step: dict[str, Any] = {"order": order, "group": group, "text": "Generated step: {subjects}."}
+    if group == "best":
+        step["text"] = "Generated step, then {others}."
+    if draw(st.booleans()):
+        name = "name" if about in ("candidate", "role") else "setting"
+        step["item"] = f"the {{{about}.{name}}}" if about != "mentee" else "you"
+    return step
 
 
 @st.composite
 def rule_documents(
     draw: st.DrawFn, *, min_rules: int = 1, max_rules: int = 6
 ) -> list[dict[str, Any]]:
-    """Rule documents (the tables of rule files) with generated conditions and no examples."""
+    """Rule documents (the tables of rule files) with generated conditions and no examples.
+
+    Later rules may read what earlier ones concluded, in ``when`` and in ``unless``; some rules
+    say which goal scope they ``fit``, give enum values their own ``words``, and have plan
+    steps of every group.
+    """
     count = draw(st.integers(min_rules, max_rules))
-    return [draw(_rule_document(index)) for index in range(count)]
+    shapes = [draw(_shape()) for _ in range(count)]
+    documents: list[dict[str, Any]] = []
+    for index in range(count):
+        documents.append(draw(_rule_document(index, shapes, tuple(documents))))
+    return documents
+
+
+@st.composite
+def _shape(draw: st.DrawFn) -> tuple[About, Kind]:
+    # Candidate rules twice as often: they are the only ones with every kind, and make verdicts.
+    about: About = draw(st.sampled_from(("candidate", *ABOUT)))
+    kinds = [k for k in Kind if about == "candidate" or k not in CANDIDATE_KINDS]
+    return about, draw(st.sampled_from(kinds))
 
 
 def rule_packs(*, min_rules: int = 1, max_rules: int = 6) -> st.SearchStrategy[RuleSet]:

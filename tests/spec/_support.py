@@ -294,11 +294,13 @@ def normalised(
       *also* as the ordered sequence of (kind, rule, about, subject), so that their order is
       still checked where it is meant to be independent of input order: past mentors are
       listed by position, so their subjects stand in that sequence as just "past mentor";
-    - candidate verdicts are compared exactly, in order; next steps (which carry no paths) as a
+    - candidate verdicts are compared exactly, in order (the goals each fits renamed to the
+      original indices); suppressed advice as a multiset; next steps (which carry no paths) as a
       multiset, with past mentors' subjects renamed, and as the ordered sequence of (rule,
       subject), past mentors standing in it as just "past mentor".
     """
     orders = orders or {}
+    goal_order = orders.get(("mentee", "goals")) or range(1000)
     recommendations = [
         (
             r.rule,
@@ -315,9 +317,15 @@ def normalised(
     return (
         _multiset(recommendations),
         tuple((r.kind, r.rule, r.about, _unplaced(r.subject)) for r in advice.recommendations),
-        advice.candidates,
-        _multiset((s.rule, rename_subject(s.subject, orders), s.text) for s in advice.next_steps),
+        tuple(
+            attrs.evolve(v, fits_goals=tuple(sorted(goal_order[n] for n in v.fits_goals)))
+            for v in advice.candidates
+        ),
+        _multiset(
+            (s.rule, rename_subject(s.subject, orders), s.text, s.others) for s in advice.next_steps
+        ),
         tuple((s.rule, _unplaced(s.subject)) for s in advice.next_steps),
+        _multiset((s.rule, rename_subject(s.subject, orders), s.by) for s in advice.suppressed),
     )
 
 

@@ -15,6 +15,7 @@ from mentor_rules import (
     available_engines,
     situation_to_dict,
 )
+from mentor_rules._strata import dependencies
 from mentor_rules.testing import rule_packs, situations
 
 from ._support import (
@@ -27,16 +28,24 @@ from ._support import (
     spec_situations,
 )
 
-_ALONE: dict[tuple[str, str, str, str], Advisor] = {}
+_ALONE: dict[tuple[tuple[tuple[str | None, ...], ...], str], Advisor] = {}
 
 
-def _single_rule_advisor(rule: Rule, engine: str) -> Advisor:
-    """An advisor with ``rule`` alone (cached: what fires depends on the condition only)."""
-    key = (rule.id, rule.about, rule.when, engine)
+def _single_rule_advisor(rule: Rule, rules: RuleSet, engine: str) -> Advisor:
+    """An advisor with ``rule`` and the rules whose conclusions it reads, directly or not
+    (cached: what fires depends on those rules only)."""
+    needed, todo = {rule.id}, [rule]
+    while todo:
+        for other in dependencies(todo.pop(), rules.rules):
+            if other not in needed:
+                needed.add(other)
+                todo.append(rules[other])
+    chosen = tuple(rules[r] for r in sorted(needed))
+    key = (tuple((r.id, r.about, r.kind, r.when, r.unless_text, r.fits) for r in chosen), engine)
     if key not in _ALONE:
         if len(_ALONE) > 500:
             _ALONE.clear()
-        _ALONE[key] = Advisor(RuleSet((rule,)), engine=engine)  # type: ignore[arg-type]
+        _ALONE[key] = Advisor(RuleSet(chosen), engine=engine)  # type: ignore[arg-type]
     return _ALONE[key]
 
 
@@ -74,9 +83,10 @@ def check_recommendations(
             if rule.about == "candidate" and tokens[0] == "candidates":
                 # Evidence about one candidate never points at another.
                 assert document["candidates"][tokens[1]]["name"] == recommendation.subject
-        # The condition holds on the input: the rule alone, on another engine (or on facts
-        # built for this rule alone), fires for the same subject.
-        alone = _single_rule_advisor(rule, recheck_engine).advise(situation)
+        # The condition holds on the input: the rule alone (with the rules it reads the
+        # conclusions of), on another engine, on facts built for it alone, fires for the same
+        # subject.
+        alone = _single_rule_advisor(rule, rules, recheck_engine).advise(situation)
         assert recommendation.subject in {r.subject for r in alone.recommendations}
 
 

@@ -6,7 +6,9 @@ import attrs
 from hypothesis import example, given
 
 from mentor_rules import (
+    CareerMove,
     CoachingRole,
+    GoalScope,
     Kind,
     Mentee,
     Situation,
@@ -14,21 +16,31 @@ from mentor_rules import (
 )
 from mentor_rules.testing import mentees
 
+from ._promises import unmet_goals
 from ._support import Engines, fired, noted, spec_situations
 
 #: The article's order of the plan, as rule ids: decide what you want, learn from your past
-#: mentors, build your coaching team, check your idea's history, take your time, try people
-#: out with questions, take stock of the chemistry, ask.
+#: mentors, build your coaching team first when on the move, check your idea's history, take
+#: your time, look further when nobody fits a goal, try people out with questions, take stock
+#: of the chemistry, ask; then the coaching team when not on the move.
 PLAN_ORDER = (
     "know-what-you-want",
     "learn-from-past-mentors",
-    "build-coaching-team",
+    "coaching-team-first",
     "check-idea-history",
     "take-your-time",
+    "look-further",
     "try-out-with-questions",
     "assess-chemistry",
     "ready-to-ask",
+    "build-coaching-team",
 )
+
+#: Steps that speak about one candidate.
+CANDIDATE_STEPS = {"try-out-with-questions", "assess-chemistry", "ready-to-ask"}
+
+#: Cautions, which stand in the plan beside their candidate's step.
+CAUTIONS = {"echoes-what-did-not-work", "junior-colleague"}
 
 
 def _without_goals(situation: Situation) -> Situation:
@@ -74,19 +86,78 @@ def test_with_goals_in_hand_the_advice_is_to_take_your_time(
 
 
 @given(spec_situations())
-def test_each_missing_coaching_role_yields_exactly_one_build_coaching_team_recommendation(
+def test_each_missing_coaching_role_yields_exactly_one_recommendation_and_the_plan_one_step(
     advisors: Engines, situation: Situation
 ) -> None:
-    """And a filled role yields none. The message names the missing role in words."""
+    """A filled role yields none. On the move (changing or advancing a career, or looking for
+    work) the advice is coaching-team-first, early in the plan; otherwise build-coaching-team,
+    after the mentor steps. The one step names every missing role in words."""
+    moving = situation.mentee.career_move != CareerMove.NONE
+    rule_id = "coaching-team-first" if moving else "build-coaching-team"
+    other = "build-coaching-team" if moving else "coaching-team-first"
+    missing = [role for role in CoachingRole if role not in situation.mentee.support_roles]
     for advisor in advisors:
         with noted(advisor):
-            found = fired(advisor.advise(situation), "build-coaching-team")
-            missing = [role for role in CoachingRole if role not in situation.mentee.support_roles]
+            advice = advisor.advise(situation)
+            found = fired(advice, rule_id)
+            assert not fired(advice, other)
             assert sorted(r.subject for r in found) == sorted(role.value for role in missing)
             for recommendation in found:
                 assert recommendation.kind == Kind.ACTION
                 assert recommendation.about == "role"
                 assert recommendation.subject.replace("_", " ") in recommendation.message
+            steps = [s for s in advice.next_steps if s.rule == rule_id]
+            assert len(steps) == (1 if missing else 0)
+            for step in steps:
+                assert sorted((step.subject, *step.others)) == sorted(r.value for r in missing)
+                for role in missing:
+                    assert role.value.replace("_", " ") in step.text
+
+
+@given(spec_situations())
+def test_without_goals_no_step_speaks_about_a_candidate(
+    advisors: Engines, situation: Situation
+) -> None:
+    """Know what you want first: no try-out, chemistry or ask step for anyone."""
+    for advisor in advisors:
+        with noted(advisor):
+            steps = advisor.advise(situation).next_steps
+            if not situation.mentee.goals:
+                assert not [s for s in steps if s.rule in CANDIDATE_STEPS]
+
+
+@given(spec_situations())
+def test_the_plan_holds_at_most_one_ask_naming_the_other_ready_candidates_in_order(
+    advisors: Engines, situation: Situation
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            ready = [v.name for v in advice.candidates if v.verdict == Verdict.READY_TO_ASK]
+            asks = [s for s in advice.next_steps if s.rule == "ready-to-ask"]
+            assert len(asks) == (1 if ready else 0)
+            for ask in asks:
+                assert [ask.subject, *ask.others] == ready
+                for name in ready:
+                    assert name in ask.text
+
+
+@given(spec_situations())
+def test_look_further_fires_exactly_when_some_goal_is_fitted_by_no_candidate(
+    advisors: Engines, situation: Situation
+) -> None:
+    """It names where to look for each goal scope left uncovered, and for no other."""
+    unmet = unmet_goals(situation)
+    scopes = {situation.mentee.goals[n].scope for n in unmet}
+    for advisor in advisors:
+        with noted(advisor):
+            found = fired(advisor.advise(situation), "look-further")
+            assert [r.subject for r in found] == (["mentee"] if unmet else [])
+            for recommendation in found:
+                for scope in GoalScope:
+                    assert (f"for the {scope.value}," in recommendation.message) == (
+                        scope in scopes
+                    )
 
 
 @given(mentees())
@@ -139,30 +210,47 @@ def test_past_mentors_are_a_lesson_in_what_works(advisors: Engines, mentee: Ment
 def test_the_next_steps_are_the_step_rules_recommendations_prerequisites_first_in_step_order(
     advisors: Engines, situation: Situation
 ) -> None:
+    """Every recommendation of a rule with a step is in the plan: alone in its own step, or
+    named in the one step its rule gives all its subjects (``all``), or the best subject's step
+    naming the others (``best``); cautions stand right after their candidate's first step."""
     for advisor in advisors:
         with noted(advisor):
             advice = advisor.advise(situation)
             rules = advisor.rules
-            expected = sorted(
-                (r.rule, r.subject, r.message)
+            planned = {
+                (s.rule, subject) for s in advice.next_steps for subject in (s.subject, *s.others)
+            }
+            expected = {
+                (r.rule, r.subject)
                 for r in advice.recommendations
                 if rules[r.rule].step is not None
+            }
+            assert (
+                planned - {(s.rule, s.subject) for s in advice.next_steps if s.rule in CAUTIONS}
+                == expected
             )
-            assert sorted((s.rule, s.subject, s.text) for s in advice.next_steps) == expected
             order = [
-                (rules[s.rule].kind != Kind.PREREQUISITE, rules[s.rule].step or 0)
+                (rules[s.rule].kind != Kind.PREREQUISITE, rules[s.rule].step.order)  # type: ignore[union-attr]
                 for s in advice.next_steps
+                if s.rule not in CAUTIONS
             ]
             assert order == sorted(order)
+            for n, step in enumerate(advice.next_steps):
+                if step.rule in CAUTIONS:
+                    before = advice.next_steps[n - 1]
+                    assert (
+                        step.subject in (before.subject, *before.others) or before.rule in CAUTIONS
+                    )
 
 
 @given(spec_situations())
 def test_the_plan_follows_the_articles_order(advisors: Engines, situation: Situation) -> None:
-    """Decide what you want, learn from past mentors, build the team, check the idea's history,
-    take your time, try people out, take stock of the chemistry, ask; and nothing else."""
+    """Decide what you want, learn from past mentors, build the team (first when on the
+    move), check the idea's history, take your time, look further, try people out, take stock
+    of the chemistry, ask; cautions beside their candidates; and nothing else."""
     for advisor in advisors:
         with noted(advisor):
-            steps = advisor.advise(situation).next_steps
+            steps = [s for s in advisor.advise(situation).next_steps if s.rule not in CAUTIONS]
             assert {s.rule for s in steps} <= set(PLAN_ORDER)
             positions = [PLAN_ORDER.index(s.rule) for s in steps]
             assert positions == sorted(positions)

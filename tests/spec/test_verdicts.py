@@ -23,7 +23,8 @@ from mentor_rules import (
 )
 from mentor_rules.testing import candidates, goals
 
-from ._support import VERDICT_RANK, Engines, knows_the_ground, name_key, noted, spec_situations
+from ._promises import fits_goals
+from ._support import VERDICT_RANK, Engines, name_key, noted, spec_situations
 
 NOT_RECOMMENDED = {Verdict.EXPLORE, Verdict.READY_TO_ASK}
 
@@ -65,18 +66,75 @@ def test_an_unwilling_candidate_is_never_explored_or_ready(
 
 
 @given(spec_situations())
-def test_ready_to_ask_implies_goals_good_chemistry_a_conversation_and_relevant_knowledge(
+def test_ready_to_ask_implies_a_fitted_goal_good_chemistry_and_two_conversations(
+    advisors: Engines, situation: Situation
+) -> None:
+    """And never the direct manager or a junior colleague."""
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            for candidate in situation.candidates:
+                verdict = advice.for_candidate(candidate.name)
+                if verdict.verdict == Verdict.READY_TO_ASK:
+                    assert situation.mentee.goals
+                    assert verdict.fits_goals
+                    assert candidate.chemistry == Chemistry.GOOD
+                    assert candidate.conversations >= 2
+                    assert candidate.relation not in (Relation.DIRECT_MANAGER, Relation.JUNIOR)
+
+
+@given(spec_situations())
+def test_a_junior_colleague_is_at_best_a_weak_fit_with_a_reason(
     advisors: Engines, situation: Situation
 ) -> None:
     for advisor in advisors:
         with noted(advisor):
             advice = advisor.advise(situation)
             for candidate in situation.candidates:
-                if advice.for_candidate(candidate.name).verdict == Verdict.READY_TO_ASK:
-                    assert situation.mentee.goals
-                    assert candidate.chemistry == Chemistry.GOOD
-                    assert candidate.conversations >= 1
-                    assert knows_the_ground(candidate)
+                if candidate.relation == Relation.JUNIOR:
+                    verdict = advice.for_candidate(candidate.name)
+                    assert verdict.verdict in (Verdict.WEAK_FIT, Verdict.AVOID)
+                    assert "junior-colleague" in verdict.rules
+
+
+#: The kinds of advice that speak for a candidate.
+POSITIVE = {Kind.CONSIDER, Kind.INSIGHT, Kind.ACTION, Kind.READY}
+
+
+@given(spec_situations())
+def test_no_advice_both_avoids_and_recommends_a_candidate(
+    advisors: Engines, situation: Situation
+) -> None:
+    """One voice per candidate: an avoided candidate gets no positive advice; what would have
+    been said is kept as suppressed, naming the avoid rules that vetoed it; cautions stay."""
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            for verdict in advice.candidates:
+                mine = [r for r in advice.recommendations if r.subject == verdict.name]
+                if verdict.verdict != Verdict.AVOID:
+                    continue
+                assert not [r.rule for r in mine if r.about == "candidate" and r.kind in POSITIVE]
+                avoid_rules = {r.rule for r in mine if r.kind == Kind.AVOID}
+                for held in advice.suppressed:
+                    if held.subject == verdict.name:
+                        assert held.by
+                        assert set(held.by) <= avoid_rules | {"junior-colleague"}
+
+
+@given(spec_situations())
+def test_each_candidate_fits_the_goals_whose_scope_they_know(
+    advisors: Engines, situation: Situation
+) -> None:
+    """Company: knows the culture, or 3+ years and longer than the mentee; industry: 5+ years
+    in the industry aimed at (unconfirmed where an industry is unknown); job: has held the job
+    aimed at. Never for an avoided candidate or a junior."""
+    for advisor in advisors:
+        with noted(advisor):
+            advice = advisor.advise(situation)
+            for candidate in situation.candidates:
+                expected = fits_goals(candidate, situation.mentee)
+                assert advice.for_candidate(candidate.name).fits_goals == expected
 
 
 @given(spec_situations())
@@ -84,8 +142,9 @@ def test_every_candidate_gets_one_verdict_made_from_the_rules_that_fired_for_the
     advisors: Engines, situation: Situation
 ) -> None:
     """One verdict per candidate; its rules are those that fired for the candidate, its score
-    adds up their weights, and the verdict is the strongest kind among them: avoid over ready
-    over consider, and weak_fit when none of those fired."""
+    adds up their weights (a rule that fits a goal scope counts once per goal of that scope),
+    and the verdict is the strongest kind among them: avoid over ready over consider, and
+    weak_fit when none of those fired."""
     for advisor in advisors:
         with noted(advisor):
             advice = advisor.advise(situation)
@@ -99,7 +158,11 @@ def test_every_candidate_gets_one_verdict_made_from_the_rules_that_fired_for_the
                     if r.about == "candidate" and r.subject == verdict.name
                 ]
                 assert verdict.rules == tuple(sorted({r.rule for r in mine}))
-                assert verdict.score == sum(advisor.rules[rule].weight for rule in verdict.rules)
+                scopes = [goal.scope for goal in situation.mentee.goals]
+                assert verdict.score == sum(
+                    rule.weight if rule.fits is None else rule.weight * scopes.count(rule.fits)
+                    for rule in (advisor.rules[r] for r in verdict.rules)
+                )
                 kinds = {r.kind for r in mine}
                 expected = (
                     Verdict.AVOID
@@ -114,13 +177,13 @@ def test_every_candidate_gets_one_verdict_made_from_the_rules_that_fired_for_the
 
 
 @given(spec_situations())
-def test_candidates_are_ranked_best_verdict_first_then_highest_score_then_name(
+def test_candidates_are_ranked_by_verdict_then_goals_fitted_then_score_then_name(
     advisors: Engines, situation: Situation
 ) -> None:
     for advisor in advisors:
         with noted(advisor):
             ranked = advisor.advise(situation).candidates
-            keys = [(VERDICT_RANK[v.verdict], -v.score, v.name) for v in ranked]
+            keys = [(VERDICT_RANK[v.verdict], -len(v.fits_goals), -v.score, v.name) for v in ranked]
             assert keys == sorted(keys)
 
 

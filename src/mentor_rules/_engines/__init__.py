@@ -18,7 +18,7 @@ from attrs import frozen
 
 from .._errors import EngineError
 from .._facts import Fact
-from .._ruleset import RuleSet
+from .._ruleset import Test
 
 __all__ = [
     "ENGINES",
@@ -42,7 +42,7 @@ class Engine(Protocol):
     name: str
 
     def match(self, facts: Sequence[Fact]) -> frozenset[Firing]:
-        """``(rule id, index in facts)`` for every rule whose condition holds on that fact."""
+        """``(test name, index in facts)`` for every test whose condition holds on that fact."""
         ...
 
 
@@ -50,8 +50,8 @@ class Engine(Protocol):
 class EngineEntry:
     """One engine: how to make it, whether it can run here, and what it is."""
 
-    #: Makes the engine for a rule set; imports the engine's module only when called.
-    factory: Callable[[RuleSet], Engine]
+    #: Makes the engine for a layer's tests; imports the engine's module only when called.
+    factory: Callable[[Sequence[Test]], Engine]
     #: ``None`` when the engine can run here, else what it needs (the middle of the
     #: ``EngineError`` message: "the durable engine <this>; use ...").
     unavailable: Callable[[], str | None]
@@ -59,13 +59,13 @@ class EngineEntry:
     description: str
 
 
-def _make_durable(rules: RuleSet) -> Engine:
+def _make_durable(rules: Sequence[Test]) -> Engine:
     from ._durable import DurableEngine
 
     return DurableEngine(rules)
 
 
-def _make_python(rules: RuleSet) -> Engine:
+def _make_python(rules: Sequence[Test]) -> Engine:
     from ._python import PythonEngine
 
     return PythonEngine(rules)
@@ -112,8 +112,8 @@ def available_engines() -> tuple[str, ...]:
     return tuple(name for name, entry in ENGINES.items() if entry.unavailable() is None)
 
 
-def make_engine(rules: RuleSet, name: EngineName = "auto") -> Engine:
-    """An engine for ``rules``: ``auto`` is durable-rules where it is installed, else Python."""
+def make_engine(rules: Sequence[Test], name: EngineName = "auto") -> Engine:
+    """An engine for the tests ``rules``: ``auto`` is durable-rules where installed, else Python."""
     chosen: str = available_engines()[0] if name == "auto" else name
     entry = ENGINES.get(chosen)
     if entry is None:

@@ -1,7 +1,7 @@
 """The durable-rules engine: conditions into durable-rules JSON, matched by its C module.
 
-Embedded the way ``shared/notes/durable-rules.md`` found reliable, not through ``durable.lang``
-or its ``Host`` (background threads, swallowed errors, crashes):
+Embedded the way ``docs/engines.md`` describes, not through ``durable.lang`` or its ``Host``
+(background threads, swallowed errors, crashes):
 
 - the rule set is created once with ``create_ruleset``; each evaluation uses a fresh session id
   on every fact, gives every fact a unique ``id``, makes one ``assert_facts`` call, then drains
@@ -38,11 +38,12 @@ import decimal
 import itertools
 import json
 import math
+import os
 import re
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, assert_never
 
 import durable_rules_engine as _engine
 from attrs import frozen
@@ -63,9 +64,13 @@ from .._expr import (
     OneOf,
     Or,
     Quantified,
+    operands_of,
+    walk,
 )
 from .._facts import Fact
-from .._ruleset import RuleSet
+from .._ruleset import Test as RuleTest
+from .._schema import subject_types
+from ._python import Compiled, compile_condition
 
 __all__ = ["CompiledRuleset", "DurableEngine", "compile_ruleset"]
 
@@ -90,20 +95,68 @@ _MAX_GROUPS = 14
 # hold fewer than 40 together, counts included; each flag is one more, so a part carries at
 # most this many flags for one subject.
 _MAX_FLAGS = 150
+# The engine compares numbers exactly up to this size; a rule with a larger literal is worked
+# out in Python.
+_MAX_EXACT = 1e15
 _names = itertools.count()
 
-Test = dict[str, Any]
+Pattern = dict[str, Any]
+
+# durable-rules knows a fact's properties by the 32-bit FNV-1a hash of their names (dotted for
+# nested ones: "candidate.relation"); two names that hash alike are one property to it. These
+# are the names it gives meaning to itself.
+_RESERVED = ("id", "sid", "$s", "$i", "about", _FLAGS)
+# A property's JSON may be at most 16 MiB (MAX_OBJECT_PROPERTY_SIZE); past it the engine
+# crashes. A fact with a property over this bound is matched by the Python engine instead.
+_MAX_PROPERTY_BYTES = 8 * 2**20
+
+
+def fnv1a_32(name: str) -> int:
+    """The hash durable-rules identifies a property name by (FNV-1a over its UTF-8 bytes)."""
+    value = 0x811C9DC5
+    for byte in name.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def _schema_names() -> set[str]:
+    """Every property name a fact can carry apart from flags: roots, fields and counts."""
+    names = set(_RESERVED)
+    for root, subject in subject_types().items():
+        names.add(root)
+        for field in subject.fields:
+            names.update((f"{root}.{field}", f"{root}.{field}{_COUNT}"))
+    return names
+
+
+class _Names:
+    """Hands out flag names ("flags.f0", "flags.f1", ...) that hash like no other property
+    name a fact can carry, nor like each other."""
+
+    def __init__(self) -> None:
+        self._taken = {fnv1a_32(name) for name in _schema_names()}
+        self._next = 0
+
+    def flag(self) -> str:
+        while True:
+            name, self._next = f"f{self._next}", self._next + 1
+            digest = fnv1a_32(f"{_FLAGS}.{name}")
+            if digest not in self._taken:
+                self._taken.add(digest)
+                return name
 
 
 class DurableEngine:
-    """Matches facts with durable-rules' C engine; safe to share between threads."""
+    """Matches facts with durable-rules' C engine; safe to share between threads, and across
+    ``os.fork``: the fork waits for an evaluation under way to end."""
 
     name = "durable"
 
-    def __init__(self, rules: RuleSet) -> None:
-        self._parts = tuple(_Part(compiled) for compiled in compile_ruleset(rules))
+    def __init__(self, tests: Sequence[RuleTest]) -> None:
+        self._parts = tuple(_Part(compiled) for compiled in compile_ruleset(tests))
         self._lock = threading.Lock()
         self._sessions = itertools.count()
+        _ENGINES.add(self)
 
     def match(self, facts: Sequence[Fact]) -> frozenset[tuple[str, int]]:
         firings: set[tuple[str, int]] = set()
@@ -111,6 +164,31 @@ class DurableEngine:
             for part in self._parts:
                 firings |= part.match(facts, f"s{next(self._sessions)}")
         return frozenset(firings)
+
+
+# Every live engine, so that a fork can wait for their evaluations: a child forked while
+# another thread held an engine's lock would inherit it held, and wait for ever.
+_ENGINES: weakref.WeakSet[DurableEngine] = weakref.WeakSet()
+_FORKING: list[DurableEngine] = []
+
+
+def _before_fork() -> None:
+    engines = sorted(_ENGINES, key=id)  # one order for every fork: no deadlock between forks
+    for engine in engines:
+        engine._lock.acquire()
+    _FORKING[:] = engines
+
+
+def _after_fork() -> None:
+    for engine in _FORKING:
+        engine._lock.release()
+    _FORKING.clear()
+
+
+if hasattr(os, "register_at_fork"):  # pragma: no branch - every POSIX Python has it
+    os.register_at_fork(
+        before=_before_fork, after_in_parent=_after_fork, after_in_child=_after_fork
+    )
 
 
 class _Part:
@@ -125,47 +203,107 @@ class _Part:
         except Exception as exc:  # the engine's error codes carry no rule name
             raise EngineError(f"durable-rules refused the compiled rule set: {exc}") from exc
         self._finalizer = weakref.finalize(self, _engine.delete_ruleset, self.handle)
+        self._open: set[str] = set()  # sessions asserted and not yet deleted
+        self._fallback: list[tuple[str, str, Compiled]] | None = None
 
     def match(self, facts: Sequence[Fact], sid: str) -> set[tuple[str, int]]:
         chosen = [(i, f) for i, f in enumerate(facts) if f.about in self.compiled.abouts]
         if not chosen:
             return set()
+        if self._open:
+            self._recover()
         payload = self._payload(chosen, sid)
+        if payload is None:  # a property the engine cannot hold
+            return self._in_python(chosen)
         firings: set[tuple[str, int]] = set()
+        self._open.add(sid)
         try:
             _, state = _engine.assert_facts(self.handle, payload)
         except Exception as exc:
             # The session may never have started an action, and deleting such a session
             # crashes the process (C1): it is left to the engine, and the error reported.
+            self._open.discard(sid)
             raise EngineError(f"durable-rules refused the facts: {exc}") from exc
+        drained = False
         try:
             started = _engine.start_action_for_state(self.handle, state)
             message = started[1] if started else None
             while message:
                 firings.update(_firings(message))
                 message = _engine.complete_and_start_action(self.handle, state)
+            drained = True
         except Exception as exc:
             with contextlib.suppress(Exception):
                 _engine.abandon_action(self.handle, state)
             raise EngineError(f"durable-rules failed during an evaluation: {exc}") from exc
         finally:
-            _engine.delete_state(self.handle, sid)
+            if drained:
+                _engine.delete_state(self.handle, sid)
+                self._open.discard(sid)
+            else:  # anything at all, a KeyboardInterrupt included: close what is open
+                self._recover()
         return firings
 
-    def _payload(self, facts: Sequence[tuple[int, Fact]], sid: str) -> str:
+    def _recover(self) -> None:
+        """Close every session left open by an evaluation that was cut short.
+
+        Each one is first made to start its pending actions (every session has one: the rule
+        on its own state), since deleting a session that never started one crashes (C1).
+        """
+        with contextlib.suppress(Exception):
+            action = _engine.start_action(self.handle)
+            while action:
+                while _engine.complete_and_start_action(self.handle, action[2]):
+                    pass
+                action = _engine.start_action(self.handle)
+        for sid in list(self._open):
+            with contextlib.suppress(Exception):
+                _engine.delete_state(self.handle, sid)
+            self._open.discard(sid)
+
+    def _in_python(self, facts: Sequence[tuple[int, Fact]]) -> set[tuple[str, int]]:
+        """The part's tests on ``facts`` by the Python engine's closures (same answers)."""
+        if self._fallback is None:
+            self._fallback = [
+                (name, about, compile_condition(condition))
+                for name, about, condition in self.compiled.tests
+            ]
+        return {
+            (name, index)
+            for index, fact in facts
+            for name, about, compiled in self._fallback
+            if about == fact.about and compiled(fact.values, None)
+        }
+
+    def _payload(self, facts: Sequence[tuple[int, Fact]], sid: str) -> str | None:
+        """The facts as durable-rules reads them; ``None`` if a property would be too big."""
         encoded: dict[int, str] = {}  # the mentee's part is shared by every fact: encode it once
+        shared: dict[str, str] = {}  # flags that read only the mentee, by subject
         parts = []
         for index, fact in facts:
             fields = [f'"id":"{index}","sid":"{sid}","about":"{fact.about}"']
             for root, values in fact.values.items():
+                if root not in self.compiled.reads and root not in self.compiled.counted:
+                    continue
                 key = id(values)
                 if key not in encoded:
                     encoded[key] = _dumps(self._prepare(root, values))
+                    if len(encoded[key]) > _MAX_PROPERTY_BYTES:
+                        return None
                 fields.append(f'"{root}":{encoded[key]}')
-            flags = self.compiled.flags.get(fact.about)
-            if flags:
-                worked_out = {name: holds(test, fact.values) for name, test in flags}
-                fields.append(f'"{_FLAGS}":{json.dumps(worked_out)}')
+            flags = self.compiled.flags.get(fact.about, ())
+            if fact.about not in shared:
+                found = self.compiled.shared.get(fact.about, ())
+                shared[fact.about] = ",".join(
+                    f'"{name}":{_TRUE if holds(test, fact.values) else _FALSE}'
+                    for name, test in found
+                )
+            own = ",".join(
+                f'"{name}":{_TRUE if holds(test, fact.values) else _FALSE}' for name, test in flags
+            )
+            worked_out = ",".join(text for text in (shared[fact.about], own) if text)
+            if worked_out:
+                fields.append(f'"{_FLAGS}":{{{worked_out}}}')
             parts.append("{" + ",".join(fields) + "}")
         return "[" + ",".join(parts) + "]"
 
@@ -179,6 +317,9 @@ class _Part:
         for name in self.compiled.counted.get(root, ()):
             prepared[name + _COUNT] = len(values.get(name) or ())
         return prepared
+
+
+_TRUE, _FALSE = "true", "false"
 
 
 # A firing message starts with the rule's name and the fact, whose first key is its id.
@@ -204,7 +345,10 @@ def _dumps(value: Any) -> str:
     ``json.dumps`` writes for floats below 1e-4), dropping that fact and the rest of the batch
     without a word; such floats are written out in positional notation instead.
     """
-    return _positional(value) if _has_small_float(value) else json.dumps(value)
+    text = json.dumps(value)
+    if ("e-" in text or "e+" in text) and _has_small_float(value):  # cheap test first
+        return _positional(value)
+    return text
 
 
 def _has_small_float(value: Any) -> bool:
@@ -236,7 +380,9 @@ class CompiledRuleset:
     ``definition`` is the ruleset JSON; ``abouts`` the subjects its rules are about; ``reads``
     the fields (by root) its tests read; ``counted`` the list fields whose lengths the facts
     must carry; ``flags`` the tests (by subject, by flag name) worked out in Python and carried
-    on the facts.
+    on the facts; ``shared`` those of them that read only the mentee, which every fact of one
+    evaluation shares: they are worked out once, and the mentee's lists are not sent with
+    every fact.
     """
 
     definition: dict[str, Any]
@@ -244,45 +390,51 @@ class CompiledRuleset:
     reads: dict[str, frozenset[str]]
     counted: dict[str, frozenset[str]]
     flags: dict[str, tuple[tuple[str, Condition], ...]]
+    shared: dict[str, tuple[tuple[str, Condition], ...]]
+    tests: tuple[tuple[str, str, Condition], ...] = ()
 
 
-def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
-    """Compile every rule into a single-fact pattern that durable-rules evaluates correctly,
-    and share the rules out into as few engine rulesets as its stack allows."""
+def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
+    """Compile every test into a single-fact pattern that durable-rules evaluates correctly,
+    and share the tests out into as few engine rulesets as its stack allows."""
+    names = _Names()
     parts: list[dict[str, Any]] = []  # each: tests, width per subject, counted, flags
-    for rule in rules:
-        compiler = _Compiler(rule.id)
+    for rule in tests:
+        compiler = _Compiler(names, rule.about)
         test = compiler.positive(rule.condition)
         too_big = (
-            _width(test) > _MAX_WIDTH
+            _has_huge_literal(rule.condition)
+            or _width(test) > _MAX_WIDTH
             or _alternatives(test) > _MAX_ALTERNATIVES
             or _groups(test) > _MAX_GROUPS
         )
-        if too_big or len(compiler.flags) > _MAX_FLAGS:
-            compiler = _Compiler(rule.id)
-            name = f"rule_{rule.id}"
-            compiler.flags.append((name, rule.condition))
-            test = {f"{_FLAGS}.{name}": True}
+        if too_big or len(compiler.flags) + len(compiler.shared) > _MAX_FLAGS:
+            compiler = _Compiler(names, rule.about)
+            test = compiler.flagged(rule.condition, negated=False, shared=False)
         width, about = _width(test), rule.about
+        needed = len(compiler.flags) + len(compiler.shared)
         part = next(
             (
                 p
                 for p in parts
                 if p["width"].get(about, 0) + width <= _MAX_WIDTH
-                and len(p["flags"].get(about, ())) + len(compiler.flags) <= _MAX_FLAGS
+                and len(p["flags"].get(about, ())) + len(p["shared"].get(about, ())) + needed
+                <= _MAX_FLAGS
             ),
             None,
         )
         if part is None:
-            part = {"tests": {}, "width": {}, "reads": {}, "counted": {}, "flags": {}}
+            part = {"tests": {}, "width": {}, "reads": {}, "counted": {}, "flags": {}, "shared": {}}
             parts.append(part)
-        part["tests"][rule.id] = {"$and": [{"about": str(rule.about)}, test]}
+        part["tests"][rule.name] = {"$and": [{"about": str(rule.about)}, test]}
+        part.setdefault("sources", []).append((rule.name, str(rule.about), rule.condition))
         part["width"][rule.about] = part["width"].get(rule.about, 0) + width
         for path in compiler.counted:
             part["counted"].setdefault(path[0], set()).add(path[1])
         for path in compiler.read:
             part["reads"].setdefault(path[0], set()).add(path[1])
         part["flags"].setdefault(rule.about, []).extend(compiler.flags)
+        part["shared"].setdefault(rule.about, []).extend(compiler.shared)
     return [
         CompiledRuleset(
             {
@@ -293,12 +445,33 @@ def compile_ruleset(rules: RuleSet) -> list[CompiledRuleset]:
             {root: frozenset(names) for root, names in part["reads"].items()},
             {root: frozenset(names) for root, names in part["counted"].items()},
             {about: tuple(found) for about, found in part["flags"].items() if found},
+            {about: tuple(found) for about, found in part["shared"].items() if found},
+            tuple(part["sources"]),
         )
         for part in parts
     ]
 
 
-def _width(test: Test) -> int:
+def _has_huge_literal(condition: Condition) -> bool:
+    """Whether ``condition`` compares with a number the engine cannot hold exactly."""
+    for node in walk(condition):
+        match node:
+            case Compare(value=value) | Contains(value=value):
+                found: tuple[Any, ...] = (value,)
+            case OneOf(values=found):
+                pass
+            case _:
+                continue
+        if any(_is_number(v) and abs(v) > _MAX_EXACT for v in found):
+            return True
+    return False
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _width(test: Pattern) -> int:
     """How many stack entries the engine may need at once while it walks ``test``.
 
     Alternatives of an ``$or`` are pushed side by side; the parts of an ``$and`` are walked
@@ -321,7 +494,7 @@ def _groups(test: Any) -> int:
     return 0
 
 
-def _alternatives(test: Test) -> int:
+def _alternatives(test: Pattern) -> int:
     """How many separate paths (each one firing on its own) the engine makes of ``test``."""
     if "$or" in test:
         return sum(_alternatives(t) for t in test["$or"])
@@ -334,32 +507,54 @@ def _key(path: tuple[str, ...]) -> str:
     return ".".join("$i" if part == ITEM else part for part in path)
 
 
-def _test(key: str, op: str, value: Any) -> Test:
+def _test(key: str, op: str, value: Any) -> Pattern:
     return {key: value} if op == "==" else {_OPERATORS[op]: {key: value}}
 
 
-def _group(op: str, items: list[Test]) -> Test:
+def _group(op: str, items: list[Pattern]) -> Pattern:
     return items[0] if len(items) == 1 else {op: items}
 
 
 def _reads_item(condition: Condition) -> bool:
-    if isinstance(condition, Compare):
-        return condition.left.path[0] == ITEM
-    if isinstance(condition, OneOf | Contains | IsNull | Quantified):
-        return condition.field.path[0] == ITEM
-    if isinstance(condition, Not):
-        return _reads_item(condition.operand)
-    return any(_reads_item(operand) for operand in condition.operands)
+    match condition:
+        case Compare(left=read) | OneOf(field=read) | Contains(field=read) | IsNull(field=read):
+            return read.path[0] == ITEM
+        case Quantified(field=read):
+            return read.path[0] == ITEM
+        case Not(operand=operand):
+            return _reads_item(operand)
+        case And(operands=operands) | Or(operands=operands):
+            return any(_reads_item(operand) for operand in operands)
+        case _:
+            assert_never(condition)
 
 
 class _Compiler:
-    """Compiles one rule's condition; collects the counts and flags it needs."""
+    """Compiles one rule's condition; collects the counts and flags it needs.
 
-    def __init__(self, rule_id: str) -> None:
-        self.rule_id = rule_id
+    In a rule about another subject than the mentee, a part of the condition that reads only
+    the mentee is the same for every fact of an evaluation: it becomes a shared flag.
+    """
+
+    def __init__(self, names: _Names, about: str) -> None:
+        self.names = names
+        self.about = about
         self.counted: set[tuple[str, ...]] = set()
         self.read: set[tuple[str, ...]] = set()  # fields sent as values (not items' fields)
         self.flags: list[tuple[str, Condition]] = []
+        self.shared: list[tuple[str, Condition]] = []
+
+    def flagged(self, condition: Condition, negated: bool, shared: bool) -> Pattern:
+        """``condition`` worked out in Python and tested as a flag on the fact."""
+        name = self.names.flag()
+        (self.shared if shared else self.flags).append((name, condition))
+        return {f"{_FLAGS}.{name}": not negated}
+
+    def mentee_only(self, condition: Condition) -> bool:
+        if self.about == "mentee":
+            return False
+        reads = list(operands_of(condition))
+        return bool(reads) and all(read.path[0] == "mentee" for read in reads)
 
     def key(self, path: tuple[str, ...]) -> str:
         """The engine's name for ``path``, noting that the facts must carry that field."""
@@ -369,60 +564,72 @@ class _Compiler:
 
     # -- whole conditions, ``not`` pushed down to the leaves
 
-    def positive(self, condition: Condition) -> Test:
-        if isinstance(condition, Compare):
-            return self.compare(condition.left, condition.op, condition.value)
-        if isinstance(condition, OneOf):
-            return _group("$or", [{self.key(condition.field.path): v} for v in condition.values])
-        if isinstance(condition, Contains):
-            return {"$iany": {self.key(condition.field.path): {"$i": condition.value}}}
-        if isinstance(condition, IsNull):
-            return {"$nex": {self.key(condition.field.path): 1}}
-        if isinstance(condition, Quantified):
-            return self.quantified(condition, negated=False)
-        if isinstance(condition, Not):
-            return self.negative(condition.operand)
-        op = "$and" if isinstance(condition, And) else "$or"
-        return _group(op, [self.positive(c) for c in condition.operands])
+    def positive(self, condition: Condition) -> Pattern:
+        if self.mentee_only(condition):
+            return self.flagged(condition, negated=False, shared=True)
+        match condition:
+            case Compare(left=left, op=op, value=value):
+                return self.compare(left, op, value)
+            case OneOf(field=field, values=values):
+                return _group("$or", [{self.key(field.path): v} for v in values])
+            case Contains(field=field, value=value):
+                return {"$iany": {self.key(field.path): {"$i": value}}}
+            case IsNull(field=field):
+                return {"$nex": {self.key(field.path): 1}}
+            case Quantified():
+                return self.quantified(condition, negated=False)
+            case Not(operand=operand):
+                return self.negative(operand)
+            case And(operands=operands):
+                return _group("$and", [self.positive(c) for c in operands])
+            case Or(operands=operands):
+                return _group("$or", [self.positive(c) for c in operands])
+            case _:
+                assert_never(condition)
 
-    def negative(self, condition: Condition) -> Test:
-        if isinstance(condition, Compare):
-            flipped = self.compare(condition.left, _NEGATED[condition.op], condition.value)
-            left = condition.left
-            if isinstance(left, Field) and left.nullable:
-                return {"$or": [flipped, {"$nex": {self.key(left.path): 1}}]}
-            return flipped
-        if isinstance(condition, OneOf):
-            key = self.key(condition.field.path)
-            unequal = _group("$and", [{"$neq": {key: v}} for v in condition.values])
-            if condition.field.nullable:
-                return {"$or": [unequal, {"$nex": {key: 1}}]}
-            return unequal
-        if isinstance(condition, Contains):
-            key = self.key(condition.field.path)
-            none_equal = {"$iall": {key: {"$neq": {"$i": condition.value}}}}
-            return {"$or": [self.count(condition.field.path, "==", 0), none_equal]}
-        if isinstance(condition, IsNull):
-            return {"$ex": {self.key(condition.field.path): 1}}
-        if isinstance(condition, Quantified):
-            return self.quantified(condition, negated=True)
-        if isinstance(condition, Not):
-            return self.positive(condition.operand)
-        op = "$or" if isinstance(condition, And) else "$and"
-        return _group(op, [self.negative(c) for c in condition.operands])
+    def negative(self, condition: Condition) -> Pattern:
+        if self.mentee_only(condition):
+            return self.flagged(condition, negated=True, shared=True)
+        match condition:
+            case Compare(left=left, op=op, value=value):
+                flipped = self.compare(left, _NEGATED[op], value)
+                if isinstance(left, Field) and left.nullable:
+                    return {"$or": [flipped, {"$nex": {self.key(left.path): 1}}]}
+                return flipped
+            case OneOf(field=field, values=values):
+                key = self.key(field.path)
+                unequal = _group("$and", [{"$neq": {key: v}} for v in values])
+                if field.nullable:
+                    return {"$or": [unequal, {"$nex": {key: 1}}]}
+                return unequal
+            case Contains(field=field, value=value):
+                none_equal = {"$iall": {self.key(field.path): {"$neq": {"$i": value}}}}
+                return {"$or": [self.count(field.path, "==", 0), none_equal]}
+            case IsNull(field=field):
+                return {"$ex": {self.key(field.path): 1}}
+            case Quantified():
+                return self.quantified(condition, negated=True)
+            case Not(operand=operand):
+                return self.positive(operand)
+            case And(operands=operands):
+                return _group("$or", [self.negative(c) for c in operands])
+            case Or(operands=operands):
+                return _group("$and", [self.negative(c) for c in operands])
+            case _:
+                assert_never(condition)
 
-    def compare(self, left: Field | Count, op: str, value: Any) -> Test:
+    def compare(self, left: Field | Count, op: str, value: Any) -> Pattern:
         if isinstance(left, Count):
             return self.count(left.path, op, value)
         return _test(self.key(left.path), op, value)
 
-    def count(self, path: tuple[str, ...], op: str, value: int) -> Test:
+    def count(self, path: tuple[str, ...], op: str, value: int) -> Pattern:
         self.counted.add(path)
         return _test(_key(path) + _COUNT, op, value)
 
     # -- quantifiers: item tests stay single chains of and-ed comparisons
 
-    def quantified(self, condition: Quantified, negated: bool) -> Test:
+    def quantified(self, condition: Quantified, negated: bool) -> Pattern:
         quantifier = condition.quantifier
         body: Condition = condition.body
         if negated:  # not any(b) == all(not b); not all(b) == any(not b)
@@ -441,16 +648,16 @@ class _Compiler:
             if not every:  # the body always holds
                 return self.count(path, ">=", 0)
             return {"$or": [self.count(path, "==", 0), _group("$and", every)]}
-        name = f"q{len(self.flags)}_{self.rule_id}"
-        self.flags.append((name, condition))
-        return {f"{_FLAGS}.{name}": not negated}
+        return self.flagged(condition, negated, shared=False)
 
-    def any_term(self, path: tuple[str, ...], items: list[Test], outer: list[Test]) -> Test:
+    def any_term(
+        self, path: tuple[str, ...], items: list[Pattern], outer: list[Pattern]
+    ) -> Pattern:
         if items:
             return _group("$and", [*outer, {"$iany": {self.key(path): _group("$and", items)}}])
         return _group("$and", [*outer, self.count(path, ">", 0)])
 
-    def terms(self, body: Condition) -> list[tuple[list[Test], list[Test]]] | None:
+    def terms(self, body: Condition) -> list[tuple[list[Pattern], list[Pattern]]] | None:
         """``body`` as an or of terms, each (item comparisons, tests of the outer fact).
 
         ``None`` when a part of it cannot be an item comparison (a list inside the item).
@@ -473,7 +680,7 @@ class _Compiler:
                 return None
             if isinstance(body, Or):
                 return [term for part in parts for term in part or ()]
-            product: list[tuple[list[Test], list[Test]]] = [([], [])]
+            product: list[tuple[list[Pattern], list[Pattern]]] = [([], [])]
             for part in parts:
                 product = [(a + c, b + d) for a, b in product for c, d in part or ()]
                 if len(product) > _MAX_TERMS:
@@ -481,7 +688,7 @@ class _Compiler:
             return product
         return None  # Contains / IsNull / Quantified on an item's field
 
-    def negated_terms(self, operand: Condition) -> list[tuple[list[Test], list[Test]]] | None:
+    def negated_terms(self, operand: Condition) -> list[tuple[list[Pattern], list[Pattern]]] | None:
         if isinstance(operand, Compare) and isinstance(operand.left, Field):
             return [([_test(self.key(operand.left.path), _NEGATED[operand.op], operand.value)], [])]
         if isinstance(operand, OneOf):

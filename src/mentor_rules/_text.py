@@ -1,0 +1,93 @@
+"""How texts compare: candidate names, industries and jobs, and traits against past mentors' notes.
+
+- Names compare ignoring case and runs of white space.
+- Industries and jobs compare ignoring case, spacing and punctuation.
+- A trait *echoes* a note about a past mentor when the content words of one, reduced to their
+  stems by the Snowball English stemmer, are all among those of the other: "micromanages"
+  echoes "micromanaging", and "gives blunt feedback" echoes "blunt feedback".
+"""
+
+from __future__ import annotations
+
+import functools
+
+import snowballstemmer
+
+__all__ = ["echoes", "name_key", "text_key", "word_stems"]
+
+#: Words that carry no meaning of their own in a short note about a person.
+_STOP_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "they",
+        "this",
+        "to",
+        "too",
+        "very",
+        "was",
+        "were",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+    }
+)
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def name_key(name: str) -> str:
+    """How candidate names are compared: ignoring case and runs of white space."""
+    return " ".join(name.casefold().split())
+
+
+def text_key(text: str) -> str:
+    """How industries and jobs are compared: ignoring case, spacing and punctuation.
+
+    ``"UX design"``, ``"ux-design"`` and ``" U.X. Design "`` are one key, ``"ux design"``;
+    letters and digits of any script count, anything else separates words.
+    """
+    words = "".join(c if c.isalnum() else " " for c in text.casefold().replace(".", ""))
+    return " ".join(words.split())
+
+
+@functools.lru_cache(maxsize=4096)
+def word_stems(text: str) -> frozenset[str]:
+    """The stems of the content words of ``text`` (stop words left out, unless that is all)."""
+    words = text_key(text).split()
+    content = [w for w in words if w not in _STOP_WORDS] or words
+    return frozenset(_STEMMER.stemWords(content))
+
+
+def echoes(trait: str, note: str) -> bool:
+    """Whether ``trait`` and ``note`` say the same thing: one's word stems hold the other's."""
+    mine, theirs = word_stems(trait), word_stems(note)
+    return bool(mine and theirs) and (mine <= theirs or theirs <= mine)
