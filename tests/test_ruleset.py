@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from mentor_rules import Kind, RuleError, load_rules, rules_from_documents, shipped_rules
+from mentor_rules import (
+    Kind,
+    RuleError,
+    available_engines,
+    load_rules,
+    rules_from_documents,
+    shipped_rules,
+)
 
 REQUIRED_IDS = {
     "need-a-mentor", "know-what-you-want", "take-your-time", "check-idea-history",
@@ -237,3 +244,71 @@ def test_rules_made_by_programs_may_go_without_examples() -> None:
 def test_no_rule_files_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="no rule files found"):
         load_rules(tmp_path)
+
+
+def _rule(rule_id: str, **fields: object) -> dict[str, object]:
+    return {
+        "id": rule_id,
+        "title": "t",
+        "about": "candidate",
+        "kind": "consider",
+        "when": 'candidate.relation == "peer"',
+        "message": "m",
+        "because": "b",
+        "source": {"section": "S", "paragraph": 1},
+        **fields,
+    }
+
+
+def test_past_mentor_rules_cannot_group_their_steps() -> None:
+    document = _rule(
+        "grouped",
+        about="past_mentor",
+        kind="action",
+        when='past_mentor.setting == "school"',
+        step={"order": 1, "group": "all", "text": "{subjects}"},
+    )
+    with pytest.raises(RuleError, match="past mentors have no order"):
+        rules_from_documents([document], require_examples=False)
+
+
+def test_a_cycle_through_unless_names_the_unless() -> None:
+    documents = [
+        _rule("a-rule", when='"b-rule" in candidate.concluded'),
+        _rule("b-rule", unless='"a-rule" in candidate.concluded'),
+    ]
+    with pytest.raises(RuleError) as caught:
+        rules_from_documents(documents, require_examples=False)
+    (problem,) = caught.value.problems
+    assert "a-rule -> b-rule -> a-rule" in problem.message or "b-rule -> a-rule -> b-rule" in (
+        problem.message
+    )
+    assert problem.field == ("when" if problem.rule == "a-rule" else "unless")
+
+
+def test_a_rule_reading_goal_fit_without_any_rule_that_fits_sees_every_goal_unmet() -> None:
+    """No rule establishes fit: the fields are there, empty, from the first layer on."""
+    from mentor_rules import Advisor
+
+    rules = rules_from_documents(
+        [
+            _rule("fits-nothing", when="len(candidate.fits_goals) == 0"),
+            _rule(
+                "all-unmet",
+                about="mentee",
+                kind="insight",
+                when="len(mentee.unmet_goal_scopes) > 0",
+            ),
+        ],
+        require_examples=False,
+    )
+    situation = {
+        "mentee": {"goals": [{"kind": "advice", "scope": "job"}]},
+        "candidates": [{"name": "Pat", "relation": "peer"}],
+    }
+    for engine in ("python", *(["durable"] if "durable" in available_engines() else [])):
+        advice = Advisor(rules, engine=engine).advise(situation)  # type: ignore[arg-type]
+        assert {(r.rule, r.subject) for r in advice.recommendations} == {
+            ("fits-nothing", "Pat"),
+            ("all-unmet", "mentee"),
+        }
