@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 import mentor_rules
 from mentor_rules import Advisor, RuleSet, load_rules, shipped_rules
+from mentor_rules._engines import ENGINES
 
 #: Environment variable: a directory of rule files to test instead of the shipped rules.
 RULES_DIR_VARIABLE = "MENTOR_RULES_RULES_DIR"
@@ -70,8 +71,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def _needs(engine: str) -> None:
-    if engine not in mentor_rules.available_engines():
-        pytest.skip(f"the {engine} engine is not available here (durable-rules not installed)")
+    why = ENGINES[engine].unavailable()
+    if why is not None:
+        pytest.skip(f"the {engine} engine cannot run here: it {why}")
 
 
 @pytest.fixture(scope="session")
@@ -95,18 +97,18 @@ def durable_advisor(rule_set: RuleSet) -> Advisor:
 
 @pytest.fixture(scope="session")
 def advisors(rule_set: RuleSet) -> tuple[Advisor, ...]:
-    """An advisor for every engine available here (durable first), on the rule set under test;
-    properties check each example on all of them."""
+    """An advisor for every engine available here (in the order ``auto`` prefers them), on the
+    rule set under test; properties check each example on all of them."""
     return tuple(
-        Advisor(rule_set, engine=engine)
-        for engine in ("durable", "python")
-        if engine in mentor_rules.available_engines()
+        Advisor(rule_set, engine=engine)  # type: ignore[arg-type]
+        for engine in mentor_rules.available_engines()
     )
 
 
-@pytest.fixture(scope="session", params=["durable", "python"])
+@pytest.fixture(scope="session", params=list(ENGINES))
 def advisor(request: pytest.FixtureRequest, rule_set: RuleSet) -> Advisor:
-    """Each engine in turn on the rule set under test (durable skipped where not installed)."""
+    """Each registered engine in turn on the rule set under test (skipped where it cannot
+    run)."""
     engine = request.param
     _needs(engine)
     return Advisor(rule_set, engine=engine)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
+from mentor_rules._engines import ENGINES
 from mentor_rules.cli import main
 
 RULE = Path(__file__).resolve().parents[1] / "rules" / "avoid-direct-manager.toml"
@@ -94,7 +97,7 @@ def test_check_is_silent_and_succeeds_on_the_shipped_rules(
 def test_check_fails_with_code_1_when_an_example_fails(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    wrong = tmp_path / "wrong.toml"
+    wrong = tmp_path / RULE.name
     wrong.write_text(
         RULE.read_text(encoding="utf-8").replace('fires_for = ["Dana"]', 'fires_for = ["Nobody"]')
     )
@@ -109,7 +112,7 @@ def test_check_fails_with_code_1_when_an_example_fails(
 def test_invalid_rules_exit_3_with_file_and_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = tmp_path / "bad.toml"
+    bad = tmp_path / RULE.name
     bad.write_text(RULE.read_text(encoding="utf-8").replace('"direct_manager"\'', '"boss"\''))
     code, out, _ = run(capsys, "check", "--json", "--rules", str(bad))
     (problem,) = json.loads(out)["errors"]
@@ -138,11 +141,78 @@ def test_bad_arguments_exit_2() -> None:
 def test_the_durable_engine_where_it_is_not_installed_exits_4(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import mentor_rules._engines as engines
-
-    monkeypatch.setattr(engines, "available_engines", lambda: ("python",))
+    monkeypatch.setitem(sys.modules, "durable_rules_engine", None)  # import fails: not found
     code, out, err = run(capsys, "advise", "--engine", "durable")
     assert code == 4
     assert out == ""
-    assert "engine='python'" in err
+    assert "not installed" in err
+    assert "--engine python" in err  # the spelling this user needs, and the Python one
+    assert 'engine="python"' in err
     assert run(capsys, "advise")[0] == 0  # auto falls back to the Python engine
+
+
+def test_the_engine_choices_are_auto_and_the_registered_engines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["advise", "--help"])
+    assert caught.value.code == 0
+    assert "--engine {" + ",".join(("auto", *ENGINES)) + "}" in capsys.readouterr().out
+
+
+def test_version_prints_the_installed_version_and_exits_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"mentor-rules {metadata.version('mentor-rules')}\n"
+
+
+def test_check_json_lists_each_failed_example_with_its_documented_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = tmp_path / "avoid-direct-manager.toml"
+    wrong.write_text(
+        RULE.read_text(encoding="utf-8").replace('fires_for = ["Dana"]', 'fires_for = ["Nobody"]')
+    )
+    code, out, _ = run(capsys, "check", "--json", "--rules", str(wrong))
+    report = json.loads(out)
+    assert code == 1
+    assert report == {
+        "rules": 1,
+        "examples": 2,
+        "failed": [
+            {
+                "file": str(wrong),
+                "rule": "avoid-direct-manager",
+                "example": 0,
+                "description": report["failed"][0]["description"],
+                "expected": ["Nobody"],
+                "actual": ["Dana"],
+            }
+        ],
+    }
+    code, out, _ = run(capsys, "check", "--json")
+    assert (code, json.loads(out)["failed"]) == (0, [])
+
+
+def test_rule_problems_in_json_have_every_documented_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('id = "x"\ntitle = \n', encoding="utf-8")
+    code, out, err = run(capsys, "advise", "--json", "--rules", str(broken))
+    assert (code, err) == (3, "")
+    assert json.loads(out) == {
+        "errors": [
+            {
+                "file": str(broken),
+                "rule": None,
+                "field": None,
+                "line": 2,
+                "column": 9,
+                "message": json.loads(out)["errors"][0]["message"],
+            }
+        ]
+    }

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.abc
 import json
+import sys
 import threading
-from typing import Any
+from pathlib import Path
+from typing import Any, get_args
 
 import pytest
 from hypothesis import given
 
 from mentor_rules import Advisor, EngineError, available_engines, rules_from_documents
-from mentor_rules._engines import make_engine
+from mentor_rules._engines import ENGINES, EngineName, make_engine
 from mentor_rules._engines._python import compile_condition
 from mentor_rules._evaluate import holds
 from mentor_rules.testing import rule_packs
 from mentor_rules.testing import situations as generated_situations
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 needs_durable = pytest.mark.skipif(
     "durable" not in available_engines(), reason="durable-rules is not installed here"
@@ -41,13 +46,97 @@ def pack(*conditions: str, about: str = "candidate") -> Any:
 
 
 def test_unknown_engine_names_are_refused() -> None:
-    with pytest.raises(EngineError, match="unknown engine"):
+    with pytest.raises(EngineError) as caught:
         make_engine(pack("candidate.knows_culture"), "drools")  # type: ignore[arg-type]
+    assert str(caught.value) == "unknown engine 'drools'; expected 'auto', 'durable' or 'python'"
 
 
 def test_python_is_always_available() -> None:
     assert "python" in available_engines()
     assert Advisor(engine="python").engine == "python"
+
+
+def test_the_registry_is_the_one_list_of_engines() -> None:
+    assert set(get_args(EngineName)) == {"auto", *ENGINES}
+    assert available_engines() == tuple(
+        name for name, entry in ENGINES.items() if entry.unavailable() is None
+    )
+    for name in available_engines():
+        assert Advisor(engine=name).engine == name  # type: ignore[arg-type]
+
+
+def test_auto_is_the_first_engine_that_can_run_here() -> None:
+    assert Advisor().engine == available_engines()[0]
+
+
+class _Broken(importlib.abc.MetaPathFinder):
+    """Makes ``import durable_rules_engine`` fail with the given error."""
+
+    def __init__(self, error: ImportError) -> None:
+        self.error = error
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name == "durable_rules_engine":
+            raise self.error
+
+
+def _break_durable(monkeypatch: pytest.MonkeyPatch, error: ImportError) -> None:
+    monkeypatch.delitem(sys.modules, "durable_rules_engine", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [_Broken(error), *sys.meta_path])
+
+
+def test_durable_not_installed_says_so_and_how_to_use_python_instead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _break_durable(
+        monkeypatch,
+        ModuleNotFoundError("No module named 'durable_rules_engine'", name="durable_rules_engine"),
+    )
+    assert available_engines() == ("python",)
+    assert Advisor().engine == "python"
+    with pytest.raises(EngineError) as caught:
+        Advisor(engine="durable")
+    assert str(caught.value) == (
+        "the durable engine needs durable-rules, which is not installed here (it builds on "
+        'CPython 3.11 and 3.12 only, with a C compiler); use engine="python" or "auto" '
+        "(on the command line: --engine python)"
+    )
+
+
+def test_the_docs_quote_the_engine_messages_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(EngineError) as unknown:
+        make_engine(pack("candidate.knows_culture"), "drools")  # type: ignore[arg-type]
+    monkeypatch.setitem(sys.modules, "durable_rules_engine", None)
+    with pytest.raises(EngineError) as missing:
+        make_engine(pack("candidate.knows_culture"), "durable")
+    for doc in ("engines.md", "errors.md"):
+        text = (DOCS / doc).read_text(encoding="utf-8")
+        assert str(unknown.value) in text, doc
+        assert str(missing.value) in text, doc
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ImportError("durable_rules_engine.so: undefined symbol: PyEval_CallObject"),
+        ModuleNotFoundError("No module named 'a_dependency'", name="a_dependency"),
+    ],
+    ids=["undefined-symbol", "a-missing-dependency"],
+)
+def test_durable_installed_but_failing_to_import_says_so_with_the_import_error(
+    monkeypatch: pytest.MonkeyPatch, error: ImportError
+) -> None:
+    _break_durable(monkeypatch, error)
+    assert available_engines() == ("python",)
+    assert Advisor().engine == "python"
+    with pytest.raises(EngineError) as caught:
+        Advisor(engine="durable")
+    message = str(caught.value)
+    assert "installed here but failed to import" in message
+    assert "not installed" not in message
+    assert f"({type(error).__name__}: {error})" in message
+    assert 'engine="python"' in message
+    assert "--engine python" in message
 
 
 @needs_durable

@@ -137,3 +137,13 @@ def test_json_round_trip_keeps_the_situation() -> None:
     again = situation_from_dict(json.loads(json.dumps(situation_to_dict(situation))))
     assert again == situation
     assert situation_to_dict(situation)["candidates"][0]["relation"] == "peer"
+
+
+def test_a_negated_text_echoes_only_a_negated_one() -> None:
+    from mentor_rules._text import echoes
+
+    assert echoes("micromanages", "micromanaging")
+    assert echoes("gives blunt feedback", "blunt feedback")
+    assert echoes("doesn't micromanage", "does not micromanage")
+    assert not echoes("not patient", "patient")
+    assert not echoes("doesn't micromanage", "micromanaging")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from importlib import metadata
 from pathlib import Path
 
 import mentor_rules
@@ -12,13 +15,35 @@ from mentor_rules._catalogue import catalogue
 def test_all_is_sorted_and_complete() -> None:
     assert mentor_rules.__all__ == sorted(mentor_rules.__all__)
     public = {name for name in vars(mentor_rules) if not name.startswith("_")}
+    public.add("__version__")  # the one dunder exported
     modules = {"cli"}  # submodules that import themselves into the namespace
     assert public - modules - {"testing"} == set(mentor_rules.__all__)
 
 
 def test_every_export_is_documented() -> None:
     for name in mentor_rules.__all__:
-        assert getattr(mentor_rules, name).__doc__, name
+        if name != "__version__":  # a string: its __doc__ would be str's
+            assert getattr(mentor_rules, name).__doc__, name
+
+
+def test_the_version_is_the_installed_distribution_s() -> None:
+    assert mentor_rules.__version__ == metadata.version("mentor-rules")
+    assert mentor_rules.__version__[0].isdigit()
+
+
+def test_the_version_is_0_unknown_when_the_distribution_is_not_installed() -> None:
+    code = (
+        "import importlib.metadata as m\n"
+        "def missing(name):\n"
+        "    raise m.PackageNotFoundError(name)\n"
+        "m.version = missing\n"
+        "import mentor_rules\n"
+        "print(mentor_rules.__version__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "0+unknown"
 
 
 def test_the_package_is_marked_typed() -> None:

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from mentor_rules import Kind, RuleError, load_rules, rules_from_documents, shipped_rules
+from mentor_rules import (
+    Kind,
+    RuleError,
+    available_engines,
+    load_rules,
+    rules_from_documents,
+    shipped_rules,
+)
 
 REQUIRED_IDS = {
     "need-a-mentor", "know-what-you-want", "take-your-time", "check-idea-history",
@@ -140,14 +147,53 @@ def test_every_problem_in_every_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_duplicate_ids_are_refused_naming_both_files(tmp_path: Path) -> None:
-    (tmp_path / "one.toml").write_text(GOOD_RULE, encoding="utf-8")
-    (tmp_path / "two.toml").write_text(GOOD_RULE, encoding="utf-8")
+    for directory in ("one", "two"):
+        (tmp_path / directory).mkdir()
+        (tmp_path / directory / "sample-rule.toml").write_text(GOOD_RULE, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(tmp_path / "one", tmp_path / "two")
+    (problem,) = caught.value.problems
+    assert problem.field == "id"
+    assert str(Path("one") / "sample-rule.toml") in problem.message
+    assert problem.file == str(tmp_path / "two" / "sample-rule.toml")
+
+
+def test_a_rule_file_is_named_after_its_rule_id(tmp_path: Path) -> None:
+    misnamed = tmp_path / "sample.toml"
+    misnamed.write_text(GOOD_RULE, encoding="utf-8")
     with pytest.raises(RuleError) as caught:
         load_rules(tmp_path)
     (problem,) = caught.value.problems
+    assert (problem.file, problem.rule, problem.field) == (str(misnamed), "sample-rule", "id")
+    assert "sample-rule.toml" in problem.message
+    assert str(caught.value) == (
+        f"invalid rule: {misnamed} rule 'sample-rule' id: the file of a rule is named after its "
+        "id: expected sample-rule.toml, not sample.toml"
+    )
+    misnamed.rename(tmp_path / "sample-rule.toml")
+    assert load_rules(tmp_path).ids == ("sample-rule",)
+
+
+def test_a_misnamed_file_is_reported_with_the_rule_s_other_problems(tmp_path: Path) -> None:
+    misnamed = tmp_path / "sample.toml"
+    misnamed.write_text(GOOD_RULE.replace('kind = "consider"', 'kind = "maybe"'), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(misnamed)
+    assert [p.field for p in caught.value.problems] == ["kind", "id"]
+
+
+def test_a_malformed_id_is_reported_once_whatever_the_file_name(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(GOOD_RULE.replace('id = "sample-rule"', 'id = "Bad_Id"'), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(bad)
+    (problem,) = caught.value.problems
     assert problem.field == "id"
-    assert "one.toml" in problem.message
-    assert problem.file.endswith("two.toml")
+    assert "lower-case words" in problem.message
+
+
+def test_rule_documents_have_no_file_name_to_match() -> None:
+    assert rules_from_documents([document()], name="sample").ids == ("sample-rule",)
 
 
 @pytest.mark.parametrize(
@@ -198,3 +244,71 @@ def test_rules_made_by_programs_may_go_without_examples() -> None:
 def test_no_rule_files_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(RuleError, match="no rule files found"):
         load_rules(tmp_path)
+
+
+def _rule(rule_id: str, **fields: object) -> dict[str, object]:
+    return {
+        "id": rule_id,
+        "title": "t",
+        "about": "candidate",
+        "kind": "consider",
+        "when": 'candidate.relation == "peer"',
+        "message": "m",
+        "because": "b",
+        "source": {"section": "S", "paragraph": 1},
+        **fields,
+    }
+
+
+def test_past_mentor_rules_cannot_group_their_steps() -> None:
+    document = _rule(
+        "grouped",
+        about="past_mentor",
+        kind="action",
+        when='past_mentor.setting == "school"',
+        step={"order": 1, "group": "all", "text": "{subjects}"},
+    )
+    with pytest.raises(RuleError, match="past mentors have no order"):
+        rules_from_documents([document], require_examples=False)
+
+
+def test_a_cycle_through_unless_names_the_unless() -> None:
+    documents = [
+        _rule("a-rule", when='"b-rule" in candidate.concluded'),
+        _rule("b-rule", unless='"a-rule" in candidate.concluded'),
+    ]
+    with pytest.raises(RuleError) as caught:
+        rules_from_documents(documents, require_examples=False)
+    (problem,) = caught.value.problems
+    assert "a-rule -> b-rule -> a-rule" in problem.message or "b-rule -> a-rule -> b-rule" in (
+        problem.message
+    )
+    assert problem.field == ("when" if problem.rule == "a-rule" else "unless")
+
+
+def test_a_rule_reading_goal_fit_without_any_rule_that_fits_sees_every_goal_unmet() -> None:
+    """No rule establishes fit: the fields are there, empty, from the first layer on."""
+    from mentor_rules import Advisor
+
+    rules = rules_from_documents(
+        [
+            _rule("fits-nothing", when="len(candidate.fits_goals) == 0"),
+            _rule(
+                "all-unmet",
+                about="mentee",
+                kind="insight",
+                when="len(mentee.unmet_goal_scopes) > 0",
+            ),
+        ],
+        require_examples=False,
+    )
+    situation = {
+        "mentee": {"goals": [{"kind": "advice", "scope": "job"}]},
+        "candidates": [{"name": "Pat", "relation": "peer"}],
+    }
+    for engine in ("python", *(["durable"] if "durable" in available_engines() else [])):
+        advice = Advisor(rules, engine=engine).advise(situation)  # type: ignore[arg-type]
+        assert {(r.rule, r.subject) for r in advice.recommendations} == {
+            ("fits-nothing", "Pat"),
+            ("all-unmet", "mentee"),
+        }

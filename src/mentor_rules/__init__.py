@@ -10,6 +10,8 @@ evidence in the input and its source in the article "Career Mentors".
 <Verdict.AVOID: 'avoid'>
 """
 
+from importlib import metadata as _metadata
+
 from ._advisor import Advisor, BatchItem, advise
 from ._documents import (
     advice_from_dict,
@@ -48,10 +50,12 @@ from ._output import (
     Evidence,
     Recommendation,
     Step,
+    Suppressed,
     Verdict,
 )
 from ._ruleset import (
     Example,
+    PlanStep,
     Rule,
     RuleSet,
     load_rules,
@@ -59,6 +63,11 @@ from ._ruleset import (
     shipped_rules,
 )
 from ._schema import Kind, Source
+
+try:
+    __version__ = _metadata.version("mentor-rules")
+except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Advice",
@@ -80,6 +89,7 @@ __all__ = [
     "Mentee",
     "MentorRulesError",
     "PastMentor",
+    "PlanStep",
     "Problem",
     "Recommendation",
     "Relation",
@@ -92,8 +102,10 @@ __all__ = [
     "SituationError",
     "Source",
     "Step",
+    "Suppressed",
     "Verdict",
     "Willingness",
+    "__version__",
     "advice_from_dict",
     "advice_to_dict",
     "advise",

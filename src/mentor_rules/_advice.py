@@ -115,8 +115,7 @@ def _steps(
         assert rule.step is not None
         order = (rule.kind != Kind.PREREQUISITE, rule.step.order, rule.id)
         if rule.step.group == "each" or len(pairs) == 1:
-            chosen = pairs[:1] if rule.step.group == "best" else pairs
-            for n, (_, r) in enumerate(chosen):
+            for n, (_, r) in enumerate(pairs):
                 planned.append(((*order, n), Step(rule.id, r.subject, r.message)))
             continue
         first = pairs[0][0][1]

@@ -86,9 +86,9 @@ class Advisor:
         matched: list[Match] = []
         suppressed: list[Suppressed] = []
         seen: list[tuple[Engine, tuple[Fact, ...]]] = []
-        for number, (_, engine) in enumerate(self._layers):
-            if number:  # the layers above the first read what the ones below concluded
-                facts = with_conclusions(facts, situation, self.rules, fired, self._reads)
+        for _, engine in self._layers:
+            # Each layer reads what the ones below concluded (nothing yet, for the first).
+            facts = with_conclusions(facts, situation, self.rules, fired, self._reads)
             seen.append((engine, facts))
             found = engine.match(facts)
             for name, index in sorted(found):
@@ -97,7 +97,9 @@ class Advisor:
                 rule, fact = self.rules[name], facts[index]
                 if (name + UNLESS, index) in found:
                     by = self._vetoers[name]
-                    vetoes = tuple(sorted(r for r, i in fired if r in by and i == index))
+                    vetoes = tuple(sorted({r for r, i in fired if r in by and i == index}))
+                    if not vetoes:  # an unless that reads what was concluded about others
+                        vetoes = tuple(sorted({r for r, _ in fired if r in by}))
                     suppressed.append(Suppressed(name, fact.subject, vetoes))
                 else:
                     matched.append((rule, fact))

@@ -17,6 +17,9 @@ its types are right.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
 from attrs import frozen
 
 __all__ = [
@@ -42,26 +45,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path or '<document>'}: {self.message}"
-
-
-class SituationError(MentorRulesError, ValueError):
-    """A situation document (or an advice document read back) does not fit the model.
-
-    ``document`` names which kind of document it was: ``"situation"`` or ``"advice"``.
-    """
-
-    def __init__(
-        self, problems: tuple[Problem, ...] | list[Problem], document: str = "situation"
-    ) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
-        self.document = document
-        super().__init__(self._text())
-
-    def _text(self) -> str:
-        if len(self.problems) == 1:
-            return f"invalid {self.document}: {self.problems[0]}"
-        lines = "".join(f"\n  {p}" for p in self.problems)
-        return f"invalid {self.document} ({len(self.problems)} problems):{lines}"
 
 
 @frozen
@@ -94,18 +77,43 @@ class RuleProblem:
         return f"{where}: {self.message}"
 
 
-class RuleError(MentorRulesError, ValueError):
+_P = TypeVar("_P", Problem, RuleProblem)
+
+
+class _ProblemsError(MentorRulesError, ValueError, Generic[_P]):
+    """An error about input that carries every problem found, in ``problems``.
+
+    Its message is the one problem on one line (``<one>: <problem>``), or the count and one
+    problem a line (``<several> (N problems):``).
+    """
+
+    def __init__(self, problems: Iterable[_P], one: str, several: str) -> None:
+        self.problems: tuple[_P, ...] = tuple(problems)
+        super().__init__(self._text(one, several))
+
+    def _text(self, one: str, several: str) -> str:
+        if len(self.problems) == 1:
+            return f"{one}: {self.problems[0]}"
+        lines = "".join(f"\n  {p}" for p in self.problems)
+        return f"{several} ({len(self.problems)} problems):{lines}"
+
+
+class SituationError(_ProblemsError[Problem]):
+    """A situation document (or an advice document read back) does not fit the model.
+
+    ``document`` names which kind of document it was: ``"situation"`` or ``"advice"``.
+    """
+
+    def __init__(self, problems: Iterable[Problem], document: str = "situation") -> None:
+        self.document = document
+        super().__init__(problems, f"invalid {document}", f"invalid {document}")
+
+
+class RuleError(_ProblemsError[RuleProblem]):
     """A rule file, or a rule set as a whole, is not valid."""
 
-    def __init__(self, problems: tuple[RuleProblem, ...] | list[RuleProblem]) -> None:
-        self.problems: tuple[RuleProblem, ...] = tuple(problems)
-        super().__init__(self._text())
-
-    def _text(self) -> str:
-        if len(self.problems) == 1:
-            return f"invalid rule: {self.problems[0]}"
-        lines = "".join(f"\n  {p}" for p in self.problems)
-        return f"invalid rules ({len(self.problems)} problems):{lines}"
+    def __init__(self, problems: Iterable[RuleProblem]) -> None:
+        super().__init__(problems, "invalid rule", "invalid rules")
 
 
 class EngineError(MentorRulesError, RuntimeError):

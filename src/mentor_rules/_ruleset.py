@@ -346,7 +346,26 @@ def _load_file(file: Path) -> tuple[Rule | None, list[RuleProblem]]:
         line, column = (int(match[1]), int(match[2])) if match else (None, None)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         return None, [RuleProblem(name, None, None, f"not valid TOML: {message}", line, column)]
-    return _compile(name, document, True)
+    rule, problems = _compile(name, document, True)
+    misnamed = _misnamed(file, document.get("id"))
+    if misnamed is not None:
+        return None, [*problems, misnamed]
+    return rule, problems
+
+
+def _misnamed(file: Path, rule_id: object) -> RuleProblem | None:
+    """A problem if the file is not named after the rule's id (``<id>.toml``), else ``None``.
+
+    Only for well-formed ids: a malformed one is reported as such, and must change anyway.
+    """
+    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id) or file.stem == rule_id:
+        return None
+    return RuleProblem(
+        str(file),
+        rule_id,
+        "id",
+        f"the file of a rule is named after its id: expected {rule_id}.toml, not {file.name}",
+    )
 
 
 def _compile(
@@ -390,9 +409,11 @@ def _compile(
             problem(name, "needs a section title and a paragraph number from 1")
     if not -_MAX_WEIGHT <= spec.weight <= _MAX_WEIGHT:
         problem("weight", f"must be between {-_MAX_WEIGHT} and {_MAX_WEIGHT}")
-    if spec.fits is not None and (about != "candidate" or spec.fits not in set(GoalScope)):
+    if spec.fits is not None and about != "candidate":
+        problem("fits", f"only candidate rules fit goals; this rule is about {about}")
+    elif spec.fits is not None and spec.fits not in set(GoalScope):
         scopes = ", ".join(repr(s.value) for s in GoalScope)
-        problem("fits", f"a candidate rule's fits is one of {scopes}, got {spec.fits!r}")
+        problem("fits", f"expected one of {scopes}, got {spec.fits!r}")
     roots = roots_for(about)
     conditions: dict[str, Condition] = {}
     for name, text in (("when", spec.when), ("unless", spec.unless)):
@@ -484,14 +505,27 @@ def _step(
     try:
         if spec.text is not None:
             text = _template(spec.text, roots, _STEP_SLOTS)
+    except ValueError as exc:
+        problem("step.text", str(exc))
+    try:
         item = _template(spec.item if spec.item is not None else _default_item(about, roots), roots)
     except ValueError as exc:
-        problem("step", str(exc))
-    if group != "each" and text is None:
+        problem("step.item", str(exc))
+    if group != "each" and spec.text is None:
         problem("step.text", f"a step grouped by {group!r} needs the text that names its subjects")
     if group == "each" and (spec.text is not None or spec.item is not None):
         problem("step", "text and item are for grouped steps (group = 'best' or 'all')")
+    if group != "each" and about not in _GROUPABLE:
+        problem(
+            "step.group",
+            f"rules about {about} cannot group their steps: past mentors have no order but "
+            "their position in the input (group candidates, by ranking, or coaching roles)",
+        )
     return PlanStep(spec.order, group, text, item)
+
+
+#: Subjects whose steps may be grouped: their order does not depend on the input's order.
+_GROUPABLE = ("mentee", "candidate", "role")
 
 
 def _default_item(about: About, roots: Mapping[str, ObjectType]) -> str:

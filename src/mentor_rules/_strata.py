@@ -50,12 +50,16 @@ def _place(
     if rule_id in path:
         cycle = [*path[path.index(rule_id) :], rule_id]
         rule = by_id[rule_id]
+        after = cycle[1]
+        through_unless = rule.unless is not None and after in condition_dependencies(
+            rule.unless, list(by_id.values())
+        )
         raise RuleError(
             [
                 RuleProblem(
                     rule.file,
                     rule.id,
-                    "when",
+                    "unless" if through_unless else "when",
                     "rules read each other's conclusions in a cycle: "
                     + " -> ".join(cycle)
                     + "; a rule may only read what rules below it concluded",

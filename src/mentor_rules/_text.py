@@ -4,7 +4,8 @@
 - Industries and jobs compare ignoring case, spacing and punctuation.
 - A trait *echoes* a note about a past mentor when the content words of one, reduced to their
   stems by the Snowball English stemmer, are all among those of the other: "micromanages"
-  echoes "micromanaging", and "gives blunt feedback" echoes "blunt feedback".
+  echoes "micromanaging", and "gives blunt feedback" echoes "blunt feedback"; a negated text
+  echoes only a negated one ("not patient" does not echo "patient").
 """
 
 from __future__ import annotations
@@ -58,6 +59,16 @@ _STOP_WORDS = frozenset(
         "with",
         "you",
         "your",
+        "do",
+        "does",
+        "did",
+        "doesn",
+        "don",
+        "didn",
+        "isn",
+        "wasn",
+        "aren",
+        "weren",
     }
 )
 
@@ -82,12 +93,19 @@ def text_key(text: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def word_stems(text: str) -> frozenset[str]:
     """The stems of the content words of ``text`` (stop words left out, unless that is all)."""
-    words = text_key(text).split()
+    words = ["not" if w == "t" else w for w in text_key(text).split()]  # "don't": "don", "t"
     content = [w for w in words if w not in _STOP_WORDS] or words
     return frozenset(_STEMMER.stemWords(content))
 
 
+#: Words that turn a note around: "not patient" does not echo "patient".
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "without", "cannot"})
+
+
 def echoes(trait: str, note: str) -> bool:
-    """Whether ``trait`` and ``note`` say the same thing: one's word stems hold the other's."""
+    """Whether ``trait`` and ``note`` say the same thing: one's word stems hold the other's,
+    and both or neither are negated."""
     mine, theirs = word_stems(trait), word_stems(note)
+    if bool(mine & _NEGATIONS) != bool(theirs & _NEGATIONS):
+        return False
     return bool(mine and theirs) and (mine <= theirs or theirs <= mine)

@@ -13,18 +13,22 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any, TextIO
 
+from attrs import frozen
+
+from . import __version__
 from ._advisor import Advisor
 from ._catalogue import catalogue
-from ._documents import advice_to_dict
-from ._engines import EngineName
-from ._errors import EngineError, Problem, RuleError, SituationError
-from ._examples import check_examples
+from ._documents import advice_to_dict, converter
+from ._engines import ENGINES, EngineName
+from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
+from ._examples import ExampleResult, check_examples
 from ._output import Advice
 from ._ruleset import RuleSet, load_rules, shipped_rules
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3, 4
+# 2, a wrong command line, is argparse's own exit code.
+EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_INVALID, EXIT_ENGINE = 0, 1, 3, 4
 
 
 def example_document() -> dict[str, Any]:
@@ -55,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="mentor-rules",
         description="Career-mentoring advice from a declarative rule set, with reasons.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     advise = commands.add_parser(
@@ -104,11 +109,12 @@ def _add_rules_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_engine_option(parser: argparse.ArgumentParser) -> None:
+    described = "; ".join(f"{name}: {entry.description}" for name, entry in ENGINES.items())
     parser.add_argument(
         "--engine",
-        choices=("auto", "durable", "python"),
+        choices=("auto", *ENGINES),
         default="auto",
-        help="durable-rules where installed (auto), or the pure-Python engine",
+        help=f"auto (the default): the first of these that can run here; {described}",
     )
 
 
@@ -141,7 +147,7 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             outcome = next(outcomes)
             advice, error = outcome.advice, outcome.error
         if error is not None:
-            results.append({"source": label, "error": _problems(error.problems)})
+            results.append({"source": label, "error": converter.unstructure(error.problems)})
             if not args.json:
                 print(f"{label}: {error}", file=sys.stderr)
         elif advice is not None and args.json:
@@ -173,10 +179,6 @@ def _read(source: str) -> list[tuple[str, Any]]:
     if isinstance(document, list):
         return [(f"{source}[{index}]", item) for index, item in enumerate(document)]
     return [(source, document)]
-
-
-def _problems(problems: Sequence[Problem]) -> list[dict[str, str]]:
-    return [{"path": p.path, "message": p.message} for p in problems]
 
 
 _VERDICT_WORDS = {
@@ -225,24 +227,8 @@ def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     results = check_examples(Advisor(rules, engine=engine))
     failed = [r for r in results if not r.passed]
     if args.json:
-        _print_json(
-            {
-                "rules": len(rules),
-                "examples": len(results),
-                "failed": [
-                    {
-                        "file": r.file,
-                        "rule": r.rule,
-                        "example": r.index,
-                        "description": r.description,
-                        "expected": list(r.expected),
-                        "actual": list(r.actual),
-                    }
-                    for r in failed
-                ],
-            },
-            out,
-        )
+        report = _CheckReport(len(rules), len(results), tuple(map(_FailedExample.of, failed)))
+        _print_json(converter.unstructure(report), out)
     else:
         for r in results if args.verbose else failed:
             status = "ok  " if r.passed else "FAIL"
@@ -258,20 +244,48 @@ def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     return EXIT_EXAMPLES_FAILED if failed else EXIT_OK
 
 
+@frozen
+class _FailedExample:
+    """A failed example as ``check --json`` prints it (``example`` is its index)."""
+
+    file: str
+    rule: str
+    example: int
+    description: str
+    expected: tuple[str, ...]
+    actual: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: ExampleResult) -> _FailedExample:
+        return cls(
+            result.file,
+            result.rule,
+            result.index,
+            result.description,
+            result.expected,
+            result.actual,
+        )
+
+
+@frozen
+class _CheckReport:
+    """What ``check --json`` prints."""
+
+    rules: int
+    examples: int
+    failed: tuple[_FailedExample, ...]
+
+
+@frozen
+class _RuleErrorReport:
+    """What a command given ``--json`` prints for invalid rules."""
+
+    errors: tuple[RuleProblem, ...]
+
+
 def _report_rule_error(error: RuleError, as_json: bool) -> None:
     if as_json:
-        problems = [
-            {
-                "file": p.file,
-                "rule": p.rule,
-                "field": p.field,
-                "line": p.line,
-                "column": p.column,
-                "message": p.message,
-            }
-            for p in error.problems
-        ]
-        _print_json({"errors": problems}, sys.stdout)
+        _print_json(converter.unstructure(_RuleErrorReport(error.problems)), sys.stdout)
     else:
         print(f"mentor-rules: {error}", file=sys.stderr)
 

@@ -15,10 +15,11 @@ Embedding applications can test their own rule packs the way the library tests i
 
 The strategies cover the whole input space: every enum value, unknown values as ``None``, empty
 and long lists, names and texts with unicode and spaces. Trait, idea and past-mentor texts are
-drawn partly from :data:`TEXT_POOL`, a small pool whose members collide under the case and
-whitespace folding the library uses, so that a candidate's traits really do echo what worked or
-did not work with past mentors. Numbers lean towards the thresholds the shipped rules use
-(12 months, 3 and 5 years, 0 and 1 conversations). Everything shrinks towards small, readable
+drawn partly from :data:`TEXT_POOL` and :data:`ECHO_POOL`, small pools whose members echo one
+another as the library compares them (by word stems, ignoring case and spacing), so that a
+candidate's traits really do echo what worked or did not work with past mentors; industries and
+jobs from :data:`FIELD_POOL`, likewise. Numbers lean towards the thresholds the shipped rules use
+(12 months, 3 and 5 years, 0, 1 and 2 conversations). Everything shrinks towards small, readable
 values: the first pool entries, short lists, ``None`` and zero.
 
 :func:`rule_packs` generates rule sets with random but type-correct conditions in the condition
@@ -88,9 +89,9 @@ __all__ = [
 ]
 
 #: Texts shared by traits, ideas and past mentors' ``worked`` / ``did_not_work`` lists. Several
-#: entries are the same text to the echo comparison (case-insensitive, whitespace folded:
-#: ``"patient"``, ``"Patient"``, ``"  PATIENT "``; ``"Strasse"`` and ``"STRAßE"``), so echoes
-#: happen often, and some differ only in ways that must not matter.
+#: entries are the same text to the echo comparison (case and spacing do not count:
+#: ``"patient"``, ``"Patient"``, ``"  PATIENT "``), so echoes happen often, and some differ
+#: only in ways that must not matter (``"Strasse"`` and ``"STRAßE"``).
 TEXT_POOL: tuple[str, ...] = (
     "patient",
     "Patient",
@@ -123,10 +124,13 @@ FIELD_POOL: tuple[str, ...] = (
     "Ärztin",
 )
 
-#: Traits and notes about past mentors that echo each other word by word (stems compared).
+#: Traits and notes about past mentors that echo each other word by word (stems compared), and
+#: some that must not (a negated one).
 ECHO_POOL: tuple[str, ...] = (
     "micromanages",
     "micromanaging",
+    "doesn't micromanage",
+    "not patient",
     "gives blunt feedback",
     "blunt feedback",
     "asks hard questions",
@@ -555,15 +559,15 @@ _ENUM_VALUES = sorted(enum_values())
 @st.composite
 def _step(draw: st.DrawFn, about: About) -> int | dict[str, Any]:
     order = draw(st.integers(1, 9))
-    group = draw(st.sampled_from(["each", "each", "best", "all"]))
+    groups = ["each"] if about == "past_mentor" else ["each", "each", "best", "all"]
+    group = draw(st.sampled_from(groups))
     if group == "each":
         return order if draw(st.booleans()) else {"order": order}
     step: dict[str, Any] = {"order": order, "group": group, "text": "Generated step: {subjects}."}
     if group == "best":
         step["text"] = "Generated step, then {others}."
     if draw(st.booleans()):
-        name = "name" if about in ("candidate", "role") else "setting"
-        step["item"] = f"the {{{about}.{name}}}" if about != "mentee" else "you"
+        step["item"] = f"the {{{about}.name}}" if about != "mentee" else "you"
     return step
 
 

@@ -55,6 +55,16 @@ _STOP = frozenset(
         "with",
         "you",
         "your",
+        "do",
+        "does",
+        "did",
+        "doesn",
+        "don",
+        "didn",
+        "isn",
+        "wasn",
+        "aren",
+        "weren",
     }
 )
 
@@ -66,14 +76,20 @@ def field_key(text: str) -> str:
 
 
 def stems(text: str) -> frozenset[str]:
-    words = field_key(text).split()
+    words = ["not" if w == "t" else w for w in field_key(text).split()]
     content = [w for w in words if w not in _STOP] or words
     return frozenset(_STEMMER.stemWords(content))
 
 
+_NEGATIONS = {"not", "no", "never", "nor", "without", "cannot"}
+
+
 def echo(trait: str, note: str) -> bool:
-    """A trait echoes a note when one's word stems all stand among the other's."""
+    """A trait echoes a note when one's word stems all stand among the other's, and both or
+    neither say no ("not patient" is no echo of "patient")."""
     a, b = stems(trait), stems(note)
+    if bool(a & _NEGATIONS) != bool(b & _NEGATIONS):
+        return False
     return bool(a and b) and (a <= b or b <= a)
 
 

@@ -26,6 +26,7 @@ from mentor_rules import (
     Willingness,
     rules_from_documents,
     situation_from_dict,
+    situation_to_dict,
 )
 from mentor_rules.testing import (
     TEXT_POOL,
@@ -38,8 +39,22 @@ from mentor_rules.testing import (
 
 from ._support import echoes, fewer_examples
 
-_FIND = settings(max_examples=5000, suppress_health_check=list(HealthCheck), database=None)
 _T = TypeVar("_T")
+
+#: The fewest tries a probe gets, whatever the profile. A probe stops at its first hit, so this
+#: costs time only when it fails; it is set by the slowest corners: over 150 runs each, "a
+#: newcomer at the threshold" and "the item's own list" took up to about 1,300 tries (1 run in
+#: 10 needed over 500), so below 3,000 a run of the suite would now and then fail for nothing.
+PROBE_FLOOR = 3000
+#: Tries per example of the active profile: the ``ci`` profile (400 examples) probes 8,000 times.
+PROBE_FACTOR = 20
+
+
+def probe_budget(max_examples: int | None = None) -> int:
+    """How many tries a probe gets for ``max_examples`` (default: the active profile's)."""
+    if max_examples is None:
+        max_examples = settings().max_examples
+    return max(PROBE_FLOOR, PROBE_FACTOR * max_examples)
 
 
 class _Reached(Exception):
@@ -47,13 +62,15 @@ class _Reached(Exception):
 
 
 def reaches(strategy: st.SearchStrategy[_T], predicate: Callable[[_T], bool]) -> None:
-    """Fail unless ``strategy`` generates a value meeting ``predicate`` within 3000 tries.
+    """Fail unless ``strategy`` generates a value meeting ``predicate`` within
+    :func:`probe_budget` tries.
 
     No shrinking (unlike :func:`hypothesis.find`): only whether it is reached matters here.
     """
+    budget = probe_budget()
 
     @settings(
-        max_examples=3000,
+        max_examples=budget,
         database=None,
         deadline=None,
         derandomize=False,
@@ -69,7 +86,7 @@ def reaches(strategy: st.SearchStrategy[_T], predicate: Callable[[_T], bool]) ->
         probe()
     except _Reached:
         return
-    pytest.fail("the strategy never generated such a value in 3000 tries")
+    pytest.fail(f"the strategy never generated such a value in {budget} tries")
 
 
 def _values_in(situation: Situation) -> set[StrEnum]:
@@ -146,7 +163,8 @@ def test_generated_situations_reach_every_corner_of_the_input_space(corner: str)
 
 @given(situation_documents())
 def test_generated_situation_documents_are_valid(document: dict[str, Any]) -> None:
-    assert situation_from_dict(document).candidates is not None
+    """Each is read without a SituationError, and is in ``situation_to_dict``'s form."""
+    assert situation_to_dict(situation_from_dict(document)) == document
 
 
 _CONSTRUCTS: dict[str, tuple[str, str]] = {
@@ -197,6 +215,11 @@ def test_generated_rule_packs_hold_rules_of_every_subject_and_kind(about: str, k
     reaches(rule_packs(), lambda pack: any(r.about == about and r.kind == kind for r in pack))
 
 
+@pytest.mark.parametrize("with_step", [True, False], ids=["with a step", "without a step"])
+def test_generated_rule_documents_have_a_step_or_not(with_step: bool) -> None:
+    reaches(rule_documents(), lambda documents: any(("step" in d) == with_step for d in documents))
+
+
 @fewer_examples(4)
 @given(rule_documents())
 def test_generated_rule_documents_compile_into_rule_sets_that_keep_their_conditions(
@@ -209,6 +232,12 @@ def test_generated_rule_documents_compile_into_rule_sets_that_keep_their_conditi
         assert rule.when == document["when"].strip()
         assert (rule.about, rule.kind.value) == (document["about"], document["kind"])
         assert not rule.examples
+
+
+def test_probes_get_more_tries_under_a_bigger_profile() -> None:
+    assert probe_budget(settings.get_profile("dev").max_examples) == PROBE_FLOOR
+    assert probe_budget(settings.get_profile("ci").max_examples) == 400 * PROBE_FACTOR
+    assert probe_budget() == probe_budget(settings().max_examples)
 
 
 def test_the_text_pool_has_texts_that_only_differ_in_case_and_spacing() -> None:
@@ -243,7 +272,11 @@ def test_situations_shrink_to_a_readable_minimum() -> None:
     smallest = find(
         situations(max_candidates=3),
         lambda s: any(c.relation == Relation.DIRECT_MANAGER for c in s.candidates),
-        settings=_FIND,
+        settings=settings(
+            max_examples=probe_budget(),
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        ),
     )
     [candidate] = smallest.candidates
     assert candidate.name == "Dana"
