@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -312,3 +313,70 @@ def test_a_rule_reading_goal_fit_without_any_rule_that_fits_sees_every_goal_unme
             ("fits-nothing", "Pat"),
             ("all-unmet", "mentee"),
         }
+
+
+# --------------------------------------------------------------------------- hostile input
+
+_GOOD_SOURCE = '\nsource = { section = "S", paragraph = 1 }\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('id = "x"\nweight = ' + "9" * 5000, "not valid TOML"),
+        ('id = "x"\nnested = ' + "[" * 5000 + "]" * 5000, "not valid TOML"),
+        ('id = "x"\nnested = ' + "{a = " * 3000 + "1" + "}" * 3000, "not valid TOML"),
+        (
+            "id = 'x'\ntitle = 't'\nabout = 'candidate'\nkind = 'consider'\nmessage = 'm'\n"
+            "because = 'b'\nwhen = '" + "-" * 1000 + "1 < candidate.conversations'",
+            "nested too deeply",
+        ),
+    ],
+    ids=["a 5000-digit integer", "nested arrays", "nested tables", "a thousand minus signs"],
+)
+def test_hostile_rule_files_are_a_rule_error_naming_the_file(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    (tmp_path / "x.toml").write_text(text + _GOOD_SOURCE, encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(tmp_path)
+    assert any(expected in p.message for p in caught.value.problems), caught.value
+    assert all(p.file.endswith("x.toml") for p in caught.value.problems)
+
+
+def test_only_regular_files_of_bounded_size_are_read(tmp_path: Path) -> None:
+    (tmp_path / "zero.toml").symlink_to("/dev/zero")
+    (tmp_path / "huge.toml").write_text("# " + "x" * 300_000, encoding="utf-8")
+    (tmp_path / "folder.toml").mkdir()
+    with pytest.raises(RuleError) as caught:
+        load_rules(tmp_path)
+    messages = {Path(p.file).name: p.message for p in caught.value.problems}
+    assert "not a regular file" in messages["zero.toml"]
+    assert "not a regular file" in messages["folder.toml"]
+    assert "may be at most 262,144" in messages["huge.toml"]
+
+
+def test_a_fifo_named_like_a_rule_file_does_not_block(tmp_path: Path) -> None:
+    """Opening a FIFO waits for a writer for ever: it must not be opened at all."""
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "pipe.toml")
+    code = (
+        "import sys; from mentor_rules import load_rules, RuleError\n"
+        "try:\n    load_rules(sys.argv[1])\nexcept RuleError as e:\n    print(e)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "not a regular file" in result.stdout, result
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    rule = next(Path(shipped_rules()["take-your-time"].file).parent.glob("take-your-time.toml"))
+    (tmp_path / "take-your-time.toml").write_bytes(b"\xef\xbb\xbf" + rule.read_bytes())
+    assert load_rules(tmp_path).ids == ("take-your-time",)

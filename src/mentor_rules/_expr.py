@@ -303,12 +303,19 @@ def parse_condition(text: str, roots: Mapping[str, ObjectType]) -> Condition:
     shift = int(lines > 1)
     try:
         tree = ast.parse(f"({text}\n)" if shift else text, mode="eval")
+    except (RecursionError, MemoryError):
+        raise ConditionError("the condition is nested too deeply") from None
+    except ValueError as exc:  # a null byte (3.11), an integer of too many digits
+        raise ConditionError(f"not a valid condition: {exc}") from None
     except SyntaxError as exc:
         line, column = exc.lineno or 1, (exc.offset or 0) - (shift and exc.lineno == 1)
         if line > lines or column < 1:  # at the parentheses put around the text
             raise ConditionError(f"not a valid condition: {exc.msg} (at its end)") from None
         raise ConditionError(f"not a valid condition: {exc.msg}", column, line) from None
-    return _Checker(roots, shift).condition(tree.body, {}, 0)
+    try:
+        return _Checker(roots, shift).condition(tree.body, {}, 0)
+    except RecursionError:  # e.g. a thousand minus signs before a number
+        raise ConditionError("the condition is nested too deeply") from None
 
 
 class _Checker:

@@ -8,7 +8,9 @@ file is collected into one :class:`~mentor_rules.RuleError` naming file, rule id
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import stat
 import string
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -333,12 +335,45 @@ def _assemble(loaded: Iterable[tuple[Rule | None, list[RuleProblem]]]) -> RuleSe
     return RuleSet(tuple(sorted(rules.values(), key=lambda r: r.id)))
 
 
+#: The largest rule file read (the shipped ones are under 3 KiB).
+MAX_RULE_FILE_BYTES = 256 * 1024
+
+
+def _read(file: Path) -> str:
+    """A rule file's text: a regular file of at most MAX_RULE_FILE_BYTES, in UTF-8 (a byte
+    order mark allowed). Raises ``ValueError`` with the reason otherwise."""
+    try:
+        info = os.stat(file)  # follows a link: what counts is what it points at
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(
+            "not a regular file (a directory, device or pipe): rule files must be regular files"
+        )
+    if info.st_size > MAX_RULE_FILE_BYTES:
+        raise ValueError(
+            f"the file is {info.st_size:,} bytes; a rule file may be at most "
+            f"{MAX_RULE_FILE_BYTES:,}"
+        )
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_RULE_FILE_BYTES + 1)  # it may have grown since
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {exc}") from None
+    if len(data) > MAX_RULE_FILE_BYTES:
+        raise ValueError(f"the file is over {MAX_RULE_FILE_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"cannot read the file: not UTF-8 ({exc})") from None
+
+
 def _load_file(file: Path) -> tuple[Rule | None, list[RuleProblem]]:
     name = str(file)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [RuleProblem(name, None, None, f"cannot read the file: {exc}")]
+        text = _read(file)
+    except ValueError as exc:
+        return None, [RuleProblem(name, None, None, str(exc))]
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -346,6 +381,10 @@ def _load_file(file: Path) -> tuple[Rule | None, list[RuleProblem]]:
         line, column = (int(match[1]), int(match[2])) if match else (None, None)
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         return None, [RuleProblem(name, None, None, f"not valid TOML: {message}", line, column)]
+    except RecursionError:
+        return None, [RuleProblem(name, None, None, "not valid TOML: nested too deeply")]
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        return None, [RuleProblem(name, None, None, f"not valid TOML: {exc}")]
     rule, problems = _compile(name, document, True)
     misnamed = _misnamed(file, document.get("id"))
     if misnamed is not None:
@@ -556,6 +595,9 @@ def _examples(spec: _RuleSpec, problem: Any) -> tuple[Example, ...]:
         except SituationError as exc:
             for p in exc.problems:
                 problem(f"examples[{index}].situation.{p.path}".rstrip("."), p.message)
+            continue
+        except RecursionError:
+            problem(f"examples[{index}].situation", "nested too deeply")
             continue
         examples.append(Example(example.description, situation, example.fires_for))
     return tuple(examples)
