@@ -12,7 +12,7 @@ evidence in the input and its source in the article "Career Mentors".
 
 from importlib import metadata as _metadata
 
-from ._advisor import Advisor, BatchItem, advise
+from ._advisor import Advisor, BatchItem, advise, explain
 from ._documents import (
     advice_from_dict,
     advice_to_dict,
@@ -29,6 +29,7 @@ from ._errors import (
     SituationError,
 )
 from ._examples import ExampleResult, check_examples
+from ._explain import Change, ChangeSet, Explanation, Unmet, WhyNot, explanation_to_dict
 from ._model import (
     Candidate,
     CareerMove,
@@ -76,12 +77,15 @@ __all__ = [
     "Candidate",
     "CandidateVerdict",
     "CareerMove",
+    "Change",
+    "ChangeSet",
     "Chemistry",
     "CoachingRole",
     "EngineError",
     "Evidence",
     "Example",
     "ExampleResult",
+    "Explanation",
     "Goal",
     "GoalKind",
     "GoalScope",
@@ -103,7 +107,9 @@ __all__ = [
     "Source",
     "Step",
     "Suppressed",
+    "Unmet",
     "Verdict",
+    "WhyNot",
     "Willingness",
     "__version__",
     "advice_from_dict",
@@ -111,6 +117,8 @@ __all__ = [
     "advise",
     "available_engines",
     "check_examples",
+    "explain",
+    "explanation_to_dict",
     "load_rules",
     "rules_from_documents",
     "shipped_rules",

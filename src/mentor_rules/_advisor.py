@@ -12,13 +12,14 @@ from ._advice import Match, build_advice
 from ._documents import situation_from_dict
 from ._engines import Engine, EngineName, make_engine
 from ._errors import SituationError
+from ._explain import DEFAULT_BOUND, Explanation, explain_candidate
 from ._facts import Fact, build_facts, with_conclusions
 from ._model import Situation
-from ._output import Advice, Suppressed
+from ._output import Advice, Suppressed, Verdict
 from ._ruleset import UNLESS, RuleSet, shipped_rules, tests_of
 from ._strata import condition_dependencies
 
-__all__ = ["Advisor", "BatchItem", "advise"]
+__all__ = ["Advisor", "BatchItem", "advise", "explain"]
 
 
 @frozen
@@ -106,6 +107,33 @@ class Advisor:
                     fired.add((name, index))
         return _Evaluation(tuple(matched), tuple(suppressed), tuple(seen))
 
+    def explain(
+        self,
+        situation: Situation | Mapping[str, Any],
+        candidate: str,
+        target: Verdict | str | None = None,
+        *,
+        bound: int = DEFAULT_BOUND,
+    ) -> Explanation:
+        """Why ``candidate`` (a name) is not better placed, and what would change it.
+
+        ``target`` is the verdict to explain (default: the next better one and
+        ``ready_to_ask``); ``bound`` the most changes a proposed set may hold. Raises
+        ``KeyError`` for a name not in the situation, ``SituationError`` for invalid input.
+        """
+        if not isinstance(situation, Situation):
+            situation = situation_from_dict(situation)
+        wanted = None if target is None else Verdict(target)
+        return explain_candidate(
+            self.rules,
+            self.advise,
+            lambda s: self._evaluate(s).layers,
+            situation,
+            candidate,
+            wanted,
+            bound,
+        )
+
     def advise_many(
         self, situations: Iterable[Situation | Mapping[str, Any]]
     ) -> tuple[BatchItem, ...]:
@@ -127,3 +155,14 @@ def _default_advisor() -> Advisor:
 def advise(situation: Situation | Mapping[str, Any]) -> Advice:
     """The advice of the shipped rule set for ``situation``."""
     return _default_advisor().advise(situation)
+
+
+def explain(
+    situation: Situation | Mapping[str, Any],
+    candidate: str,
+    target: Verdict | str | None = None,
+    *,
+    bound: int = DEFAULT_BOUND,
+) -> Explanation:
+    """:meth:`Advisor.explain` with the shipped rule set."""
+    return _default_advisor().explain(situation, candidate, target, bound=bound)
