@@ -2,95 +2,15 @@
 
 Each function is one promise of ``docs/spec.md``, written from the issue's words rather than
 from the conditions, so that the property tests compare two independent statements of it. Texts
-are compared as ``docs/input.md`` says: industries and jobs ignoring case, spacing and
-punctuation; traits and notes about past mentors by their word stems.
+are compared as ``docs/input.md`` says, with the library's own text functions (pinned by
+examples in ``tests/test_model.py``).
 """
 
 from __future__ import annotations
 
-import snowballstemmer
-
 from mentor_rules import Candidate, Chemistry, GoalScope, Mentee, Relation, Situation, Willingness
-
-_STEMMER = snowballstemmer.stemmer("english")
-_STOP = frozenset(
-    {
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "me",
-        "my",
-        "of",
-        "on",
-        "or",
-        "so",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "they",
-        "this",
-        "to",
-        "too",
-        "very",
-        "was",
-        "were",
-        "who",
-        "will",
-        "with",
-        "you",
-        "your",
-        "do",
-        "does",
-        "did",
-        "doesn",
-        "don",
-        "didn",
-        "isn",
-        "wasn",
-        "aren",
-        "weren",
-    }
-)
-
-
-def field_key(text: str) -> str:
-    """Industries and jobs: case, spacing and punctuation do not count."""
-    kept = "".join(c if c.isalnum() else " " for c in text.casefold().replace(".", ""))
-    return " ".join(kept.split())
-
-
-def stems(text: str) -> frozenset[str]:
-    words = ["not" if w == "t" else w for w in field_key(text).split()]
-    content = [w for w in words if w not in _STOP] or words
-    return frozenset(_STEMMER.stemWords(content))
-
-
-_NEGATIONS = {"not", "no", "never", "nor", "without", "cannot"}
-
-
-def echo(trait: str, note: str) -> bool:
-    """A trait echoes a note when one's word stems all stand among the other's, and both or
-    neither say no ("not patient" is no echo of "patient")."""
-    a, b = stems(trait), stems(note)
-    if bool(a & _NEGATIONS) != bool(b & _NEGATIONS):
-        return False
-    return bool(a and b) and (a <= b or b <= a)
+from mentor_rules._text import echoes as echo
+from mentor_rules._text import text_key as field_key
 
 
 def echoes(candidate: Candidate, mentee: Mentee, which: str) -> bool:
