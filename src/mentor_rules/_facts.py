@@ -99,49 +99,62 @@ def with_conclusions(
     reads: Mapping[str, frozenset[str]],
 ) -> tuple[Fact, ...]:
     """``facts`` with the conclusion fields the rules read, from ``fired`` (``(rule id, index
-    of the fact)`` pairs of the layers evaluated so far, suppressed advice left out)."""
-    if not any(reads.get(about, frozenset()) & CONCLUSIONS[about] for about in CONCLUSIONS):
+    of the fact)`` pairs of the layers evaluated so far, suppressed advice left out).
+
+    Only the fields some rule reads are made; a fact whose subject reads none, and whose
+    mentee is unchanged, is the same object as before.
+    """
+    wanted = {about: reads.get(about, frozenset()) & names for about, names in CONCLUSIONS.items()}
+    if not any(wanted.values()):
         return tuple(facts)
     by_fact: dict[int, list[Rule]] = {}
     for rule_id, index in fired:
         by_fact.setdefault(index, []).append(rules[rule_id])
     goals = situation.mentee.goals
     fits: dict[int, list[int]] = {}
-    for index, fact in enumerate(facts):
-        if fact.about == "candidate":
-            scopes = {rule.fits for rule in by_fact.get(index, ()) if rule.fits is not None}
-            fits[index] = [n for n, goal in enumerate(goals) if goal.scope in scopes]
-    fitted = {n for found in fits.values() for n in found}
-    mentee = dict(facts[0].values["mentee"])
-    mentee_conclusions = {
-        **_concluded(by_fact.get(0, ())),
-        "candidates_concluded": sorted(
-            {rule.id for index in fits for rule in by_fact.get(index, ())}
-        ),
-        "unmet_goal_scopes": list(
-            dict.fromkeys(g.scope.value for n, g in enumerate(goals) if n not in fitted)
-        ),
-    }
-    mentee.update(_only(mentee_conclusions, reads.get("mentee", frozenset())))
+    if "fits_goals" in wanted["candidate"] or "unmet_goal_scopes" in wanted["mentee"]:
+        for index, fact in enumerate(facts):
+            if fact.about == "candidate":
+                scopes = {rule.fits for rule in by_fact.get(index, ()) if rule.fits is not None}
+                fits[index] = [n for n, goal in enumerate(goals) if goal.scope in scopes]
+    mentee = facts[0].values["mentee"]
+    if wanted["mentee"]:
+        found = _concluded(by_fact.get(0, ()), wanted["mentee"])
+        if "candidates_concluded" in wanted["mentee"]:
+            found["candidates_concluded"] = sorted(
+                {rule.id for index, fact in enumerate(facts) if fact.about == "candidate"
+                 for rule in by_fact.get(index, ())}
+            )  # fmt: skip
+        if "unmet_goal_scopes" in wanted["mentee"]:
+            fitted = {n for found_goals in fits.values() for n in found_goals}
+            found["unmet_goal_scopes"] = list(
+                dict.fromkeys(g.scope.value for n, g in enumerate(goals) if n not in fitted)
+            )
+        mentee = {**mentee, **found}
     out = [Fact("mentee", "mentee", None, {"mentee": mentee})]
     for index, fact in enumerate(facts[1:], start=1):
-        document = dict(fact.values[fact.about])
-        found = _concluded(by_fact.get(index, ()))
-        if fact.about == "candidate":
-            found["fits_goals"] = fits[index]
-        document.update(_only(found, reads.get(fact.about, frozenset())))
-        out.append(
-            Fact(fact.about, fact.subject, fact.position, {"mentee": mentee, fact.about: document})
-        )
+        fields = wanted[fact.about]
+        if not fields and fact.values["mentee"] is mentee:
+            out.append(fact)
+            continue
+        document = fact.values[fact.about]
+        if fields:
+            found = _concluded(by_fact.get(index, ()), fields)
+            if "fits_goals" in fields:
+                found["fits_goals"] = fits[index]
+            document = {**document, **found}
+        values: dict[str, Any] = {"mentee": mentee, fact.about: document}
+        out.append(Fact(fact.about, fact.subject, fact.position, values))
     return tuple(out)
 
 
-def _concluded(rules: Iterable[Rule]) -> dict[str, Any]:
-    ordered = sorted(rules, key=lambda rule: rule.id)
-    return {
-        "concluded": [rule.id for rule in ordered],
-        "concluded_kinds": sorted({rule.kind.value for rule in ordered}),
-    }
+def _concluded(rules: Iterable[Rule], fields: frozenset[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if "concluded" in fields:
+        found["concluded"] = sorted(rule.id for rule in rules)
+    if "concluded_kinds" in fields:
+        found["concluded_kinds"] = sorted({rule.kind.value for rule in rules})
+    return found
 
 
 def _only(document: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
