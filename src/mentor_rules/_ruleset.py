@@ -894,25 +894,35 @@ def _template(text: str, roots: Mapping[str, ObjectType], slots: tuple[str, ...]
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise ValueError(f"not a valid message template: {exc} (write {{{{ for a brace)") from None
+    bad: list[str] = []  # every bad slot is reported, not the first only
+    unknown: list[str] = []
     for literal, name, spec, conversion in parsed:
         if literal:
             parts.append((literal, None))
         if name is None:
             continue
         if spec or conversion:
-            raise ValueError(f"{{{name}}}: format specs and conversions are not supported")
+            bad.append(f"{{{name}}}: format specs and conversions are not supported")
+            continue
         if name in slots:
             parts.append(("", (name,)))
             continue
         path = tuple(name.split("."))
         root = roots.get(path[0])
         if root is None or len(path) != 2 or path[1] not in root.fields:
-            known = ", ".join(
-                f"{r}.{f}" for r, t in roots.items() for f, ft in t.fields.items() if _words(ft)
-            )
-            extra = "".join(f", {{{slot}}}" for slot in slots)
-            raise ValueError(f"{{{name}}} is not a field here; fields are: {known}{extra}")
+            unknown.append(f"{{{name}}}")
+            continue
         if not _words(root.fields[path[1]]):
-            raise ValueError(f"{{{name}}} is a list of objects, which has no plain-words form")
+            bad.append(f"{{{name}}} is a list of objects, which has no plain-words form")
+            continue
         parts.append(("", path))
+    if unknown:
+        known = ", ".join(
+            f"{r}.{f}" for r, t in roots.items() for f, ft in t.fields.items() if _words(ft)
+        )
+        extra = "".join(f", {{{slot}}}" for slot in slots)
+        are = "is not a field" if len(unknown) == 1 else "are not fields"
+        bad.insert(0, f"{', '.join(unknown)} {are} here; fields are: {known}{extra}")
+    if bad:
+        raise ValueError("; ".join(bad))
     return Template(text, tuple(parts))
