@@ -5,7 +5,7 @@ generated situations."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given, reject
 from hypothesis import strategies as st
 
 from mentor_rules import Advisor, RuleError, RuleSet, Situation, available_engines, shipped_rules
@@ -71,8 +71,7 @@ def test_the_engines_agree_on_composed_packs_with_parameters(
     try:
         composed = SHIPPED.without(*disabled).extend(pack).with_parameters(values)
     except RuleError:  # the generated rules read conclusions in a cycle with shipped ones
-        assume(False)
-        return
+        reject()
     python = Advisor(composed, engine="python")
     durable = Advisor(composed, engine="durable")
     for situation in cases:
