@@ -101,7 +101,7 @@ def test_check_fails_with_code_1_when_an_example_fails(
     wrong.write_text(
         RULE.read_text(encoding="utf-8").replace('fires_for = ["Dana"]', 'fires_for = ["Nobody"]')
     )
-    code, out, _ = run(capsys, "check", "--rules", str(wrong))
+    code, out, _ = run(capsys, "check", "--no-shipped", "--rules", str(wrong))
     assert code == 1
     assert "FAIL" in out
     assert "avoid-direct-manager" in out
@@ -176,7 +176,7 @@ def test_check_json_lists_each_failed_example_with_its_documented_keys(
     wrong.write_text(
         RULE.read_text(encoding="utf-8").replace('fires_for = ["Dana"]', 'fires_for = ["Nobody"]')
     )
-    code, out, _ = run(capsys, "check", "--json", "--rules", str(wrong))
+    code, out, _ = run(capsys, "check", "--json", "--no-shipped", "--rules", str(wrong))
     report = json.loads(out)
     assert code == 1
     assert report == {
@@ -192,6 +192,8 @@ def test_check_json_lists_each_failed_example_with_its_documented_keys(
                 "actual": ["Dana"],
             }
         ],
+        "without_examples": [],
+        "lint": [],
     }
     code, out, _ = run(capsys, "check", "--json")
     assert (code, json.loads(out)["failed"]) == (0, [])

@@ -6,6 +6,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
 from attrs import frozen
 
 from ._advice import Match, build_advice
@@ -49,11 +50,21 @@ class Advisor:
     """Evaluates situations against one rule set. Reusable, and safe to share between threads.
 
     ``rules`` defaults to the shipped rule set. ``engine`` is ``"auto"`` (durable-rules where it
-    is installed, else the pure-Python engine), ``"durable"`` or ``"python"``.
+    is installed, else the pure-Python engine), ``"durable"`` or ``"python"``. ``parameters``
+    override the rule set's parameters (``{"newcomer_months": 6}``); an unknown name or a value
+    of the wrong type raises :class:`RuleError` naming it.
     """
 
-    def __init__(self, rules: RuleSet | None = None, *, engine: EngineName = "auto") -> None:
-        self.rules: RuleSet = shipped_rules() if rules is None else rules
+    def __init__(
+        self,
+        rules: RuleSet | None = None,
+        *,
+        engine: EngineName = "auto",
+        parameters: Mapping[str, int | float] | None = None,
+    ) -> None:
+        rules = shipped_rules() if rules is None else rules
+        self.rules: RuleSet = rules.with_parameters(parameters) if parameters else rules
+        self._info = self.rules.info
         # One engine per layer: a layer's rules read what the layers below concluded.
         self._layers = tuple(
             (layer, make_engine(tests_of(layer), engine)) for layer in self.rules.layers
@@ -78,7 +89,8 @@ class Advisor:
         if not isinstance(situation, Situation):
             situation = situation_from_dict(situation)
         evaluation = self._evaluate(situation)
-        return build_advice(situation, evaluation.matched, evaluation.suppressed)
+        advice = build_advice(situation, evaluation.matched, evaluation.suppressed)
+        return attrs.evolve(advice, rule_set=self._info)
 
     def _evaluate(self, situation: Situation) -> _Evaluation:
         """What the rules conclude about ``situation``, layer by layer, before it is advice."""

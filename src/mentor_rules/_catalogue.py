@@ -2,9 +2,52 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._ruleset import RuleSet
 
-__all__ = ["catalogue"]
+__all__ = ["catalogue", "catalogue_data"]
+
+
+def catalogue_data(rules: RuleSet) -> dict[str, Any]:
+    """The catalogue as JSON data: the rule set's packs, parameters and rules."""
+    layer = {rule.id: number for number, rules_ in enumerate(rules.layers) for rule in rules_}
+    return {
+        "packs": [{"name": p.name, "version": p.version} for p in rules.packs],
+        "disabled": list(rules.disabled),
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "default": p.default,
+                "value": rules.parameter_values[p.name],
+                "description": p.description,
+            }
+            for p in rules.parameters
+        ],
+        "rules": [
+            {
+                "id": rule.id,
+                "title": rule.title,
+                "layer": layer[rule.id],
+                "about": rule.about,
+                "kind": rule.kind.value,
+                "weight": rule.weight,
+                "fits": None if rule.fits is None else rule.fits.value,
+                "step": None if rule.step is None else rule.step.order,
+                "when": rule.when,
+                "unless": rule.unless_text,
+                "parameters": [name for name, _ in rule.parameters],
+                "message": rule.message.text,
+                "because": rule.because,
+                "source": {"section": rule.source.section, "paragraph": rule.source.paragraph},
+                "pack": None if rule.pack is None else rule.pack.name,
+                "file": rule.file,
+                "examples": len(rule.examples),
+            }
+            for rule in rules
+        ],
+    }
 
 
 def catalogue(rules: RuleSet) -> str:
@@ -27,6 +70,17 @@ def catalogue(rules: RuleSet) -> str:
             f"| {rule.weight} | {rule.fits or ''} | {step} "
             f"| {rule.source.section} ¶{rule.source.paragraph} |"
         )
+    if rules.parameters:
+        lines += [
+            "",
+            "Parameters (read in conditions as `params.NAME`):",
+            "",
+            "| parameter | type | default | meaning |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| `{p.name}` | {p.type} | {p.default} | {p.description} |" for p in rules.parameters
+        ]
     for rule in rules:
         lines += [
             "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 import types
 import typing
 from collections.abc import Iterable, Iterator, Mapping
@@ -33,8 +34,10 @@ __all__ = [
     "ObjectType",
     "OneOf",
     "Or",
+    "ParamSpec",
     "Quantified",
     "ScalarType",
+    "parameters_in",
     "parse_condition",
     "type_of",
 ]
@@ -286,9 +289,52 @@ _FLIPPED: dict[str, Literal["==", "!=", "<", "<=", ">", ">="]] = {
 _MAX_LENGTH = 2000
 _MAX_DEPTH = 40
 
+#: The root of parameters in conditions: ``params.newcomer_months``.
+PARAMS = "params"
 
-def parse_condition(text: str, roots: Mapping[str, ObjectType]) -> Condition:
+#: A declared parameter as the parser sees it: its type and the value it stands for.
+ParamSpec: TypeAlias = tuple[ScalarType, Value]
+
+#: Mistakes from other languages, and what to write instead.
+_FOREIGN = (("&&", "and"), ("||", "or"), ("=<", "<="), ("=>", ">="), ("===", "=="), ("!==", "!="))
+
+
+def parameters_in(text: str) -> frozenset[str]:
+    """The names of the parameters (``params.NAME``) a condition's text reads."""
+    try:
+        tree = ast.parse(f"({text}\n)", mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    return frozenset(
+        node.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == PARAMS
+    )
+
+
+def _syntax_hint(text: str, message: str) -> str:
+    """What to write instead, for a mistake common in other languages."""
+    if "'=='" in message:  # Python's own hint for '='
+        return message
+    for wrong, right in _FOREIGN:
+        if wrong in text:
+            return f"{message}; write {right!r}, not {wrong!r}"
+    bare = re.sub(r"==|!=|<=|>=", "", text)
+    if "=" in bare:
+        return f"{message}; to compare, write '==', not '='"
+    return message
+
+
+def parse_condition(
+    text: str, roots: Mapping[str, ObjectType], params: Mapping[str, ParamSpec] | None = None
+) -> Condition:
     """Parse and check ``text``; ``roots`` are the names it may start a path from.
+
+    ``params`` are the parameters it may read as ``params.NAME``, each with its type and the
+    value it stands for: the value is put in the tree as a literal, so nothing downstream
+    (the engines included) ever sees a parameter.
 
     Raises :class:`ConditionError` for anything that is not in the language or does not fit
     the types of the fields it names.
@@ -309,19 +355,23 @@ def parse_condition(text: str, roots: Mapping[str, ObjectType]) -> Condition:
         raise ConditionError(f"not a valid condition: {exc}") from None
     except SyntaxError as exc:
         line, column = exc.lineno or 1, (exc.offset or 0) - (shift and exc.lineno == 1)
+        message = _syntax_hint(text, f"not a valid condition: {exc.msg}")
         if line > lines or column < 1:  # at the parentheses put around the text
-            raise ConditionError(f"not a valid condition: {exc.msg} (at its end)") from None
-        raise ConditionError(f"not a valid condition: {exc.msg}", column, line) from None
+            raise ConditionError(f"{message} (at its end)") from None
+        raise ConditionError(message, column, line) from None
     try:
-        return _Checker(roots, shift).condition(tree.body, {}, 0)
+        return _Checker(roots, shift, params or {}).condition(tree.body, {}, 0)
     except RecursionError:  # e.g. a thousand minus signs before a number
         raise ConditionError("the condition is nested too deeply") from None
 
 
 class _Checker:
-    def __init__(self, roots: Mapping[str, ObjectType], shift: int) -> None:
+    def __init__(
+        self, roots: Mapping[str, ObjectType], shift: int, params: Mapping[str, ParamSpec]
+    ) -> None:
         self.roots = roots
         self.shift = shift  # added to columns on the first line
+        self.params = params
 
     # -- conditions
 
@@ -363,8 +413,9 @@ class _Checker:
             raise self.error(node, "unknown comparison")
         if _is_literal(left) and not _is_literal(right):
             left, right, symbol = right, left, _FLIPPED[symbol]
+        self.foreign_constant(left, right, symbol)
         operand = self.operand(left, items)
-        if isinstance(right, ast.Attribute | ast.Name):
+        if isinstance(right, ast.Attribute | ast.Name) and not _is_param(right):
             raise self.error(right, "compare a field with a literal value, not another field")
         if not _is_literal(right):
             raise self.error(right, f"{_describe(right)} is not allowed in a condition")
@@ -389,6 +440,27 @@ class _Checker:
                 )
             self.expect(right, value, operand.type, _dotted(operand.path))
         return Compare(operand, symbol, value)
+
+    def foreign_constant(self, left: ast.expr, right: ast.expr, symbol: str) -> None:
+        """Refuse ``== None`` and JSON's ``true`` / ``false`` / ``null`` with what to write."""
+        field = ast.unparse(left)
+        if (isinstance(right, ast.Constant) and right.value is None) or (
+            isinstance(right, ast.Name) and right.id in ("null", "none", "None")
+        ):
+            negated = "not " if symbol == "!=" else ""
+            raise self.error(
+                right,
+                "to ask whether a value is unknown, use 'is None': "
+                f"write '{field} is {negated}None'",
+            )
+        if isinstance(right, ast.Name) and right.id in ("true", "false"):
+            truth = (right.id == "true") == (symbol == "==")
+            raise self.error(
+                right,
+                f"for a true/false field, write the field itself: '{field}'"
+                if truth
+                else f"for a true/false field, write the field itself: 'not {field}'",
+            )
 
     def null_test(
         self,
@@ -503,6 +575,10 @@ class _Checker:
             current, path = self.roots[root], (root,)
             if not rest:
                 raise self.error(node, f"name a field of {root}, such as {root}.{_first(current)}")
+        elif root == PARAMS:
+            raise self.error(
+                node, f"{_dotted(tuple(names))} is a parameter, a value: compare a field with it"
+            )
         else:
             known = ", ".join(sorted({*self.roots, *items}))
             raise self.error(cursor, f"unknown name {root!r}: fields start with {known}")
@@ -524,6 +600,13 @@ class _Checker:
         return Field(path, current, nullable)
 
     def literal(self, node: ast.expr) -> Value:
+        if _is_param(node):
+            assert isinstance(node, ast.Attribute)
+            spec = self.params.get(node.attr)
+            if spec is None:
+                known = ", ".join(sorted(self.params)) or "none are declared"
+                raise self.error(node, f"unknown parameter {node.attr!r}; parameters: {known}")
+            return spec[1]
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             inner = self.literal(node.operand)
             if isinstance(inner, bool) or not isinstance(inner, int | float):
@@ -541,6 +624,17 @@ class _Checker:
 
     def expect(self, node: ast.expr, value: Value, expected: FieldType, what: str) -> None:
         ok: bool
+        if _is_param(node):  # checked by its declared type, whatever its value
+            assert isinstance(node, ast.Attribute)
+            declared = self.params[node.attr][0]
+            fits = {"int": ("int", "number"), "number": ("number",)}.get(declared.name, ())
+            if not (isinstance(expected, ScalarType) and expected.name in fits):
+                raise self.error(
+                    node,
+                    f"{what} is {expected.describe()}, and params.{node.attr} is "
+                    f"{declared.describe()}",
+                )
+            return
         if isinstance(expected, EnumType):
             ok = isinstance(value, str) and value in expected.values
         elif isinstance(expected, ScalarType):
@@ -565,7 +659,16 @@ class _Checker:
 def _is_literal(node: ast.expr) -> bool:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return _is_literal(node.operand)
-    return isinstance(node, ast.Constant)
+    return isinstance(node, ast.Constant) or _is_param(node)
+
+
+def _is_param(node: ast.expr) -> bool:
+    """Whether ``node`` is ``params.NAME``: a parameter stands where a literal may."""
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == PARAMS
+    )
 
 
 def _dotted(path: Path) -> str:

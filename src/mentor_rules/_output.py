@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ._schema import About, Kind, Source
 
@@ -13,11 +13,31 @@ __all__ = [
     "Advice",
     "CandidateVerdict",
     "Evidence",
+    "PackRef",
     "Recommendation",
+    "RuleSetInfo",
     "Step",
     "Suppressed",
     "Verdict",
 ]
+
+
+@frozen
+class PackRef:
+    """A rule pack by name and version (``version`` is ``""`` for a pack without a manifest)."""
+
+    name: str
+    version: str = ""
+
+
+@frozen
+class RuleSetInfo:
+    """What produced a piece of advice: the packs composed (in order), the rule ids they
+    disabled, and the value of every parameter in force."""
+
+    packs: tuple[PackRef, ...] = ()
+    disabled: tuple[str, ...] = ()
+    parameters: dict[str, float] = field(factory=dict, hash=False)
 
 
 class Verdict(StrEnum):
@@ -96,12 +116,13 @@ class Step:
 
 @frozen
 class Advice:
-    """Everything the rules say about one situation."""
+    """Everything the rules say about one situation, and the rule set that said it."""
 
     recommendations: tuple[Recommendation, ...]
     candidates: tuple[CandidateVerdict, ...]
     next_steps: tuple[Step, ...]
     suppressed: tuple[Suppressed, ...] = ()
+    rule_set: RuleSetInfo = field(factory=lambda: RuleSetInfo())
 
     def for_candidate(self, name: str) -> CandidateVerdict:
         """The verdict about the candidate called ``name``."""

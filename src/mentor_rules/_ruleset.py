@@ -13,6 +13,7 @@ import re
 import stat
 import string
 import tomllib
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
@@ -30,19 +31,25 @@ from ._expr import (
     ListType,
     NullableType,
     ObjectType,
+    ParamSpec,
+    ScalarType,
     fields_read,
+    parameters_in,
     parse_condition,
 )
 from ._model import GoalScope, Situation
+from ._output import PackRef, RuleSetInfo
 from ._schema import ABOUT, CANDIDATE_KINDS, About, Kind, Source, enum_values, roots_for
 from ._strata import stratify
 
 __all__ = [
     "UNLESS",
     "Example",
+    "Parameter",
     "PlanStep",
     "Rule",
     "RuleSet",
+    "RuleWarning",
     "Template",
     "Test",
     "load_rules",
@@ -125,6 +132,10 @@ class Rule:
     see_also: tuple[Source, ...] = ()
     fits: GoalScope | None = None
     words: Mapping[str, str] = field(factory=dict, hash=False)
+    #: The parameters its conditions read, with the values they were compiled with.
+    parameters: tuple[tuple[str, int | float], ...] = ()
+    #: The pack the rule comes from (``None`` for rules made in memory).
+    pack: PackRef | None = field(default=None, eq=False)
 
     def conditions(self) -> tuple[Condition, ...]:
         """The rule's condition, and its ``unless`` where it has one."""
@@ -134,6 +145,67 @@ class Rule:
         """The message, and the plan step's texts where it has them."""
         step = () if self.step is None else (self.step.text, self.step.item)
         return (self.message, *(t for t in step if t is not None))
+
+    def has_examples(self) -> bool:
+        """Whether it has an example that fires and one that does not, as ``check`` needs."""
+        fires = {bool(example.fires_for) for example in self.examples}
+        return fires == {True, False}
+
+    def _bound(self, values: Mapping[str, int | float], specs: Mapping[str, ParamSpec]) -> Rule:
+        """The rule with its conditions compiled for parameter ``values`` (a parameter not in
+        ``values`` keeps the value the rule was compiled with)."""
+        wanted = tuple((name, values.get(name, old)) for name, old in self.parameters)
+        if all(
+            type(a) is type(b) and a == b
+            for (_, a), (_, b) in zip(wanted, self.parameters, strict=True)
+        ):
+            return self
+        roots = roots_for(self.about)
+        specs = {**{n: (ScalarType("number"), v) for n, v in self.parameters}, **specs}
+        return attrs.evolve(
+            self,
+            condition=parse_condition(self.when, roots, specs),
+            unless=None
+            if self.unless_text is None
+            else parse_condition(self.unless_text, roots, specs),
+            parameters=wanted,
+        )
+
+
+class RuleWarning(UserWarning):
+    """A rule loads, but something about it needs attention (such as missing examples)."""
+
+
+ParamType = Literal["int", "number"]
+
+
+@frozen
+class Parameter:
+    """A named threshold conditions read as ``params.NAME``: its type, default and meaning."""
+
+    name: str
+    type: ParamType
+    default: int | float
+    description: str = ""
+
+    def check(self, value: object) -> int | float:
+        """``value`` if it fits the parameter's type; ``ValueError`` saying why otherwise."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"params.{self.name} is {self._describe()}, not {value!r}")
+        if self.type == "int" and not isinstance(value, int):
+            raise ValueError(f"params.{self.name} is an integer, not {value!r}")
+        if (isinstance(value, float) and not value == value) or value in (
+            float("inf"),
+            float("-inf"),
+        ):
+            raise ValueError(f"params.{self.name} must be finite")
+        return value
+
+    def _describe(self) -> str:
+        return ScalarType(self.type).describe()
+
+    def spec(self, value: int | float) -> ParamSpec:
+        return ScalarType(self.type), value
 
 
 def _reused(rule: Rule, first: Rule) -> RuleProblem:
@@ -170,25 +242,168 @@ def tests_of(rules: Iterable[Rule]) -> tuple[Test, ...]:
     return tuple(found)
 
 
+def _by_name(parameters: Iterable[Parameter]) -> tuple[Parameter, ...]:
+    return tuple(sorted(parameters, key=lambda p: p.name))
+
+
+def _sorted_pairs(
+    pairs: Iterable[tuple[str, int | float]] | Mapping[str, int | float],
+) -> tuple[tuple[str, int | float], ...]:
+    items = pairs.items() if isinstance(pairs, Mapping) else pairs
+    return tuple(sorted(items))
+
+
+def _packs_tuple(packs: Iterable[PackRef]) -> tuple[PackRef, ...]:
+    return tuple(packs)
+
+
+def _ids_tuple(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(ids)))
+
+
 @frozen
 class RuleSet:
-    """A checked set of rules with unique ids, kept in id order."""
+    """A checked set of rules with unique ids, kept in id order, and the parameters they read.
+
+    ``parameters`` are declared with their defaults; ``overrides`` are the values a caller
+    gave instead (only those that differ from the default are kept). The rules' conditions are
+    always compiled for the values in force. ``packs`` are the packs composed, in order, and
+    ``disabled`` the ids they took out. Instances are immutable: :meth:`extend`,
+    :meth:`without` and :meth:`with_parameters` return new ones.
+    """
 
     rules: tuple[Rule, ...] = field(converter=_in_id_order)
+    parameters: tuple[Parameter, ...] = field(default=(), converter=_by_name)
+    overrides: tuple[tuple[str, int | float], ...] = field(default=(), converter=_sorted_pairs)
+    packs: tuple[PackRef, ...] = field(default=(), converter=_packs_tuple)
+    disabled: tuple[str, ...] = field(default=(), converter=_ids_tuple)
     _by_id: dict[str, Rule] = field(init=False, repr=False, eq=False)
 
     _layers: tuple[tuple[Rule, ...], ...] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
         problems = [
             _reused(after, before)
             for before, after in itertools.pairwise(self.rules)
             if before.id == after.id
         ]
+        declared = {p.name: p for p in self.parameters}
+        if len(declared) != len(self.parameters):
+            problems.append(
+                RuleProblem("<parameters>", None, None, "a parameter is declared twice")
+            )
+        overrides: dict[str, int | float] = {}
+        for name, value in self.overrides:
+            try:
+                overrides[name] = _parameter(declared, name).check(value)
+            except ValueError as exc:
+                problems.append(RuleProblem("<parameters>", None, f"params.{name}", str(exc)))
         if problems:
             raise RuleError(problems)
-        object.__setattr__(self, "_layers", stratify(self.rules))
+        # Only real changes are kept, so that overriding with the default changes nothing.
+        kept = tuple(
+            (n, v)
+            for n, v in sorted(overrides.items())
+            if not (type(v) is type(declared[n].default) and v == declared[n].default)
+        )
+        object.__setattr__(self, "overrides", kept)
+        values = self.parameter_values
+        specs = {p.name: p.spec(values[p.name]) for p in self.parameters}
+        rules = tuple(rule._bound(values, specs) for rule in self.rules)
+        object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
+        object.__setattr__(self, "_layers", stratify(self.rules, frozenset(self.disabled)))
+
+    @property
+    def parameter_values(self) -> dict[str, int | float]:
+        """The value of every parameter in force: its default, or the override."""
+        values = {p.name: p.default for p in self.parameters}
+        values.update(self.overrides)
+        return values
+
+    @property
+    def info(self) -> RuleSetInfo:
+        """What advice records of the rule set that produced it."""
+        return RuleSetInfo(self.packs, self.disabled, self.parameter_values)
+
+    def with_parameters(self, values: Mapping[str, object]) -> RuleSet:
+        """The rule set with parameter ``values`` in force (on top of earlier overrides).
+
+        Raises :class:`RuleError` naming a parameter that is not declared or a value of the
+        wrong type.
+        """
+        declared = {p.name: p for p in self.parameters}
+        problems = []
+        checked: dict[str, int | float] = dict(self.overrides)
+        for name, value in values.items():
+            try:
+                checked[name] = _parameter(declared, name).check(value)
+            except ValueError as exc:
+                problems.append(RuleProblem("<parameters>", None, f"params.{name}", str(exc)))
+        if problems:
+            raise RuleError(problems)
+        return attrs.evolve(self, overrides=tuple(checked.items()))
+
+    def without(self, *ids: str) -> RuleSet:
+        """The rule set without the rules ``ids``; their ids are kept in ``disabled``.
+
+        Conditions that read a disabled rule's conclusions (``"x" in candidate.concluded``)
+        read it as never concluded. Raises :class:`RuleError` for an id not in the set.
+        """
+        unknown = [i for i in ids if i not in self._by_id and i not in self.disabled]
+        if unknown:
+            raise RuleError(
+                [
+                    RuleProblem("<disable>", i, None, "no rule with this id to disable")
+                    for i in unknown
+                ]
+            )
+        return attrs.evolve(
+            self,
+            rules=tuple(r for r in self.rules if r.id not in ids),
+            disabled=(*self.disabled, *ids),
+        )
+
+    def extend(self, *others: RuleSet) -> RuleSet:
+        """This rule set with ``others`` added in turn.
+
+        A rule of another set with an id already here overrides it; its disabled ids are
+        taken out; its parameters are added (a parameter of the same name must keep its type,
+        and takes the other set's default); packs already composed are not added twice.
+        """
+        result = self
+        for other in others:
+            result = result._extended(other)
+        return result
+
+    def _extended(self, other: RuleSet) -> RuleSet:
+        taken = {rule.id for rule in other.rules} | set(other.disabled)
+        declared = {p.name: p for p in self.parameters}
+        problems = []
+        for parameter in other.parameters:
+            known = declared.get(parameter.name)
+            if known is not None and known.type != parameter.type:
+                problems.append(
+                    RuleProblem(
+                        "<parameters>",
+                        None,
+                        f"params.{parameter.name}",
+                        f"declared as {known.type} and as {parameter.type}: a pack may change "
+                        "a parameter's default, not its type",
+                    )
+                )
+            declared[parameter.name] = parameter
+        if problems:
+            raise RuleError(problems)
+        rules = tuple(rule for rule in self.rules if rule.id not in taken) + other.rules
+        present = {rule.id for rule in rules}
+        return RuleSet(
+            rules,
+            tuple(declared.values()),
+            {**dict(self.overrides), **dict(other.overrides)},
+            (*self.packs, *(p for p in other.packs if p not in self.packs)),
+            tuple(i for i in {*self.disabled, *other.disabled} if i not in present),
+        )
 
     @property
     def layers(self) -> tuple[tuple[Rule, ...], ...]:
@@ -222,6 +437,14 @@ class RuleSet:
     def conditions(self) -> Iterator[Condition]:
         """Every condition the rules hold, ``unless`` conditions included."""
         return (condition for rule in self.rules for condition in rule.conditions())
+
+
+def _parameter(declared: Mapping[str, Parameter], name: str) -> Parameter:
+    found = declared.get(name)
+    if found is None:
+        known = ", ".join(sorted(declared)) or "none are declared"
+        raise ValueError(f"unknown parameter {name!r}; parameters: {known}")
+    return found
 
 
 # --------------------------------------------------------------------------- loading
@@ -271,8 +494,11 @@ _FIELDS = tuple(f.name for f in attrs.fields(_RuleSpec))
 
 
 def shipped_rules() -> RuleSet:
-    """The rule set that ships with the package, encoding the article's advice."""
-    return load_rules(_shipped_rules_dir())
+    """The rule set that ships with the package, encoding the article's advice: the pack
+    ``shipped``, with the parameters its ``pack.toml`` declares."""
+    from ._packs import load_pack
+
+    return load_pack(_shipped_rules_dir())
 
 
 def _shipped_rules_dir() -> Path:
@@ -285,20 +511,41 @@ def _shipped_rules_dir() -> Path:
     raise FileNotFoundError("the shipped rules are missing from this installation")
 
 
+#: The manifest of a rule pack, in the pack's directory; never a rule file.
+MANIFEST = "pack.toml"
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """The rule files of a directory: its ``*.toml`` files but the manifest, in name order."""
+    return sorted(path for path in directory.glob("*.toml") if path.name != MANIFEST)
+
+
 def load_rules(*paths: str | Path) -> RuleSet:
     """Load rule files (``*.toml``) and directories of them into one checked :class:`RuleSet`.
 
-    Raises :class:`~mentor_rules.RuleError` listing every problem in every file.
+    A directory with a manifest (``pack.toml``) is loaded as a pack (see
+    :func:`~mentor_rules.load_pack`), and the packs and the other files are composed in the
+    order given. Raises :class:`~mentor_rules.RuleError` listing every problem in every file.
     """
+    from ._packs import load_pack
+
     files: list[Path] = []
+    packs: list[RuleSet] = []
     for given in paths:
         path = Path(given)
-        files.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
-    if not files:
+        if path.is_dir() and (path / MANIFEST).is_file():
+            packs.append(load_pack(path))
+        else:
+            files.extend(rule_files(path) if path.is_dir() else [path])
+    if not files and not packs:
         where = ", ".join(map(str, paths)) or "<no path given>"
         raise RuleError([RuleProblem(where, None, None, "no rule files found")])
-    loaded = [_load_file(file) for file in files]
-    return _assemble(loaded)
+    base = RuleSet(()).extend(*packs)
+    if not files:
+        return base
+    declared = {p.name: p for p in base.parameters}
+    loaded = [_load_file(file, declared) for file in files]
+    return base.extend(_assemble(loaded, base.parameters))
 
 
 def rules_from_documents(
@@ -306,20 +553,27 @@ def rules_from_documents(
     *,
     name: str = "<memory>",
     require_examples: bool = True,
+    parameters: Iterable[Parameter] = (),
 ) -> RuleSet:
     """A :class:`RuleSet` from rule documents already read (the tables a rule file holds).
 
     Problems name the document as ``name[index]``. ``require_examples=False`` accepts rules
     without examples, for rule packs made by programs (such as property tests).
+    ``parameters`` are those the conditions may read as ``params.NAME``.
     """
+    declared = {p.name: p for p in parameters}
     loaded = [
-        _compile(f"{name}[{index}]", document, require_examples)
+        _compile(f"{name}[{index}]", document, require_examples, declared)
         for index, document in enumerate(documents)
     ]
-    return _assemble(loaded)
+    return _assemble(loaded, tuple(declared.values()))
 
 
-def _assemble(loaded: Iterable[tuple[Rule | None, list[RuleProblem]]]) -> RuleSet:
+def _assemble(
+    loaded: Iterable[tuple[Rule | None, list[RuleProblem]]],
+    parameters: tuple[Parameter, ...] = (),
+    pack: PackRef | None = None,
+) -> RuleSet:
     problems: list[RuleProblem] = []
     rules: dict[str, Rule] = {}
     for rule, found in loaded:
@@ -332,7 +586,10 @@ def _assemble(loaded: Iterable[tuple[Rule | None, list[RuleProblem]]]) -> RuleSe
         rules[rule.id] = rule
     if problems:
         raise RuleError(problems)
-    return RuleSet(tuple(sorted(rules.values(), key=lambda r: r.id)))
+    made = tuple(rules.values())
+    if pack is not None:
+        made = tuple(attrs.evolve(rule, pack=pack) for rule in made)
+    return RuleSet(made, parameters, packs=() if pack is None else (pack,))
 
 
 #: The largest rule file read (the shipped ones are under 3 KiB).
@@ -368,7 +625,9 @@ def _read(file: Path) -> str:
         raise ValueError(f"cannot read the file: not UTF-8 ({exc})") from None
 
 
-def _load_file(file: Path) -> tuple[Rule | None, list[RuleProblem]]:
+def _load_file(
+    file: Path, params: Mapping[str, Parameter]
+) -> tuple[Rule | None, list[RuleProblem]]:
     name = str(file)
     try:
         text = _read(file)
@@ -385,7 +644,7 @@ def _load_file(file: Path) -> tuple[Rule | None, list[RuleProblem]]:
         return None, [RuleProblem(name, None, None, "not valid TOML: nested too deeply")]
     except ValueError as exc:  # e.g. an integer of more digits than Python converts
         return None, [RuleProblem(name, None, None, f"not valid TOML: {exc}")]
-    rule, problems = _compile(name, document, True)
+    rule, problems = _compile(name, document, None, params)
     misnamed = _misnamed(file, document.get("id"))
     if misnamed is not None:
         return None, [*problems, misnamed]
@@ -408,8 +667,13 @@ def _misnamed(file: Path, rule_id: object) -> RuleProblem | None:
 
 
 def _compile(
-    file: str, document: Mapping[str, Any], require_examples: bool
+    file: str,
+    document: Mapping[str, Any],
+    require_examples: bool | None,
+    params: Mapping[str, Parameter],
 ) -> tuple[Rule | None, list[RuleProblem]]:
+    """A rule from its document. ``require_examples``: missing examples are a problem
+    (``True``), accepted (``False``) or a :class:`RuleWarning` (``None``)."""
     rule_id = document.get("id") if isinstance(document.get("id"), str) else None
     # Unknown keys are reported, then set aside, so that the rest of the rule is checked too.
     problems = [
@@ -455,11 +719,14 @@ def _compile(
         problem("fits", f"expected one of {scopes}, got {spec.fits!r}")
     roots = roots_for(about)
     conditions: dict[str, Condition] = {}
+    specs = {p.name: p.spec(p.default) for p in params.values()}
+    used: set[str] = set()
     for name, text in (("when", spec.when), ("unless", spec.unless)):
         if text is None:
             continue
         try:
-            conditions[name] = parse_condition(text, roots)
+            conditions[name] = parse_condition(text, roots, specs)
+            used |= parameters_in(text)
         except ConditionError as exc:
             where = f" (line {exc.line} of the condition)" if exc.line > 1 else ""
             problem(name, exc.message + where, exc.column)
@@ -472,12 +739,20 @@ def _compile(
     step = _step(spec.step, about, roots, problem)
     examples = _examples(spec, problem)
     fires = [bool(e.fires_for) for e in spec.examples]
-    if require_examples and not (True in fires and False in fires):
-        problem(
-            "examples",
+    if require_examples is not False and not (True in fires and False in fires) and not problems:
+        message = (
             "needs at least one example that fires (fires_for = [...]) and one that does not "
-            "(fires_for = [])",
+            "(fires_for = [])"
         )
+        if require_examples:
+            problem("examples", message)
+        else:
+            where = f"{file}: rule {spec.id!r}: examples"
+            warnings.warn(
+                f"{where}: {message}; it loads, but 'mentor-rules check' fails until it has them",
+                RuleWarning,
+                stacklevel=2,
+            )
     condition = conditions.get("when")
     if problems or condition is None or template is None:
         return None, problems
@@ -500,6 +775,7 @@ def _compile(
         see_also=tuple(Source(s.section, s.paragraph) for s in spec.see_also),
         fits=None if spec.fits is None else GoalScope(spec.fits),
         words=words,
+        parameters=tuple((n, params[n].default) for n in sorted(used)),
     )
     return rule, []
 
@@ -618,25 +894,35 @@ def _template(text: str, roots: Mapping[str, ObjectType], slots: tuple[str, ...]
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise ValueError(f"not a valid message template: {exc} (write {{{{ for a brace)") from None
+    bad: list[str] = []  # every bad slot is reported, not the first only
+    unknown: list[str] = []
     for literal, name, spec, conversion in parsed:
         if literal:
             parts.append((literal, None))
         if name is None:
             continue
         if spec or conversion:
-            raise ValueError(f"{{{name}}}: format specs and conversions are not supported")
+            bad.append(f"{{{name}}}: format specs and conversions are not supported")
+            continue
         if name in slots:
             parts.append(("", (name,)))
             continue
         path = tuple(name.split("."))
         root = roots.get(path[0])
         if root is None or len(path) != 2 or path[1] not in root.fields:
-            known = ", ".join(
-                f"{r}.{f}" for r, t in roots.items() for f, ft in t.fields.items() if _words(ft)
-            )
-            extra = "".join(f", {{{slot}}}" for slot in slots)
-            raise ValueError(f"{{{name}}} is not a field here; fields are: {known}{extra}")
+            unknown.append(f"{{{name}}}")
+            continue
         if not _words(root.fields[path[1]]):
-            raise ValueError(f"{{{name}}} is a list of objects, which has no plain-words form")
+            bad.append(f"{{{name}}} is a list of objects, which has no plain-words form")
+            continue
         parts.append(("", path))
+    if unknown:
+        known = ", ".join(
+            f"{r}.{f}" for r, t in roots.items() for f, ft in t.fields.items() if _words(ft)
+        )
+        extra = "".join(f", {{{slot}}}" for slot in slots)
+        are = "is not a field" if len(unknown) == 1 else "are not fields"
+        bad.insert(0, f"{', '.join(unknown)} {are} here; fields are: {known}{extra}")
+    if bad:
+        raise ValueError("; ".join(bad))
     return Template(text, tuple(parts))

@@ -23,11 +23,14 @@ if TYPE_CHECKING:
 __all__ = ["condition_dependencies", "dependencies", "stratify"]
 
 
-def stratify(rules: Sequence[Rule]) -> tuple[tuple[Rule, ...], ...]:
+def stratify(
+    rules: Sequence[Rule], absent: frozenset[str] = frozenset()
+) -> tuple[tuple[Rule, ...], ...]:
     """``rules`` in layers (each in id order); raises :class:`RuleError` for a bad reference
-    or a cycle."""
+    or a cycle. A reference to a rule id in ``absent`` (rules a pack disabled) reads as a
+    rule that never concludes anything."""
     problems: list[RuleProblem] = []
-    needs = {rule.id: dependencies(rule, rules, problems) for rule in rules}
+    needs = {rule.id: dependencies(rule, rules, problems, absent) for rule in rules}
     if problems:
         raise RuleError(problems)
     by_id = {rule.id: rule for rule in rules}
@@ -74,7 +77,10 @@ def _place(
 
 
 def dependencies(
-    rule: Rule, rules: Sequence[Rule], problems: list[RuleProblem] | None = None
+    rule: Rule,
+    rules: Sequence[Rule],
+    problems: list[RuleProblem] | None = None,
+    absent: frozenset[str] = frozenset(),
 ) -> set[str]:
     """The ids of the rules whose conclusions ``rule`` reads (in ``when`` or ``unless``).
 
@@ -86,7 +92,7 @@ def dependencies(
     for name, condition in (("when", rule.condition), ("unless", rule.unless)):
         if condition is None:
             continue
-        for value in _unknown(condition, rules, found):
+        for value in _unknown(condition, rules, found, absent):
             own.append(RuleProblem(rule.file, rule.id, name, value))
     if own and problems is None:
         raise RuleError(own)
@@ -102,10 +108,17 @@ def condition_dependencies(condition: Condition, rules: Sequence[Rule]) -> set[s
     return found
 
 
-def _unknown(condition: Condition, rules: Sequence[Rule], found: set[str]) -> Iterator[str]:
+def _unknown(
+    condition: Condition,
+    rules: Sequence[Rule],
+    found: set[str],
+    absent: frozenset[str] = frozenset(),
+) -> Iterator[str]:
     """Add what ``condition`` reads to ``found``; yield a message for each unknown reference."""
     for reference in _references(condition):
         matched = _resolve(reference, rules)
+        if matched is None and reference[1] != "concluded_kinds" and reference[2] in absent:
+            matched = set()  # a disabled rule: it never concludes
         if matched is not None:
             found.update(matched)
             continue

@@ -17,13 +17,16 @@ from attrs import frozen
 
 from . import __version__
 from ._advisor import Advisor
-from ._catalogue import catalogue
+from ._catalogue import catalogue, catalogue_data
 from ._documents import advice_to_dict, converter
 from ._engines import ENGINES, EngineName
 from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
 from ._examples import ExampleResult, check_examples
+from ._lint import LintWarning, lint
 from ._output import Advice
-from ._ruleset import RuleSet, load_rules, shipped_rules
+from ._packs import load_pack
+from ._ruleset import RuleSet, shipped_rules
+from ._schemas import rules_schema
 
 __all__ = ["main"]
 
@@ -43,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        rules = load_rules(*args.rules) if getattr(args, "rules", None) else shipped_rules()
+        rules = _rule_set(args) if hasattr(args, "rules") else RuleSet(())
         code: int = args.run(args, rules, sys.stdout)
         return code
     except RuleError as error:
@@ -85,6 +88,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("-v", "--verbose", action="store_true", help="list passing examples too")
+    check.add_argument(
+        "--validate-only",
+        action="store_true",
+        help="load and validate the rules, without running their examples",
+    )
+    check.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run only this rule's examples (repeatable)",
+    )
+    check.add_argument(
+        "--lint",
+        action="store_true",
+        help="also report conditions that never or always hold, rules with the same "
+        "condition and parameters no rule reads",
+    )
+    check.add_argument(
+        "--strict", action="store_true", help="with --lint: exit 1 when the lint finds anything"
+    )
     _add_rules_option(check)
     _add_engine_option(check)
     check.set_defaults(run=_check)
@@ -93,8 +117,17 @@ def _parser() -> argparse.ArgumentParser:
     example.set_defaults(run=lambda args, rules, out: _print_json(example_document(), out))
 
     listing = commands.add_parser("catalogue", help="print the rule catalogue as Markdown")
+    listing.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     _add_rules_option(listing)
     listing.set_defaults(run=_catalogue)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema of a document mentor-rules reads"
+    )
+    schema.add_argument(
+        "what", choices=("rules",), help="rules: a rule file and a pack's manifest (pack.toml)"
+    )
+    schema.set_defaults(run=lambda args, rules, out: _print_json(rules_schema(), out))
     return parser
 
 
@@ -102,10 +135,61 @@ def _add_rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules",
         action="append",
+        default=[],
         metavar="PATH",
-        help="a rule file or directory of *.toml rules, instead of the shipped rule set "
-        "(repeatable)",
+        help="a rule pack (a directory of *.toml rules, with an optional pack.toml) or a rule "
+        "file, added to the shipped rule set: a rule with a shipped rule's id overrides it "
+        "(repeatable, composed in order)",
     )
+    parser.add_argument(
+        "--no-shipped",
+        action="store_true",
+        help="start from no rules instead of the shipped rule set",
+    )
+    parser.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave out the rule with this id (repeatable)",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        type=_param,
+        help="set a parameter the rules read as params.NAME (repeatable)",
+    )
+
+
+def _param(text: str) -> tuple[str, int | float]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        number: int | float = int(value)
+    except ValueError:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name.strip()}: expected a number, got {value!r}"
+            ) from None
+    return name.strip(), number
+
+
+def _rule_set(args: argparse.Namespace) -> RuleSet:
+    """The rule set the options name: shipped (or none), the packs added, ids left out,
+    parameters set."""
+    rules = RuleSet(()) if args.no_shipped else shipped_rules()
+    for path in args.rules:
+        rules = load_pack(path, onto=rules)
+    if args.disable:
+        rules = rules.without(*args.disable)
+    if args.param:
+        rules = rules.with_parameters(dict(args.param))
+    return rules
 
 
 def _add_engine_option(parser: argparse.ArgumentParser) -> None:
@@ -119,6 +203,8 @@ def _add_engine_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _catalogue(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    if args.json:
+        return _print_json(catalogue_data(rules), out)
     out.write(catalogue(rules))
     return EXIT_OK
 
@@ -224,24 +310,50 @@ def _report(label: str, document: Any, advice: Advice, engine: str) -> str:
 
 def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     engine: EngineName = args.engine
-    results = check_examples(Advisor(rules, engine=engine))
+    unknown = [rule_id for rule_id in args.rule if rule_id not in rules.ids]
+    if unknown:
+        raise RuleError(
+            [RuleProblem("--rule", rule_id, None, "no rule with this id") for rule_id in unknown]
+        )
+    chosen = tuple(rules[rule_id] for rule_id in args.rule) or rules.rules
+    found = lint(rules) if args.lint else []
+    lint_failed = bool(found) and args.strict
+    if args.validate_only:
+        results: list[ExampleResult] = []
+        missing: list[str] = []
+    else:
+        results = check_examples(Advisor(rules, engine=engine), chosen)
+        missing = [rule.id for rule in chosen if not rule.has_examples()]
     failed = [r for r in results if not r.passed]
     if args.json:
-        report = _CheckReport(len(rules), len(results), tuple(map(_FailedExample.of, failed)))
+        report = _CheckReport(
+            len(rules),
+            len(results),
+            tuple(map(_FailedExample.of, failed)),
+            tuple(missing),
+            tuple(_Finding.of(w) for w in found),
+        )
         _print_json(converter.unstructure(report), out)
-    else:
-        for r in results if args.verbose else failed:
-            status = "ok  " if r.passed else "FAIL"
-            out.write(f"{status} {r.file} rule {r.rule!r} examples[{r.index}] ({r.description})")
-            out.write(
-                "\n"
-                if r.passed
-                else f": expected it to fire for {list(r.expected)}, it fired for "
-                f"{list(r.actual)}\n"
-            )
-        if args.verbose or failed:
-            out.write(f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
-    return EXIT_EXAMPLES_FAILED if failed else EXIT_OK
+        return EXIT_EXAMPLES_FAILED if failed or missing or lint_failed else EXIT_OK
+    for warning in found:
+        print(f"warning: {warning}", file=sys.stderr)
+    for rule_id in missing:
+        rule = rules[rule_id]
+        out.write(
+            f"FAIL {rule.file} rule {rule_id!r}: needs at least one example that fires "
+            "(fires_for = [...]) and one that does not (fires_for = [])\n"
+        )
+    for r in results if args.verbose else failed:
+        status = "ok  " if r.passed else "FAIL"
+        out.write(f"{status} {r.file} rule {r.rule!r} examples[{r.index}] ({r.description})")
+        out.write(
+            "\n"
+            if r.passed
+            else f": expected it to fire for {list(r.expected)}, it fired for {list(r.actual)}\n"
+        )
+    if args.verbose or failed:
+        out.write(f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
+    return EXIT_EXAMPLES_FAILED if failed or missing or lint_failed else EXIT_OK
 
 
 @frozen
@@ -268,12 +380,28 @@ class _FailedExample:
 
 
 @frozen
+class _Finding:
+    """A lint finding as ``check --json --lint`` prints it."""
+
+    check: str
+    rule: str | None
+    file: str | None
+    message: str
+
+    @classmethod
+    def of(cls, warning: LintWarning) -> _Finding:
+        return cls(warning.check, warning.rule, warning.file, warning.message)
+
+
+@frozen
 class _CheckReport:
     """What ``check --json`` prints."""
 
     rules: int
     examples: int
     failed: tuple[_FailedExample, ...]
+    without_examples: tuple[str, ...] = ()
+    lint: tuple[_Finding, ...] = ()
 
 
 @frozen

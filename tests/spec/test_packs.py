@@ -1,0 +1,101 @@
+"""Properties of rule packs: disabling adds no advice, a parameter set to its default changes
+nothing, the engines agree on composed packs with parameters, and the lint's verdicts hold on
+generated situations."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, reject
+from hypothesis import strategies as st
+
+from mentor_rules import Advisor, RuleError, RuleSet, Situation, available_engines, shipped_rules
+from mentor_rules._lint import decide
+from mentor_rules.testing import rule_packs, situations
+
+SHIPPED = shipped_rules()
+FULL = Advisor(SHIPPED, engine="python")
+
+needs_durable = pytest.mark.skipif(
+    "durable" not in available_engines(), reason="durable-rules is not installed here"
+)
+
+
+@st.composite
+def parameter_values(draw: st.DrawFn, rules: RuleSet = SHIPPED) -> dict[str, int | float]:
+    chosen = draw(st.lists(st.sampled_from(rules.parameters), unique=True))
+    return {
+        p.name: draw(st.integers(0, 40))
+        if p.type == "int"
+        else draw(st.integers(0, 40) | st.floats(0, 40, allow_nan=False))
+        for p in chosen
+    }
+
+
+@given(st.sets(st.sampled_from(SHIPPED.ids)), situations())
+def test_a_pack_that_only_disables_rules_adds_no_advice(
+    disabled: set[str], situation: Situation
+) -> None:
+    """Whatever it advises, the full set advised too, or held back with an ``unless`` that
+    read a rule now disabled (the shipped rules read conclusions only so)."""
+    full = FULL.advise(situation)
+    fewer = Advisor(SHIPPED.without(*disabled), engine="python").advise(situation)
+    given_or_held = {(r.rule, r.subject) for r in full.recommendations} | {
+        (s.rule, s.subject) for s in full.suppressed
+    }
+    assert {(r.rule, r.subject) for r in fewer.recommendations} <= given_or_held
+    assert not {r.rule for r in fewer.recommendations} & disabled
+
+
+@given(st.data(), situations())
+def test_overriding_a_parameter_with_its_default_changes_nothing(
+    data: st.DataObject, situation: Situation
+) -> None:
+    chosen = data.draw(st.lists(st.sampled_from(SHIPPED.parameters), unique=True))
+    defaults = {p.name: p.default for p in chosen}
+    assert Advisor(engine="python", parameters=defaults).advise(situation) == FULL.advise(situation)
+
+
+@needs_durable
+@given(
+    st.sets(st.sampled_from(SHIPPED.ids), max_size=4),
+    parameter_values(),
+    rule_packs(max_rules=3),
+    st.lists(situations(), min_size=1, max_size=3),
+)
+def test_the_engines_agree_on_composed_packs_with_parameters(
+    disabled: set[str],
+    values: dict[str, int | float],
+    pack: RuleSet,
+    cases: list[Situation],
+) -> None:
+    try:
+        composed = SHIPPED.without(*disabled).extend(pack).with_parameters(values)
+    except RuleError:  # the generated rules read conclusions in a cycle with shipped ones
+        reject()
+    python = Advisor(composed, engine="python")
+    durable = Advisor(composed, engine="durable")
+    for situation in cases:
+        assert durable.advise(situation) == python.advise(situation)
+
+
+@given(rule_packs(), st.lists(situations(), min_size=1, max_size=3))
+def test_what_the_lint_decides_holds_on_generated_situations(
+    pack: RuleSet, cases: list[Situation]
+) -> None:
+    """A rule whose condition never holds never fires nor is held back; one whose condition
+    always holds fires, or is held back, for every subject it is about."""
+    advisor = Advisor(pack, engine="python")
+    for situation in cases:
+        advice = advisor.advise(situation)
+        reached = {(r.rule, r.subject) for r in advice.recommendations} | {
+            (s.rule, s.subject) for s in advice.suppressed
+        }
+        for rule in pack:
+            verdict = decide(rule.condition)
+            mine = {subject for rule_id, subject in reached if rule_id == rule.id}
+            if verdict == "never":
+                assert not mine, rule.when
+            elif verdict == "always" and rule.about == "mentee":
+                assert mine == {"mentee"}, rule.when
+            elif verdict == "always" and rule.about == "candidate":
+                assert mine == {c.name for c in situation.candidates}, rule.when

@@ -1,0 +1,179 @@
+"""The checks a rule-pack author runs: validate only, one rule, lint, the JSON Schema, the
+catalogue as JSON, and error messages that say what to fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mentor_rules import RuleError, rules_from_documents, shipped_rules
+from mentor_rules._expr import ConditionError, parse_condition
+from mentor_rules._lint import decide, lint
+from mentor_rules._schema import roots_for
+from mentor_rules._schemas import MANIFEST, RULE_FILE
+from mentor_rules.cli import main
+
+ROOTS = roots_for("candidate")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def rule(rule_id: str, when: str, **changes: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "id": rule_id,
+        "title": "t",
+        "about": "candidate",
+        "kind": "consider",
+        "when": when,
+        "message": "m",
+        "because": "b",
+        "source": {"section": "s", "paragraph": 1},
+    }
+    document.update(changes)
+    return document
+
+
+# --------------------------------------------------------------------------- lint
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ('candidate.relation == "peer" and candidate.relation == "senior"', "never"),
+        ("candidate.years_at_company >= 5 and candidate.years_at_company < 3", "never"),
+        ("candidate.conversations > 2 and candidate.conversations < 3", "never"),
+        ("candidate.years_at_company > 2 and candidate.years_at_company < 3", "sometimes"),
+        ("candidate.knows_culture and not candidate.knows_culture", "never"),
+        (
+            'candidate.relation in ["peer"] and candidate.relation not in ["peer", "junior"]',
+            "never",
+        ),
+        ("candidate.years_at_company is None and candidate.years_at_company >= 0", "never"),
+        ("len(mentee.goals) >= 0", "always"),
+        ("len(mentee.goals) < 0", "never"),
+        ('candidate.relation != "peer" or candidate.relation != "senior"', "always"),
+        ('"a" in candidate.traits or not ("a" in candidate.traits)', "always"),
+        ("candidate.years_at_company >= 5 or candidate.years_at_company < 5", "sometimes"),
+        ('candidate.relation == "peer"', "sometimes"),
+        ('any(t == "x" for t in candidate.traits) and len(candidate.traits) == 0', "sometimes"),
+    ],
+)
+def test_the_decision_procedure(text: str, verdict: str) -> None:
+    """Exact on what it reasons about; the last: related operands are not reasoned about, so
+    it does not say 'never' (it never guesses)."""
+    assert decide(parse_condition(text, ROOTS)) == verdict
+
+
+def test_lint_finds_each_kind_of_problem_with_a_reason() -> None:
+    rules = rules_from_documents(
+        [
+            rule("never", "candidate.conversations >= 5 and candidate.conversations < 3"),
+            rule("always", "len(candidate.traits) >= 0"),
+            rule("first", 'candidate.relation == "peer"'),
+            rule("second", 'candidate.relation == "peer"'),
+            rule("vetoed", 'candidate.relation == "senior"', unless="len(mentee.goals) >= 0"),
+        ],
+        require_examples=False,
+    )
+    found = {(w.check, w.rule) for w in lint(rules)}
+    assert found == {
+        ("never-holds", "never"),
+        ("always-holds", "always"),
+        ("same-condition", "second"),
+        ("never-holds", "vetoed"),
+    }
+    assert all(w.message for w in lint(rules))
+
+
+def test_the_shipped_rules_lint_clean_and_an_unused_parameter_is_found() -> None:
+    assert lint(shipped_rules()) == []
+    unused = shipped_rules().without("need-a-mentor")
+    assert [(w.check, w.rule) for w in lint(unused)] == [("unused-parameter", None)]
+    assert "newcomer_months" in lint(unused)[0].message
+
+
+def test_check_lint_warns_and_fails_only_under_strict(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run(capsys, "check", "--lint", "--strict")[0] == 0
+    code, _, err = run(capsys, "check", "--lint", "--disable", "need-a-mentor")
+    assert code == 0
+    assert "warning: parameter 'newcomer_months' is read by no rule" in err
+    code, _, _ = run(capsys, "check", "--lint", "--strict", "--disable", "need-a-mentor")
+    assert code == 1
+
+
+# --------------------------------------------------------------------------- check options
+
+
+def test_check_validate_only_and_one_rule(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "check", "--rule", "ready-to-ask", "--json")
+    assert (code, json.loads(out)["examples"]) == (0, 3)
+    code, out, _ = run(capsys, "check", "--validate-only", "--json")
+    assert (code, json.loads(out)["examples"], json.loads(out)["rules"]) == (0, 0, 23)
+    assert run(capsys, "check", "--rule", "nope")[0] == 3
+    broken = tmp_path / "x.toml"
+    broken.write_text('id = "x"\n', encoding="utf-8")
+    assert run(capsys, "check", "--validate-only", "--rules", str(broken))[0] == 3
+
+
+def test_catalogue_json_and_the_schemas(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "catalogue", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert len(data["rules"]) == 23
+    assert {p["name"] for p in data["parameters"]} >= {"newcomer_months", "company_years"}
+    assert data["rules"][0]["pack"] == "shipped"
+    code, out, _ = run(capsys, "schema", "rules")
+    assert code == 0
+    assert set(json.loads(out)) == {"rule file", "pack.toml"}
+
+
+def test_the_schemas_name_every_field_the_loaders_read() -> None:
+    from mentor_rules._packs import _MANIFEST_FIELDS
+    from mentor_rules._ruleset import _FIELDS
+
+    assert set(RULE_FILE["properties"]) == set(_FIELDS)
+    assert set(MANIFEST["properties"]) == set(_MANIFEST_FIELDS)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('candidate.relation = "peer"', "write '==', not '='"),
+        ("candidate.knows_culture && candidate.job_match", "write 'and', not '&&'"),
+        ("candidate.knows_culture || candidate.job_match", "write 'or', not '||'"),
+        ("candidate.conversations =< 2", "write '<=', not '=<'"),
+        ("candidate.knows_culture == true", "write the field itself: 'candidate.knows_culture'"),
+        ("candidate.knows_culture == false", "'not candidate.knows_culture'"),
+        ("candidate.years_at_company == null", "write 'candidate.years_at_company is None'"),
+        ("candidate.years_at_company != None", "'candidate.years_at_company is not None'"),
+    ],
+)
+def test_condition_mistakes_say_what_to_write(text: str, said: str) -> None:
+    with pytest.raises(ConditionError) as caught:
+        parse_condition(text, ROOTS)
+    assert said in caught.value.message
+
+
+def test_every_bad_slot_of_a_message_is_reported() -> None:
+    with pytest.raises(RuleError) as caught:
+        rules_from_documents(
+            [rule("r", "candidate.knows_culture", message="{candidate.nme} {mentee.x} {z!r}")],
+            require_examples=False,
+        )
+    message = caught.value.problems[0].message
+    assert "{candidate.nme}, {mentee.x} are not fields here" in message
+    assert "{z}: format specs" in message
