@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -229,3 +231,23 @@ def test_explain_refuses_a_bad_bound(capsys: pytest.CaptureFixture[str], bound: 
         main(["explain", "--candidate", "Mei Lin", "--bound", bound])
     assert exit.value.code == 2
     assert "expected a whole number from 0 to 10" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("advise",),
+        ("explain", "--candidate", "Mei Lin"),
+        ("explain", "--candidate", "Dana Reyes"),
+    ],
+    ids=" ".join,
+)
+def test_the_outputs_pasted_into_the_docs_are_what_the_commands_print(
+    capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "explanations.md").read_text("utf-8")
+    shown = " ".join(f'"{a}"' if " " in a else a for a in command)
+    pasted = re.search(rf"\$ mentor-rules {re.escape(shown)}\n```\n\n```text\n(.*?)```", page, re.S)
+    assert pasted is not None, shown
+    _, out, _ = run(capsys, *command)
+    assert out.rstrip("\n") + "\n" == pasted.group(1)
