@@ -232,8 +232,11 @@ def _titled(text: str, why_not: Iterable[WhyNot], rules: RuleSet) -> str:
 
 
 def _sentence(text: str) -> str:
-    """``text`` with a full stop at the end, unless it ends a sentence already."""
-    return text if not text or text[-1] in ".!?" else text + "."
+    """``text`` as a sentence: a capital first, a full stop at the end."""
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
 
 
 def _quote(text: str) -> str:
