@@ -161,8 +161,8 @@ def _resolve(reference: _Reference, rules: Iterable[Rule]) -> set[str] | None:
     subject = [rule for rule in rules if rule.about == about]
     if value is None:
         return {rule.id for rule in subject}
-    if field == "concluded_kinds":
-        matched = {rule.id for rule in subject if rule.kind.value == value}
-    else:
-        matched = {rule.id for rule in subject if rule.id == value}
+    if field == "concluded_kinds":  # a kind is checked against the enum when parsed; a kind no
+        # rule of the set has (all avoid rules disabled, say) is simply never concluded
+        return {rule.id for rule in subject if rule.kind.value == value}
+    matched = {rule.id for rule in subject if rule.id == value}
     return matched or None

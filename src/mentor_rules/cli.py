@@ -1,7 +1,9 @@
-"""The ``mentor-rules`` command line: advise, check rules, print the example or the catalogue.
+"""The ``mentor-rules`` command line: advise, explain, check rules, print the example or the
+catalogue.
 
-Exit codes: 0 success; 1 a rule's example failed (``check``); 2 the command line was wrong;
-3 a situation or a rule file is invalid; 4 the engine asked for cannot run here.
+Exit codes: 0 success; 1 a rule's example failed (``check``); 2 the command line was wrong
+(for ``explain``, also a candidate name the situation does not hold); 3 a situation or a rule
+file is invalid; 4 the engine asked for cannot run here.
 """
 
 from __future__ import annotations
@@ -18,20 +20,22 @@ from attrs import frozen
 from . import __version__
 from ._advisor import Advisor
 from ._catalogue import catalogue, catalogue_data
-from ._documents import advice_to_dict, converter
+from ._documents import advice_to_dict, converter, situation_from_dict
 from ._engines import ENGINES, EngineName
 from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
 from ._examples import ExampleResult, check_examples
+from ._explain import DEFAULT_BOUND, explanation_to_dict
 from ._lint import LintWarning, lint
-from ._output import Advice
+from ._output import Advice, Verdict
 from ._packs import load_pack
+from ._report import FORMATS, SituationReport, build_report, explanation_text, render
 from ._ruleset import RuleSet, shipped_rules
 from ._schemas import rules_schema
 
 __all__ = ["main"]
 
 # 2, a wrong command line, is argparse's own exit code.
-EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_INVALID, EXIT_ENGINE = 0, 1, 3, 4
+EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3, 4
 
 
 def example_document() -> dict[str, Any]:
@@ -71,14 +75,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Each FILE holds one situation (a JSON object) or a batch (a JSON list). "
         "'-' reads standard input. With no FILE, the built-in example is used. Every "
         "situation is reported, valid or not; the exit code is 3 if any was invalid. With "
-        "--json, the output is a list with one {source, advice} or {source, error} per "
-        "situation.",
+        "--format json (or --json), the output is a list with one {source, advice} or "
+        "{source, error} per situation.",
     )
     advise.add_argument("files", nargs="*", metavar="FILE")
-    advise.add_argument("--json", action="store_true", help="print the advice as JSON")
+    _add_format_options(advise)
     _add_rules_option(advise)
     _add_engine_option(advise)
     advise.set_defaults(run=_advise)
+
+    _add_explain_command(commands)
 
     check = commands.add_parser(
         "check",
@@ -129,6 +135,40 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.set_defaults(run=lambda args, rules, out: _print_json(rules_schema(), out))
     return parser
+
+
+class _FormatAction(argparse.Action):
+    """``--format``: the format, and ``json`` set with it (what error reports look at)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        namespace.format = values
+        namespace.json = values == "json"
+
+
+def _add_format_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=(*FORMATS, "json"),
+        default="text",
+        action=_FormatAction,
+        help="text (the default): a report to read; markdown: for notes and tickets; html: a "
+        "self-contained page; json: the advice as data",
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the advice as JSON (--format json)"
+    )
+    parser.add_argument(
+        "--details",
+        action="store_true",
+        help="add every step, candidate and recommendation with its reasons, evidence and "
+        "source to the report",
+    )
 
 
 def _add_rules_option(parser: argparse.ArgumentParser) -> None:
@@ -224,6 +264,7 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     readable = [document for _, document in situations if not isinstance(document, Exception)]
     outcomes = iter(advisor.advise_many(readable))  # in the order of the readable ones
     results: list[dict[str, Any]] = []
+    reports: list[SituationReport] = []
     for label, document in situations:
         advice: Advice | None
         error: SituationError | None
@@ -240,9 +281,11 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             results.append({"source": label, "advice": advice_to_dict(advice)})
         elif advice is not None:
             results.append({"source": label})
-            out.write(_report(label, document, advice, advisor.engine))
+            reports.append(build_report(advisor, situation_from_dict(document), advice, label))
     if args.json:
         _print_json(results, out)
+    elif reports:
+        out.write(render(reports, args.format, details=args.details))
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
 
 
@@ -267,42 +310,85 @@ def _read(source: str) -> list[tuple[str, Any]]:
     return [(source, document)]
 
 
-_VERDICT_WORDS = {
-    "ready_to_ask": "ready to ask",
-    "explore": "explore",
-    "weak_fit": "weak fit",
-    "avoid": "avoid",
-}
+# --------------------------------------------------------------------------- explain
 
 
-def _report(label: str, document: Any, advice: Advice, engine: str) -> str:
-    name = (document.get("mentee") or {}).get("name") if isinstance(document, dict) else None
-    lines = [f"Mentoring advice for {name or 'you'} ({label}; engine: {engine})", ""]
-    if advice.next_steps:
-        lines.append("Next steps")
-        lines.extend(f"  {n}. {step.text}" for n, step in enumerate(advice.next_steps, 1))
-        lines.append("")
-    if advice.candidates:
-        lines.append("Candidates, best first")
-        width = max(len(c.name) for c in advice.candidates)
-        for c in advice.candidates:
-            lines.append(
-                f"  {c.name:<{width}}  {_VERDICT_WORDS[c.verdict.value]:<12} "
-                f"score {c.score:>4}   {', '.join(c.rules) or '-'}"
-            )
-        lines.append("")
-    lines.append("Why")
-    for r in advice.recommendations:
-        about = "" if r.about == "mentee" else f" ({r.subject})"
-        lines.append(f"  [{r.kind.value}] {r.rule}{about}")
-        lines.append(f"    {r.message}")
-        lines.append(f"    because: {r.because}")
-        evidence = "; ".join(
-            f"{e.path} = {json.dumps(e.value, ensure_ascii=False)}" for e in r.evidence
+def _add_explain_command(commands: Any) -> None:
+    explain = commands.add_parser(
+        "explain",
+        help="why a candidate is not better placed, and what would change it",
+        description="FILE holds one situation ('-' reads standard input; with no FILE, the "
+        "built-in example). Prints, for the candidate called NAME, every rule that would "
+        "have placed them better and the conditions it missed, then the smallest sets of "
+        "changes that would. Exit code 2 if no candidate is called NAME (the names are "
+        "listed), 3 if the situation is invalid.",
+    )
+    explain.add_argument("file", nargs="?", metavar="FILE")
+    explain.add_argument("--candidate", required=True, metavar="NAME", help="whom to explain")
+    explain.add_argument(
+        "--target",
+        choices=[v.value for v in Verdict],
+        help="the verdict to explain (default: the next better one, and ready_to_ask)",
+    )
+    explain.add_argument(
+        "--bound",
+        type=_bound,
+        default=DEFAULT_BOUND,
+        metavar="N",
+        help=f"the most changes a proposed set may hold (default {DEFAULT_BOUND})",
+    )
+    explain.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    _add_rules_option(explain)
+    _add_engine_option(explain)
+    explain.set_defaults(run=_explain)
+
+
+def _bound(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 10, got {text!r}")
+    return value
+
+
+def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    engine: EngineName = args.engine
+    advisor = Advisor(rules, engine=engine)
+    read = _read(args.file or "<example>")
+    label = read[0][0] if len(read) == 1 else args.file
+    error: SituationError | None = None
+    if len(read) != 1:
+        why = f"explain takes one situation; this file holds a batch of {len(read)}"
+        error = SituationError([Problem("", why)])
+    elif isinstance(read[0][1], SituationError):
+        error = read[0][1]
+    else:
+        try:
+            situation = situation_from_dict(read[0][1])
+        except SituationError as invalid:
+            error = invalid
+    if error is not None:
+        if args.json:
+            _print_json({"source": label, "error": converter.unstructure(error.problems)}, out)
+        else:
+            print(f"{label}: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    names = [candidate.name for candidate in situation.candidates]
+    if args.candidate not in names:
+        listed = ", ".join(map(repr, names)) or "none"
+        print(
+            f"mentor-rules explain: no candidate called {args.candidate!r} in {label}; "
+            f"the candidates are: {listed}",
+            file=sys.stderr,
         )
-        lines.append(f"    evidence: {evidence or '-'}")
-        lines.append(f"    source: {r.source}")
-    return "\n".join(lines) + "\n\n"
+        return EXIT_USAGE
+    explanation = advisor.explain(situation, args.candidate, args.target, bound=args.bound)
+    if args.json:
+        return _print_json({"source": label, "explanation": explanation_to_dict(explanation)}, out)
+    out.write(explanation_text(explanation, rules, label))
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- check
