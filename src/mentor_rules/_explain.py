@@ -314,14 +314,25 @@ def _words(fact: Fact, condition: Condition, path: Any, value: Any) -> str:
             listed = " or ".join(_value_words(v) for v in allowed)
             need = f"other than {listed}" if negated else listed
             return f"{field} is {_value_words(value)}; it needs to be {need}"
+        case Contains(field=Field(path=(_, "concluded")), value=wanted):
+            had = "has applied" if negated else "has not applied"
+            return f"“{wanted}” {had} to {fact.subject}"
+        case Contains(field=Field(path=(_, "concluded_kinds")), value=wanted):
+            if negated:
+                return f"there is {_value_words(wanted)} advice about {fact.subject}"
+            return f"there is no {_value_words(wanted)} advice about {fact.subject} yet"
         case Contains(value=wanted):
             need = "not to include" if negated else "to include"
             return f"{field} is {_value_words(value)}; it needs {need} {_value_words(wanted)}"
         case IsNull():
-            need = "known" if not negated else "unknown"
+            need = "unknown" if not negated else "known"
             return f"{field} is {_value_words(value)}; it needs to be {need}"
-        case _:
-            return f"{field} ({_value_words(value)}) does not meet: the rule's condition"
+        case Quantified(quantifier="any"):
+            return f"none of {field} ({_value_words(value)}) is what the rule looks for"
+        case Quantified():
+            return f"not all of {field} ({_value_words(value)}) are what the rule looks for"
+        case _:  # pragma: no cover - and/or are taken apart before they get here
+            return f"{field} is {_value_words(value)}"
 
 
 def _field_words(fact: Fact, path: Any) -> str:
@@ -344,6 +355,12 @@ _FIELD_WORDS: dict[tuple[str, str], str] = {
     ("candidate", "fits_goals"): "the number of your goals {name} knows the ground for",
     ("candidate", "concluded"): "what the rules concluded about {name}",
     ("candidate", "concluded_kinds"): "the kinds of advice about {name}",
+    ("candidate", "echoes_worked"): "the traits of {name} that echo what worked with your "
+    "past mentors",
+    ("candidate", "echoes_did_not_work"): "the traits of {name} that echo what did not work "
+    "with your past mentors",
+    ("candidate", "traits"): "{name}'s traits",
+    ("candidate", "jobs"): "the jobs {name} has held",
     ("candidate", "years_at_company"): "{name}'s years at the company",
     ("candidate", "years_in_industry"): "{name}'s years in the industry",
     ("candidate", "industry_match"): "whether {name}'s industry is the one you aim at",
