@@ -40,6 +40,7 @@ def assert_ok(result: subprocess.CompletedProcess[str]) -> None:
 # --------------------------------------------------------------------------- 1. hash collisions
 
 
+@needs_durable
 def test_the_property_hash_is_the_engines() -> None:
     """durable-rules' own constants for 'id' and 'sid' (HASH_ID, HASH_SID in state.h)."""
     from mentor_rules._engines._durable import fnv1a_32
