@@ -10,7 +10,8 @@ gives the candidate that verdict, found by trying every set of allowed changes u
 re-running the advice: each proposed set is sound (the advice was re-run with it), minimal (no
 smaller set found does it) and the search is complete up to the bound. Only what a person can do
 (an *action*: write down a goal, talk again) or what may turn out so (an *outcome*: good
-chemistry, a yes) is proposed; who manages whom, tenure and industries are never changed.
+chemistry, a yes) is proposed; who manages whom, tenure and industries are never changed, and
+goals are only proposed to someone who has none (what you want is not bent to fit a candidate).
 """
 
 from __future__ import annotations
@@ -411,10 +412,9 @@ def _options(situation: Situation, position: int) -> list[_Option]:
 
         return apply
 
-    have = {goal.scope for goal in situation.mentee.goals}
-    for scope in GoalScope:
-        if scope in have:
-            continue
+    # A goal is proposed only to someone who has none yet: what you want from a mentor comes
+    # first, and is not something to change so that a candidate fits it.
+    for scope in GoalScope if not situation.mentee.goals else ():
         goal = Goal(GoalKind.ADVICE, scope)
 
         def add(s: Situation, goal: Goal = goal) -> Situation:
