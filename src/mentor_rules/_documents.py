@@ -23,7 +23,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from ._errors import Problem, SituationError
+from ._errors import Problem, SituationError, json_type, show
 from ._model import (
     CareerMove,
     Chemistry,
@@ -53,14 +53,17 @@ _T = TypeVar("_T")
 
 def _strict_int(value: object, _: type) -> int:
     if type(value) is not int:
-        raise TypeError(f"expected an integer, got {_json_type(value)}")
+        raise TypeError(f"expected an integer, got {json_type(value)}")
     return value
 
 
 def _strict_float(value: object, _: type) -> float:
     if type(value) not in (int, float):
-        raise TypeError(f"expected a number, got {_json_type(value)}")
-    number = float(value)  # type: ignore[arg-type]
+        raise TypeError(f"expected a number, got {json_type(value)}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an integer too big for a float: out of every range there is
+        raise ValueError(f"expected a number no larger than 1e308, got {show(value)}") from None
     if not math.isfinite(number):
         raise ValueError("expected a finite number")
     return number
@@ -68,29 +71,29 @@ def _strict_float(value: object, _: type) -> float:
 
 def _strict_bool(value: object, _: type) -> bool:
     if type(value) is not bool:
-        raise TypeError(f"expected true or false, got {_json_type(value)}")
+        raise TypeError(f"expected true or false, got {json_type(value)}")
     return value
 
 
 def _strict_str(value: object, _: type) -> str:
     if type(value) is not str:
-        raise TypeError(f"expected a string, got {_json_type(value)}")
+        raise TypeError(f"expected a string, got {json_type(value)}")
     return value
 
 
 def _strict_enum(value: object, enum_type: type[StrEnum]) -> StrEnum:
     choices = ", ".join(repr(member.value) for member in enum_type)
     if type(value) is not str:
-        raise TypeError(f"expected one of {choices}, got {_json_type(value)}")
+        raise TypeError(f"expected one of {choices}, got {json_type(value)}")
     try:
         return enum_type(value)
     except ValueError:
-        raise ValueError(f"expected one of {choices}, got {value!r}") from None
+        raise ValueError(f"expected one of {choices}, got {show(value)}") from None
 
 
 def _strict_tuple(value: object, tuple_type: Any) -> tuple[Any, ...]:
     if not isinstance(value, list | tuple):
-        raise TypeError(f"expected a list, got {_json_type(value)}")
+        raise TypeError(f"expected a list, got {json_type(value)}")
     item_type = tuple_type.__args__[0]
     errors: list[Exception] = []
     items: list[Any] = []
@@ -116,26 +119,10 @@ def _objects_only(cls: type, made: cattrs.Converter) -> Any:
 
     def structure_object(value: object, _: type) -> Any:
         if not isinstance(value, Mapping):
-            raise _NotAnObject(f"expected an object, got {_json_type(value)}")
+            raise _NotAnObject(f"expected an object, got {json_type(value)}")
         return inner(value, cls)
 
     return structure_object
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
 
 
 _ENUMS: tuple[type[StrEnum], ...] = (
@@ -213,11 +200,35 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
+def shape_problems(document: Mapping[Any, Any]) -> list[Problem]:
+    """What no JSON document can have, wherever it is in ``document``: keys that are not
+    strings. Found by walking the whole document without recursion, before it is structured."""
+    problems: list[Problem] = []
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, Mapping):
+            wrong = next((key for key in node if not isinstance(key, str)), _NONE)
+            if wrong is not _NONE:
+                problems.append(Problem(path, f"keys must be strings, got {show(wrong)}"))
+                continue
+            stack.extend(reversed([(_join(path, key), value) for key, value in node.items()]))
+        elif isinstance(node, list | tuple):
+            stack.extend(reversed([(f"{path}[{n}]", item) for n, item in enumerate(node)]))
+    return problems
+
+
+_NONE = object()
+
+
 def structure(document: object, cls: type[_T], what: str = "situation") -> _T:
     """Structure ``document`` as ``cls``; every problem is raised in one :class:`SituationError`."""
     if not isinstance(document, Mapping):
-        problem = Problem("", f"expected an object, got {_json_type(document)}")
+        problem = Problem("", f"expected an object, got {json_type(document)}")
         raise SituationError([problem], what)
+    problems = shape_problems(document)
+    if problems:
+        raise SituationError(problems, what)
     try:
         return converter.structure(document, cls)
     except SituationError as exc:  # raised by a top-level validator: paths are already whole

@@ -10,7 +10,7 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
-from ._errors import Problem, SituationError
+from ._errors import Problem, SituationError, show
 from ._text import name_key
 
 __all__ = [
@@ -140,7 +140,7 @@ def _texts(_: object, attribute: Attribute[Any], value: tuple[str, ...]) -> None
 def _range(low: float, high: float) -> Any:
     def check(_: object, attribute: Attribute[Any], value: float | None) -> None:
         if value is not None and not low <= value <= high:
-            raise _fail(attribute, f"must be between {low:g} and {high:g}, got {value!r}")
+            raise _fail(attribute, f"must be between {low:g} and {high:g}, got {show(value)}")
 
     return check
 
