@@ -29,6 +29,7 @@ from ._errors import (
     SituationError,
 )
 from ._examples import ExampleResult, check_examples
+from ._limits import Limits
 from ._model import (
     Candidate,
     CareerMove,
@@ -86,6 +87,7 @@ __all__ = [
     "GoalKind",
     "GoalScope",
     "Kind",
+    "Limits",
     "Mentee",
     "MentorRulesError",
     "PastMentor",

@@ -9,10 +9,11 @@ from typing import Any
 from attrs import frozen
 
 from ._advice import Match, build_advice
-from ._documents import situation_from_dict
+from ._documents import check_limits, situation_from_dict
 from ._engines import Engine, EngineName, make_engine
 from ._errors import SituationError
 from ._facts import Fact, build_facts, with_conclusions
+from ._limits import Limits
 from ._model import Situation
 from ._output import Advice, Suppressed
 from ._ruleset import UNLESS, RuleSet, shipped_rules, tests_of
@@ -48,11 +49,19 @@ class Advisor:
     """Evaluates situations against one rule set. Reusable, and safe to share between threads.
 
     ``rules`` defaults to the shipped rule set. ``engine`` is ``"auto"`` (durable-rules where it
-    is installed, else the pure-Python engine), ``"durable"`` or ``"python"``.
+    is installed, else the pure-Python engine), ``"durable"`` or ``"python"``. ``limits``
+    bound the situations it takes (the defaults of :class:`Limits` if None).
     """
 
-    def __init__(self, rules: RuleSet | None = None, *, engine: EngineName = "auto") -> None:
+    def __init__(
+        self,
+        rules: RuleSet | None = None,
+        *,
+        engine: EngineName = "auto",
+        limits: Limits | None = None,
+    ) -> None:
         self.rules: RuleSet = shipped_rules() if rules is None else rules
+        self.limits: Limits = Limits() if limits is None else limits
         # One engine per layer: a layer's rules read what the layers below concluded.
         self._layers = tuple(
             (layer, make_engine(tests_of(layer), engine)) for layer in self.rules.layers
@@ -72,10 +81,13 @@ class Advisor:
     def advise(self, situation: Situation | Mapping[str, Any]) -> Advice:
         """The advice for one situation (an attrs :class:`Situation` or its JSON form).
 
-        Raises :class:`SituationError` when a JSON-form situation is not valid.
+        Raises :class:`SituationError` when a JSON-form situation is not valid, or when either
+        form exceeds the advisor's :attr:`limits`.
         """
-        if not isinstance(situation, Situation):
-            situation = situation_from_dict(situation)
+        if isinstance(situation, Situation):
+            check_limits(situation, self.limits)
+        else:
+            situation = situation_from_dict(situation, self.limits)
         evaluation = self._evaluate(situation)
         return build_advice(situation, evaluation.matched, evaluation.suppressed)
 
