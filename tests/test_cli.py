@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from mentor_rules import Limits
 from mentor_rules._engines import ENGINES
 from mentor_rules.cli import main
 
@@ -216,3 +219,143 @@ def test_rule_problems_in_json_have_every_documented_key(
             }
         ]
     }
+
+
+# --------------------------------------------------------------------------- reading files
+
+
+def command(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """``mentor-rules ARGS`` in a fresh interpreter."""
+    kwargs.setdefault("capture_output", True)
+    return subprocess.run(
+        [sys.executable, "-m", "mentor_rules.cli", *args],
+        text=True,
+        check=False,
+        timeout=120,
+        **kwargs,
+    )
+
+
+GOOD = {"candidates": [{"name": "Ann", "relation": "skip_level", "years_at_company": 8}]}
+
+
+def test_files_nested_too_deeply_or_with_huge_numbers_are_reported_and_the_others_advised(
+    tmp_path: Path,
+) -> None:
+    """They ended the run with a traceback and exit code 1, and the good files were lost."""
+    files = {
+        "good.json": json.dumps(GOOD),
+        "deep.json": '{"mentee": ' + "[" * 5000 + "]" * 5000 + "}",
+        "deep-objects.json": '{"a": ' * 995 + "1" + "}" * 995,
+        "digits.json": '{"mentee": {"months_at_company": ' + "9" * 5000 + "}}",
+        "last.json": json.dumps(GOOD),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    done = command("advise", *files, cwd=tmp_path)
+    assert done.returncode == 3, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.count("Mentoring advice for you") == 2  # good.json and last.json
+    assert done.stderr.splitlines() == [
+        "deep.json: invalid situation: <document>: nested too deeply: at most 16 levels "
+        "(limit max_depth)",
+        "deep-objects.json: invalid situation: <document>: nested too deeply: at most 16 "
+        "levels (limit max_depth)",
+        "digits.json: invalid situation: <document>: a number with too many digits (5000; at "
+        "most 4300)",
+    ]
+    as_json = command("advise", "--json", *files, cwd=tmp_path)
+    results = json.loads(as_json.stdout)
+    assert as_json.returncode == 3
+    assert ["advice" in r for r in results] == [True, False, False, False, True]
+    assert [r["error"][0]["path"] for r in results if "error" in r] == ["", "", ""]
+
+
+def test_a_document_deep_enough_to_read_is_still_refused_at_the_depth_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"mentee": {"goals": ' + "[" * 900 + "]" * 900 + "}}", encoding="utf-8")
+    code, _, err = run(capsys, "advise", str(deep))
+    assert code == 3
+    assert f"mentee.goals{'[0]' * 14}: nested too deeply" in err
+
+
+def test_a_key_repeated_in_an_object_is_refused_with_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Python's reader keeps the last value silently; a repeated key is almost always a
+    mistake of whoever wrote the file."""
+    repeated = tmp_path / "repeated.json"
+    repeated.write_text(
+        '[{"candidates": [{"name": "A", "relation": "peer"},'
+        ' {"name": "B", "relation": "peer", "name": "C"}]},'
+        ' {"mentee": {"goals": [], "goals": []}, "mentee": {}}]',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "advise", str(repeated))
+    assert (code, out) == (3, "")
+    assert err.splitlines() == [
+        f"{repeated}[0]: invalid situation: candidates[1]: duplicate key 'name'",
+        f"{repeated}[1]: invalid situation: <document>: duplicate key 'mentee'",
+    ]
+
+
+def test_a_file_over_the_size_limit_is_refused_and_one_at_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    most = Limits().max_document_bytes
+    at_limit, over = tmp_path / "at.json", tmp_path / "over.json"
+    at_limit.write_bytes(b"{}" + b" " * (most - 2))
+    over.write_bytes(b"{}" + b" " * (most - 1))
+    code, out, _ = run(capsys, "advise", "--json", str(at_limit), str(over))
+    results = json.loads(out)
+    assert code == 3
+    assert "advice" in results[0]
+    assert results[1]["error"] == [
+        {
+            "path": "",
+            "message": f"at most {most} bytes (limit max_document_bytes), got {most + 1}",
+        }
+    ]
+
+
+def test_limits_from_a_file_replace_the_defaults(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    limits = tmp_path / "limits.json"
+    limits.write_text('{"max_candidates": 1, "max_text": 600}', encoding="utf-8")
+    situation = tmp_path / "situation.json"
+    people = [{"name": "n" * 600, "relation": "peer"}, {"name": "B", "relation": "peer"}]
+    situation.write_text(json.dumps({"candidates": people}), encoding="utf-8")
+    code, _, err = run(capsys, "advise", "--limits", str(limits), str(situation))
+    assert code == 3
+    assert err == (
+        f"{situation}: invalid situation: candidates: at most 1 candidates (limit "
+        "max_candidates), got 2\n"
+    )
+    situation.write_text(json.dumps({"candidates": people[:1]}), encoding="utf-8")
+    assert run(capsys, "advise", "--limits", str(limits), str(situation))[0] == 0
+    assert run(capsys, "advise", str(situation))[0] == 3  # 600 characters: over the default
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"max_items": 0}', "max_items must be a positive integer, got 0"),
+        ('{"max_items": "3"}', "max_items must be a positive integer, got '3'"),
+        ('{"max_itemz": 3}', "unknown limit 'max_itemz'; limits are max_candidates, max_items"),
+        ('{"max_items": 3, "max_items": 4}', "<document>: duplicate key 'max_items'"),
+        ("[3]", "expected a JSON object of limits"),
+        ("{", "<document>: not valid JSON (line 1, column 2)"),
+    ],
+)
+def test_a_wrong_limits_file_is_a_wrong_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    limits = tmp_path / "limits.json"
+    limits.write_text(text, encoding="utf-8")
+    with pytest.raises(SystemExit) as caught:
+        main(["advise", "--limits", str(limits)])
+    assert caught.value.code == 2
+    assert f"error: argument --limits: {limits}: {message}" in capsys.readouterr().err

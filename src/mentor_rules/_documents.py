@@ -334,6 +334,8 @@ def parse_json(data: bytes | str, limits: Limits | None = None) -> Any:
     limits = Limits() if limits is None else limits
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
+        if not text.strip():
+            raise SituationError([Problem("", "no JSON: the input is empty")])
         return json.loads(text, object_pairs_hook=_object, parse_int=_integer)
     except UnicodeDecodeError as exc:
         message = f"not UTF-8 text: {exc.reason} (byte {exc.start})"

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any, TextIO
 
+import attrs
 from attrs import frozen
 
 from . import __version__
 from ._advisor import Advisor
 from ._catalogue import catalogue
-from ._documents import advice_to_dict, converter
+from ._documents import advice_to_dict, converter, over_limit, parse_json, shape_problems
 from ._engines import ENGINES, EngineName
 from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
 from ._examples import ExampleResult, check_examples
+from ._limits import Limits
 from ._output import Advice
 from ._ruleset import RuleSet, load_rules, shipped_rules
 
@@ -73,6 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     advise.add_argument("files", nargs="*", metavar="FILE")
     advise.add_argument("--json", action="store_true", help="print the advice as JSON")
+    advise.add_argument(
+        "--limits",
+        type=_limits_file,
+        default=Limits(),
+        metavar="FILE",
+        help="a JSON object with limits to use instead of the defaults, such as "
+        '{"max_candidates": 200}: max_candidates, max_items, max_text, max_depth, '
+        "max_document_bytes (see docs/limits.md)",
+    )
     _add_rules_option(advise)
     _add_engine_option(advise)
     advise.set_defaults(run=_advise)
@@ -123,6 +135,34 @@ def _catalogue(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _limits_file(path: str) -> Limits:
+    """The limits of ``--limits FILE``; what is wrong with the file is a command-line error."""
+    try:
+        with open(path, "rb") as handle:
+            document = parse_json(handle.read(_LIMITS_FILE_BYTES))
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"{path}: cannot read the file: {exc}") from None
+    except SituationError as error:
+        raise argparse.ArgumentTypeError(f"{path}: {error.problems[0]}") from None
+    if not isinstance(document, dict):
+        raise argparse.ArgumentTypeError(f"{path}: expected a JSON object of limits")
+    for problem in shape_problems(document, None):
+        raise argparse.ArgumentTypeError(f"{path}: {problem}")
+    names = [field.name for field in attrs.fields(Limits)]
+    for name in document:
+        if name not in names:
+            known = ", ".join(names)
+            raise argparse.ArgumentTypeError(f"{path}: unknown limit {name!r}; limits are {known}")
+    try:
+        return Limits(**document)
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"{path}: {exc}") from None
+
+
+#: More than any limits file needs: five names and numbers.
+_LIMITS_FILE_BYTES = 64 * 1024
+
+
 def _print_json(document: object, out: TextIO) -> int:
     out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
@@ -133,8 +173,9 @@ def _print_json(document: object, out: TextIO) -> int:
 
 def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     engine: EngineName = args.engine
-    advisor = Advisor(rules, engine=engine)
-    situations = [item for source in args.files or ["<example>"] for item in _read(source)]
+    limits: Limits = args.limits
+    advisor = Advisor(rules, engine=engine, limits=limits)
+    situations = [item for source in args.files or ["<example>"] for item in _read(source, limits)]
     readable = [document for _, document in situations if not isinstance(document, Exception)]
     outcomes = iter(advisor.advise_many(readable))  # in the order of the readable ones
     results: list[dict[str, Any]] = []
@@ -160,22 +201,30 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
 
 
-def _read(source: str) -> list[tuple[str, Any]]:
+def _read(source: str, limits: Limits) -> list[tuple[str, Any]]:
     """``(label, document)`` pairs; a document that cannot be read is a SituationError."""
     if source == "<example>":
         return [("built-in example", example_document())]
+    most = limits.max_document_bytes
     try:
         if source == "-":
-            text = sys.stdin.read()
+            stream = getattr(sys.stdin, "buffer", sys.stdin)
+            data = stream.read(most + 1)
+            size = None
         else:
-            with open(source, encoding="utf-8") as handle:
-                text = handle.read()
-        document = json.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
+            with open(source, "rb") as handle:
+                data = handle.read(most + 1)
+                size = os.fstat(handle.fileno()).st_size
+        if isinstance(data, str):  # a standard input without bytes (replaced in Python)
+            data = data.encode("utf-8")
+        if len(data) > most:
+            shown = size if size is not None and size > most else None
+            raise SituationError([Problem("", over_limit(limits, "max_document_bytes", shown))])
+        document = parse_json(data, limits)
+    except OSError as exc:
         return [(source, SituationError([Problem("", f"cannot read the file: {exc}")]))]
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        return [(source, SituationError([Problem("", f"not valid JSON ({where}): {exc.msg}")]))]
+    except SituationError as error:
+        return [(source, error)]
     if isinstance(document, list):
         return [(f"{source}[{index}]", item) for index, item in enumerate(document)]
     return [(source, document)]
