@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,15 @@ from mentor_rules._engines import ENGINES
 from mentor_rules.cli import main
 
 RULE = Path(__file__).resolve().parents[1] / "rules" / "avoid-direct-manager.toml"
+
+
+@pytest.fixture(autouse=True)
+def no_standard_input(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Standard input as at a terminal or in CI, whatever runs the tests (``pytest -s < x``
+    would otherwise be read by ``advise`` with no FILE)."""
+    with open(os.devnull, encoding="utf-8") as null:
+        monkeypatch.setattr(sys, "stdin", null)
+        yield
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -359,3 +370,73 @@ def test_a_wrong_limits_file_is_a_wrong_command_line(
         main(["advise", "--limits", str(limits)])
     assert caught.value.code == 2
     assert f"error: argument --limits: {limits}: {message}" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- standard input
+
+
+def test_advise_reads_standard_input_when_it_is_a_file_or_a_pipe(tmp_path: Path) -> None:
+    """It advised on the built-in example, silently, whatever came in."""
+    situation = tmp_path / "situation.json"
+    situation.write_text(json.dumps(GOOD), encoding="utf-8")
+    with situation.open(encoding="utf-8") as redirected:
+        from_file = command("advise", "--json", stdin=redirected)
+    from_pipe = command("advise", "--json", input=json.dumps(GOOD))
+    expected = [{"source": "-", "advice": json.loads(from_file.stdout)[0]["advice"]}]
+    assert from_file.returncode == from_pipe.returncode == 0
+    assert json.loads(from_file.stdout) == json.loads(from_pipe.stdout) == expected
+    assert [c["name"] for c in expected[0]["advice"]["candidates"]] == ["Ann"]
+    empty = command("advise", input="")
+    assert empty.returncode == 3
+    assert empty.stderr == "-: invalid situation: <document>: no JSON: the input is empty\n"
+
+
+def test_advise_uses_the_built_in_example_when_standard_input_is_a_terminal_or_null(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "advise")  # standard input is the null device (the fixture)
+    assert code == 0
+    assert out.startswith("Mentoring advice for Alex (built-in example;")
+    nothing = command("advise", stdin=subprocess.DEVNULL)
+    assert nothing.returncode == 0
+    assert nothing.stdout.startswith("Mentoring advice for Alex (built-in example;")
+
+
+def test_an_empty_batch_says_there_is_nothing_to_advise_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_text("[]", encoding="utf-8")
+    assert run(capsys, "advise", str(empty)) == (
+        0,
+        "",
+        f"{empty}: nothing to advise on (an empty batch)\n",
+    )
+    assert run(capsys, "advise", "--json", str(empty)) == (0, "[]\n", "")
+
+
+# --------------------------------------------------------------------------- output
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly_with_141(tmp_path: Path) -> None:
+    """`mentor-rules advise | head -1` ended with a BrokenPipeError traceback."""
+    from mentor_rules.cli import example_document
+
+    batch = tmp_path / "batch.json"
+    batch.write_text(json.dumps([example_document()] * 200), encoding="utf-8")  # ~1 MB out
+    for extra in ([], ["--json"]):
+        with subprocess.Popen(
+            [sys.executable, "-m", "mentor_rules.cli", "advise", *extra, str(batch)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as process:
+            assert process.stdout is not None
+            assert process.stderr is not None
+            first = process.stdout.readline()
+            process.stdout.close()  # as `head -1` does once it has its line
+            errors = process.stderr.read()
+            code = process.wait(timeout=120)
+        assert first
+        assert errors == ""
+        assert code == 141

@@ -1,7 +1,8 @@
 """The ``mentor-rules`` command line: advise, check rules, print the example or the catalogue.
 
 Exit codes: 0 success; 1 a rule's example failed (``check``); 2 the command line was wrong;
-3 a situation or a rule file is invalid; 4 the engine asked for cannot run here.
+3 a situation or a rule file is invalid; 4 the engine asked for cannot run here; 141 the
+reader of standard output went away before it was all written (``mentor-rules advise | head``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import stat
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -30,8 +32,9 @@ from ._ruleset import RuleSet, load_rules, shipped_rules
 
 __all__ = ["main"]
 
-# 2, a wrong command line, is argparse's own exit code.
-EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_INVALID, EXIT_ENGINE = 0, 1, 3, 4
+# 2, a wrong command line, is argparse's own exit code. 141 is what a shell reports for a
+# program killed by SIGPIPE (128 + 13), as the usual tools are when their reader goes away.
+EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_INVALID, EXIT_ENGINE, EXIT_BROKEN_PIPE = 0, 1, 3, 4, 141
 
 
 def example_document() -> dict[str, Any]:
@@ -42,7 +45,37 @@ def example_document() -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    When standard output is a pipe whose reader has gone (``mentor-rules advise | head -1``),
+    the rest of the output is dropped without a traceback, and the exit code is 141.
+    """
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # here rather than at exit, so that a closed pipe is caught below
+    except BrokenPipeError:
+        _drop_standard_output()
+        return EXIT_BROKEN_PIPE
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at the null device: what is left in its buffer is flushed there
+    at exit, instead of failing again on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # pragma: no cover - no null device
+        return
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not a real descriptor
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -67,12 +100,13 @@ def _parser() -> argparse.ArgumentParser:
 
     advise = commands.add_parser(
         "advise",
-        help="advise on situations (JSON files; none: the built-in example)",
+        help="advise on situations (JSON files, or standard input; none: the built-in example)",
         description="Each FILE holds one situation (a JSON object) or a batch (a JSON list). "
-        "'-' reads standard input. With no FILE, the built-in example is used. Every "
-        "situation is reported, valid or not; the exit code is 3 if any was invalid. With "
-        "--json, the output is a list with one {source, advice} or {source, error} per "
-        "situation.",
+        "'-' reads standard input. With no FILE, standard input is read when it is a file or "
+        "a pipe ('mentor-rules advise < situation.json'); otherwise (a terminal, /dev/null) "
+        "the built-in example is used. Every situation is reported, valid or not; the exit "
+        "code is 3 if any was invalid. With --json, the output is a list with one "
+        "{source, advice} or {source, error} per situation.",
     )
     advise.add_argument("files", nargs="*", metavar="FILE")
     advise.add_argument("--json", action="store_true", help="print the advice as JSON")
@@ -164,7 +198,10 @@ _LIMITS_FILE_BYTES = 64 * 1024
 
 
 def _print_json(document: object, out: TextIO) -> int:
-    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    # In pieces, not as one string: one large write to a pipe whose reader has gone can come
+    # back short without an error, and the run would end as if it had all been read.
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
     return EXIT_OK
 
 
@@ -175,7 +212,13 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     engine: EngineName = args.engine
     limits: Limits = args.limits
     advisor = Advisor(rules, engine=engine, limits=limits)
-    situations = [item for source in args.files or ["<example>"] for item in _read(source, limits)]
+    sources = args.files or (["-"] if _standard_input_given() else ["<example>"])
+    situations = []
+    for source in sources:
+        read = _read(source, limits)
+        if not read and not args.json:
+            print(f"{source}: nothing to advise on (an empty batch)", file=sys.stderr)
+        situations.extend(read)
     readable = [document for _, document in situations if not isinstance(document, Exception)]
     outcomes = iter(advisor.advise_many(readable))  # in the order of the readable ones
     results: list[dict[str, Any]] = []
@@ -199,6 +242,16 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     if args.json:
         _print_json(results, out)
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
+
+
+def _standard_input_given() -> bool:
+    """Whether standard input comes from a file or a pipe, so that ``advise`` with no FILE
+    reads it: not a terminal, nor a device such as /dev/null, nor closed or missing."""
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):  # None, closed, or no descriptor (a test's)
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 def _read(source: str, limits: Limits) -> list[tuple[str, Any]]:
