@@ -359,6 +359,13 @@ def test_a_key_that_is_not_a_string_is_a_situation_error_at_its_object(
         assert message in problem.message
 
 
+def test_an_advice_document_with_a_key_that_is_not_a_string_is_a_situation_error() -> None:
+    with pytest.raises(SituationError) as caught:
+        advice_from_dict({"recommendations": [], "candidates": [], "next_steps": [], 3: 4})
+    assert [str(p) for p in caught.value.problems] == ["<document>: keys must be strings, got 3"]
+    assert caught.value.document == "advice"
+
+
 def test_one_item_with_a_key_that_is_not_a_string_does_not_stop_a_batch(
     advisor: Advisor,
 ) -> None:
