@@ -360,8 +360,9 @@ def test_a_key_that_is_not_a_string_is_a_situation_error_at_its_object(
 
 
 def test_an_advice_document_with_a_key_that_is_not_a_string_is_a_situation_error() -> None:
+    document: dict[Any, Any] = {"recommendations": [], "candidates": [], "next_steps": [], 3: 4}
     with pytest.raises(SituationError) as caught:
-        advice_from_dict({"recommendations": [], "candidates": [], "next_steps": [], 3: 4})
+        advice_from_dict(document)
     assert [str(p) for p in caught.value.problems] == ["<document>: keys must be strings, got 3"]
     assert caught.value.document == "advice"
 
