@@ -101,8 +101,10 @@ def test_rules_whose_old_flag_names_hash_alike_get_their_own_answers() -> None:
                 {"name": "A", "relation": "peer", "conversations": 3, "chemistry": "good"},
                 {"name": "B", "relation": "peer", "conversations": 3, "chemistry": "mixed"},
             ]}
-            durable = Advisor(rules, engine="durable").advise(situation)
-            python = Advisor(rules, engine="python").advise(situation)
+            from mentor_rules import Limits
+            limits = Limits(max_items=3000)  # far over the default limits, on purpose
+            durable = Advisor(rules, engine="durable", limits=limits).advise(situation)
+            python = Advisor(rules, engine="python", limits=limits).advise(situation)
             assert durable == python, (durable.candidates, python.candidates)
             assert {(r.rule, r.subject) for r in durable.recommendations} == {
                 ("r129599", "B"), ("r732382", "A")}
@@ -132,8 +134,10 @@ def test_a_property_too_big_for_the_engine_is_matched_in_python_not_crashed_on()
                 Candidate("A", Relation.PEER, traits=big),
                 Candidate("B", Relation.PEER, traits=("y",)),
             ))
-            durable = Advisor(rules, engine="durable").advise(situation)
-            python = Advisor(rules, engine="python").advise(situation)
+            from mentor_rules import Limits
+            limits = Limits(max_items=3000)  # far over the default limits, on purpose
+            durable = Advisor(rules, engine="durable", limits=limits).advise(situation)
+            python = Advisor(rules, engine="python", limits=limits).advise(situation)
             assert durable == python
             assert [r.subject for r in durable.recommendations] == ["A"]
             print("OK")

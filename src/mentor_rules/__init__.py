@@ -30,6 +30,7 @@ from ._errors import (
 )
 from ._examples import ExampleResult, check_examples
 from ._explain import Change, ChangeSet, Explanation, Unmet, WhyNot, explanation_to_dict
+from ._limits import Limits
 from ._model import (
     Candidate,
     CareerMove,
@@ -95,6 +96,7 @@ __all__ = [
     "GoalKind",
     "GoalScope",
     "Kind",
+    "Limits",
     "Mentee",
     "MentorRulesError",
     "PackRef",

@@ -10,11 +10,12 @@ import attrs
 from attrs import frozen
 
 from ._advice import Match, build_advice
-from ._documents import situation_from_dict
+from ._documents import check_limits, situation_from_dict
 from ._engines import Engine, EngineName, make_engine
 from ._errors import SituationError
 from ._explain import DEFAULT_BOUND, Explanation, explain_candidate
 from ._facts import Fact, build_facts, with_conclusions
+from ._limits import Limits
 from ._model import Situation
 from ._output import Advice, Suppressed, Verdict
 from ._ruleset import UNLESS, RuleSet, shipped_rules, tests_of
@@ -52,7 +53,8 @@ class Advisor:
     ``rules`` defaults to the shipped rule set. ``engine`` is ``"auto"`` (durable-rules where it
     is installed, else the pure-Python engine), ``"durable"`` or ``"python"``. ``parameters``
     override the rule set's parameters (``{"newcomer_months": 6}``); an unknown name or a value
-    of the wrong type raises :class:`RuleError` naming it.
+    of the wrong type raises :class:`RuleError` naming it. ``limits`` bound the situations it
+    takes (the defaults of :class:`Limits` if None).
     """
 
     def __init__(
@@ -61,10 +63,12 @@ class Advisor:
         *,
         engine: EngineName = "auto",
         parameters: Mapping[str, int | float] | None = None,
+        limits: Limits | None = None,
     ) -> None:
         rules = shipped_rules() if rules is None else rules
         self.rules: RuleSet = rules.with_parameters(parameters) if parameters else rules
         self._info = self.rules.info
+        self.limits: Limits = Limits() if limits is None else limits
         # One engine per layer: a layer's rules read what the layers below concluded.
         self._layers = tuple(
             (layer, make_engine(tests_of(layer), engine)) for layer in self.rules.layers
@@ -84,10 +88,13 @@ class Advisor:
     def advise(self, situation: Situation | Mapping[str, Any]) -> Advice:
         """The advice for one situation (an attrs :class:`Situation` or its JSON form).
 
-        Raises :class:`SituationError` when a JSON-form situation is not valid.
+        Raises :class:`SituationError` when a JSON-form situation is not valid, or when either
+        form exceeds the advisor's :attr:`limits`.
         """
-        if not isinstance(situation, Situation):
-            situation = situation_from_dict(situation)
+        if isinstance(situation, Situation):
+            check_limits(situation, self.limits)
+        else:
+            situation = situation_from_dict(situation, self.limits)
         evaluation = self._evaluate(situation)
         advice = build_advice(situation, evaluation.matched, evaluation.suppressed)
         return attrs.evolve(advice, rule_set=self._info)

@@ -8,6 +8,7 @@ input and the output; nothing else registers hooks on it.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
@@ -23,7 +24,8 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from ._errors import Problem, SituationError
+from ._errors import Problem, SituationError, json_type, show
+from ._limits import Limits
 from ._model import (
     CareerMove,
     Chemistry,
@@ -39,9 +41,14 @@ from ._output import Advice, Verdict
 from ._schema import Kind
 
 __all__ = [
+    "MAX_DIGITS",
     "advice_from_dict",
     "advice_to_dict",
+    "check_limits",
     "converter",
+    "over_limit",
+    "parse_json",
+    "shape_problems",
     "situation_from_dict",
     "situation_to_dict",
     "structure",
@@ -53,14 +60,17 @@ _T = TypeVar("_T")
 
 def _strict_int(value: object, _: type) -> int:
     if type(value) is not int:
-        raise TypeError(f"expected an integer, got {_json_type(value)}")
+        raise TypeError(f"expected an integer, got {json_type(value)}")
     return value
 
 
 def _strict_float(value: object, _: type) -> float:
     if type(value) not in (int, float):
-        raise TypeError(f"expected a number, got {_json_type(value)}")
-    number = float(value)  # type: ignore[arg-type]
+        raise TypeError(f"expected a number, got {json_type(value)}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an integer too big for a float: out of every range there is
+        raise ValueError(f"expected a number no larger than 1e308, got {show(value)}") from None
     if not math.isfinite(number):
         raise ValueError("expected a finite number")
     return number
@@ -68,29 +78,29 @@ def _strict_float(value: object, _: type) -> float:
 
 def _strict_bool(value: object, _: type) -> bool:
     if type(value) is not bool:
-        raise TypeError(f"expected true or false, got {_json_type(value)}")
+        raise TypeError(f"expected true or false, got {json_type(value)}")
     return value
 
 
 def _strict_str(value: object, _: type) -> str:
     if type(value) is not str:
-        raise TypeError(f"expected a string, got {_json_type(value)}")
+        raise TypeError(f"expected a string, got {json_type(value)}")
     return value
 
 
 def _strict_enum(value: object, enum_type: type[StrEnum]) -> StrEnum:
     choices = ", ".join(repr(member.value) for member in enum_type)
     if type(value) is not str:
-        raise TypeError(f"expected one of {choices}, got {_json_type(value)}")
+        raise TypeError(f"expected one of {choices}, got {json_type(value)}")
     try:
         return enum_type(value)
     except ValueError:
-        raise ValueError(f"expected one of {choices}, got {value!r}") from None
+        raise ValueError(f"expected one of {choices}, got {show(value)}") from None
 
 
 def _strict_tuple(value: object, tuple_type: Any) -> tuple[Any, ...]:
     if not isinstance(value, list | tuple):
-        raise TypeError(f"expected a list, got {_json_type(value)}")
+        raise TypeError(f"expected a list, got {json_type(value)}")
     item_type = tuple_type.__args__[0]
     errors: list[Exception] = []
     items: list[Any] = []
@@ -116,26 +126,10 @@ def _objects_only(cls: type, made: cattrs.Converter) -> Any:
 
     def structure_object(value: object, _: type) -> Any:
         if not isinstance(value, Mapping):
-            raise _NotAnObject(f"expected an object, got {_json_type(value)}")
+            raise _NotAnObject(f"expected an object, got {json_type(value)}")
         return inner(value, cls)
 
     return structure_object
-
-
-def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
 
 
 _ENUMS: tuple[type[StrEnum], ...] = (
@@ -195,8 +189,11 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
         for problem in exc.problems:
             yield Problem(_join(path, problem.path), problem.message)
     elif isinstance(exc, ForbiddenExtraKeysError):
-        for key in sorted(exc.extra_fields):
-            yield Problem(_join(path, key), "unknown field")
+        for key in sorted(exc.extra_fields, key=repr):
+            if isinstance(key, str):
+                yield Problem(_join(path, key), "unknown field")
+            else:  # a document not read from JSON (rule documents made by a program)
+                yield Problem(path, f"keys must be strings, got {key!r}")
     elif isinstance(exc, KeyError):
         yield Problem(path, "required field missing")
     elif isinstance(exc, TypeError | ValueError):  # _NotAnObject included
@@ -213,11 +210,162 @@ def _join(path: str, name: str) -> str:
     return f"{path}.{name}" if path else name
 
 
-def structure(document: object, cls: type[_T], what: str = "situation") -> _T:
-    """Structure ``document`` as ``cls``; every problem is raised in one :class:`SituationError`."""
+def shape_problems(document: Mapping[Any, Any], limits: Limits | None) -> list[Problem]:
+    """What ``document`` has, wherever it is in it, that no situation may have: keys that are
+    not strings, keys repeated in a JSON object (see :func:`parse_json`), and, given
+    ``limits``, more nesting, list items or characters than they allow.
+
+    The document is walked once, without recursion, before it is structured: structuring then
+    never meets more than the limits allow. A part found wrong is not looked into further.
+    """
+    most_depth = _UNLIMITED_DEPTH if limits is None else limits.max_depth
+    problems: list[Problem] = []
+    stack: list[tuple[str, int, object]] = [("", 1, document)]
+    while stack:
+        path, depth, node = stack.pop()
+        if isinstance(node, str):
+            if limits is not None and len(node) > limits.max_text:
+                problems.append(Problem(path, over_limit(limits, "max_text", len(node))))
+            continue
+        if not isinstance(node, Mapping | list | tuple):
+            continue
+        if depth > most_depth:
+            problems.append(Problem(path, f"nested too deeply: {_deepest(limits)}"))
+        elif isinstance(node, Mapping):
+            problem = _key_problem(node, limits)
+            if problem:
+                problems.append(Problem(path, problem))
+                continue
+            stack.extend(
+                reversed([(_join(path, key), depth + 1, value) for key, value in node.items()])
+            )
+        elif limits is not None and len(node) > _most_items(limits, path):
+            name = "max_candidates" if path == "candidates" else "max_items"
+            problems.append(Problem(path, over_limit(limits, name, len(node))))
+        else:
+            stack.extend(
+                reversed([(f"{path}[{n}]", depth + 1, item) for n, item in enumerate(node)])
+            )
+    return problems
+
+
+#: How deeply an advice document (which has no limits) may nest: far deeper than any advice,
+#: and a guard against a mapping that contains itself.
+_UNLIMITED_DEPTH = 100
+
+_UNITS = {
+    "max_candidates": "candidates",
+    "max_items": "items",
+    "max_text": "characters",
+    "max_document_bytes": "bytes",
+}
+
+
+def over_limit(limits: Limits, name: str, got: int | None) -> str:
+    """The message for a value over the limit ``name``: ``at most 10 items (limit max_items),
+    got 11``; ``got`` is None where the size is not known (only that it is over)."""
+    said = f"at most {getattr(limits, name)} {_UNITS[name]} (limit {name})"
+    return said + (", got more" if got is None else f", got {got}")
+
+
+def _deepest(limits: Limits | None) -> str:
+    most = _UNLIMITED_DEPTH if limits is None else limits.max_depth
+    return f"at most {most} levels" + ("" if limits is None else " (limit max_depth)")
+
+
+def _most_items(limits: Limits, path: str) -> int:
+    return limits.max_candidates if path == "candidates" else limits.max_items
+
+
+def _key_problem(node: Mapping[Any, Any], limits: Limits | None) -> str | None:
+    for key in node:
+        if not isinstance(key, str):
+            return f"keys must be strings, got {show(key)}"
+        if limits is not None and len(key) > limits.max_text:
+            return f"keys must be {over_limit(limits, 'max_text', len(key))}"
+    if isinstance(node, _RepeatedKeys):
+        return f"duplicate key {node.repeated[0]!r}"
+    return None
+
+
+class _RepeatedKeys(dict[str, Any]):
+    """A JSON object read by :func:`parse_json` in which a key appears more than once; the
+    last value is kept, and :func:`shape_problems` reports the first repeated key."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    made = dict(pairs)
+    if len(made) == len(pairs):
+        return made
+    seen: set[str] = set()
+    repeated = []
+    for key, _ in pairs:
+        if key in seen:
+            repeated.append(key)
+        seen.add(key)
+    marked = _RepeatedKeys(made)
+    marked.repeated = tuple(dict.fromkeys(repeated))
+    return marked
+
+
+class _TooManyDigits(ValueError):
+    """A JSON number with more digits than :data:`MAX_DIGITS`."""
+
+
+#: Digits a JSON integer may have: Python's own default bound (``sys.int_info``), kept here
+#: whatever the interpreter was told, since reading a longer one takes quadratic time.
+MAX_DIGITS = 4300
+
+
+def _integer(text: str) -> int:
+    if len(text) - text.startswith("-") > MAX_DIGITS:
+        raise _TooManyDigits(text)
+    return int(text)
+
+
+def parse_json(data: bytes | str, limits: Limits | None = None) -> Any:
+    """A JSON text read as documents are: keys repeated in an object are marked (and reported
+    where the document is checked), and what cannot be read is a :class:`SituationError` at
+    the document's root (``<document>``).
+
+    It raises for text that is not JSON, a number with more than :data:`MAX_DIGITS` digits,
+    and nesting deeper than Python's JSON reader goes; ``limits`` (the defaults if None) only
+    says which limit to name for the last.
+    """
+    limits = Limits() if limits is None else limits
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        if not text.strip():
+            raise SituationError([Problem("", "no JSON: the input is empty")])
+        return json.loads(text, object_pairs_hook=_object, parse_int=_integer)
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text: {exc.reason} (byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        message = f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+    except _TooManyDigits as exc:
+        digits = len(str(exc)) - str(exc).startswith("-")
+        message = f"a number with too many digits ({digits}; at most {MAX_DIGITS})"
+    except RecursionError:
+        message = f"nested too deeply: {_deepest(limits)}"
+    raise SituationError([Problem("", message)])
+
+
+def structure(
+    document: object, cls: type[_T], what: str = "situation", limits: Limits | None = None
+) -> _T:
+    """Structure ``document`` as ``cls``; every problem is raised in one :class:`SituationError`.
+
+    ``limits`` bound its size first (:func:`shape_problems`); without them only its keys and a
+    generous depth are checked.
+    """
     if not isinstance(document, Mapping):
-        problem = Problem("", f"expected an object, got {_json_type(document)}")
+        problem = Problem("", f"expected an object, got {json_type(document)}")
         raise SituationError([problem], what)
+    problems = shape_problems(document, limits)
+    if problems:
+        raise SituationError(problems, what)
     try:
         return converter.structure(document, cls)
     except SituationError as exc:  # raised by a top-level validator: paths are already whole
@@ -226,9 +374,19 @@ def structure(document: object, cls: type[_T], what: str = "situation") -> _T:
         raise SituationError(list(structure_problems(exc)), what) from None
 
 
-def situation_from_dict(document: Mapping[str, Any]) -> Situation:
-    """Turn a JSON-like mapping into a :class:`Situation`, or raise :class:`SituationError`."""
-    return structure(document, Situation)
+def situation_from_dict(document: Mapping[str, Any], limits: Limits | None = None) -> Situation:
+    """Turn a JSON-like mapping into a :class:`Situation`, or raise :class:`SituationError`.
+
+    ``limits`` (the defaults if None) bound its size: see :class:`Limits`.
+    """
+    return structure(document, Situation, limits=Limits() if limits is None else limits)
+
+
+def check_limits(situation: Situation, limits: Limits) -> None:
+    """Raise :class:`SituationError` if ``situation`` (built in Python) exceeds ``limits``."""
+    problems = shape_problems(situation_to_dict(situation), limits)
+    if problems:
+        raise SituationError(problems)
 
 
 def situation_to_dict(situation: Situation) -> dict[str, Any]:

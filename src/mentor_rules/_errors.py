@@ -17,7 +17,7 @@ its types are right.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Generic, TypeVar
 
 from attrs import frozen
@@ -29,6 +29,8 @@ __all__ = [
     "RuleError",
     "RuleProblem",
     "SituationError",
+    "json_type",
+    "show",
 ]
 
 
@@ -118,3 +120,42 @@ class RuleError(_ProblemsError[RuleProblem]):
 
 class EngineError(MentorRulesError, RuntimeError):
     """A rules engine is not available here, or it failed during an evaluation."""
+
+
+#: Integers with more digits than this are not written out in messages: writing them takes time
+#: (Python refuses past 4,300 digits), and no field takes them.
+_SHOWN_DIGITS = 20
+
+
+def show(value: object) -> str:
+    """A short JSON-like rendering of ``value`` for a message: ``1``, ``null``, ``'boss'``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if abs(value) >= 10**_SHOWN_DIGITS:
+            return f"a number with more than {_SHOWN_DIGITS} digits"
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57]) + "..."
+    return json_type(value)
+
+
+def json_type(value: object) -> str:
+    """What kind of JSON value ``value`` is, as a message says it: ``a string``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "an object"
+    return f"a {type(value).__name__}"

@@ -15,7 +15,7 @@ from ._expr import ITEM
 from ._facts import Fact
 from ._model import Mentee, Situation
 from ._schema import FactPath
-from ._text import echoes, text_key
+from ._text import stems_echo, text_key, word_stems
 
 __all__ = ["input_evidence"]
 
@@ -104,12 +104,15 @@ def _echo_evidence(
     if not echoed:  # an empty echo list: the traits and past mentors show there was no echo
         yield f"candidates[{fact.position}].traits", list(candidate.traits)
         return
+    shown = set(echoed)
     for index, trait in enumerate(candidate.traits):
-        if trait in echoed:
+        if trait in shown:
             yield f"candidates[{fact.position}].traits[{index}]", trait
+    stems = {word_stems(trait) for trait in shown}  # each text stemmed once, not once a pair
     for m, past in enumerate(situation.mentee.past_mentors):
         for index, text in enumerate(getattr(past, source)):
-            if any(echoes(trait, text) for trait in echoed):
+            theirs = word_stems(text)
+            if any(stems_echo(mine, theirs) for mine in stems):
                 yield f"mentee.past_mentors[{m}].{source}[{index}]", text
 
 

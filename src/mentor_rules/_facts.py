@@ -7,6 +7,7 @@ fact alone (no joins in the engine). What a subject may hold is :mod:`._schema`'
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from attrs import frozen
 from ._documents import converter
 from ._model import Candidate, CoachingRole, Mentee, Situation
 from ._schema import CONCLUSIONS, About
-from ._text import echoes, text_key
+from ._text import stems_echo, text_key, word_stems
 
 if TYPE_CHECKING:
     from ._ruleset import Rule, RuleSet
@@ -53,10 +54,11 @@ def build_facts(situation: Situation, reads: Mapping[str, frozenset[str]]) -> tu
     facts: list[Fact] = [Fact("mentee", "mentee", None, {"mentee": mentee})]
     if "candidate" in reads:
         fields = reads["candidate"]
+        shared = _Shared(situation.mentee)
         for position, candidate in enumerate(situation.candidates):
             document = converter.unstructure(candidate)
             for name in fields & _CANDIDATE_DERIVED.keys():
-                document[name] = _CANDIDATE_DERIVED[name](candidate, situation.mentee)
+                document[name] = _CANDIDATE_DERIVED[name](candidate, shared)
             facts.append(
                 Fact(
                     "candidate",
@@ -171,35 +173,69 @@ def _aimed_job(mentee: Mentee) -> str | None:
 
 def echoed(traits: Sequence[str], notes: Iterable[str]) -> list[str]:
     """The traits that echo one of ``notes`` (see :func:`mentor_rules._text.echoes`)."""
-    listed = list(notes)
-    return [trait for trait in traits if any(echoes(trait, note) for note in listed)]
+    return _echoing(traits, _stems(notes))
 
 
-def _industry_match(candidate: Candidate, mentee: Mentee) -> bool | None:
-    aimed = _aimed_industry(mentee)
+def _stems(texts: Iterable[str]) -> tuple[frozenset[str], ...]:
+    """The word stems of each of ``texts``, each set once."""
+    return tuple(dict.fromkeys(word_stems(text) for text in texts))
+
+
+def _echoing(traits: Sequence[str], notes: Sequence[frozenset[str]]) -> list[str]:
+    """The traits that echo one of the notes, given as their stems.
+
+    Each text is reduced to its stems once per call, not once per pair: the stems cache holds
+    a few thousand texts, and a situation with more would otherwise stem them again and again.
+    """
+    if not notes:
+        return []
+    found = []
+    for trait in traits:
+        mine = word_stems(trait)
+        if any(stems_echo(mine, theirs) for theirs in notes):
+            found.append(trait)
+    return found
+
+
+class _Shared:
+    """The mentee, and what every candidate's derived fields read of it, worked out once."""
+
+    def __init__(self, mentee: Mentee) -> None:
+        self.mentee = mentee
+
+    @functools.cached_property
+    def worked(self) -> tuple[frozenset[str], ...]:
+        return _stems(text for past in self.mentee.past_mentors for text in past.worked)
+
+    @functools.cached_property
+    def did_not_work(self) -> tuple[frozenset[str], ...]:
+        return _stems(text for past in self.mentee.past_mentors for text in past.did_not_work)
+
+
+def _industry_match(candidate: Candidate, shared: _Shared) -> bool | None:
+    aimed = _aimed_industry(shared.mentee)
     if aimed is None or candidate.industry is None:
         return None
     return text_key(aimed) == text_key(candidate.industry)
 
 
-def _job_match(candidate: Candidate, mentee: Mentee) -> bool | None:
-    aimed = _aimed_job(mentee)
+def _job_match(candidate: Candidate, shared: _Shared) -> bool | None:
+    aimed = _aimed_job(shared.mentee)
     if aimed is None or not candidate.jobs:
         return None
     return text_key(aimed) in {text_key(job) for job in candidate.jobs}
 
 
-def _longer_at_company(candidate: Candidate, mentee: Mentee) -> bool | None:
-    if candidate.years_at_company is None or mentee.months_at_company is None:
+def _longer_at_company(candidate: Candidate, shared: _Shared) -> bool | None:
+    months = shared.mentee.months_at_company
+    if candidate.years_at_company is None or months is None:
         return None
-    return candidate.years_at_company * 12 > mentee.months_at_company
+    return candidate.years_at_company * 12 > months
 
 
-_CANDIDATE_DERIVED: dict[str, Callable[[Candidate, Mentee], Any]] = {
-    "echoes_worked": lambda c, m: echoed(c.traits, (t for p in m.past_mentors for t in p.worked)),
-    "echoes_did_not_work": lambda c, m: echoed(
-        c.traits, (t for p in m.past_mentors for t in p.did_not_work)
-    ),
+_CANDIDATE_DERIVED: dict[str, Callable[[Candidate, _Shared], Any]] = {
+    "echoes_worked": lambda c, shared: _echoing(c.traits, shared.worked),
+    "echoes_did_not_work": lambda c, shared: _echoing(c.traits, shared.did_not_work),
     "industry_match": _industry_match,
     "job_match": _job_match,
     "longer_at_company": _longer_at_company,

@@ -10,7 +10,7 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
-from ._errors import Problem, SituationError
+from ._errors import Problem, SituationError, show
 from ._text import name_key
 
 __all__ = [
@@ -29,11 +29,12 @@ __all__ = [
     "Willingness",
 ]
 
-#: Upper bounds that keep numbers meaningful for a working life.
+#: Upper bounds that keep numbers meaningful for a working life. How long texts and lists may
+#: be is not the model's to say but the limits' (``_limits.Limits``), checked where a situation
+#: is read or advised on.
 MAX_MONTHS = 1200
 MAX_YEARS = 100.0
 MAX_CONVERSATIONS = 10_000
-MAX_TEXT = 500
 
 
 class CareerMove(StrEnum):
@@ -115,13 +116,6 @@ def _fail(attribute: Attribute[Any], message: str) -> SituationError:
 def _text(_: object, attribute: Attribute[Any], value: str) -> None:
     if not value.strip():
         raise _fail(attribute, "must not be empty or blank")
-    if len(value) > MAX_TEXT:
-        raise _fail(attribute, f"must be at most {MAX_TEXT} characters")
-
-
-def _short_text(_: object, attribute: Attribute[Any], value: str) -> None:
-    if len(value) > MAX_TEXT:
-        raise _fail(attribute, f"must be at most {MAX_TEXT} characters")
 
 
 def _optional_text(instance: object, attribute: Attribute[Any], value: str | None) -> None:
@@ -131,16 +125,16 @@ def _optional_text(instance: object, attribute: Attribute[Any], value: str | Non
 
 def _texts(_: object, attribute: Attribute[Any], value: tuple[str, ...]) -> None:
     for index, item in enumerate(value):
-        if not item.strip() or len(item) > MAX_TEXT:
+        if not item.strip():
             raise SituationError(
-                [Problem(f"{attribute.name}[{index}]", f"must be 1 to {MAX_TEXT} characters")]
+                [Problem(f"{attribute.name}[{index}]", "must not be empty or blank")]
             )
 
 
 def _range(low: float, high: float) -> Any:
     def check(_: object, attribute: Attribute[Any], value: float | None) -> None:
         if value is not None and not low <= value <= high:
-            raise _fail(attribute, f"must be between {low:g} and {high:g}, got {value!r}")
+            raise _fail(attribute, f"must be between {low:g} and {high:g}, got {show(value)}")
 
     return check
 
@@ -151,7 +145,7 @@ class Goal:
 
     kind: GoalKind
     scope: GoalScope
-    detail: str = field(default="", validator=_short_text)
+    detail: str = ""
 
 
 @frozen

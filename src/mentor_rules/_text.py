@@ -14,7 +14,7 @@ import functools
 
 import snowballstemmer
 
-__all__ = ["echoes", "name_key", "text_key", "word_stems"]
+__all__ = ["echoes", "name_key", "stems_echo", "text_key", "word_stems"]
 
 #: Words that carry no meaning of their own in a short note about a person.
 _STOP_WORDS = frozenset(
@@ -105,7 +105,11 @@ _NEGATIONS = frozenset({"not", "no", "never", "nor", "without", "cannot"})
 def echoes(trait: str, note: str) -> bool:
     """Whether ``trait`` and ``note`` say the same thing: one's word stems hold the other's,
     and both or neither are negated."""
-    mine, theirs = word_stems(trait), word_stems(note)
+    return stems_echo(word_stems(trait), word_stems(note))
+
+
+def stems_echo(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    """:func:`echoes` on texts already reduced to their stems by :func:`word_stems`."""
     if bool(mine & _NEGATIONS) != bool(theirs & _NEGATIONS):
         return False
     return bool(mine and theirs) and (mine <= theirs or theirs <= mine)

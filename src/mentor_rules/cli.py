@@ -3,28 +3,40 @@ catalogue.
 
 Exit codes: 0 success; 1 a rule's example failed (``check``); 2 the command line was wrong
 (for ``explain``, also a candidate name the situation does not hold); 3 a situation or a rule
-file is invalid; 4 the engine asked for cannot run here.
+file is invalid; 4 the engine asked for cannot run here; 141 the reader of standard output
+went away before it was all written (``mentor-rules advise | head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any, TextIO
 
+import attrs
 from attrs import frozen
 
 from . import __version__
 from ._advisor import Advisor
 from ._catalogue import catalogue, catalogue_data
-from ._documents import advice_to_dict, converter, situation_from_dict
+from ._documents import (
+    advice_to_dict,
+    converter,
+    over_limit,
+    parse_json,
+    shape_problems,
+    situation_from_dict,
+)
 from ._engines import ENGINES, EngineName
 from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
 from ._examples import ExampleResult, check_examples
 from ._explain import DEFAULT_BOUND, explanation_to_dict
+from ._limits import Limits
 from ._lint import LintWarning, lint
 from ._output import Advice, Verdict
 from ._packs import load_pack
@@ -34,8 +46,16 @@ from ._schemas import rules_schema
 
 __all__ = ["main"]
 
-# 2, a wrong command line, is argparse's own exit code.
-EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE = 0, 1, 2, 3, 4
+# 2, a wrong command line, is argparse's own exit code. 141 is what a shell reports for a
+# program killed by SIGPIPE (128 + 13), as the usual tools are when their reader goes away.
+EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE, EXIT_BROKEN_PIPE = (
+    0,
+    1,
+    2,
+    3,
+    4,
+    141,
+)
 
 
 def example_document() -> dict[str, Any]:
@@ -46,7 +66,37 @@ def example_document() -> dict[str, Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code.
+
+    When standard output is a pipe whose reader has gone (``mentor-rules advise | head -1``),
+    the rest of the output is dropped without a traceback, and the exit code is 141.
+    """
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # here rather than at exit, so that a closed pipe is caught below
+    except BrokenPipeError:
+        _drop_standard_output()
+        return EXIT_BROKEN_PIPE
+
+
+def _drop_standard_output() -> None:
+    """Point standard output at the null device: what is left in its buffer is flushed there
+    at exit, instead of failing again on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # pragma: no cover - no null device
+        return
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not a real descriptor
+        pass
+    finally:
+        os.close(devnull)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -71,15 +121,25 @@ def _parser() -> argparse.ArgumentParser:
 
     advise = commands.add_parser(
         "advise",
-        help="advise on situations (JSON files; none: the built-in example)",
+        help="advise on situations (JSON files, or standard input; none: the built-in example)",
         description="Each FILE holds one situation (a JSON object) or a batch (a JSON list). "
-        "'-' reads standard input. With no FILE, the built-in example is used. Every "
-        "situation is reported, valid or not; the exit code is 3 if any was invalid. With "
-        "--format json (or --json), the output is a list with one {source, advice} or "
-        "{source, error} per situation.",
+        "'-' reads standard input. With no FILE, standard input is read when it is a file or "
+        "a pipe ('mentor-rules advise < situation.json'); otherwise (a terminal, /dev/null) "
+        "the built-in example is used. Every situation is reported, valid or not; the exit "
+        "code is 3 if any was invalid. With --format json (or --json), the output is a list "
+        "with one {source, advice} or {source, error} per situation.",
     )
     advise.add_argument("files", nargs="*", metavar="FILE")
     _add_format_options(advise)
+    advise.add_argument(
+        "--limits",
+        type=_limits_file,
+        default=Limits(),
+        metavar="FILE",
+        help="a JSON object with limits to use instead of the defaults, such as "
+        '{"max_candidates": 200}: max_candidates, max_items, max_text, max_depth, '
+        "max_document_bytes (see docs/limits.md)",
+    )
     _add_rules_option(advise)
     _add_engine_option(advise)
     advise.set_defaults(run=_advise)
@@ -249,8 +309,39 @@ def _catalogue(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _limits_file(path: str) -> Limits:
+    """The limits of ``--limits FILE``; what is wrong with the file is a command-line error."""
+    try:
+        with open(path, "rb") as handle:
+            document = parse_json(handle.read(_LIMITS_FILE_BYTES))
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"{path}: cannot read the file: {exc}") from None
+    except SituationError as error:
+        raise argparse.ArgumentTypeError(f"{path}: {error.problems[0]}") from None
+    if not isinstance(document, dict):
+        raise argparse.ArgumentTypeError(f"{path}: expected a JSON object of limits")
+    for problem in shape_problems(document, None):
+        raise argparse.ArgumentTypeError(f"{path}: {problem}")
+    names = [field.name for field in attrs.fields(Limits)]
+    for name in document:
+        if name not in names:
+            known = ", ".join(names)
+            raise argparse.ArgumentTypeError(f"{path}: unknown limit {name!r}; limits are {known}")
+    try:
+        return Limits(**document)
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"{path}: {exc}") from None
+
+
+#: More than any limits file needs: five names and numbers.
+_LIMITS_FILE_BYTES = 64 * 1024
+
+
 def _print_json(document: object, out: TextIO) -> int:
-    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    # In pieces, not as one string: one large write to a pipe whose reader has gone can come
+    # back short without an error, and the run would end as if it had all been read.
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
     return EXIT_OK
 
 
@@ -259,8 +350,15 @@ def _print_json(document: object, out: TextIO) -> int:
 
 def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     engine: EngineName = args.engine
-    advisor = Advisor(rules, engine=engine)
-    situations = [item for source in args.files or ["<example>"] for item in _read(source)]
+    limits: Limits = args.limits
+    advisor = Advisor(rules, engine=engine, limits=limits)
+    sources = args.files or (["-"] if _standard_input_given() else ["<example>"])
+    situations = []
+    for source in sources:
+        read = _read(source, limits)
+        if not read and not args.json:
+            print(f"{source}: nothing to advise on (an empty batch)", file=sys.stderr)
+        situations.extend(read)
     readable = [document for _, document in situations if not isinstance(document, Exception)]
     outcomes = iter(advisor.advise_many(readable))  # in the order of the readable ones
     results: list[dict[str, Any]] = []
@@ -281,7 +379,8 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             results.append({"source": label, "advice": advice_to_dict(advice)})
         elif advice is not None:
             results.append({"source": label})
-            reports.append(build_report(advisor, situation_from_dict(document), advice, label))
+            situation = situation_from_dict(document, limits)
+            reports.append(build_report(advisor, situation, advice, label))
     if args.json:
         _print_json(results, out)
     elif reports:
@@ -289,22 +388,40 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
 
 
-def _read(source: str) -> list[tuple[str, Any]]:
+def _standard_input_given() -> bool:
+    """Whether standard input comes from a file or a pipe, so that ``advise`` with no FILE
+    reads it: not a terminal, nor a device such as /dev/null, nor closed or missing."""
+    try:
+        mode = os.fstat(sys.stdin.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):  # None, closed, or no descriptor (a test's)
+        return False
+    return stat.S_ISREG(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
+def _read(source: str, limits: Limits) -> list[tuple[str, Any]]:
     """``(label, document)`` pairs; a document that cannot be read is a SituationError."""
     if source == "<example>":
         return [("built-in example", example_document())]
+    most = limits.max_document_bytes
     try:
         if source == "-":
-            text = sys.stdin.read()
+            stream = getattr(sys.stdin, "buffer", sys.stdin)
+            data = stream.read(most + 1)
+            size = None
         else:
-            with open(source, encoding="utf-8") as handle:
-                text = handle.read()
-        document = json.loads(text)
-    except (OSError, UnicodeDecodeError) as exc:
+            with open(source, "rb") as handle:
+                data = handle.read(most + 1)
+                size = os.fstat(handle.fileno()).st_size
+        if isinstance(data, str):  # a standard input without bytes (replaced in Python)
+            data = data.encode("utf-8")
+        if len(data) > most:
+            shown = size if size is not None and size > most else None
+            raise SituationError([Problem("", over_limit(limits, "max_document_bytes", shown))])
+        document = parse_json(data, limits)
+    except OSError as exc:
         return [(source, SituationError([Problem("", f"cannot read the file: {exc}")]))]
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        return [(source, SituationError([Problem("", f"not valid JSON ({where}): {exc.msg}")]))]
+    except SituationError as error:
+        return [(source, error)]
     if isinstance(document, list):
         return [(f"{source}[{index}]", item) for index, item in enumerate(document)]
     return [(source, document)]
@@ -356,7 +473,7 @@ def _bound(text: str) -> int:
 def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     engine: EngineName = args.engine
     advisor = Advisor(rules, engine=engine)
-    read = _read(args.file or "<example>")
+    read = _read(args.file or "<example>", advisor.limits)
     label = read[0][0] if len(read) == 1 else args.file
     error: SituationError | None = None
     if len(read) != 1:
@@ -366,7 +483,7 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         error = read[0][1]
     else:
         try:
-            situation = situation_from_dict(read[0][1])
+            situation = situation_from_dict(read[0][1], advisor.limits)
         except SituationError as invalid:
             error = invalid
     if error is not None:

@@ -46,10 +46,10 @@ import attrs
 
 from ._documents import situation_to_dict
 from ._expr import EnumType, FieldType, ListType, NullableType, ObjectType, ScalarType
+from ._limits import Limits
 from ._model import (
     MAX_CONVERSATIONS,
     MAX_MONTHS,
-    MAX_TEXT,
     MAX_YEARS,
     Candidate,
     CareerMove,
@@ -156,7 +156,9 @@ _ANY_TEXT = st.text(
     alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40
 ).filter(lambda text: bool(text.strip()))
 
-#: Texts as long as the model allows (MAX_TEXT characters), one of them padded with spaces.
+#: Texts as long as the default limits allow (``Limits().max_text`` characters), one of them
+#: padded with spaces.
+MAX_TEXT = Limits().max_text
 _LONGEST = st.sampled_from([("a long text " * MAX_TEXT)[:MAX_TEXT], " " * (MAX_TEXT - 1) + "Ω"])
 
 

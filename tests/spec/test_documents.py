@@ -331,3 +331,76 @@ def test_a_situation_and_its_json_form_get_the_same_advice(
     for advisor in advisors:
         with noted(advisor):
             assert advisor.advise(situation_to_dict(situation)) == advisor.advise(situation)
+
+
+# --------------------------------------------------------------------------- keys and numbers
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "message"),
+    [
+        ({1: 2}, "", "keys must be strings, got 1"),
+        ({"mentee": {1: 2}}, "mentee", "keys must be strings, got 1"),
+        ({"mentee": {1: 2, "name": "Al", None: 3}}, "mentee", "keys must be strings, got 1"),
+        ({"candidates": [{"name": "A", "relation": "peer", (1, 2): 3}]}, "candidates[0]", ""),
+        ({"mentee": {"goals": [{2.5: "x"}]}}, "mentee.goals[0]", "keys must be strings, got 2.5"),
+        ({"nick": {"deeper": {False: 1}}}, "nick.deeper", "keys must be strings, got false"),
+    ],
+)
+def test_a_key_that_is_not_a_string_is_a_situation_error_at_its_object(
+    advisor: Advisor, document: dict[Any, Any], path: str, message: str
+) -> None:
+    for attempt in (situation_from_dict, advisor.advise):
+        with pytest.raises(SituationError) as caught:
+            attempt(document)
+        assert path in [p.path for p in caught.value.problems]
+        problem = next(p for p in caught.value.problems if p.path == path)
+        assert problem.message.startswith("keys must be strings, got ")
+        assert message in problem.message
+
+
+def test_an_advice_document_with_a_key_that_is_not_a_string_is_a_situation_error() -> None:
+    document: dict[Any, Any] = {"recommendations": [], "candidates": [], "next_steps": [], 3: 4}
+    with pytest.raises(SituationError) as caught:
+        advice_from_dict(document)
+    assert [str(p) for p in caught.value.problems] == ["<document>: keys must be strings, got 3"]
+    assert caught.value.document == "advice"
+
+
+def test_one_item_with_a_key_that_is_not_a_string_does_not_stop_a_batch(
+    advisor: Advisor,
+) -> None:
+    good = {"candidates": [{"name": "A", "relation": "peer"}]}
+    batch: list[Any] = [good] * 1_000 + [{1: 2}, {"mentee": {1: 2, "x": 3}}] + [good] * 1_000
+    items = advisor.advise_many(batch)
+    assert len(items) == len(batch)
+    assert [item.index for item in items if not item.ok] == [1_000, 1_001]
+    assert [p.path for p in items[1_001].error.problems] == ["mentee"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        ({"mentee": {"months_at_company": 10**5000}}, "mentee.months_at_company"),
+        ({"mentee": {"months_at_company": -(10**30)}}, "mentee.months_at_company"),
+        (
+            {"candidates": [{"name": "A", "relation": "peer", "conversations": 10**4400}]},
+            "candidates[0].conversations",
+        ),
+        (
+            {"candidates": [{"name": "A", "relation": "peer", "years_at_company": 10**400}]},
+            "candidates[0].years_at_company",
+        ),
+    ],
+)
+def test_a_huge_integer_is_out_of_range_said_in_plain_words(
+    document: dict[str, Any], path: str
+) -> None:
+    with pytest.raises(SituationError) as caught:
+        situation_from_dict(document)
+    [problem] = caught.value.problems
+    assert problem.path == path
+    assert "a number with more than 20 digits" in problem.message
+    assert not _PYTHON_TALK.search(problem.message)
+    assert "Exceeds" not in problem.message
+    assert "Error" not in problem.message

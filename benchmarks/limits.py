@@ -1,0 +1,173 @@
+"""What one evaluation costs at the input limits: the figures behind docs/limits.md.
+
+Run it from the repository root::
+
+    python benchmarks/limits.py                      # the default limits, both engines
+    python benchmarks/limits.py --max-candidates 200 --max-items 20   # other limits
+
+It builds the costliest situation the limits allow, as far as is known: every list at its
+limit, every text at its limit and made of random short words (what costs most is reducing
+the words of traits and past mentors' notes to their stems, see ``_words``), traits that
+echo nothing (each trait is compared with every note). Each engine is
+timed in a fresh interpreter (``--rounds`` evaluations, the median and the slowest reported),
+with the peak resident memory of that interpreter and the size of the document as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from mentor_rules import Limits, available_engines
+
+_RELATIONS = ["skip_level", "senior", "peer", "outside", "junior", "direct_manager"]
+
+
+def _words(rng: random.Random, length: int) -> str:
+    """Random words filling ``length`` characters exactly: three letters ending in "y", which
+    cost the Snowball stemmer the most of the shapes tried (4.3 ms for a text of 500
+    characters, against 2.8 ms for words of 3 to 9 random letters and 0.4 ms for one word)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out: list[str] = []
+    size = -1
+    while size < length:
+        out.append(rng.choice(letters) + rng.choice(letters) + "y")
+        size += 4
+    text = " ".join(out)[:length]
+    return text if text[-1] != " " else text[:-1] + "z"
+
+
+def worst_case(limits: Limits, seed: int = 1) -> dict[str, Any]:
+    """The costliest situation within ``limits`` that this benchmark knows of."""
+    rng = random.Random(seed)
+    items, length = limits.max_items, limits.max_text
+
+    def text() -> str:
+        return _words(rng, length)
+
+    def texts() -> list[str]:
+        return [text() for _ in range(items)]
+
+    return {
+        "mentee": {
+            "name": text(),
+            "months_at_company": 4,
+            "wants_to_innovate": True,
+            "career_move": "change",
+            "industry": text(),
+            "target_industry": text(),
+            "job": text(),
+            "target_job": text(),
+            "goals": [
+                {
+                    "kind": ("questions", "advice", "networking")[n % 3],
+                    "scope": ("job", "company", "industry")[n % 3],
+                    "detail": text(),
+                }
+                for n in range(items)
+            ],
+            "ideas": texts(),
+            "support_roles": ["adviser"],
+            "past_mentors": [
+                {"setting": "school", "worked": texts(), "did_not_work": texts()}
+                for _ in range(items)
+            ],
+        },
+        "candidates": [
+            {
+                "name": f"{n:05d} {text()}"[:length],
+                "relation": _RELATIONS[n % len(_RELATIONS)],
+                "years_at_company": 9,
+                "years_in_industry": 12,
+                "chemistry": "good",
+                "conversations": 3,
+                "willing": "yes",
+                "traits": texts(),
+                "industry": text(),
+                "jobs": texts(),
+            }
+            for n in range(limits.max_candidates)
+        ],
+    }
+
+
+_CHILD = """
+import json, resource, statistics, sys, time
+from mentor_rules import Advisor, Limits
+limits, engine = Limits(**json.loads(sys.argv[1])), sys.argv[2]
+rounds, path = int(sys.argv[3]), sys.argv[4]
+with open(path, encoding="utf-8") as handle:
+    document = json.load(handle)
+advisor = Advisor(engine=engine, limits=limits)
+import mentor_rules._text as text
+times = []
+for _ in range(rounds):
+    text.word_stems.cache_clear()  # every round stems from nothing, as a new process would
+    start = time.perf_counter()
+    advice = advisor.advise(document)
+    times.append(time.perf_counter() - start)
+print(json.dumps({"median": statistics.median(times), "slowest": max(times),
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "recommendations": len(advice.recommendations)}))
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    defaults = Limits()
+    for name in ("max_candidates", "max_items", "max_text"):
+        parser.add_argument(
+            f"--{name.replace('_', '-')}", type=int, default=getattr(defaults, name)
+        )
+    parser.add_argument("--rounds", type=int, default=3, help="evaluations per engine")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    limits = Limits(
+        max_candidates=args.max_candidates, max_items=args.max_items, max_text=args.max_text
+    )
+    document = worst_case(limits, args.seed)
+    encoded = json.dumps(document, ensure_ascii=False)
+    path = "/tmp/mentor-rules-limits-worst-case.json"
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(encoded)
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print(
+        f"limits: {limits.max_candidates} candidates, {limits.max_items} items a list, "
+        f"{limits.max_text} characters a text; the document is {len(encoded.encode()):,} bytes"
+    )
+    start = time.perf_counter()
+    json.loads(encoded)
+    print(f"reading it as JSON: {time.perf_counter() - start:.3f} s")
+    settings = json.dumps(
+        {
+            "max_candidates": limits.max_candidates,
+            "max_items": limits.max_items,
+            "max_text": limits.max_text,
+        }
+    )
+    for engine in available_engines():
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, settings, engine, str(args.rounds), path],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found = json.loads(done.stdout)
+        print(
+            f"{engine:8} advise: median {found['median']:.2f} s, slowest {found['slowest']:.2f} s"
+            f" of {args.rounds}; peak RSS {found['rss_mb']:.0f} MB; "
+            f"{found['recommendations']} recommendations"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
