@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mentor_rules import (
+    AdviceError,
     EngineError,
     MentorRulesError,
     Problem,
@@ -53,8 +54,9 @@ def test_the_library_raises_them_with_every_problem() -> None:
         "  candidates[0].relation: required field missing\n"
         "  candidates[0].nick: unknown field"
     )
-    with pytest.raises(SituationError) as advice:
+    with pytest.raises(AdviceError) as advice:
         advice_from_dict([])  # type: ignore[arg-type]
+    assert isinstance(advice.value, SituationError)  # code that caught that still does
     assert advice.value.document == "advice"
     assert str(advice.value).startswith("invalid advice: ")
 

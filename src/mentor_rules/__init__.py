@@ -21,6 +21,7 @@ from ._documents import (
 )
 from ._engines import available_engines
 from ._errors import (
+    AdviceError,
     EngineError,
     MentorRulesError,
     Problem,
@@ -78,6 +79,7 @@ except _metadata.PackageNotFoundError:  # imported from a source tree that was n
 
 __all__ = [
     "Advice",
+    "AdviceError",
     "Advisor",
     "BatchItem",
     "Candidate",

@@ -24,7 +24,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from ._errors import Problem, SituationError, json_type, show
+from ._errors import AdviceError, Problem, SituationError, json_type, show
 from ._limits import Limits
 from ._model import (
     CareerMove,
@@ -189,7 +189,8 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
         for problem in exc.problems:
             yield Problem(_join(path, problem.path), problem.message)
     elif isinstance(exc, ForbiddenExtraKeysError):
-        for key in sorted(exc.extra_fields, key=repr):
+        extra: list[object] = sorted(exc.extra_fields, key=repr)  # not always strings
+        for key in extra:
             if isinstance(key, str):
                 yield Problem(_join(path, key), "unknown field")
             else:  # a document not read from JSON (rule documents made by a program)
@@ -402,5 +403,8 @@ def advice_to_dict(advice: Advice) -> dict[str, Any]:
 
 
 def advice_from_dict(document: Mapping[str, Any]) -> Advice:
-    """Advice back from :func:`advice_to_dict`'s form; problems raise ``SituationError``."""
-    return structure(document, Advice, "advice")
+    """Advice back from :func:`advice_to_dict`'s form; problems raise :class:`AdviceError`."""
+    try:
+        return structure(document, Advice, "advice")
+    except SituationError as exc:
+        raise AdviceError(exc.problems) from None

@@ -4,7 +4,8 @@
 
     MentorRulesError
     ├── SituationError (also a ValueError)   a situation is not valid input;
-    │                                        .problems names each JSON path
+    │   │                                    .problems names each JSON path
+    │   └── AdviceError                      an advice document read back is not valid
     ├── RuleError (also a ValueError)        a rule file or rule is not valid;
     │                                        .problems names file, rule id and field
     └── EngineError (also a RuntimeError)    an engine cannot be used or failed
@@ -109,6 +110,15 @@ class SituationError(_ProblemsError[Problem]):
     def __init__(self, problems: Iterable[Problem], document: str = "situation") -> None:
         self.document = document
         super().__init__(problems, f"invalid {document}", f"invalid {document}")
+
+
+class AdviceError(SituationError):
+    """An advice document read back (:func:`~mentor_rules.advice_from_dict`) does not fit the
+    advice model. A :class:`SituationError` too, with ``document == "advice"``, so code that
+    caught that before still does."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        super().__init__(problems, "advice")
 
 
 class RuleError(_ProblemsError[RuleProblem]):
