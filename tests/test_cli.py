@@ -398,10 +398,10 @@ def test_advise_uses_the_built_in_example_when_standard_input_is_a_terminal_or_n
 ) -> None:
     code, out, _ = run(capsys, "advise")  # standard input is the null device (the fixture)
     assert code == 0
-    assert out.startswith("Mentoring advice for Alex (built-in example;")
+    assert out.startswith("Mentoring advice for Alex\n(built-in example)")
     nothing = command("advise", stdin=subprocess.DEVNULL)
     assert nothing.returncode == 0
-    assert nothing.stdout.startswith("Mentoring advice for Alex (built-in example;")
+    assert nothing.stdout.startswith("Mentoring advice for Alex\n(built-in example)")
 
 
 def test_an_empty_batch_says_there_is_nothing_to_advise_on(

@@ -337,6 +337,13 @@ def _limits_file(path: str) -> Limits:
 _LIMITS_FILE_BYTES = 64 * 1024
 
 
+def _write(text: str, out: TextIO) -> None:
+    """``text`` in pieces: one large write to a pipe whose reader has gone can come back short
+    without an error, and the run would end as if it had all been read."""
+    for start in range(0, len(text), 8192):
+        out.write(text[start : start + 8192])
+
+
 def _print_json(document: object, out: TextIO) -> int:
     # In pieces, not as one string: one large write to a pipe whose reader has gone can come
     # back short without an error, and the run would end as if it had all been read.
@@ -384,7 +391,7 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     if args.json:
         _print_json(results, out)
     elif reports:
-        out.write(render(reports, args.format, details=args.details))
+        _write(render(reports, args.format, details=args.details), out)
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
 
 
