@@ -52,7 +52,9 @@ def test_the_library_raises_them_with_every_problem() -> None:
         "invalid situation (3 problems):\n"
         "  mentee.months_at_company: expected an integer, got a string\n"
         "  candidates[0].relation: required field missing\n"
-        "  candidates[0].nick: unknown field"
+        "  candidates[0].nick: unknown field; the fields here are name, relation, "
+        "years_at_company, years_in_industry, knows_culture, chemistry, conversations, "
+        "willing, traits, industry, jobs"
     )
     with pytest.raises(AdviceError) as advice:
         advice_from_dict([])  # type: ignore[arg-type]

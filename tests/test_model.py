@@ -65,7 +65,7 @@ def test_every_problem_in_a_document_is_reported_with_its_path() -> None:
     assert "'boss'" in found["candidates[1].relation"]
     assert "direct_manager" in found["candidates[1].relation"]
     assert found["candidates[2].name"] == "required field missing"
-    assert found["mentee.colour"] == "unknown field"
+    assert found["mentee.colour"].startswith("unknown field; the fields here are name, ")
 
 
 @pytest.mark.parametrize(
@@ -147,3 +147,19 @@ def test_a_negated_text_echoes_only_a_negated_one() -> None:
     assert echoes("doesn't micromanage", "does not micromanage")
     assert not echoes("not patient", "patient")
     assert not echoes("doesn't micromanage", "micromanaging")
+
+
+def test_problems_say_what_to_fix() -> None:
+    """A near miss names the field meant; a whole number with a decimal point says an integer
+    is needed; JSON read from a file may start with a UTF-8 byte order mark."""
+    from mentor_rules._documents import parse_json
+
+    with pytest.raises(SituationError) as caught:
+        situation_from_dict({"mentee": {"nme": "Al", "months_at_company": 2.0}})
+    messages = {p.path: p.message for p in caught.value.problems}
+    assert messages["mentee.nme"] == "unknown field; did you mean 'name'?"
+    assert (
+        "expected an integer (a whole number, without a decimal point), got 2.0"
+        in (messages["mentee.months_at_company"])
+    )
+    assert parse_json(b'\xef\xbb\xbf{"mentee": {}}') == {"mentee": {}}

@@ -8,9 +8,10 @@ input and the output; nothing else registers hooks on it.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -59,6 +60,10 @@ _T = TypeVar("_T")
 
 
 def _strict_int(value: object, _: type) -> int:
+    if type(value) is float and value.is_integer():
+        raise TypeError(
+            f"expected an integer (a whole number, without a decimal point), got {value!r}"
+        )
     if type(value) is not int:
         raise TypeError(f"expected an integer, got {json_type(value)}")
     return value
@@ -190,9 +195,10 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
             yield Problem(_join(path, problem.path), problem.message)
     elif isinstance(exc, ForbiddenExtraKeysError):
         extra: list[object] = sorted(exc.extra_fields, key=repr)  # not always strings
+        known = [f.name for f in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
         for key in extra:
             if isinstance(key, str):
-                yield Problem(_join(path, key), "unknown field")
+                yield Problem(_join(path, key), _unknown_field(key, known))
             else:  # a document not read from JSON (rule documents made by a program)
                 yield Problem(path, f"keys must be strings, got {key!r}")
     elif isinstance(exc, KeyError):
@@ -201,6 +207,16 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
         yield Problem(path, str(exc))
     else:  # pragma: no cover - a bug in a hook, reported rather than hidden
         yield Problem(path, f"{type(exc).__name__}: {exc}")
+
+
+def _unknown_field(key: str, known: Sequence[str]) -> str:
+    """ "unknown field", with the closest known name, or the known names when none is close."""
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown field; did you mean {close[0]!r}?"
+    if known:
+        return f"unknown field; the fields here are {', '.join(known)}"
+    return "unknown field"
 
 
 def _join(path: str, name: str) -> str:
@@ -337,7 +353,7 @@ def parse_json(data: bytes | str, limits: Limits | None = None) -> Any:
     """
     limits = Limits() if limits is None else limits
     try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
         if not text.strip():
             raise SituationError([Problem("", "no JSON: the input is empty")])
         return json.loads(text, object_pairs_hook=_object, parse_int=_integer)
