@@ -30,7 +30,7 @@ from mentor_rules._engines import ENGINES
 #: Environment variable: a directory of rule files to test instead of the shipped rules.
 RULES_DIR_VARIABLE = "MENTOR_RULES_RULES_DIR"
 
-settings.register_profile("dev", max_examples=50, deadline=None)
+settings.register_profile("dev", max_examples=25, deadline=None)
 settings.register_profile(
     "ci", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -81,8 +81,9 @@ def test_every_proposed_change_set_is_sound_and_minimal(
 
 
 def _most(situation: Situation, name: str) -> list[Any]:
-    """Every allowed change at once, at its most: each goal scope, three conversations, good
-    chemistry, a yes, the culture known. (With the shipped rules, better facts never make a
+    """Every allowed change at once, at its most: each goal scope (only for a mentee with none:
+    goals are not proposed to fit a candidate), three conversations, good chemistry, a yes, the
+    culture known. (With the shipped rules, better facts never make a
     verdict worse, so if this does not help, no smaller set does.)"""
     from mentor_rules import Change
 
@@ -100,7 +101,7 @@ def _most(situation: Situation, name: str) -> list[Any]:
         if s not in scopes
     ]
     changes = []
-    if len(goals) > len(situation.mentee.goals):
+    if not situation.mentee.goals:
         changes.append(Change("mentee.goals", goals, "action", "goals"))
     if candidate.conversations < 3:
         changes.append(Change(f"{at}.conversations", 3, "action", "talk"))
