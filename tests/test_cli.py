@@ -427,9 +427,10 @@ def test_a_reader_that_stops_early_ends_the_run_quietly_with_141(tmp_path: Path)
     """`mentor-rules advise | head -1` ended with a BrokenPipeError traceback."""
     from mentor_rules.cli import example_document
 
-    batch = tmp_path / "batch.json"
-    batch.write_text(json.dumps([example_document()] * 200), encoding="utf-8")  # ~1 MB out
-    for extra in ([], ["--json"]):
+    # More than a pipe holds (64 KiB) either way: 40 reports of about 3 KB, 200 advice as JSON
+    for extra, count in (([], 40), (["--json"], 200)):
+        batch = tmp_path / f"batch{count}.json"
+        batch.write_text(json.dumps([example_document()] * count), encoding="utf-8")
         with subprocess.Popen(
             [sys.executable, "-m", "mentor_rules.cli", "advise", *extra, str(batch)],
             stdout=subprocess.PIPE,
