@@ -20,7 +20,6 @@ __all__ = [
     "ABOUT",
     "CANDIDATE_KINDS",
     "CONCLUSIONS",
-    "DERIVED",
     "About",
     "FactPath",
     "Kind",
@@ -116,16 +115,6 @@ _SUBJECT_TYPES: dict[About, ObjectType] = {
         "role", {"name": type_of(CoachingRole), "filled": ScalarType("bool"), **_CONCLUDED}
     ),
     "past_mentor": ObjectType("past_mentor", {**_object(PastMentor).fields, **_CONCLUDED}),
-}
-
-#: Fields derived from the situation alone, by subject (built with the facts).
-DERIVED: dict[About, frozenset[str]] = {
-    "mentee": frozenset({"aimed_industry", "aimed_job"}),
-    "candidate": frozenset(
-        {"echoes_worked", "echoes_did_not_work", "industry_match", "job_match", "longer_at_company"}
-    ),
-    "role": frozenset({"name", "filled"}),
-    "past_mentor": frozenset(),
 }
 
 #: Fields that hold what rules of lower layers concluded, by subject.
