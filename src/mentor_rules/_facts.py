@@ -7,7 +7,6 @@ fact alone (no joins in the engine). What a subject may hold is :mod:`._schema`'
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -198,18 +197,18 @@ def _echoing(traits: Sequence[str], notes: Sequence[frozenset[str]]) -> list[str
 
 
 class _Shared:
-    """The mentee, and what every candidate's derived fields read of it, worked out once."""
+    """The mentee, and what every candidate's derived fields read of it, worked out once.
+
+    Worked out here, not in ``functools.cached_property``: on Python 3.11 that holds one lock
+    for every instance, and a child forked while another thread held it would wait for ever.
+    """
 
     def __init__(self, mentee: Mentee) -> None:
         self.mentee = mentee
-
-    @functools.cached_property
-    def worked(self) -> tuple[frozenset[str], ...]:
-        return _stems(text for past in self.mentee.past_mentors for text in past.worked)
-
-    @functools.cached_property
-    def did_not_work(self) -> tuple[frozenset[str], ...]:
-        return _stems(text for past in self.mentee.past_mentors for text in past.did_not_work)
+        self.worked = _stems(text for past in mentee.past_mentors for text in past.worked)
+        self.did_not_work = _stems(
+            text for past in mentee.past_mentors for text in past.did_not_work
+        )
 
 
 def _industry_match(candidate: Candidate, shared: _Shared) -> bool | None:
