@@ -92,6 +92,54 @@ def test_lint_finds_each_kind_of_problem_with_a_reason() -> None:
     assert all(w.message for w in lint(rules))
 
 
+def test_lint_finds_advice_always_held_back_by_the_rules_its_unless_reads() -> None:
+    """The unless reads what other rules concluded; those rules' own conditions (and their own
+    unless) decide whether the advice can ever get through."""
+    rules = rules_from_documents(
+        [
+            rule("manager", 'candidate.relation == "direct_manager"', kind="avoid"),
+            rule(
+                "said-no",
+                'candidate.willing == "no"',
+                kind="avoid",
+                unless='candidate.relation == "outside"',
+            ),
+            rule("junior", 'candidate.relation == "junior"', kind="caution"),
+            rule(
+                "ask-your-manager",
+                'candidate.relation == "direct_manager" and candidate.conversations > 1',
+                unless='"avoid" in candidate.concluded_kinds',
+            ),
+            rule(
+                "ask-a-junior",
+                'candidate.relation == "junior"',
+                unless='"junior" in candidate.concluded',
+            ),
+            rule(
+                "ask-a-peer",
+                'candidate.relation == "peer"',
+                unless='"avoid" in candidate.concluded_kinds',
+            ),
+            rule(
+                "refused-peer",
+                'candidate.relation == "peer" and candidate.willing == "no"',
+                unless='"avoid" in candidate.concluded_kinds',
+            ),
+            rule(
+                "refused-outsider",
+                'candidate.relation == "outside" and candidate.willing == "no"',
+                unless='"avoid" in candidate.concluded_kinds',
+            ),
+        ],
+        require_examples=False,
+    )
+    found = {w.rule: w.message for w in lint(rules) if w.check == "always-vetoed"}
+    assert set(found) == {"ask-your-manager", "ask-a-junior", "refused-peer"}
+    assert "'manager'" in found["ask-your-manager"]
+    assert "'said-no'" in found["refused-peer"]
+    assert "'manager'" not in found["refused-peer"]  # it cannot fire with a peer
+
+
 def test_the_shipped_rules_lint_clean_and_an_unused_parameter_is_found() -> None:
     assert lint(shipped_rules()) == []
     unused = shipped_rules().without("need-a-mentor")

@@ -1,5 +1,5 @@
-"""Lint of a rule set: conditions that never hold or always hold, rules with the same
-condition, parameters no rule reads. Decided, never sampled.
+"""Lint of a rule set: conditions that never hold or always hold, advice always held back by
+its ``unless``, rules with the same condition, parameters no rule reads. Decided, never sampled.
 
 The decision procedure: a condition's truth depends only on the values of the operands it
 reads (fields and ``len(...)``), and on its ``in`` tests of list fields and its
@@ -13,6 +13,12 @@ model where operands are independent. Since real facts are a subset of that mode
 operands may be related, as ``len(x)`` and ``"v" in x``), "never holds" and "always holds"
 found so are true of real facts as well; when the regions are too many to try, the answer is
 "unknown" and nothing is reported.
+
+What a rule concluded about the same subject (``"avoid" in candidate.concluded_kinds``,
+``"junior-colleague" in candidate.concluded``) is, for the check of ``unless``, replaced by the
+conditions of the rules that conclude it (each with its own ``unless``), so that "this advice is
+always held back by an avoid rule" is decided like any other condition. The layers make that
+substitution finite.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from ._expr import (
     Quantified,
     ScalarType,
 )
-from ._ruleset import RuleSet
+from ._ruleset import Rule, RuleSet
 
 __all__ = ["LintWarning", "Verdict", "decide", "lint"]
 
@@ -55,7 +61,9 @@ _FRESH_TEXT = "\x00a text no condition names"
 class LintWarning:
     """A finding of the lint: which rule (or parameter), what was found, and why it matters."""
 
-    check: Literal["never-holds", "always-holds", "same-condition", "unused-parameter"]
+    check: Literal[
+        "never-holds", "always-holds", "always-vetoed", "same-condition", "unused-parameter"
+    ]
     rule: str | None
     file: str | None
     message: str
@@ -180,6 +188,51 @@ def _at_root(condition: Compare | OneOf | IsNull) -> Condition:
     raise AssertionError(condition)  # pragma: no cover
 
 
+def _expanded(condition: Condition, rules: RuleSet) -> Condition:
+    """``condition`` with each test of what rules concluded about its subject replaced by the
+    conditions under which those rules conclude it."""
+    match condition:
+        case Contains(field=Field(path=(root, "concluded_kinds")), value=kind):
+            return Or(tuple(_fires(r, rules) for r in rules if r.about == root and r.kind == kind))
+        case Contains(field=Field(path=(root, "concluded")), value=str() as rule_id) if (
+            rule_id in rules.ids and rules[rule_id].about == root
+        ):
+            return _fires(rules[rule_id], rules)
+        case Not(operand=operand):
+            return Not(_expanded(operand, rules))
+        case And(operands=parts):
+            return And(tuple(_expanded(part, rules) for part in parts))
+        case Or(operands=parts):
+            return Or(tuple(_expanded(part, rules) for part in parts))
+        case _:
+            return condition
+
+
+def _fires(rule: Rule, rules: RuleSet) -> Condition:
+    """When ``rule`` concludes: its condition, and not its unless."""
+    condition = _expanded(rule.condition, rules)
+    if rule.unless is None:
+        return condition
+    return And((condition, Not(_expanded(rule.unless, rules))))
+
+
+def _vetoers(condition: Condition, rules: RuleSet) -> list[str]:
+    """The rules whose conclusions ``condition`` reads about its own subject."""
+    found: list[str] = []
+    match condition:
+        case Contains(field=Field(path=(root, "concluded_kinds")), value=kind):
+            found = [r.id for r in rules if r.about == root and r.kind == kind]
+        case Contains(field=Field(path=(root, "concluded")), value=str() as rule_id) if (
+            rule_id in rules.ids and rules[rule_id].about == root
+        ):
+            found = [rule_id]
+        case Not(operand=operand):
+            found = _vetoers(operand, rules)
+        case And(operands=parts) | Or(operands=parts):
+            found = [r for part in parts for r in _vetoers(part, rules)]
+    return list(dict.fromkeys(found))
+
+
 def lint(rules: RuleSet) -> list[LintWarning]:
     """Everything the lint finds in ``rules``, rule by rule."""
     found: list[LintWarning] = []
@@ -214,6 +267,25 @@ def lint(rules: RuleSet) -> list[LintWarning]:
                     "the unless condition always holds, so the rule never fires",
                 )
             )
+        elif rule.unless is not None and verdict in ("sometimes", "unknown"):
+            vetoed = And((rule.condition, Not(_expanded(rule.unless, rules))))
+            if decide(vetoed) == "never":
+                by = ", ".join(
+                    repr(r)
+                    for r in _vetoers(rule.unless, rules)
+                    if decide(And((rule.condition, _fires(rules[r], rules)))) != "never"
+                )
+                found.append(
+                    LintWarning(
+                        "always-vetoed",
+                        rule.id,
+                        rule.file,
+                        "whenever the condition holds, the unless holds too"
+                        + (f" (through {by})" if by else "")
+                        + ", so the advice is always held back: narrow the condition, or "
+                        "drop the rule",
+                    )
+                )
     by_condition: dict[tuple[str, str], list[str]] = {}
     for rule in rules:
         by_condition.setdefault((rule.about, repr(rule.condition)), []).append(rule.id)

@@ -9,7 +9,7 @@ from hypothesis import given, reject
 from hypothesis import strategies as st
 
 from mentor_rules import Advisor, RuleError, RuleSet, Situation, available_engines, shipped_rules
-from mentor_rules._lint import decide
+from mentor_rules._lint import decide, lint
 from mentor_rules._strata import dependencies
 from mentor_rules.testing import rule_packs, situations
 
@@ -91,13 +91,16 @@ def test_what_the_lint_decides_holds_on_generated_situations(
     pack: RuleSet, cases: list[Situation]
 ) -> None:
     """A rule whose condition never holds never fires nor is held back; one whose condition
-    always holds fires, or is held back, for every subject it is about."""
+    always holds fires, or is held back, for every subject it is about; one the lint finds
+    always vetoed never gives its advice."""
     advisor = Advisor(pack, engine="python")
+    vetoed = {w.rule for w in lint(pack) if w.check == "always-vetoed"}
     for situation in cases:
         advice = advisor.advise(situation)
         reached = {(r.rule, r.subject) for r in advice.recommendations} | {
             (s.rule, s.subject) for s in advice.suppressed
         }
+        assert not vetoed & {r.rule for r in advice.recommendations}
         for rule in pack:
             verdict = decide(rule.condition)
             mine = {subject for rule_id, subject in reached if rule_id == rule.id}
