@@ -163,3 +163,51 @@ def test_problems_say_what_to_fix() -> None:
         in (messages["mentee.months_at_company"])
     )
     assert parse_json(b'\xef\xbb\xbf{"mentee": {}}') == {"mentee": {}}
+
+
+# --------------------------------------------------------------------------- built by hand
+
+
+def test_a_situation_built_by_hand_with_a_wrong_type_is_refused_with_its_path() -> None:
+    from mentor_rules import Advisor, Goal, GoalScope, Mentee
+
+    advisor = Advisor(engine="python")
+    wrong = Situation(
+        Mentee(goals=(Goal("advice", GoalScope.JOB),)),  # type: ignore[arg-type]
+        (Candidate("Ann", "peer"),),  # type: ignore[arg-type]
+    )
+    with pytest.raises(SituationError) as caught:
+        advisor.advise(wrong)
+    assert {p.path for p in caught.value.problems} == {
+        "mentee.goals[0].kind",
+        "candidates[0].relation",
+    }
+    assert "one of 'direct_manager'" in str(caught.value)
+    [item] = advisor.advise_many([wrong])
+    assert item.error is not None
+    assert item.error.problems == caught.value.problems
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("conversations", "2"),
+        ("conversations", True),
+        ("years_at_company", "3"),
+        ("traits", ("kind", 3)),
+        ("name", 7),
+    ],
+)
+def test_a_wrong_type_given_to_the_model_is_a_situation_error(field: str, value: Any) -> None:
+    """Not a TypeError or AttributeError from deep inside: the field is named."""
+    with pytest.raises(SituationError) as caught:
+        Candidate(**{"name": "Ann", "relation": Relation.PEER, field: value})
+    assert caught.value.problems[0].path.startswith(field)
+
+
+def test_lists_where_tuples_belong_are_named() -> None:
+    from mentor_rules import Advisor
+
+    situation = Situation(candidates=[Candidate("Ann", Relation.PEER)])  # type: ignore[arg-type]
+    with pytest.raises(SituationError, match="candidates: must be a tuple, got a list"):
+        Advisor(engine="python").advise(situation)

@@ -37,6 +37,7 @@ from ._model import (
     Setting,
     Situation,
     Willingness,
+    type_problems,
 )
 from ._output import Advice, Verdict
 from ._schema import Kind
@@ -400,7 +401,11 @@ def situation_from_dict(document: Mapping[str, Any], limits: Limits | None = Non
 
 
 def check_limits(situation: Situation, limits: Limits) -> None:
-    """Raise :class:`SituationError` if ``situation`` (built in Python) exceeds ``limits``."""
+    """Raise :class:`SituationError` if ``situation`` (built in Python) holds a value of the
+    wrong type or exceeds ``limits``."""
+    problems = type_problems(situation)
+    if problems:
+        raise SituationError(problems)
     problems = shape_problems(situation_to_dict(situation), limits)
     if problems:
         raise SituationError(problems)

@@ -5,9 +5,13 @@ Reading it from JSON (and writing it back) is :mod:`._documents`' job.
 
 from __future__ import annotations
 
-from enum import StrEnum
+import functools
+import types
+import typing
+from enum import Enum, StrEnum
 from typing import Any
 
+import attrs
 from attrs import Attribute, field, frozen
 
 from ._errors import Problem, SituationError, show
@@ -114,6 +118,8 @@ def _fail(attribute: Attribute[Any], message: str) -> SituationError:
 
 
 def _text(_: object, attribute: Attribute[Any], value: str) -> None:
+    if not isinstance(value, str):
+        raise _fail(attribute, f"must be a text, got {show(value)}")
     if not value.strip():
         raise _fail(attribute, "must not be empty or blank")
 
@@ -125,6 +131,10 @@ def _optional_text(instance: object, attribute: Attribute[Any], value: str | Non
 
 def _texts(_: object, attribute: Attribute[Any], value: tuple[str, ...]) -> None:
     for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise SituationError(
+                [Problem(f"{attribute.name}[{index}]", f"must be a text, got {show(item)}")]
+            )
         if not item.strip():
             raise SituationError(
                 [Problem(f"{attribute.name}[{index}]", "must not be empty or blank")]
@@ -133,6 +143,8 @@ def _texts(_: object, attribute: Attribute[Any], value: tuple[str, ...]) -> None
 
 def _range(low: float, high: float) -> Any:
     def check(_: object, attribute: Attribute[Any], value: float | None) -> None:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise _fail(attribute, f"must be a number, got {show(value)}")
         if value is not None and not low <= value <= high:
             raise _fail(attribute, f"must be between {low:g} and {high:g}, got {show(value)}")
 
@@ -221,3 +233,59 @@ class Situation:
 
     mentee: Mentee = Mentee()
     candidates: tuple[Candidate, ...] = field(default=(), validator=_unique_names)
+
+
+def type_problems(value: object, path: str = "") -> list[Problem]:
+    """What in ``value`` (a :class:`Situation` or part of one, built in Python) is not of the
+    type its field declares, with the path of each: a situation read from JSON is typed by
+    its reader, but one built by hand may hold ``"peer"`` where a :class:`Relation` belongs."""
+    problems: list[Problem] = []
+    _check(value, type(value), path, problems)
+    return problems
+
+
+def _check(value: object, expected: Any, path: str, problems: list[Problem]) -> None:
+    origin = typing.get_origin(expected)
+    if origin is types.UnionType or origin is typing.Union:
+        options = typing.get_args(expected)
+        if value is None and type(None) in options:
+            return
+        expected = next(option for option in options if option is not type(None))
+        origin = typing.get_origin(expected)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            problems.append(Problem(path, f"must be a tuple, got {show(value)}"))
+            return
+        item = typing.get_args(expected)[0]
+        for index, member in enumerate(value):
+            _check(member, item, f"{path}[{index}]", problems)
+    elif attrs.has(expected):
+        if not isinstance(value, expected):
+            problems.append(Problem(path, f"must be a {expected.__name__}, got {show(value)}"))
+            return
+        for name, wanted in _field_types(expected):
+            _check(getattr(value, name), wanted, f"{path}.{name}" if path else name, problems)
+    elif not _is(value, expected):
+        problems.append(Problem(path, _wanted(expected, value)))
+
+
+def _is(value: object, expected: type) -> bool:
+    if expected is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _wanted(expected: type, value: object) -> str:
+    if issubclass(expected, Enum):
+        names = ", ".join(repr(member.value) for member in expected)
+        return f"must be a {expected.__name__} (one of {names}), got {show(value)}"
+    words = {bool: "true or false", int: "an integer", float: "a number", str: "a text"}
+    return f"must be {words.get(expected, expected.__name__)}, got {show(value)}"
+
+
+@functools.cache
+def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in attrs.fields(cls))
