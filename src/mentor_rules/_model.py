@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import types
 import typing
+from collections.abc import Callable
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -239,42 +240,82 @@ def type_problems(value: object, path: str = "") -> list[Problem]:
     """What in ``value`` (a :class:`Situation` or part of one, built in Python) is not of the
     type its field declares, with the path of each: a situation read from JSON is typed by
     its reader, but one built by hand may hold ``"peer"`` where a :class:`Relation` belongs."""
+    kind: Any = type(value)
+    if _valid(kind)(value):
+        return []
     problems: list[Problem] = []
-    _check(value, type(value), path, problems)
+    _checker(kind)(value, path, problems)
     return problems
 
 
-def _check(value: object, expected: Any, path: str, problems: list[Problem]) -> None:
+@functools.cache
+def _valid(expected: Any) -> Callable[[object], bool]:
+    """Whether a value is of ``expected``, all the way down: the quick check made first."""
     origin = typing.get_origin(expected)
     if origin is types.UnionType or origin is typing.Union:
-        options = typing.get_args(expected)
-        if value is None and type(None) in options:
-            return
-        expected = next(option for option in options if option is not type(None))
-        origin = typing.get_origin(expected)
+        inner = _valid(next(t for t in typing.get_args(expected) if t is not type(None)))
+        return lambda value: value is None or inner(value)
     if origin is tuple:
-        if not isinstance(value, tuple):
-            problems.append(Problem(path, f"must be a tuple, got {show(value)}"))
-            return
-        item = typing.get_args(expected)[0]
-        for index, member in enumerate(value):
-            _check(member, item, f"{path}[{index}]", problems)
-    elif attrs.has(expected):
-        if not isinstance(value, expected):
-            problems.append(Problem(path, f"must be a {expected.__name__}, got {show(value)}"))
-            return
-        for name, wanted in _field_types(expected):
-            _check(getattr(value, name), wanted, f"{path}.{name}" if path else name, problems)
-    elif not _is(value, expected):
-        problems.append(Problem(path, _wanted(expected, value)))
+        item = _valid(typing.get_args(expected)[0])
+        return lambda value: isinstance(value, tuple) and all(map(item, value))
+    if attrs.has(expected):
+        hints = typing.get_type_hints(expected)
+        fields = [(f.name, _valid(hints[f.name])) for f in attrs.fields(expected)]
+        return lambda value: (
+            isinstance(value, expected) and all(ok(getattr(value, name)) for name, ok in fields)
+        )
+    if expected in (int, float):
+        accepted = int if expected is int else (int, float)
+        return lambda value: isinstance(value, accepted) and not isinstance(value, bool)
+    return lambda value: isinstance(value, expected)
 
 
-def _is(value: object, expected: type) -> bool:
-    if expected is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, expected)
+_Check = Callable[[object, str, list[Problem]], None]
+
+
+@functools.cache
+def _checker(expected: Any) -> _Check:
+    """A function that checks a value against ``expected`` (a declared field type), made once
+    per type: the walk runs for every hand-built situation advised."""
+    origin = typing.get_origin(expected)
+    if origin is types.UnionType or origin is typing.Union:
+        inner = _checker(next(t for t in typing.get_args(expected) if t is not type(None)))
+
+        def optional(value: object, path: str, problems: list[Problem]) -> None:
+            if value is not None:
+                inner(value, path, problems)
+
+        return optional
+    if origin is tuple:
+        item = _checker(typing.get_args(expected)[0])
+
+        def each(value: object, path: str, problems: list[Problem]) -> None:
+            if not isinstance(value, tuple):
+                problems.append(Problem(path, f"must be a tuple, got {show(value)}"))
+                return
+            for index, member in enumerate(value):
+                item(member, f"{path}[{index}]", problems)
+
+        return each
+    if attrs.has(expected):
+        hints = typing.get_type_hints(expected)
+        fields = [(f.name, hints[f.name]) for f in attrs.fields(expected)]
+
+        def whole(value: object, path: str, problems: list[Problem]) -> None:
+            if not isinstance(value, expected):
+                problems.append(Problem(path, f"must be a {expected.__name__}, got {show(value)}"))
+                return
+            for name, wanted in fields:
+                _checker(wanted)(getattr(value, name), f"{path}.{name}" if path else name, problems)
+
+        return whole
+    accepted: Any = int | float if expected is float else expected
+
+    def scalar(value: object, path: str, problems: list[Problem]) -> None:
+        if not isinstance(value, accepted) or (isinstance(value, bool) and expected is not bool):
+            problems.append(Problem(path, _wanted(expected, value)))
+
+    return scalar
 
 
 def _wanted(expected: type, value: object) -> str:
@@ -283,9 +324,3 @@ def _wanted(expected: type, value: object) -> str:
         return f"must be a {expected.__name__} (one of {names}), got {show(value)}"
     words = {bool: "true or false", int: "an integer", float: "a number", str: "a text"}
     return f"must be {words.get(expected, expected.__name__)}, got {show(value)}"
-
-
-@functools.cache
-def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
-    hints = typing.get_type_hints(cls)
-    return tuple((f.name, hints[f.name]) for f in attrs.fields(cls))
