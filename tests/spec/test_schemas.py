@@ -1,6 +1,6 @@
 """The published JSON Schemas (docs/schema/) agree with the loader: what the library writes
 validates, and a document broken anyhow is refused by both or by neither, but for the few
-things JSON Schema cannot say (docs/input.md, "JSON Schemas")."""
+things JSON Schema cannot say (docs/input.md, "The JSON Schema")."""
 
 from __future__ import annotations
 
