@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from mentor_rules import Limits
+from mentor_rules import Goal, Limits, Relation
 from mentor_rules._model import MAX_MONTHS, MAX_YEARS
 from mentor_rules._schemas import MANIFEST, RULE_FILE, SCHEMAS, _Builder
 from mentor_rules.cli import main
@@ -87,9 +87,12 @@ def test_the_advice_schema_has_no_limits() -> None:
     assert "maxLength" not in text
 
 
-def test_a_validator_the_schemas_do_not_know_is_an_error() -> None:
-    def odd(_: object, __: object, ___: object) -> None:  # pragma: no cover - never called
-        pass
+def _odd(_: object, __: object, ___: object) -> None:  # pragma: no cover - never called
+    """A validator the schemas know nothing of."""
 
+
+@pytest.mark.parametrize("hint", [str, int | None, Relation, tuple[str, ...], Goal, Any])
+def test_a_validator_the_schemas_do_not_know_is_an_error_on_any_type(hint: Any) -> None:
+    """So that a check added to the model cannot be left out of the schema unnoticed."""
     with pytest.raises(TypeError, match="no JSON Schema for the validator"):
-        _Builder(None).type(str, odd, None)
+        _Builder(None).type(hint, _odd, None)

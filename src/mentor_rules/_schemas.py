@@ -353,36 +353,40 @@ class _Builder:
             if isinstance(made.get("type"), str):
                 return {**made, "type": [made["type"], "null"]}
             return {"anyOf": [made, {"type": "null"}]}
+        kind: str  # what the validator sees, in JSON's words
         if origin is tuple:
             item_validator = _text if validator is _texts else None
-            items = self.type(arguments[0], item_validator, most_items)
-            made = {"type": "array", "items": items}
+            made = {"type": "array", "items": self.type(arguments[0], item_validator, most_items)}
             if most_items is not None:
                 made["maxItems"] = most_items
-            return made | self.checked(validator, "array")
-        if origin is dict:
+            kind = "array"
+        elif origin is dict:
             values = self.type(arguments[1], None, most_items)
-            return {"type": "object", "additionalProperties": values}
-        if origin is typing.Literal:
-            return {"enum": list(arguments)}
-        if hint is typing.Any:
-            return {}
-        if isinstance(hint, type) and issubclass(hint, StrEnum):
-            return {"enum": [member.value for member in hint]}
-        if attrs.has(hint):
-            return self.reference(hint)
-        if hint in _SCALARS:
-            made = {"type": _SCALARS[hint]}
+            made, kind = {"type": "object", "additionalProperties": values}, "object"
+        elif origin is typing.Literal:
+            made, kind = {"enum": list(arguments)}, "enum"
+        elif hint is typing.Any:
+            made, kind = {}, "any value"
+        elif isinstance(hint, type) and issubclass(hint, StrEnum):
+            made, kind = {"enum": [member.value for member in hint]}, "enum"
+        elif attrs.has(hint):
+            made, kind = self.reference(hint), "object"
+        elif hint in _SCALARS:
+            kind = _SCALARS[hint]
+            made = {"type": kind}
             if hint is str and self.limits is not None:
                 made["maxLength"] = self.limits.max_text
-            return made | self.checked(validator, _SCALARS[hint])
-        raise TypeError(f"no JSON Schema for the type {hint!r}")
+        else:
+            raise TypeError(f"no JSON Schema for the type {hint!r}")
+        return made | self.checked(validator, kind)
 
     @staticmethod
     def checked(validator: Any, json_type: str) -> dict[str, Any]:
         """What ``validator`` adds to the schema of a ``json_type`` value."""
-        if validator is None or validator is _texts or validator is _unique_names:
-            return {}  # lists of texts: checked per item; unique names: not expressible
+        if validator is None:
+            return {}
+        if (validator is _texts or validator is _unique_names) and json_type == "array":
+            return {}  # texts: checked item by item; names alike but for case: not expressible
         if validator in (_text, _optional_text) and json_type == "string":
             return dict(_NOT_BLANK)
         if isinstance(validator, _Between) and json_type in ("integer", "number"):
