@@ -10,8 +10,6 @@ evidence in the input and its source in the article "Career Mentors".
 <Verdict.AVOID: 'avoid'>
 """
 
-from importlib import metadata as _metadata
-
 from ._advisor import Advisor, BatchItem, advise, explain
 from ._documents import (
     advice_from_dict,
@@ -52,6 +50,7 @@ from ._output import (
     CandidateVerdict,
     Evidence,
     PackRef,
+    Provenance,
     Recommendation,
     RuleSetInfo,
     Step,
@@ -71,11 +70,7 @@ from ._ruleset import (
     shipped_rules,
 )
 from ._schema import Kind, Source
-
-try:
-    __version__ = _metadata.version("mentor-rules")
-except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
-    __version__ = "0+unknown"
+from ._version import VERSION as __version__
 
 __all__ = [
     "Advice",
@@ -106,6 +101,7 @@ __all__ = [
     "PastMentor",
     "PlanStep",
     "Problem",
+    "Provenance",
     "Recommendation",
     "Relation",
     "Rule",

@@ -17,9 +17,10 @@ from ._explain import DEFAULT_BOUND, Explanation, explain_candidate
 from ._facts import Fact, build_facts, with_conclusions
 from ._limits import Limits
 from ._model import Situation
-from ._output import Advice, Suppressed, Verdict
+from ._output import Advice, Provenance, Suppressed, Verdict
 from ._ruleset import UNLESS, RuleSet, shipped_rules, tests_of
 from ._strata import condition_dependencies
+from ._version import LIBRARY, VERSION
 
 __all__ = ["Advisor", "BatchItem", "advise", "explain"]
 
@@ -73,6 +74,7 @@ class Advisor:
         self._layers = tuple(
             (layer, make_engine(tests_of(layer), engine)) for layer in self.rules.layers
         ) or (((), make_engine((), engine)),)
+        self._provenance = Provenance(LIBRARY, VERSION, self.engine)
         self._reads = self.rules.reads()
         self._vetoers = {
             rule.id: condition_dependencies(rule.unless, self.rules.rules)
@@ -97,7 +99,7 @@ class Advisor:
             situation = situation_from_dict(situation, self.limits)
         evaluation = self._evaluate(situation)
         advice = build_advice(situation, evaluation.matched, evaluation.suppressed)
-        return attrs.evolve(advice, rule_set=self._info)
+        return attrs.evolve(advice, rule_set=self._info, produced_by=self._provenance)
 
     def _evaluate(self, situation: Situation) -> _Evaluation:
         """What the rules conclude about ``situation``, layer by layer, before it is advice."""

@@ -142,14 +142,25 @@ def _texts(_: object, attribute: Attribute[Any], value: tuple[str, ...]) -> None
             )
 
 
-def _range(low: float, high: float) -> Any:
-    def check(_: object, attribute: Attribute[Any], value: float | None) -> None:
+@frozen
+class _Between:
+    """A validator: the number, where there is one, is between ``low`` and ``high`` (both
+    included). A class rather than a closure, so that the JSON Schemas (``_schemas.py``) can
+    read its bounds."""
+
+    low: float
+    high: float
+
+    def __call__(self, _: object, attribute: Attribute[Any], value: float | None) -> None:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise _fail(attribute, f"must be a number, got {show(value)}")
-        if value is not None and not low <= value <= high:
+        if value is not None and not self.low <= value <= self.high:
+            low, high = self.low, self.high
             raise _fail(attribute, f"must be between {low:g} and {high:g}, got {show(value)}")
 
-    return check
+
+def _range(low: float, high: float) -> _Between:
+    return _Between(low, high)
 
 
 @frozen

@@ -14,6 +14,7 @@ __all__ = [
     "CandidateVerdict",
     "Evidence",
     "PackRef",
+    "Provenance",
     "Recommendation",
     "RuleSetInfo",
     "Step",
@@ -38,6 +39,21 @@ class RuleSetInfo:
     packs: tuple[PackRef, ...] = ()
     disabled: tuple[str, ...] = ()
     parameters: dict[str, float] = field(factory=dict, hash=False)
+
+
+@frozen
+class Provenance:
+    """What produced a piece of advice: the library, its version and the engine that matched
+    the rules (``"durable"`` or ``"python"``).
+
+    Two engines give the same advice by design, so :class:`Advice` leaves its provenance out
+    of equality (and hashing): advice from either engine compares equal, while its JSON form
+    still says which one produced it.
+    """
+
+    library: str
+    version: str
+    engine: str
 
 
 class Verdict(StrEnum):
@@ -116,13 +132,19 @@ class Step:
 
 @frozen
 class Advice:
-    """Everything the rules say about one situation, and the rule set that said it."""
+    """Everything the rules say about one situation, the rule set that said it and what
+    produced it.
+
+    ``produced_by`` is set by :class:`~mentor_rules.Advisor` (None in advice built otherwise,
+    and in documents written before it existed); it is not compared: see :class:`Provenance`.
+    """
 
     recommendations: tuple[Recommendation, ...]
     candidates: tuple[CandidateVerdict, ...]
     next_steps: tuple[Step, ...]
     suppressed: tuple[Suppressed, ...] = ()
     rule_set: RuleSetInfo = field(factory=lambda: RuleSetInfo())
+    produced_by: Provenance | None = field(default=None, eq=False)
 
     def for_candidate(self, name: str) -> CandidateVerdict:
         """The verdict about the candidate called ``name``."""

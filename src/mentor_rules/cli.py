@@ -42,7 +42,7 @@ from ._output import Advice, Verdict
 from ._packs import load_pack
 from ._report import FORMATS, SituationReport, build_report, explanation_text, render
 from ._ruleset import RuleSet, shipped_rules
-from ._schemas import rules_schema
+from ._schemas import SCHEMAS
 
 __all__ = ["main"]
 
@@ -188,12 +188,17 @@ def _parser() -> argparse.ArgumentParser:
     listing.set_defaults(run=_catalogue)
 
     schema = commands.add_parser(
-        "schema", help="print the JSON Schema of a document mentor-rules reads"
+        "schema",
+        help="print the JSON Schema of a document mentor-rules reads or writes",
+        description="Print a JSON Schema (draft 2020-12); docs/schema/ holds each but rules.",
     )
     schema.add_argument(
-        "what", choices=("rules",), help="rules: a rule file and a pack's manifest (pack.toml)"
+        "what",
+        choices=tuple(SCHEMAS),
+        help="situation: the input; advice: the advice's JSON (advice_to_dict); rule-file: a "
+        "rule file; pack: a pack's manifest (pack.toml); rules: rule-file and pack together",
     )
-    schema.set_defaults(run=lambda args, rules, out: _print_json(rules_schema(), out))
+    schema.set_defaults(run=lambda args, rules, out: _print_json(SCHEMAS[args.what](), out))
     return parser
 
 
