@@ -31,19 +31,18 @@ def test_the_version_is_the_installed_distribution_s() -> None:
     assert mentor_rules.__version__[0].isdigit()
 
 
-def test_the_version_is_0_unknown_when_the_distribution_is_not_installed() -> None:
+def test_the_version_is_read_without_importlib_metadata() -> None:
+    """The version is a literal the build reads (``[tool.hatch.version]``), so importing the
+    package need not load importlib.metadata, and a source tree knows its version too."""
     code = (
-        "import importlib.metadata as m\n"
-        "def missing(name):\n"
-        "    raise m.PackageNotFoundError(name)\n"
-        "m.version = missing\n"
+        "import sys\n"
         "import mentor_rules\n"
-        "print(mentor_rules.__version__)\n"
+        "print(mentor_rules.__version__, 'importlib.metadata' in sys.modules)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    assert result.stdout.strip() == "0+unknown"
+    assert result.stdout.split() == [metadata.version("mentor-rules"), "False"]
 
 
 def test_the_package_is_marked_typed() -> None:

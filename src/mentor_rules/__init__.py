@@ -10,8 +10,6 @@ evidence in the input and its source in the article "Career Mentors".
 <Verdict.AVOID: 'avoid'>
 """
 
-from importlib import metadata as _metadata
-
 from ._advisor import Advisor, BatchItem, advise, explain
 from ._documents import (
     advice_from_dict,
@@ -71,11 +69,7 @@ from ._ruleset import (
     shipped_rules,
 )
 from ._schema import Kind, Source
-
-try:
-    __version__ = _metadata.version("mentor-rules")
-except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
-    __version__ = "0+unknown"
+from ._version import __version__
 
 __all__ = [
     "Advice",

@@ -12,7 +12,6 @@ import os
 import re
 import stat
 import string
-import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
@@ -628,6 +627,8 @@ def _read(file: Path) -> str:
 def _load_file(
     file: Path, params: Mapping[str, Parameter]
 ) -> tuple[Rule | None, list[RuleProblem]]:
+    import tomllib  # here, not at import: only reading a rule file needs it
+
     name = str(file)
     try:
         text = _read(file)
