@@ -496,8 +496,10 @@ def shipped_rules() -> RuleSet:
     """The rule set that ships with the package, encoding the article's advice: the pack
     ``shipped``, with the parameters its ``pack.toml`` declares."""
     from ._packs import load_pack
+    from ._rulecache import cached_rules
 
-    return load_pack(_shipped_rules_dir())
+    directory = _shipped_rules_dir()
+    return cached_rules(directory, lambda: load_pack(directory))
 
 
 def _shipped_rules_dir() -> Path:
