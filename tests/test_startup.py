@@ -160,3 +160,30 @@ def test_an_empty_cache_directory_setting_turns_the_cache_off(
     cached_rules(_shipped_rules_dir(), _counting(calls))
     assert calls == [1, 1]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_line_offers_the_report_s_formats() -> None:
+    """The parser lists the formats without importing the report; they must be its own."""
+    from mentor_rules import cli
+    from mentor_rules._report import FORMATS
+
+    assert cli._REPORT_FORMATS == FORMATS
+
+
+def test_the_command_line_loads_only_what_advise_as_json_needs(tmp_path: Path) -> None:
+    code = (
+        "from mentor_rules.cli import main\n"
+        "main(['advise', '--format', 'json'])\n"
+        "print(json.dumps([m for m in ('mentor_rules._report', 'mentor_rules._lint',"
+        " 'mentor_rules._catalogue', 'mentor_rules._schemas') if m in sys.modules]))"
+    )
+    env = {**os.environ, CACHE_ENV: str(tmp_path / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json, sys\n{code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == []
