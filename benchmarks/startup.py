@@ -8,7 +8,9 @@ Run it from the repository root::
 Every command is run as a subprocess, hyperfine-like: the rounds interleave the commands (one
 run of each per round, in the order given), so a slow moment of the machine hits all of them
 alike; each figure is the median wall time of its runs. The difference of each over
-``python -c pass`` is what the library adds, and target 3 of the "At scale" issue is that the
+``python -c pass`` is what the library adds. The CPU time (user and system) of each run is
+measured beside its wall time: on a busy machine a run waits for a core, which counts in its
+wall time but not in its CPU time. Target 3 of the "At scale" issue is that the
 import with the shipped rules loaded (an ``Advisor``) and a small ``mentor-rules advise`` add at
 most 100 ms. The target is reported, not enforced: the exit status is 1 only when a command
 fails.
@@ -70,18 +72,31 @@ def _console_script(python: str) -> str | None:
     return shutil.which("mentor-rules")
 
 
-def run_once(argv: Sequence[str]) -> float:
-    """Seconds one run of ``argv`` takes, its output discarded; raises if it fails."""
+class CommandFailed(Exception):
+    """A measured command exited with an error."""
+
+
+def run_once(argv: Sequence[str]) -> tuple[float, float]:
+    """Seconds one run of ``argv`` takes: its wall time, and the CPU time (user and system) it
+    used, which a busy machine inflates far less. Its output is discarded; raises
+    :class:`CommandFailed` with its error output if it fails."""
     started = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
-    return time.perf_counter() - started
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        again = subprocess.run(argv, capture_output=True, text=True, check=False)
+        raise CommandFailed(f"{' '.join(argv)} exited {process.returncode}\n{again.stderr}")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
-def measure(argvs: Sequence[Sequence[str]], runs: int) -> list[list[float]]:
-    """Every command's times over ``runs`` interleaved rounds, after one warm-up round."""
-    for argv in argvs:  # the warm-up: the disk cache, .pyc files
+def measure(argvs: Sequence[Sequence[str]], runs: int) -> list[list[tuple[float, float]]]:
+    """Every command's (wall, CPU) times over ``runs`` interleaved rounds, after one warm-up
+    round (which also fills the cache of the shipped rule set, as any earlier run would)."""
+    for argv in argvs:
         run_once(argv)
-    times: list[list[float]] = [[] for _ in argvs]
+    times: list[list[tuple[float, float]]] = [[] for _ in argvs]
     for _ in range(runs):
         for index, argv in enumerate(argvs):
             times[index].append(run_once(argv))
@@ -105,28 +120,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         times = measure([argv for _, argv, _ in measured], runs)
-    except subprocess.CalledProcessError as exc:
-        print(f"failed: {' '.join(exc.cmd)}\n{exc.stderr.decode(errors='replace')}")
+    except CommandFailed as exc:
+        print(f"failed: {exc}")
         return 1
-    medians = [statistics.median(t) * 1000 for t in times]
-    bare = medians[0]
+    walls = [statistics.median(wall for wall, _ in t) * 1000 for t in times]
+    cpus = [statistics.median(cpu for _, cpu in t) * 1000 for t in times]
     width = max(len(label) for label, _, _ in measured)
-    print(f"{'command':<{width}}  {'median':>9}  {'min':>9}  {'over pass':>9}  target 3")
-    held = True
-    for (label, _, targeted), median, runs_of in zip(measured, medians, times, strict=True):
-        over = median - bare
+    print(
+        f"{'command':<{width}}  {'wall':>8}  {'over pass':>9}  {'cpu':>8}  {'over pass':>9}"
+        "  target 3 (wall, cpu)"
+    )
+    held = {"wall": True, "cpu": True}
+    for (label, _, targeted), wall, cpu in zip(measured, walls, cpus, strict=True):
+        over_wall, over_cpu = wall - walls[0], cpu - cpus[0]
         verdict = ""
         if targeted:
-            ok = over <= TARGET_MS
-            held = held and ok
-            verdict = f"{'met' if ok else 'NOT met'} (<= {TARGET_MS:.0f} ms)"
+            met = {"wall": over_wall <= TARGET_MS, "cpu": over_cpu <= TARGET_MS}
+            held = {k: held[k] and met[k] for k in held}
+            verdict = ", ".join("met" if met[k] else "NOT met" for k in ("wall", "cpu"))
         print(
-            f"{label:<{width}}  {median:7.1f}ms  {min(runs_of) * 1000:7.1f}ms  "
-            f"{over:+7.1f}ms  {verdict}"
+            f"{label:<{width}}  {wall:6.1f}ms  {over_wall:+7.1f}ms  {cpu:6.1f}ms  "
+            f"{over_cpu:+7.1f}ms  {verdict}"
         )
     print(
         f"target 3 (start-up at most {TARGET_MS:.0f} ms over python -c pass): "
-        f"{'met' if held else 'NOT met'}"
+        f"wall {'met' if held['wall'] else 'NOT met'}, cpu {'met' if held['cpu'] else 'NOT met'}"
+        f" (load average {os.getloadavg()[0]:.2f}; on a busy machine the wall times wait for a"
+        " core, the cpu times do not)"
     )
     return 0
 

@@ -15,7 +15,7 @@ import os
 import stat
 import sys
 from collections.abc import Sequence
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
@@ -66,7 +66,7 @@ EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE, EXIT_BROKE
 
 def example_document() -> dict[str, Any]:
     """The built-in example situation, as a JSON document."""
-    text = resources.files("mentor_rules").joinpath("example.json").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "example.json").read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
     return document
 
