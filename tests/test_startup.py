@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import mentor_rules
-from mentor_rules import RuleSet, load_pack
+from mentor_rules import RuleSet, _rulecache, load_pack
 from mentor_rules._rulecache import CACHE_ENV, cached_rules
 from mentor_rules._ruleset import _shipped_rules_dir
 
@@ -147,6 +147,52 @@ def test_a_changed_rule_file_is_read_again_not_taken_from_the_cache(
     assert calls == [1, 1]
     assert after["know-what-you-want"].title.startswith("Changed: ")
     assert after != before
+
+
+def _other_library_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    stamps = _rulecache._libraries()
+    monkeypatch.setattr(_rulecache, "_libraries", lambda: stamps + b"\0another version")
+
+
+def _other_python(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda m, t: _other_library_version(m), id="library"),
+        pytest.param(_other_python, id="python"),
+    ],
+)
+def test_a_cache_made_by_other_code_is_not_read(
+    cache: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[pytest.MonkeyPatch, Path], None],
+) -> None:
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    change(monkeypatch, tmp_path)
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1, 1]
+
+
+def test_a_cache_made_before_the_package_s_code_changed_is_not_read(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "package"
+    shutil.copytree(_rulecache._PACKAGE, package, ignore=shutil.ignore_patterns("rules"))
+    monkeypatch.setattr(_rulecache, "_PACKAGE", package)
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1]
+    with (package / "_advice.py").open("a", encoding="utf-8") as file:
+        file.write("\n# changed\n")
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1, 1]
+    assert len(list(cache.iterdir())) == 1  # the older one removed
 
 
 def test_an_empty_cache_directory_setting_turns_the_cache_off(

@@ -10,7 +10,8 @@ no further:
   everyone else (mode ``0o700`` or stricter), from a regular file (not a link) owned by that
   user and writable by no one else; anything else is ignored, never repaired;
 - its name and its contents carry a key: a SHA-256 of the Python version, this package's
-  source files and the shipped rule files (names and bytes), and where they are; a cache made
+  source files and the shipped rule files (names and bytes) and where they are, and where
+  attrs and cattrs are installed with the size and time of their ``__init__.py``; a cache made
   by other code, for other rules or another Python is never read, so a stale cache cannot
   change an answer;
 - any error reading or writing it (a missing directory, a corrupt file, a full disk) falls
@@ -29,7 +30,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,9 +81,11 @@ def cached_rules(rules_dir: Path, load: Callable[[], RuleSet]) -> RuleSet:
 
 
 def _key(rules_dir: Path) -> str:
-    """What the rule set depends on: the Python, this package's code, the rule files."""
+    """What the rule set depends on: the Python, the libraries that read the rules, this
+    package's code and the rule files."""
     digest = hashlib.sha256(_FORMAT)
     digest.update(sys.version.encode())
+    digest.update(_libraries())
     for root, files in (
         (_PACKAGE, sorted(_PACKAGE.rglob("*.py"))),
         (rules_dir, sorted(rules_dir.glob("*.toml"))),
@@ -95,13 +97,33 @@ def _key(rules_dir: Path) -> str:
     return digest.hexdigest()
 
 
+#: The libraries besides this package whose code shapes the loaded rule set.
+_LIBRARIES = ("attr", "cattrs")
+
+
+def _libraries() -> bytes:
+    """Where the libraries of :data:`_LIBRARIES` are, and the size and time of their first
+    file: installing another version of one rewrites it. Found without importing them."""
+    from importlib.machinery import PathFinder
+
+    stamps = []
+    for name in _LIBRARIES:
+        spec = PathFinder.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise OSError(f"{name} is not installed where it can be found")
+        info = os.stat(spec.origin)
+        stamps.append(f"{name}\0{spec.origin}\0{info.st_size}\0{info.st_mtime_ns}")
+    return "\0".join(stamps).encode()
+
+
 def _name(key: str) -> str:
-    """The cache file's name: which installation (this Python, this package), then the key.
+    """The cache file's name: which installation (this Python's version, this package's
+    directory), then the key.
 
     Writing one removes the older ones of the same installation, and only those: two
     installations sharing the directory do not remove each other's.
     """
-    where = hashlib.sha256(f"{sys.executable}\0{_PACKAGE}".encode()).hexdigest()[:16]
+    where = hashlib.sha256(f"{sys.version}\0{_PACKAGE}".encode()).hexdigest()[:16]
     return f"{_PREFIX}{where}-{key}{_SUFFIX}"
 
 
@@ -143,6 +165,8 @@ def _write(directory: Path, key: str, rules: RuleSet) -> None:
             return
         name = _name(key)
         data = pickle.dumps((key, rules), protocol=pickle.HIGHEST_PROTOCOL)
+        import tempfile  # only to write: it is not needed to read
+
         handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=directory)  # 0o600
         try:
             with os.fdopen(handle, "wb") as file:
