@@ -14,10 +14,24 @@ from mentor_rules._catalogue import catalogue
 
 def test_all_is_sorted_and_complete() -> None:
     assert mentor_rules.__all__ == sorted(mentor_rules.__all__)
-    public = {name for name in vars(mentor_rules) if not name.startswith("_")}
+    # dir(), not vars(): some names are imported on first use (the module's __getattr__).
+    public = {name for name in dir(mentor_rules) if not name.startswith("_")}
     public.add("__version__")  # the one dunder exported
     modules = {"cli"}  # submodules that import themselves into the namespace
     assert public - modules - {"testing"} == set(mentor_rules.__all__)
+
+
+def test_every_export_can_be_imported_in_a_fresh_interpreter() -> None:
+    """``from mentor_rules import *`` gives every name, those imported on first use too."""
+    code = (
+        "from mentor_rules import *\n"
+        "import mentor_rules\n"
+        "print(all(name in globals() for name in mentor_rules.__all__))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "True"
 
 
 def test_every_export_is_documented() -> None:

@@ -22,8 +22,17 @@ from mentor_rules import RuleSet, _rulecache, load_pack
 from mentor_rules._rulecache import CACHE_ENV, cached_rules
 from mentor_rules._ruleset import _shipped_rules_dir
 
-#: Modules only a first call needs: reading a document, stemming, reading TOML, the version.
-LAZY = ("cattrs", "snowballstemmer", "tomllib", "importlib.metadata")
+#: Modules only a first call needs: reading a document, stemming, reading TOML, the version,
+#: explaining, running a rule's examples, reading a pack.
+LAZY = (
+    "cattrs",
+    "snowballstemmer",
+    "tomllib",
+    "importlib.metadata",
+    "mentor_rules._explain",
+    "mentor_rules._examples",
+    "mentor_rules._packs",
+)
 
 
 def _loaded_after(code: str, cache: Path | str) -> dict[str, bool]:

@@ -493,12 +493,22 @@ _FIELDS = tuple(f.name for f in attrs.fields(_RuleSpec))
 
 def shipped_rules() -> RuleSet:
     """The rule set that ships with the package, encoding the article's advice: the pack
-    ``shipped``, with the parameters its ``pack.toml`` declares."""
-    from ._packs import load_pack
+    ``shipped``, with the parameters its ``pack.toml`` declares.
+
+    Once loaded, it is kept in a cache that later processes read instead of the rule files
+    (``$MENTOR_RULES_CACHE_DIR``, by default ``~/.cache/mentor-rules``; see
+    ``docs/performance.md``): the same rule set, in a few milliseconds.
+    """
     from ._rulecache import cached_rules
 
     directory = _shipped_rules_dir()
-    return cached_rules(directory, lambda: load_pack(directory))
+
+    def load() -> RuleSet:
+        from ._packs import load_pack  # only when the cache does not hold the rules
+
+        return load_pack(directory)
+
+    return cached_rules(directory, load)
 
 
 def _shipped_rules_dir() -> Path:

@@ -34,8 +34,7 @@ from ._documents import (
 )
 from ._engines import ENGINES, EngineName
 from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
-from ._explain import DEFAULT_BOUND, explanation_to_dict
-from ._limits import Limits
+from ._limits import DEFAULT_BOUND, Limits
 from ._output import Advice, Verdict
 from ._packs import load_pack
 from ._ruleset import RuleSet, shipped_rules
@@ -528,6 +527,8 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         return EXIT_USAGE
     explanation = advisor.explain(situation, args.candidate, args.target, bound=args.bound)
     if args.json:
+        from ._explain import explanation_to_dict
+
         return _print_json({"source": label, "explanation": explanation_to_dict(explanation)}, out)
     from ._report import explanation_text
 
