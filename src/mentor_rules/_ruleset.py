@@ -514,10 +514,10 @@ def shipped_rules() -> RuleSet:
 def _shipped_rules_dir() -> Path:
     # Beside this module, where the wheel puts them (a path, not importlib.resources: the
     # rules are read as files anyway, and importing importlib.resources took ~8 ms).
-    packaged = Path(__file__).resolve().parent / "rules"
+    packaged = Path(__file__).parent / "rules"
     if packaged.is_dir():
         return packaged
-    checkout = packaged.parents[2] / "rules"  # src/ layout, not installed
+    checkout = Path(__file__).resolve().parents[2] / "rules"  # src/ layout, not installed
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError("the shipped rules are missing from this installation")
