@@ -100,8 +100,6 @@ def _strict_enum(value: object, enum_type: type[StrEnum]) -> StrEnum:
 
 
 def _strict_tuple(value: object, tuple_type: Any) -> tuple[Any, ...]:
-    from cattrs.errors import IterableValidationError, IterableValidationNote
-
     if not isinstance(value, list | tuple):
         raise TypeError(f"expected a list, got {json_type(value)}")
     item_type = tuple_type.__args__[0]
@@ -111,10 +109,14 @@ def _strict_tuple(value: object, tuple_type: Any) -> tuple[Any, ...]:
         try:
             items.append(converter.structure(item, item_type))
         except Exception as exc:
+            from cattrs.errors import IterableValidationNote  # here: only an error needs it
+
             note = IterableValidationNote(f"Structuring item @ index {index}", index, item_type)
             exc.__notes__ = [*getattr(exc, "__notes__", []), note]
             errors.append(exc)
     if errors:
+        from cattrs.errors import IterableValidationError
+
         raise IterableValidationError("invalid items", errors, tuple_type)
     return tuple(items)
 
