@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import frozen
@@ -13,14 +13,16 @@ from ._advice import Match, build_advice
 from ._documents import check_limits, situation_from_dict
 from ._engines import Engine, EngineName, make_engine
 from ._errors import SituationError
-from ._explain import DEFAULT_BOUND, Explanation, explain_candidate
 from ._facts import Fact, build_facts, with_conclusions
-from ._limits import Limits
+from ._limits import DEFAULT_BOUND, Limits
 from ._model import Situation
 from ._output import Advice, Provenance, Suppressed, Verdict
 from ._ruleset import UNLESS, RuleSet, shipped_rules, tests_of
 from ._strata import condition_dependencies
 from ._version import LIBRARY, VERSION
+
+if TYPE_CHECKING:  # imported when first asked to explain: most processes never do
+    from ._explain import Explanation
 
 __all__ = ["Advisor", "BatchItem", "advise", "explain"]
 
@@ -142,6 +144,8 @@ class Advisor:
         ``ready_to_ask``); ``bound`` the most changes a proposed set may hold. Raises
         ``KeyError`` for a name not in the situation, ``SituationError`` for invalid input.
         """
+        from ._explain import explain_candidate
+
         if not isinstance(situation, Situation):
             situation = situation_from_dict(situation)
         wanted = None if target is None else Verdict(target)
