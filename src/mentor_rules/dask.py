@@ -164,7 +164,8 @@ def advise_frame(
 ) -> dask.dataframe.DataFrame:
     """``frame`` with two columns added: ``advice``, the advice of the situation in
     ``column`` as JSON text, and ``error``, the problems of an invalid one as JSON text (a JSON
-    list); the other of the two is missing (None) in each row. Needs ``dask[dataframe]``.
+    list); the other of the two is missing (``pandas.NA``) in each row. Both are of pandas'
+    string dtype. Needs ``dask[dataframe]``.
 
     The other arguments are those of :func:`advise_bag`. Raises ``KeyError`` if ``column`` is
     not a column of ``frame``, ``ValueError`` if ``advice`` or ``error`` already is one.
@@ -177,7 +178,7 @@ def advise_frame(
         if name in frame.columns or name == column:
             raise ValueError(f"the dataframe already has a column {name!r}: name another")
     shipped = ship(rules, engine=engine, parameters=parameters, limits=limits)
-    empty = pd.Series([], dtype=object)
+    empty = pd.Series([], dtype=pd.StringDtype())
     meta = frame._meta.assign(**{advice: empty, error: empty})
     map_partitions: Any = frame.map_partitions  # untyped in Dask
     return cast(
@@ -198,7 +199,7 @@ def _advise_partition(
         name: pd.Series(
             [_json(r[key]) if key in r else None for r in results],
             index=partition.index,
-            dtype=object,
+            dtype=pd.StringDtype(),
         )
         for name, key in ((advice, "advice"), (error, "error"))
     }
