@@ -322,6 +322,27 @@ def test_bad_arguments_raise_when_the_computation_is_built() -> None:
 
 
 @needs_dask
+def test_json_text_over_the_document_size_limit_is_reported_not_parsed() -> None:
+    from mentor_rules.dask import advise_items, ship
+
+    text = json.dumps(BATCH[0])
+    shipped = ship(limits=Limits(max_document_bytes=len(text.encode()) - 1))
+    for item in (text, text.encode(), bytearray(text.encode())):
+        (result,) = advise_items([item], shipped)
+        assert result == {
+            "error": [
+                {
+                    "path": "",
+                    "message": f"at most {len(text.encode()) - 1} bytes (limit "
+                    f"max_document_bytes), got {len(text.encode())}",
+                }
+            ]
+        }
+    (result,) = advise_items([BATCH[0]], shipped)  # the limit is on text, not on a mapping
+    assert "advice" in result
+
+
+@needs_dask
 def test_the_public_names_are_sorted_and_documented() -> None:
     import mentor_rules.dask
 

@@ -34,13 +34,13 @@ try:
     from dask.delayed import delayed
 except ImportError as _missing:  # pragma: no cover - tested in a subprocess without Dask
     raise ImportError(
-        "mentor_rules.dask needs Dask, which is not installed: pip install 'mentor-rules[dask]'"
+        f"mentor_rules.dask needs Dask's bags ({_missing}): pip install 'mentor-rules[dask]'"
     ) from _missing
 
 from ._advisor import Advisor
-from ._documents import advice_to_dict, converter, parse_json
+from ._documents import advice_to_dict, converter, over_limit, parse_json
 from ._engines import EngineName
-from ._errors import SituationError
+from ._errors import Problem, SituationError
 from ._limits import Limits
 from ._ruleset import RuleSet
 
@@ -112,13 +112,23 @@ def _advisor_for(shipped: ShippedRules) -> Advisor:
 def _result(advisor: Advisor, item: Any) -> dict[str, Any]:
     try:
         if isinstance(item, str | bytes | bytearray):
-            item = parse_json(bytes(item) if isinstance(item, bytearray) else item, advisor.limits)
+            item = _parse(item, advisor.limits)
         # What is neither a mapping nor a Situation is reported as such ("expected an object").
         advice = advisor.advise(item)
     except SituationError as error:
         problems: list[dict[str, Any]] = converter.unstructure(error.problems)
         return {"error": problems}
     return {"advice": advice_to_dict(advice)}
+
+
+def _parse(text: str | bytes | bytearray, limits: Limits) -> Any:
+    """JSON text read as ``mentor-rules advise`` reads a file: its size first, against
+    ``limits.max_document_bytes``."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    if len(data) > limits.max_document_bytes:
+        message = over_limit(limits, "max_document_bytes", len(data))
+        raise SituationError([Problem("", message)])
+    return parse_json(data, limits)
 
 
 def advise_items(items: Iterable[object], shipped: ShippedRules) -> list[dict[str, Any]]:
