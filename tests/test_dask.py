@@ -1,7 +1,7 @@
 """mentor_rules.dask: advice over a bag and a dataframe on a two-worker local cluster equals the
 advice of one process, item by item, invalid items reported in place; one Advisor per worker;
-the rule set shipped once. Skipped where Dask or distributed is not installed (the dev extra
-installs them; CI runs this file after installing it)."""
+the rule set shipped once. The tests that need Dask, distributed and pandas skip where they are
+not installed (the dev extra installs them; CI runs this file after installing it)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import random
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping
+from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -186,6 +187,19 @@ def test_without_dask_the_import_error_says_what_to_install() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert "pip install 'mentor-rules[dask]'" in result.stdout
+
+
+def test_the_dask_extra_is_dask_s_bags_and_dev_adds_a_cluster_and_dataframes() -> None:
+    """What `pip install 'mentor-rules[dask]'` brings is only what mentor_rules.dask imports;
+    the dev extra brings what this file needs besides (distributed, pandas)."""
+    requires = metadata.requires("mentor-rules") or []
+
+    def extra(name: str) -> set[str]:
+        return {r.split(";")[0] for r in requires if r.endswith(f"extra == '{name}'")}
+
+    assert {r.split(">")[0] for r in extra("dask")} == {"dask[bag]"}
+    assert extra("dask") <= extra("dev")
+    assert "dask[dataframe,distributed]" in extra("dev")
 
 
 @pytest.mark.parametrize("parameters", [None, {"newcomer_months": 1}])
