@@ -42,7 +42,7 @@ import os
 import re
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, assert_never
 
 import durable_rules_engine as _engine
@@ -109,6 +109,12 @@ _RESERVED = ("id", "sid", "$s", "$i", "about", _FLAGS)
 # A property's JSON may be at most 16 MiB (MAX_OBJECT_PROPERTY_SIZE); past it the engine
 # crashes. A fact with a property over this bound is matched by the Python engine instead.
 _MAX_PROPERTY_BYTES = 8 * 2**20
+# One session holds the facts of one call to ``match``, which may be those of many situations
+# (``Advisor._advise_chunk``); past these bounds they are shared out over several sessions,
+# one after another (every rule reads one fact, so how facts are grouped changes nothing).
+# The bounds keep a session's memory in the engine small and its cost per fact flat.
+_SESSION_FACTS = 1024
+_SESSION_BYTES = 2**20
 
 
 def fnv1a_32(name: str) -> int:
@@ -162,7 +168,7 @@ class DurableEngine:
         firings: set[tuple[str, int]] = set()
         with self._lock:
             for part in self._parts:
-                firings |= part.match(facts, f"s{next(self._sessions)}")
+                firings |= part.match(facts, self._sessions)
         return frozenset(firings)
 
 
@@ -206,15 +212,27 @@ class _Part:
         self._open: set[str] = set()  # sessions asserted and not yet deleted
         self._fallback: list[tuple[str, str, Compiled]] | None = None
 
-    def match(self, facts: Sequence[Fact], sid: str) -> set[tuple[str, int]]:
+    def match(self, facts: Sequence[Fact], sessions: Iterator[int]) -> set[tuple[str, int]]:
+        """The firings of this part's rules on ``facts``, in as many sessions as the bounds on
+        one session's facts and payload need (ids from ``sessions``); the facts may be those of
+        several situations, each fact being matched on its own."""
         chosen = [(i, f) for i, f in enumerate(facts) if f.about in self.compiled.abouts]
         if not chosen:
             return set()
         if self._open:
             self._recover()
-        payload = self._payload(chosen, sid)
-        if payload is None:  # a property the engine cannot hold
+        fragments = self._fragments(chosen)
+        if fragments is None:  # a property the engine cannot hold
             return self._in_python(chosen)
+        firings: set[tuple[str, int]] = set()
+        for group in _sessions(fragments):
+            sid = f"s{next(sessions)}"
+            tail = f'"sid":"{sid}"}}'
+            firings |= self._session("[" + ",".join(f + tail for f in group) + "]", sid)
+        return firings
+
+    def _session(self, payload: str, sid: str) -> set[tuple[str, int]]:
+        """The firings of one session on ``payload``, the session deleted afterwards."""
         firings: set[tuple[str, int]] = set()
         self._open.add(sid)
         try:
@@ -276,12 +294,25 @@ class _Part:
         }
 
     def _payload(self, facts: Sequence[tuple[int, Fact]], sid: str) -> str | None:
-        """The facts as durable-rules reads them; ``None`` if a property would be too big."""
+        """The facts as one session of durable-rules reads them; ``None`` if a property would
+        be too big. (``match`` shares the facts out over sessions; see ``_sessions``.)"""
+        fragments = self._fragments(facts)
+        if fragments is None:
+            return None
+        tail = f'"sid":"{sid}"}}'
+        return "[" + ",".join(f + tail for f in fragments) + "]"
+
+    def _fragments(self, facts: Sequence[tuple[int, Fact]]) -> list[str] | None:
+        """Each fact as durable-rules reads it, less its closing ``"sid":"..."}`` (the session
+        is chosen later); ``None`` if a property would be too big. The ``id`` comes first, where
+        ``_firings`` reads it."""
         encoded: dict[int, str] = {}  # the mentee's part is shared by every fact: encode it once
-        shared: dict[str, str] = {}  # flags that read only the mentee, by subject
+        # Flags that read only the mentee, by subject and mentee: the facts may be those of
+        # several situations (a batch), each with its own mentee.
+        shared: dict[tuple[str, int], str] = {}
         parts = []
         for index, fact in facts:
-            fields = [f'"id":"{index}","sid":"{sid}","about":"{fact.about}"']
+            fields = [f'"id":"{index}","about":"{fact.about}"']
             for root, values in fact.values.items():
                 if root not in self.compiled.reads and root not in self.compiled.counted:
                     continue
@@ -292,20 +323,21 @@ class _Part:
                         return None
                 fields.append(f'"{root}":{encoded[key]}')
             flags = self.compiled.flags.get(fact.about, ())
-            if fact.about not in shared:
+            mentee = (fact.about, id(fact.values.get("mentee")))
+            if mentee not in shared:
                 found = self.compiled.shared.get(fact.about, ())
-                shared[fact.about] = ",".join(
+                shared[mentee] = ",".join(
                     f'"{name}":{_TRUE if holds(test, fact.values) else _FALSE}'
                     for name, test in found
                 )
             own = ",".join(
                 f'"{name}":{_TRUE if holds(test, fact.values) else _FALSE}' for name, test in flags
             )
-            worked_out = ",".join(text for text in (shared[fact.about], own) if text)
+            worked_out = ",".join(text for text in (shared[mentee], own) if text)
             if worked_out:
                 fields.append(f'"{_FLAGS}":{{{worked_out}}}')
-            parts.append("{" + ",".join(fields) + "}")
-        return "[" + ",".join(parts) + "]"
+            parts.append("{" + ",".join(fields) + ",")
+        return parts
 
     def _prepare(self, root: str, values: Mapping[str, Any]) -> dict[str, Any]:
         """Only what the conditions test: a list that is only counted goes as its count."""
@@ -320,6 +352,24 @@ class _Part:
 
 
 _TRUE, _FALSE = "true", "false"
+
+
+def _sessions(fragments: list[str]) -> list[list[str]]:
+    """``fragments`` shared out, in order, into sessions of at most ``_SESSION_FACTS`` facts
+    and about ``_SESSION_BYTES`` of payload (a fact larger than that alone goes on its own)."""
+    if len(fragments) <= _SESSION_FACTS and sum(map(len, fragments)) <= _SESSION_BYTES:
+        return [fragments]
+    groups: list[list[str]] = [[]]
+    size = 0
+    for fragment in fragments:
+        if groups[-1] and (
+            len(groups[-1]) == _SESSION_FACTS or size + len(fragment) > _SESSION_BYTES
+        ):
+            groups.append([])
+            size = 0
+        groups[-1].append(fragment)
+        size += len(fragment)
+    return groups
 
 
 # A firing message starts with the rule's name and the fact, whose first key is its id.
