@@ -113,8 +113,8 @@ _MAX_PROPERTY_BYTES = 8 * 2**20
 # (``Advisor._advise_chunk``); past these bounds they are shared out over several sessions,
 # one after another (every rule reads one fact, so how facts are grouped changes nothing).
 # The bounds keep a session's memory in the engine small and its cost per fact flat.
-_SESSION_FACTS = 1024
-_SESSION_BYTES = 2**20
+_SESSION_FACTS = 256
+_SESSION_BYTES = 2**18
 
 
 def fnv1a_32(name: str) -> int:
@@ -211,6 +211,14 @@ class _Part:
         self._finalizer = weakref.finalize(self, _engine.delete_ruleset, self.handle)
         self._open: set[str] = set()  # sessions asserted and not yet deleted
         self._fallback: list[tuple[str, str, Compiled]] | None = None
+        self._roots = frozenset(compiled.reads) | frozenset(compiled.counted)
+        self._fields = {  # by root: the fields sent as they are, and those sent as counts
+            root: (
+                tuple(sorted(compiled.reads.get(root, ()))),
+                tuple((name, name + _COUNT) for name in sorted(compiled.counted.get(root, ()))),
+            )
+            for root in self._roots
+        }
 
     def match(self, facts: Sequence[Fact], sessions: Iterator[int]) -> set[tuple[str, int]]:
         """The firings of this part's rules on ``facts``, in as many sessions as the bounds on
@@ -310,48 +318,45 @@ class _Part:
         # Flags that read only the mentee, by subject and mentee: the facts may be those of
         # several situations (a batch), each with its own mentee.
         shared: dict[tuple[str, int], str] = {}
+        roots, all_flags, all_shared = self._roots, self.compiled.flags, self.compiled.shared
         parts = []
         for index, fact in facts:
-            fields = [f'"id":"{index}","about":"{fact.about}"']
-            for root, values in fact.values.items():
-                if root not in self.compiled.reads and root not in self.compiled.counted:
-                    continue
-                key = id(values)
-                if key not in encoded:
-                    encoded[key] = _dumps(self._prepare(root, values))
-                    if len(encoded[key]) > _MAX_PROPERTY_BYTES:
-                        return None
-                fields.append(f'"{root}":{encoded[key]}')
-            flags = self.compiled.flags.get(fact.about, ())
-            mentee = (fact.about, id(fact.values.get("mentee")))
-            if mentee not in shared:
-                found = self.compiled.shared.get(fact.about, ())
-                shared[mentee] = ",".join(
-                    f'"{name}":{_TRUE if holds(test, fact.values) else _FALSE}'
-                    for name, test in found
-                )
-            own = ",".join(
-                f'"{name}":{_TRUE if holds(test, fact.values) else _FALSE}' for name, test in flags
-            )
-            worked_out = ",".join(text for text in (shared[mentee], own) if text)
-            if worked_out:
-                fields.append(f'"{_FLAGS}":{{{worked_out}}}')
-            parts.append("{" + ",".join(fields) + ",")
+            about, values = fact.about, fact.values
+            text = f'{{"id":"{index}","about":"{about}",'
+            for root, found in values.items():
+                if root in roots:
+                    json_text = encoded.get(id(found))
+                    if json_text is None:
+                        json_text = encoded[id(found)] = _dumps(self._prepare(root, found))
+                        if len(json_text) > _MAX_PROPERTY_BYTES:
+                            return None
+                    text += f'"{root}":{json_text},'
+            if about in all_flags or about in all_shared:
+                mentee = (about, id(values.get("mentee")))
+                if mentee not in shared:
+                    shared[mentee] = _worked_out(all_shared.get(about, ()), values)
+                own = _worked_out(all_flags[about], values) if about in all_flags else ""
+                worked_out = ",".join(t for t in (shared[mentee], own) if t)
+                if worked_out:
+                    text += f'"{_FLAGS}":{{{worked_out}}},'
+            parts.append(text)
         return parts
 
     def _prepare(self, root: str, values: Mapping[str, Any]) -> dict[str, Any]:
         """Only what the conditions test: a list that is only counted goes as its count."""
-        prepared = {}
-        for name in self.compiled.reads.get(root, ()):
-            value = values.get(name)
-            if value is not None:
-                prepared[name] = value
-        for name in self.compiled.counted.get(root, ()):
-            prepared[name + _COUNT] = len(values.get(name) or ())
+        names, counted = self._fields[root]
+        prepared = {name: value for name in names if (value := values.get(name)) is not None}
+        for name, key in counted:
+            prepared[key] = len(values.get(name) or ())
         return prepared
 
 
 _TRUE, _FALSE = "true", "false"
+
+
+def _worked_out(flags: Sequence[tuple[str, Condition]], values: Mapping[str, Any]) -> str:
+    """The flags' values on a fact's ``values``, as JSON members."""
+    return ",".join(f'"{name}":{_TRUE if holds(test, values) else _FALSE}' for name, test in flags)
 
 
 def _sessions(fragments: list[str]) -> list[list[str]]:
@@ -388,6 +393,31 @@ def _firings(message: str) -> list[tuple[str, int]]:
     ]
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# json.dumps makes a new encoder on every call, which costs about as much as encoding a fact's
+# few fields; this one is made once (compact separators, ASCII, no check for cycles: facts are
+# plain trees). Where the C accelerator is missing, json.dumps does the same.
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+if _C_ENCODER is not None:  # pragma: no branch - CPython has it
+    _ENCODE = _C_ENCODER(
+        None, _not_json, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+
+
+def _encode(value: Any) -> str:
+    if _C_ENCODER is None:  # pragma: no cover
+        return json.dumps(value, separators=(",", ":"))
+    return "".join(_ENCODE(value, 0))
+
+
+# What a float written with an exponent has (a text may have it too); tested only where the
+# much faster substring tests find "e-" or "e+".
+_EXPONENT = re.compile(r"\de[-+]")
+
+
 def _dumps(value: Any) -> str:
     """JSON that durable-rules reads back exactly.
 
@@ -395,8 +425,8 @@ def _dumps(value: Any) -> str:
     ``json.dumps`` writes for floats below 1e-4), dropping that fact and the rest of the batch
     without a word; such floats are written out in positional notation instead.
     """
-    text = json.dumps(value)
-    if ("e-" in text or "e+" in text) and _has_small_float(value):  # cheap test first
+    text = _encode(value)
+    if ("e-" in text or "e+" in text) and _EXPONENT.search(text) and _has_small_float(value):
         return _positional(value)
     return text
 
