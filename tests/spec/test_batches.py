@@ -179,12 +179,17 @@ def _sessions_used(advisor: Advisor, chunk: list[Any]) -> tuple[list[Advice | Si
 def test_a_chunk_is_one_session_per_engine_ruleset_and_layer(
     durable_advisor: Advisor, python_advisor: Advisor
 ) -> None:
-    chunk: list[Any] = [_situation([{"kind": "advice", "scope": "company"}])] * 40 + [{"nick": 1}]
+    from mentor_rules._engines import _durable
+
+    # 8 facts each (the mentee, 2 candidates, 5 roles): all within one session's bounds
+    count = _durable._SESSION_FACTS // 8
+    chunk: list[Any] = [_situation([{"kind": "advice", "scope": "company"}])] * count
+    chunk.append({"nick": 1})
     engines: list[Any] = [engine for _, engine in durable_advisor._layers]
     parts = sum(len(engine._parts) for engine in engines)
     got, sessions = _sessions_used(durable_advisor, chunk)
     assert sessions == parts
-    assert got[:40] == [python_advisor.advise(situation) for situation in chunk[:40]]
+    assert got[:count] == [python_advisor.advise(situation) for situation in chunk[:count]]
     _, sessions = _sessions_used(durable_advisor, chunk[:1])
     assert sessions == parts  # one situation: one session each, as before
 
