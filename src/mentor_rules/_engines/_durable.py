@@ -45,6 +45,7 @@ import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, assert_never
 
+import attrs
 import durable_rules_engine as _engine
 from attrs import frozen
 
@@ -318,11 +319,12 @@ class _Part:
         # Flags that read only the mentee, by subject and mentee: the facts may be those of
         # several situations (a batch), each with its own mentee.
         shared: dict[tuple[str, int], str] = {}
-        roots, all_flags, all_shared = self._roots, self.compiled.flags, self.compiled.shared
+        all_flags, all_shared = self.compiled.flags, self.compiled.shared
         parts = []
         for index, fact in facts:
             about, values = fact.about, fact.values
             text = f'{{"id":"{index}","about":"{about}",'
+            roots = self.compiled.roots.get(about, ())
             for root, found in values.items():
                 if root in roots:
                     json_text = encoded.get(id(found))
@@ -472,6 +474,9 @@ class CompiledRuleset:
     flags: dict[str, tuple[tuple[str, Condition], ...]]
     shared: dict[str, tuple[tuple[str, Condition], ...]]
     tests: tuple[tuple[str, str, Condition], ...] = ()
+    #: By subject, the roots its tests read in the engine: a candidate's tests of the mentee
+    #: are shared flags, so its facts are sent without the mentee's fields.
+    roots: dict[str, frozenset[str]] = attrs.Factory(dict)
 
 
 def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
@@ -513,6 +518,9 @@ def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
             part["counted"].setdefault(path[0], set()).add(path[1])
         for path in compiler.read:
             part["reads"].setdefault(path[0], set()).add(path[1])
+        part.setdefault("roots", {}).setdefault(rule.about, set()).update(
+            path[0] for path in (*compiler.read, *compiler.counted)
+        )
         part["flags"].setdefault(rule.about, []).extend(compiler.flags)
         part["shared"].setdefault(rule.about, []).extend(compiler.shared)
     return [
@@ -527,6 +535,7 @@ def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
             {about: tuple(found) for about, found in part["flags"].items() if found},
             {about: tuple(found) for about, found in part["shared"].items() if found},
             tuple(part["sources"]),
+            {about: frozenset(roots) for about, roots in part["roots"].items()},
         )
         for part in parts
     ]
