@@ -588,7 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print()
 
     print(f"== batch: advise one by one vs _advise_chunk over chunks of {BATCH_CHUNK} situations")
-    batch = batch_timings(rules, advisors, args.seed, (1, 10, 50), 5 if quick else 15)
+    batch = batch_timings(rules, advisors, args.seed, (1, 10, 50), 3 if quick else 9)
     print_batch_table(batch, advisors)
     print()
 

@@ -236,8 +236,7 @@ class _Part:
         firings: set[tuple[str, int]] = set()
         for group in _sessions(fragments):
             sid = f"s{next(sessions)}"
-            tail = f'"sid":"{sid}"}}'
-            firings |= self._session("[" + ",".join(f + tail for f in group) + "]", sid)
+            firings |= self._session(_array(group, sid), sid)
         return firings
 
     def _session(self, payload: str, sid: str) -> set[tuple[str, int]]:
@@ -255,8 +254,13 @@ class _Part:
         try:
             started = _engine.start_action_for_state(self.handle, state)
             message = started[1] if started else None
+            add, parse = firings.add, _FIRING.match
             while message:
-                firings.update(_firings(message))
+                found = parse(message)  # _firings, inlined for the usual message
+                if found:
+                    add((found[1], int(found[2])))
+                else:
+                    firings.update(_firings(message))
                 message = _engine.complete_and_start_action(self.handle, state)
             drained = True
         except Exception as exc:
@@ -308,8 +312,7 @@ class _Part:
         fragments = self._fragments(facts)
         if fragments is None:
             return None
-        tail = f'"sid":"{sid}"}}'
-        return "[" + ",".join(f + tail for f in fragments) + "]"
+        return _array(fragments, sid)
 
     def _fragments(self, facts: Sequence[tuple[int, Fact]]) -> list[str] | None:
         """Each fact as durable-rules reads it, less its closing ``"sid":"..."}`` (the session
@@ -359,6 +362,14 @@ _TRUE, _FALSE = "true", "false"
 def _worked_out(flags: Sequence[tuple[str, Condition]], values: Mapping[str, Any]) -> str:
     """The flags' values on a fact's ``values``, as JSON members."""
     return ",".join(f'"{name}":{_TRUE if holds(test, values) else _FALSE}' for name, test in flags)
+
+
+def _array(fragments: list[str], sid: str) -> str:
+    """The payload of one session: ``fragments`` closed with the session id, as a JSON array."""
+    if not fragments:
+        return "[]"
+    tail = f'"sid":"{sid}"}}'
+    return "[" + (tail + ",").join(fragments) + tail + "]"
 
 
 def _sessions(fragments: list[str]) -> list[list[str]]:
