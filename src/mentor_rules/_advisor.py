@@ -41,6 +41,9 @@ class BatchItem:
 
 #: How many situations ``advise_many`` evaluates together (see ``Advisor._advise_chunk``).
 CHUNK = 64
+#: About how many facts (a mentee, its candidates, 5 roles and its past mentors each) a chunk
+#: evaluates together; the facts of a durable-rules session are bounded alike.
+GROUP_FACTS = 256
 
 
 @frozen
@@ -82,6 +85,27 @@ def _match(engine: Engine, batches: Sequence[tuple[Fact, ...]]) -> list[frozense
             number = owner[index]
             found[number].add((name, index - starts[number]))
     return [frozenset(firings) for firings in found]
+
+
+def _groups(valid: list[tuple[int, Situation]]) -> Iterator[list[tuple[int, Situation]]]:
+    """``valid`` in groups of about ``GROUP_FACTS`` facts at most (a larger situation alone).
+
+    A group is evaluated, and its advice built, before the next: what is alive at once stays
+    bounded (the garbage collector walks all of it), and a group's facts fill about one
+    durable-rules session.
+    """
+    group: list[tuple[int, Situation]] = []
+    size = 0
+    for item in valid:
+        situation = item[1]
+        facts = 1 + len(situation.candidates) + len(situation.mentee.past_mentors) + 5
+        if group and size + facts > GROUP_FACTS:
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += facts
+    if group:
+        yield group
 
 
 def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
@@ -160,9 +184,10 @@ class Advisor:
                 valid.append((position, self._checked(situation)))
             except SituationError as error:
                 out[position] = error
-        evaluations = self._evaluate_many([checked for _, checked in valid])
-        for (position, checked), evaluation in zip(valid, evaluations, strict=True):
-            out[position] = self._advice(checked, evaluation)
+        for group in _groups(valid):
+            evaluations = self._evaluate_many([checked for _, checked in group])
+            for (position, checked), evaluation in zip(group, evaluations, strict=True):
+                out[position] = self._advice(checked, evaluation)
         return [out[position] for position in range(len(situations))]
 
     def _checked(self, situation: Situation | Mapping[str, Any]) -> Situation:
