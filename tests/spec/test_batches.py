@@ -214,3 +214,20 @@ def test_a_chunk_past_a_sessions_bounds_is_shared_out_over_sessions(
     got, split = _sessions_used(durable_advisor, chunk)
     assert got == expected
     assert split > alone
+
+
+def test_a_chunk_is_evaluated_in_groups_of_a_bounded_size(
+    advisor: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk's situations are evaluated a group of about ``GROUP_FACTS`` facts at a time
+    (a larger situation alone), with the answers of ``advise``."""
+    from mentor_rules import _advisor
+
+    monkeypatch.setattr(_advisor, "GROUP_FACTS", 12)
+    small: dict[str, Any] = {"mentee": {}, "candidates": []}  # 6 facts: the mentee, 5 roles
+    chunk: list[Any] = [small, small, _situation([]), {"nick": 1}, _situation([]), small]
+    valid = [(i, advisor._checked(s)) for i, s in enumerate(chunk) if s != {"nick": 1}]
+    groups = [[i for i, _ in group] for group in _advisor._groups(valid)]
+    assert groups == [[0, 1], [2], [4], [5]]  # 6 + 6; 8 (2 candidates) alone; ...
+    got = advisor._advise_chunk(chunk)
+    assert all(_same(g, _outcome(advisor, s)) for g, s in zip(got, chunk, strict=True))
