@@ -173,9 +173,10 @@ class Advisor:
         """The advice for each of ``situations``, or the :class:`SituationError` that
         :meth:`advise` would raise, in order: the same answers as :meth:`advise` one by one.
 
-        The valid situations are evaluated together, layer by layer: one call to each layer's
-        engine on the facts of them all, which the durable engine matches in one session per
-        engine ruleset (or a few, past its bounds on one session: ``docs/engines.md``).
+        The valid situations are evaluated together, in groups of about ``GROUP_FACTS`` facts
+        and layer by layer: one call to each layer's engine on the facts of a whole group,
+        which the durable engine matches in one session per engine ruleset (or a few, past its
+        bounds on one session: ``docs/engines.md``, "Batches").
         """
         out: dict[int, Advice | SituationError] = {}
         valid: list[tuple[int, Situation]] = []

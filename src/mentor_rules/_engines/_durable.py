@@ -3,11 +3,12 @@
 Embedded the way ``docs/engines.md`` describes, not through ``durable.lang`` or its ``Host``
 (background threads, swallowed errors, crashes):
 
-- the rule set is created once with ``create_ruleset``; each evaluation uses a fresh session id
-  on every fact, gives every fact a unique ``id``, makes one ``assert_facts`` call, then drains
-  the firings with ``start_action_for_state`` / ``complete_and_start_action`` and ends with
-  ``delete_state`` (``abandon_action`` first if anything failed; if ``assert_facts`` itself
-  failed, the session is left alone, since deleting it could crash the process);
+- the rule set is created once with ``create_ruleset``; each session (one per call to
+  ``match``, or a few for a call of more than 256 facts, such as a batch of situations) puts
+  its id on every fact, gives every fact a unique ``id``, makes one ``assert_facts`` call,
+  then drains the firings with ``start_action_for_state`` / ``complete_and_start_action`` and
+  ends with ``delete_state`` (``abandon_action`` first if anything failed; if ``assert_facts``
+  itself failed, the session is left alone, since deleting it could crash the process);
 - a rule on the session's own state fact fires once in every session, so that every session
   has started an action before it is deleted (a session that never did crashes on delete);
 - every rule is one single-fact pattern: no joins, so neither join bug can be reached;
