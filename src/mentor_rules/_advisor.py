@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 from attrs import frozen
 
 from ._advice import Match, build_advice
 from ._documents import check_limits, situation_from_dict
-from ._engines import Engine, EngineName, make_engine
+from ._engines import Engine, EngineName, Firing, make_engine
 from ._errors import SituationError
 from ._facts import Fact, build_facts, with_conclusions
 from ._limits import DEFAULT_BOUND, Limits
@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # imported when first asked to explain: most processes never 
     from ._explain import Explanation
 
 __all__ = ["Advisor", "BatchItem", "advise", "explain"]
+
+_T = TypeVar("_T")
 
 
 @frozen
@@ -40,6 +42,13 @@ class BatchItem:
         return self.error is None
 
 
+#: How many situations ``advise_many`` evaluates together (see ``Advisor._advise_chunk``).
+CHUNK = 64
+#: About how many facts (a mentee, its candidates, 5 roles and its past mentors each) a chunk
+#: evaluates together; the facts of a durable-rules session are bounded alike.
+GROUP_FACTS = 256
+
+
 @frozen
 class _Evaluation:
     """What one evaluation concluded: the rules that fired (with the facts they fired on), the
@@ -48,6 +57,70 @@ class _Evaluation:
     matched: tuple[Match, ...]
     suppressed: tuple[Suppressed, ...]
     layers: tuple[tuple[Engine, tuple[Fact, ...]], ...]
+
+
+@attrs.define
+class _Run:
+    """One situation's evaluation under way: its facts as of the current layer, and what the
+    layers so far concluded."""
+
+    situation: Situation
+    facts: tuple[Fact, ...]
+    fired: set[tuple[str, int]] = attrs.Factory(set)
+    matched: list[Match] = attrs.Factory(list)
+    suppressed: list[Suppressed] = attrs.Factory(list)
+    seen: list[tuple[Engine, tuple[Fact, ...]]] = attrs.Factory(list)
+
+
+def _match(engine: Engine, batches: Sequence[tuple[Fact, ...]]) -> list[frozenset[Firing]]:
+    """``engine``'s firings on each of ``batches`` (the facts of one situation each), from one
+    call on the facts of them all: fact indices are made unique, then shared back out."""
+    if len(batches) == 1:
+        return [engine.match(batches[0])]
+    owner: list[int] = []
+    starts: list[int] = []
+    for number, facts in enumerate(batches):
+        starts.append(len(owner))
+        owner.extend([number] * len(facts))
+    found: list[set[Firing]] = [set() for _ in batches]
+    if owner:
+        for name, index in engine.match([fact for facts in batches for fact in facts]):
+            number = owner[index]
+            found[number].add((name, index - starts[number]))
+    return [frozenset(firings) for firings in found]
+
+
+def _groups(valid: list[tuple[int, Situation]]) -> Iterator[list[tuple[int, Situation]]]:
+    """``valid`` in groups of about ``GROUP_FACTS`` facts at most (a larger situation alone).
+
+    A group is evaluated, and its advice built, before the next: what is alive at once stays
+    bounded (the garbage collector walks all of it), and a group's facts fill about one
+    durable-rules session.
+    """
+    group: list[tuple[int, Situation]] = []
+    size = 0
+    for item in valid:
+        situation = item[1]
+        facts = 1 + len(situation.candidates) + len(situation.mentee.past_mentors) + 5
+        if group and size + facts > GROUP_FACTS:
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += facts
+    if group:
+        yield group
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """``items`` in lists of ``size`` (the last one shorter), consumed as they come."""
+    chunk: list[_T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class Advisor:
@@ -95,40 +168,81 @@ class Advisor:
         Raises :class:`SituationError` when a JSON-form situation is not valid, or when either
         form exceeds the advisor's :attr:`limits`.
         """
+        checked = self._checked(situation)
+        return self._advice(checked, self._evaluate(checked))
+
+    def _advise_chunk(
+        self, situations: Sequence[Situation | Mapping[str, Any]]
+    ) -> list[Advice | SituationError]:
+        """The advice for each of ``situations``, or the :class:`SituationError` that
+        :meth:`advise` would raise, in order: the same answers as :meth:`advise` one by one.
+
+        The valid situations are evaluated together, in groups of about ``GROUP_FACTS`` facts
+        and layer by layer: one call to each layer's engine on the facts of a whole group,
+        which the durable engine matches in one session per engine ruleset (or a few, past its
+        bounds on one session: ``docs/engines.md``, "Batches").
+        """
+        out: dict[int, Advice | SituationError] = {}
+        valid: list[tuple[int, Situation]] = []
+        for position, situation in enumerate(situations):
+            try:
+                valid.append((position, self._checked(situation)))
+            except SituationError as error:
+                out[position] = error
+        for group in _groups(valid):
+            evaluations = self._evaluate_many([checked for _, checked in group])
+            for (position, checked), evaluation in zip(group, evaluations, strict=True):
+                out[position] = self._advice(checked, evaluation)
+        return [out[position] for position in range(len(situations))]
+
+    def _checked(self, situation: Situation | Mapping[str, Any]) -> Situation:
+        """``situation`` as a :class:`Situation` within the limits, or a SituationError."""
         if isinstance(situation, Situation):
             check_limits(situation, self.limits)
-        else:
-            situation = situation_from_dict(situation, self.limits)
-        evaluation = self._evaluate(situation)
+            return situation
+        return situation_from_dict(situation, self.limits)
+
+    def _advice(self, situation: Situation, evaluation: _Evaluation) -> Advice:
         advice = build_advice(situation, evaluation.matched, evaluation.suppressed)
         return attrs.evolve(advice, rule_set=self._info, produced_by=self._provenance)
 
     def _evaluate(self, situation: Situation) -> _Evaluation:
         """What the rules conclude about ``situation``, layer by layer, before it is advice."""
-        facts = build_facts(situation, self._reads)
-        fired: set[tuple[str, int]] = set()
-        matched: list[Match] = []
-        suppressed: list[Suppressed] = []
-        seen: list[tuple[Engine, tuple[Fact, ...]]] = []
+        return self._evaluate_many((situation,))[0]
+
+    def _evaluate_many(self, situations: Sequence[Situation]) -> list[_Evaluation]:
+        """What the rules conclude about each of ``situations``: each layer's engine matches
+        the facts of them all at once, and what fired is shared back out."""
+        runs = [_Run(situation, build_facts(situation, self._reads)) for situation in situations]
         for _, engine in self._layers:
-            # Each layer reads what the ones below concluded (nothing yet, for the first).
-            facts = with_conclusions(facts, situation, self.rules, fired, self._reads)
-            seen.append((engine, facts))
-            found = engine.match(facts)
-            for name, index in sorted(found):
-                if name.endswith(UNLESS):
-                    continue
-                rule, fact = self.rules[name], facts[index]
-                if (name + UNLESS, index) in found:
-                    by = self._vetoers[name]
-                    vetoes = tuple(sorted({r for r, i in fired if r in by and i == index}))
-                    if not vetoes:  # an unless that reads what was concluded about others
-                        vetoes = tuple(sorted({r for r, _ in fired if r in by}))
-                    suppressed.append(Suppressed(name, fact.subject, vetoes))
-                else:
-                    matched.append((rule, fact))
-                    fired.add((name, index))
-        return _Evaluation(tuple(matched), tuple(suppressed), tuple(seen))
+            for run in runs:
+                # Each layer reads what the ones below concluded (nothing yet, for the first).
+                run.facts = with_conclusions(
+                    run.facts, run.situation, self.rules, run.fired, self._reads
+                )
+                run.seen.append((engine, run.facts))
+            for run, found in zip(runs, _match(engine, [run.facts for run in runs]), strict=True):
+                self._conclude(run, found)
+        return [
+            _Evaluation(tuple(run.matched), tuple(run.suppressed), tuple(run.seen)) for run in runs
+        ]
+
+    def _conclude(self, run: _Run, found: frozenset[Firing]) -> None:
+        """Adds what one layer's ``found`` firings conclude about ``run``'s situation."""
+        facts = run.facts
+        for name, index in sorted(found):
+            if name.endswith(UNLESS):
+                continue
+            rule, fact = self.rules[name], facts[index]
+            if (name + UNLESS, index) in found:
+                by = self._vetoers[name]
+                vetoes = tuple(sorted({r for r, i in run.fired if r in by and i == index}))
+                if not vetoes:  # an unless that reads what was concluded about others
+                    vetoes = tuple(sorted({r for r, _ in run.fired if r in by}))
+                run.suppressed.append(Suppressed(name, fact.subject, vetoes))
+            else:
+                run.matched.append((rule, fact))
+                run.fired.add((name, index))
 
     def explain(
         self,
@@ -163,12 +277,14 @@ class Advisor:
         self, situations: Iterable[Situation | Mapping[str, Any]]
     ) -> tuple[BatchItem, ...]:
         """Advice for every situation; an invalid one is reported in its place, not raised."""
-        items = []
-        for index, situation in enumerate(situations):
-            try:
-                items.append(BatchItem(index, self.advise(situation), None))
-            except SituationError as error:
-                items.append(BatchItem(index, None, error))
+        items: list[BatchItem] = []
+        for chunk in _chunks(situations, CHUNK):
+            for outcome in self._advise_chunk(chunk):
+                index = len(items)
+                if isinstance(outcome, SituationError):
+                    items.append(BatchItem(index, None, outcome))
+                else:
+                    items.append(BatchItem(index, outcome, None))
         return tuple(items)
 
 
