@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 from attrs import frozen
 
 from ._advice import Match, build_advice
+from ._batch import CHUNK_SIZE, advise_items, chunks, flatten, run_ordered
 from ._documents import check_limits, situation_from_dict
 from ._engines import Engine, EngineName, make_engine
 from ._errors import SituationError
@@ -157,13 +158,45 @@ class Advisor:
         self, situations: Iterable[Situation | Mapping[str, Any]]
     ) -> tuple[BatchItem, ...]:
         """Advice for every situation; an invalid one is reported in its place, not raised."""
-        items = []
-        for index, situation in enumerate(situations):
+        return tuple(self.advise_iter(situations))
+
+    def advise_iter(
+        self,
+        situations: Iterable[Situation | Mapping[str, Any]],
+        *,
+        workers: int = 1,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> Iterator[BatchItem]:
+        """One :class:`BatchItem` for each situation, in input order, as they are done.
+
+        ``situations`` is read lazily, ``chunk_size`` at a time, and only a few chunks ahead of
+        what has been taken (two a worker), so an endless iterable works and memory does not
+        grow with the batch. ``workers=1`` advises here, a chunk when it is asked for; ``N > 1``
+        in ``N`` worker processes, each building its own advisor once from this one's rules,
+        engine and limits (the situations and advice must then pickle, as documents and
+        ``Situation`` objects do). An invalid situation is reported in its place. A worker
+        process that dies, or an engine that fails, raises :class:`EngineError`; stopping early
+        (``close()``, or leaving a ``for`` loop and dropping the iterator) stops the workers.
+        """
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+        work = chunks(enumerate(situations), chunk_size)
+        return flatten(run_ordered(self, work, advise_items, workers=workers))
+
+    def _advise_chunk(
+        self, situations: Sequence[Situation | Mapping[str, Any]]
+    ) -> list[Advice | SituationError]:
+        """The advice for each situation of one chunk, or the :class:`SituationError` it
+        raised, in order: what a batch's worker runs on each chunk it is given."""
+        outcomes: list[Advice | SituationError] = []
+        for situation in situations:
             try:
-                items.append(BatchItem(index, self.advise(situation), None))
+                outcomes.append(self.advise(situation))
             except SituationError as error:
-                items.append(BatchItem(index, None, error))
-        return tuple(items)
+                outcomes.append(error)
+        return outcomes
 
 
 @functools.cache
