@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -166,7 +166,7 @@ class Advisor:
         *,
         workers: int = 1,
         chunk_size: int = CHUNK_SIZE,
-    ) -> Iterator[BatchItem]:
+    ) -> Generator[BatchItem, None, None]:
         """One :class:`BatchItem` for each situation, in input order, as they are done.
 
         ``situations`` is read lazily, ``chunk_size`` at a time, and only a few chunks ahead of

@@ -62,7 +62,7 @@ def chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
         yield chunk
 
 
-def flatten(results: Generator[list[_R], None, None]) -> Iterator[_R]:
+def flatten(results: Generator[list[_R], None, None]) -> Generator[_R, None, None]:
     """The results of each chunk in turn; closing it closes ``results`` (and stops its
     workers)."""
     with closing(results):
@@ -106,20 +106,20 @@ def run_ordered(
             if not pending:
                 return
             size, future = pending.popleft()
-            yield _result(future, done, size)
+            yield _result(future, done)
             done += size
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(future: Future[list[_R]], done: int, size: int) -> list[_R]:
+def _result(future: Future[list[_R]], done: int) -> list[_R]:
     try:
         return future.result()
     except BrokenProcessPool as exc:
         raise EngineError(
-            f"a worker process stopped abruptly (killed, out of memory, or crashed in the "
-            f"engine) with items {done} to {done + size - 1} of the batch not done; the batch "
-            f"was stopped there"
+            "a worker process stopped abruptly (killed, out of memory, or crashed in the "
+            f"engine): the batch stopped there, with item {done} and those after it not given "
+            "back"
         ) from exc
 
 
