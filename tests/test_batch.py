@@ -13,6 +13,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from mentor_rules.testing import situation_documents, situations
 #: (not an object, an unknown field, a wrong type).
 items = st.one_of(
     situation_documents(max_candidates=2),
-    situations(max_candidates=2),
+    situations(max_candidates=1),
     st.one_of(st.integers(), st.text(max_size=3), st.none()),
     situation_documents(max_candidates=1).map(lambda d: {**d, "nick": "A"}),
     st.just({"mentee": {"months_at_company": "4"}}),
@@ -71,7 +72,9 @@ def outcome(advisor: Advisor, situation: Any) -> Advice | SituationError:
         return error
 
 
-@given(batch=st.lists(items, max_size=12), chunk_size=st.integers(1, 5))
+# Each example advises every item twice: at most 100 examples, even under CI's profile of 400.
+@settings(max_examples=min(settings().max_examples, 100))
+@given(batch=st.lists(items, max_size=8), chunk_size=st.integers(1, 5))
 def test_advise_iter_gives_what_advise_gives_for_each_item_in_order(
     python_advisor: Advisor, batch: list[Any], chunk_size: int
 ) -> None:
@@ -346,7 +349,8 @@ def test_a_progress_bar_is_drawn_on_standard_error_only_when_it_is_a_terminal(
 
 def test_jsonl_ends_quietly_with_141_when_its_reader_stops_early(tmp_path: Path) -> None:
     path = tmp_path / "many.jsonl"
-    path.write_text((json.dumps(example_document()) + "\n") * 300, encoding="utf-8")
+    # More than a pipe holds (64 KiB): 100 pieces of advice of about 5 KB.
+    path.write_text((json.dumps(example_document()) + "\n") * 100, encoding="utf-8")
     with subprocess.Popen(
         [sys.executable, "-m", "mentor_rules.cli", "advise", "--jsonl", "--jobs", "2", str(path)],
         stdout=subprocess.PIPE,
@@ -362,3 +366,43 @@ def test_jsonl_ends_quietly_with_141_when_its_reader_stops_early(tmp_path: Path)
     assert json.loads(first)["line"] == 1
     assert errors == ""
     assert code == 141
+
+
+ORPHANED = """
+import multiprocessing, sys
+from mentor_rules import Advisor
+from mentor_rules.cli import example_document
+results = Advisor(engine="python").advise_iter(iter([example_document()] * 1000), workers=2)
+next(results)
+print(*(child.pid for child in multiprocessing.active_children()), flush=True)
+sys.stdin.read()
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` is there and not a zombie (which nothing may reap here)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_worker_processes_end_when_the_process_that_started_them_is_killed() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", ORPHANED],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        workers = [int(pid) for pid in process.stdout.readline().split()]
+        assert len(workers) == 2
+        assert all(_running(pid) for pid in workers)
+        process.kill()  # no clean-up can run: the workers must notice by themselves
+        process.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)

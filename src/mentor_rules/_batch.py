@@ -13,6 +13,8 @@ pickled, not the code, so a chunk costs the pickling of its items and results on
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -127,11 +129,26 @@ _advisor_here: Advisor | None = None
 """The advisor of this worker process, built once when it starts."""
 
 
+#: How often a worker process checks that the process that started it is still there.
+_WATCH_SECONDS = 0.5
+
+
 def _start_worker(spec: _AdvisorSpec) -> None:
     from ._advisor import Advisor  # here: _advisor imports this module
 
     global _advisor_here
     _advisor_here = Advisor(spec.rules, engine=spec.engine, limits=spec.limits)
+    # A worker waits for work on a queue for ever: were the process that started it killed
+    # (SIGKILL, or SIGTERM without clean-up), nothing would end it. This thread does.
+    threading.Thread(
+        target=_end_when_orphaned, args=(os.getppid(),), name="mentor-rules-watch", daemon=True
+    ).start()
+
+
+def _end_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
 
 
 def _run_in_worker(task: Task[_T, _R], chunk: list[_T]) -> list[_R]:
