@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -75,19 +74,51 @@ def write_jsonl(path: Path, lines: int, seed: int, sizes: Sequence[int] = (1, 2,
 
 
 def run_cli(path: Path, jobs: int) -> tuple[float, int, bytes]:
-    """Wall time, peak resident memory (of the command and the workers it waited for) and the
-    output of ``mentor-rules advise --jsonl --jobs N FILE``."""
+    """Wall time, peak resident memory and the output of ``mentor-rules advise --jsonl
+    --jobs N FILE``. The memory is the sum of the peaks of the command and of each worker
+    process it started, read from /proc while it runs (0 where there is no /proc)."""
     command = [sys.executable, "-m", "mentor_rules.cli", "advise", "--jsonl"]
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         process = subprocess.Popen([*command, "--jobs", str(jobs), str(path)], stdout=out)
-        _, status, usage = os.wait4(process.pid, 0)
+        peaks: dict[int, int] = {}
+        while process.poll() is None:
+            for pid in (process.pid, *_children(process.pid)):
+                peaks[pid] = max(peaks.get(pid, 0), _peak_rss(pid))
+            time.sleep(0.05)
         elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode not in (0, 3):
             raise SystemExit(f"{' '.join(command)} --jobs {jobs} exited {process.returncode}")
         out.seek(0)
-        return elapsed, usage.ru_maxrss * 1024, out.read()
+        return elapsed, sum(peaks.values()), out.read()
+
+
+def _peak_rss(pid: int) -> int:
+    """The peak resident memory of process ``pid`` (VmHWM), 0 if it is gone.
+
+    Not ``wait4``'s ``ru_maxrss``: that counts the memory of this process, which the child
+    shared between ``fork`` and ``exec``."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="ascii", errors="replace")
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
 
 
 def throughput(directory: Path, lines: int, repeats: int, seed: int) -> bool:
@@ -111,7 +142,7 @@ def throughput(directory: Path, lines: int, repeats: int, seed: int) -> bool:
 
 
 def memory(directory: Path, long: int, short: int, jobs: int, seed: int) -> None:
-    print(f"\n(5) peak resident memory, advise --jsonl --jobs {jobs}")
+    print(f"\n(5) peak resident memory, advise --jsonl --jobs {jobs} (the command + its workers)")
     peaks = {}
     for lines in (short, long):
         path = directory / f"memory-{lines}.jsonl"
