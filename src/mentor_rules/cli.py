@@ -470,7 +470,8 @@ def _closed_after(stream: IO[Any], close: bool) -> Iterator[None]:
 class _Progress:
     """A progress bar on standard error (tqdm), only when that is a terminal and standard
     output is not: the output lines would break the bar up. It starts at the first results, once
-    any worker processes are running (tqdm starts a thread, which a fork must not find)."""
+    any worker processes are running, and without tqdm's monitor thread: a process forked while
+    another thread runs may inherit a lock held for ever."""
 
     def __init__(self) -> None:
         self._shown = _terminal(sys.stderr) and not _terminal(sys.stdout)
@@ -489,6 +490,7 @@ class _Progress:
         if self._bar is None:
             from tqdm import tqdm  # only when a bar is shown: it takes time to import
 
+            tqdm.monitor_interval = 0  # no monitor thread: this command owns its process
             self._bar = tqdm(unit=" situations", file=sys.stderr, mininterval=0.5)
         self._bar.update(count)
 
