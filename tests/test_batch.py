@@ -304,6 +304,20 @@ def test_jsonl_reports_a_line_over_the_size_limit_and_reads_on(
     assert code == 3
 
 
+def test_jsonl_says_when_the_file_cannot_be_read_or_holds_no_situation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nothere.jsonl"
+    code, out, err = run(capsys, "advise", "--jsonl", str(missing))
+    assert (code, out) == (3, "")
+    assert err.startswith(f"mentor-rules: {missing}: cannot read the file: [Errno 2]")
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n  \n", encoding="utf-8")
+    code, out, err = run(capsys, "advise", "--jsonl", str(blank))
+    assert (code, out) == (0, "")
+    assert err == f"{blank}: nothing to advise on (no JSON lines)\n"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -15,7 +15,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from typing import IO, Any, TextIO
 
@@ -438,33 +438,33 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     workers = cpu_count() if args.jobs == 0 else args.jobs or 1
     source = args.files[0] if args.files else "-"
     try:
-        stream = getattr(sys.stdin, "buffer", sys.stdin) if source == "-" else open(source, "rb")  # noqa: SIM115
+        opened = _input(source)
     except OSError as exc:
         print(f"mentor-rules: {source}: cannot read the file: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    lines = read_lines(stream, limits.max_document_bytes)
-    results = run_ordered(advisor, chunks(lines, CHUNK_SIZE), advise_lines, workers=workers)
     written = invalid = 0
-    with contextlib.closing(results), _Progress() as progress, _closed_after(stream, source != "-"):
-        for done in results:
-            for text, ok in done:
-                out.write(text + "\n")
-                invalid += not ok
-            out.flush()  # each chunk as it is done: a reader downstream need not wait
-            written += len(done)
-            progress.update(len(done))
+    with opened as stream, _Progress() as progress:
+        work = chunks(read_lines(stream, limits.max_document_bytes), CHUNK_SIZE)
+        results = run_ordered(advisor, work, advise_lines, workers=workers)
+        with contextlib.closing(results):  # stops the workers however the loop ends
+            for done in results:
+                for text, ok in done:
+                    out.write(text + "\n")
+                    invalid += not ok
+                out.flush()  # each chunk as it is done: a reader downstream need not wait
+                written += len(done)
+                progress.update(len(done))
     if not written:
         print(f"{source}: nothing to advise on (no JSON lines)", file=sys.stderr)
     return EXIT_INVALID if invalid else EXIT_OK
 
 
-@contextlib.contextmanager
-def _closed_after(stream: IO[Any], close: bool) -> Iterator[None]:
-    try:
-        yield
-    finally:
-        if close:
-            stream.close()
+def _input(source: str) -> contextlib.AbstractContextManager[IO[Any]]:
+    """What ``source`` names, to read: standard input (left open after) for ``-``, else the
+    file, opened."""
+    if source == "-":
+        return contextlib.nullcontext(getattr(sys.stdin, "buffer", sys.stdin))
+    return open(source, "rb")
 
 
 class _Progress:
