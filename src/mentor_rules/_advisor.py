@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import frozen
 
 from ._advice import Match, build_advice
+from ._batch import CHUNK_SIZE, advise_items, chunks, flatten, run_ordered
 from ._documents import check_limits, situation_from_dict
 from ._engines import Engine, EngineName, Firing, make_engine
 from ._errors import SituationError
@@ -26,8 +27,6 @@ if TYPE_CHECKING:  # imported when first asked to explain: most processes never 
 
 __all__ = ["Advisor", "BatchItem", "advise", "explain"]
 
-_T = TypeVar("_T")
-
 
 @frozen
 class BatchItem:
@@ -42,8 +41,6 @@ class BatchItem:
         return self.error is None
 
 
-#: How many situations ``advise_many`` evaluates together (see ``Advisor._advise_chunk``).
-CHUNK = 64
 #: About how many facts (a mentee, its candidates, 5 roles and its past mentors each) a chunk
 #: evaluates together; the facts of a durable-rules session are bounded alike.
 GROUP_FACTS = 256
@@ -109,18 +106,6 @@ def _groups(valid: list[tuple[int, Situation]]) -> Iterator[list[tuple[int, Situ
         size += facts
     if group:
         yield group
-
-
-def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
-    """``items`` in lists of ``size`` (the last one shorter), consumed as they come."""
-    chunk: list[_T] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 class Advisor:
@@ -277,15 +262,32 @@ class Advisor:
         self, situations: Iterable[Situation | Mapping[str, Any]]
     ) -> tuple[BatchItem, ...]:
         """Advice for every situation; an invalid one is reported in its place, not raised."""
-        items: list[BatchItem] = []
-        for chunk in _chunks(situations, CHUNK):
-            for outcome in self._advise_chunk(chunk):
-                index = len(items)
-                if isinstance(outcome, SituationError):
-                    items.append(BatchItem(index, None, outcome))
-                else:
-                    items.append(BatchItem(index, outcome, None))
-        return tuple(items)
+        return tuple(self.advise_iter(situations))
+
+    def advise_iter(
+        self,
+        situations: Iterable[Situation | Mapping[str, Any]],
+        *,
+        workers: int = 1,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> Generator[BatchItem, None, None]:
+        """One :class:`BatchItem` for each situation, in input order, as they are done.
+
+        ``situations`` is read lazily, ``chunk_size`` at a time, and only a few chunks ahead of
+        what has been taken (two a worker), so an endless iterable works and memory does not
+        grow with the batch. ``workers=1`` advises here, a chunk when it is asked for; ``N > 1``
+        in ``N`` worker processes, each building its own advisor once from this one's rules,
+        engine and limits (the situations and advice must then pickle, as documents and
+        ``Situation`` objects do). An invalid situation is reported in its place. A worker
+        process that dies, or an engine that fails, raises :class:`EngineError`; stopping early
+        (``close()``, or leaving a ``for`` loop and dropping the iterator) stops the workers.
+        """
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+        work = chunks(enumerate(situations), chunk_size)
+        return flatten(run_ordered(self, work, advise_items, workers=workers))
 
 
 @functools.cache

@@ -19,7 +19,7 @@ its types are right.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from attrs import frozen
 
@@ -111,6 +111,11 @@ class SituationError(_ProblemsError[Problem]):
         self.document = document
         super().__init__(problems, f"invalid {document}", f"invalid {document}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickle from the problems, not the message (Exception's default would pass the message
+        # back as ``problems``): errors cross process boundaries in ``Advisor.advise_iter``.
+        return type(self), (self.problems, self.document), self.__dict__
+
 
 class AdviceError(SituationError):
     """An advice document read back (:func:`~mentor_rules.advice_from_dict`) does not fit the
@@ -120,12 +125,18 @@ class AdviceError(SituationError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         super().__init__(problems, "advice")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.problems,), self.__dict__
+
 
 class RuleError(_ProblemsError[RuleProblem]):
     """A rule file, or a rule set as a whole, is not valid."""
 
     def __init__(self, problems: Iterable[RuleProblem]) -> None:
         super().__init__(problems, "invalid rule", "invalid rules")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.problems,), self.__dict__
 
 
 class EngineError(MentorRulesError, RuntimeError):

@@ -10,13 +10,14 @@ went away before it was all written (``mentor-rules advise | head``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import stat
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import attrs
 from attrs import frozen
@@ -24,6 +25,7 @@ from attrs import frozen
 # What every command needs; what only one needs (the report, the lint, the catalogue, the
 # schemas) is imported by that command, to keep the start-up of the others short.
 from ._advisor import Advisor
+from ._batch import CHUNK_SIZE, chunks, cpu_count, run_ordered
 from ._documents import (
     advice_to_dict,
     converter,
@@ -34,6 +36,7 @@ from ._documents import (
 )
 from ._engines import ENGINES, EngineName
 from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
+from ._jsonl import advise_lines, read_lines
 from ._limits import DEFAULT_BOUND, Limits
 from ._output import Advice, Verdict
 from ._packs import load_pack
@@ -147,6 +150,21 @@ def _parser() -> argparse.ArgumentParser:
         help="a JSON object with limits to use instead of the defaults, such as "
         '{"max_candidates": 200}: max_candidates, max_items, max_text, max_depth, '
         "max_document_bytes (see docs/limits.md)",
+    )
+    advise.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="read JSON Lines (one situation a line, from FILE or standard input) and write one "
+        'JSON line for each, in order: {"line": n, "advice": {...}} or {"line": n, "error": '
+        "[...]}; blank lines are skipped; memory stays the same whatever the input's length",
+    )
+    advise.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="with --jsonl: advise in N worker processes, output still in input order (default "
+        "1: in this process; 0 or auto: one for each CPU this process may use)",
     )
     _add_rules_option(advise)
     _add_engine_option(advise)
@@ -377,6 +395,11 @@ def _print_json(document: object, out: TextIO) -> int:
 
 
 def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    if args.jsonl:
+        return _advise_jsonl(args, rules, out)
+    if args.jobs is not None:
+        print("mentor-rules advise: --jobs goes with --jsonl", file=sys.stderr)
+        return EXIT_USAGE
     engine: EngineName = args.engine
     limits: Limits = args.limits
     advisor = Advisor(rules, engine=engine, limits=limits)
@@ -418,6 +441,103 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
 
         _write(render(reports, args.format, details=args.details), out)
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
+
+
+def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    """``advise --jsonl``: one output line for each situation line, in order, as they are done;
+    the exit code, 3 if any line was invalid, once every line is written."""
+    wrong = (
+        "one FILE at most"
+        if len(args.files) > 1
+        else "--details is for reports"
+        if args.details
+        else f"--format {args.format} is for reports"
+        if args.format not in ("text", "json")
+        else None
+    )
+    if wrong is not None:
+        print(f"mentor-rules advise: with --jsonl, {wrong}", file=sys.stderr)
+        return EXIT_USAGE
+    limits: Limits = args.limits
+    advisor = Advisor(rules, engine=args.engine, limits=limits)
+    workers = cpu_count() if args.jobs == 0 else args.jobs or 1
+    source = args.files[0] if args.files else "-"
+    try:
+        opened = _input(source)
+    except OSError as exc:
+        print(f"mentor-rules: {source}: cannot read the file: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    written = invalid = 0
+    with opened as stream, _Progress() as progress:
+        work = chunks(read_lines(stream, limits.max_document_bytes), CHUNK_SIZE)
+        results = run_ordered(advisor, work, advise_lines, workers=workers)
+        with contextlib.closing(results):  # stops the workers however the loop ends
+            for done in results:
+                for text, ok in done:
+                    out.write(text + "\n")
+                    invalid += not ok
+                out.flush()  # each chunk as it is done: a reader downstream need not wait
+                written += len(done)
+                progress.update(len(done))
+    if not written:
+        print(f"{source}: nothing to advise on (no JSON lines)", file=sys.stderr)
+    return EXIT_INVALID if invalid else EXIT_OK
+
+
+def _input(source: str) -> contextlib.AbstractContextManager[IO[Any]]:
+    """What ``source`` names, to read: standard input (left open after) for ``-``, else the
+    file, opened."""
+    if source == "-":
+        return contextlib.nullcontext(getattr(sys.stdin, "buffer", sys.stdin))
+    return open(source, "rb")
+
+
+class _Progress:
+    """A progress bar on standard error (tqdm), only when that is a terminal and standard
+    output is not: the output lines would break the bar up. It starts at the first results, once
+    any worker processes are running, and without tqdm's monitor thread: a process forked while
+    another thread runs may inherit a lock held for ever."""
+
+    def __init__(self) -> None:
+        self._shown = _terminal(sys.stderr) and not _terminal(sys.stdout)
+        self._bar: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+    def update(self, count: int) -> None:
+        if not self._shown:
+            return
+        if self._bar is None:
+            from tqdm import tqdm  # only when a bar is shown: it takes time to import
+
+            tqdm.monitor_interval = 0  # no monitor thread: this command owns its process
+            self._bar = tqdm(unit=" situations", file=sys.stderr, mininterval=0.5)
+        self._bar.update(count)
+
+
+def _terminal(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or closed
+        return False
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a number of processes, 0 or ``auto`` for the number of CPUs."""
+    if text == "auto":
+        return 0
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of processes or 'auto', got {text!r}")
+    return jobs
 
 
 def _standard_input_given() -> bool:

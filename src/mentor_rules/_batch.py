@@ -1,0 +1,179 @@
+"""Batches as streams: chunks of items worked on in this process or in worker processes, the
+results given back in input order, with a bounded number of chunks in flight.
+
+The input is read lazily, one chunk at a time, and never more than ``ahead`` chunks beyond the
+one being given back: an endless input works, and memory does not grow with the batch.
+
+With worker processes, each builds its own :class:`~mentor_rules.Advisor` once, when it starts,
+from the rule set, engine and limits of the advisor that started them (sent once, not with each
+chunk). A task is a module-level function ``task(advisor, chunk) -> results``: the name is
+pickled, not the code, so a chunk costs the pickling of its items and results only.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import frozen
+
+from ._engines import EngineName
+from ._errors import EngineError
+from ._limits import Limits
+from ._output import Advice
+from ._ruleset import RuleSet
+
+if TYPE_CHECKING:
+    from ._advisor import Advisor, BatchItem
+    from ._model import Situation
+
+__all__ = ["CHUNK_SIZE", "advise_items", "chunks", "cpu_count", "flatten", "run_ordered"]
+
+#: Items a chunk holds by default: enough that pickling and passing a chunk between processes
+#: costs little beside advising it, few enough that results come back soon.
+CHUNK_SIZE = 32
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+#: Work on one chunk with an advisor (a module-level function, so that it pickles by name).
+Task = Callable[["Advisor", list[_T]], list[_R]]
+
+
+@frozen
+class _AdvisorSpec:
+    """What a worker process builds its advisor from (the parameters are in ``rules``)."""
+
+    rules: RuleSet
+    engine: EngineName
+    limits: Limits
+
+
+def chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """``items`` in lists of ``size`` (the last may be shorter), each read only when asked for."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def flatten(results: Generator[list[_R], None, None]) -> Generator[_R, None, None]:
+    """The results of each chunk in turn; closing it closes ``results`` (and stops its
+    workers)."""
+    with closing(results):
+        for done in results:
+            yield from done
+
+
+def run_ordered(
+    advisor: Advisor,
+    work: Iterable[list[_T]],
+    task: Task[_T, _R],
+    *,
+    workers: int,
+    ahead: int | None = None,
+) -> Generator[list[_R], None, None]:
+    """``task(advisor, chunk)`` for each chunk of ``work``, in order.
+
+    ``workers == 1`` runs each chunk here when it is asked for. More runs them in that many
+    worker processes, with at most ``ahead`` chunks (default: two a worker) submitted and not
+    yet given back. A worker process that dies raises :class:`EngineError`; an exception the
+    task raises (such as an ``EngineError``) is raised here as it is. Stopping early (closing
+    the generator) cancels the chunks not yet started and waits for the ones running.
+    """
+    if workers == 1:
+        for chunk in work:
+            yield task(advisor, chunk)
+        return
+    spec = _AdvisorSpec(advisor.rules, cast(EngineName, advisor.engine), advisor.limits)
+    ahead = 2 * workers if ahead is None else ahead
+    pending: deque[tuple[int, Future[list[_R]]]] = deque()
+    source = iter(work)
+    done = 0  # items given back so far, to say which ones a dead worker left undone
+    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(spec,))
+    try:
+        while True:
+            while len(pending) < ahead:
+                taken: list[_T] | None = next(source, None)
+                if taken is None:
+                    break
+                pending.append((len(taken), pool.submit(_run_in_worker, task, taken)))
+            if not pending:
+                return
+            size, future = pending.popleft()
+            yield _result(future, done)
+            done += size
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(future: Future[list[_R]], done: int) -> list[_R]:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise EngineError(
+            "a worker process stopped abruptly (killed, out of memory, or crashed in the "
+            f"engine): the batch stopped there, with item {done} and those after it not given "
+            "back"
+        ) from exc
+
+
+_advisor_here: Advisor | None = None
+"""The advisor of this worker process, built once when it starts."""
+
+
+#: How often a worker process checks that the process that started it is still there.
+_WATCH_SECONDS = 0.5
+
+
+def _start_worker(spec: _AdvisorSpec) -> None:
+    from ._advisor import Advisor  # here: _advisor imports this module
+
+    global _advisor_here
+    _advisor_here = Advisor(spec.rules, engine=spec.engine, limits=spec.limits)
+    # A worker waits for work on a queue for ever: were the process that started it killed
+    # (SIGKILL, or SIGTERM without clean-up), nothing would end it. This thread does.
+    threading.Thread(
+        target=_end_when_orphaned, args=(os.getppid(),), name="mentor-rules-watch", daemon=True
+    ).start()
+
+
+def _end_when_orphaned(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
+def _run_in_worker(task: Task[_T, _R], chunk: list[_T]) -> list[_R]:
+    if _advisor_here is None:  # pragma: no cover - the initializer always runs first
+        raise EngineError("a worker process was given work before it built its advisor")
+    return task(_advisor_here, chunk)
+
+
+def advise_items(advisor: Advisor, chunk: list[tuple[int, Situation | Any]]) -> list[BatchItem]:
+    """The task of :meth:`Advisor.advise_iter`: a :class:`BatchItem` for each ``(index,
+    situation)`` of ``chunk``."""
+    from ._advisor import BatchItem
+
+    outcomes = advisor._advise_chunk([situation for _, situation in chunk])
+    return [
+        BatchItem(index, outcome, None)
+        if isinstance(outcome, Advice)
+        else BatchItem(index, None, outcome)
+        for (index, _), outcome in zip(chunk, outcomes, strict=True)
+    ]
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (what ``--jobs 0`` and ``--jobs auto`` use)."""
+    counted: Callable[[], int | None] | None = getattr(os, "process_cpu_count", None)  # 3.13
+    if counted is None and hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, (counted or os.cpu_count)() or 1)

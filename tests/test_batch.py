@@ -1,0 +1,422 @@
+"""Batches as streams: ``Advisor.advise_iter`` (in order, complete, lazy, in worker processes),
+errors that cross process boundaries, and ``mentor-rules advise --jsonl`` / ``--jobs``.
+
+Worker processes cost start-up time: few tests start them, and those run few examples.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import os
+import pickle
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentor_rules import (
+    Advice,
+    AdviceError,
+    Advisor,
+    BatchItem,
+    EngineError,
+    Problem,
+    RuleError,
+    RuleProblem,
+    SituationError,
+)
+from mentor_rules.cli import example_document, main
+from mentor_rules.testing import situation_documents, situations
+
+# --------------------------------------------------------------------------- advise_iter
+
+#: Items a batch may hold: valid documents and Situations, and invalid documents of every kind
+#: (not an object, an unknown field, a wrong type).
+items = st.one_of(
+    situation_documents(max_candidates=2),
+    situations(max_candidates=1),
+    st.one_of(st.integers(), st.text(max_size=3), st.none()),
+    situation_documents(max_candidates=1).map(lambda d: {**d, "nick": "A"}),
+    st.just({"mentee": {"months_at_company": "4"}}),
+)
+
+
+def assert_each_is_advise(advisor: Advisor, batch: list[Any], got: list[BatchItem]) -> None:
+    """``got`` holds one item for each of ``batch``, in order, each what ``advise`` gives."""
+    assert [item.index for item in got] == list(range(len(batch)))
+    for item, situation in zip(got, batch, strict=True):
+        expected = outcome(advisor, situation)
+        if isinstance(expected, SituationError):
+            assert item.advice is None
+            assert item.error is not None
+            assert type(item.error) is SituationError
+            assert item.error.problems == expected.problems
+            assert str(item.error) == str(expected)
+        else:
+            assert item.error is None
+            assert item.advice == expected
+
+
+def outcome(advisor: Advisor, situation: Any) -> Advice | SituationError:
+    try:
+        return advisor.advise(situation)
+    except SituationError as error:
+        return error
+
+
+# Each example advises every item twice: at most 100 examples, even under CI's profile of 400.
+@settings(max_examples=min(settings().max_examples, 100))
+@given(batch=st.lists(items, max_size=8), chunk_size=st.integers(1, 5))
+def test_advise_iter_gives_what_advise_gives_for_each_item_in_order(
+    python_advisor: Advisor, batch: list[Any], chunk_size: int
+) -> None:
+    got = list(python_advisor.advise_iter(iter(batch), chunk_size=chunk_size))
+    assert_each_is_advise(python_advisor, batch, got)
+
+
+@settings(max_examples=2)  # each example starts two worker processes
+@given(batch=st.lists(items, min_size=20, max_size=40))
+def test_advise_iter_in_worker_processes_gives_the_same_in_order(
+    advisor: Advisor, batch: list[Any]
+) -> None:
+    # Chunks of 3 over 2 workers: results come back from both, out of step, and are reordered.
+    got = list(advisor.advise_iter(batch, workers=2, chunk_size=3))
+    assert_each_is_advise(advisor, batch, got)
+
+
+def counted(pulled: list[int]) -> Iterator[dict[str, Any]]:
+    """An endless input that counts in ``pulled[0]`` how many items were taken from it."""
+    document = example_document()
+    for _ in itertools.count():
+        pulled[0] += 1
+        yield document
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_endless_input_is_read_only_a_bounded_way_ahead(
+    python_advisor: Advisor, workers: int
+) -> None:
+    pulled = [0]
+    chunk = 4
+    results = python_advisor.advise_iter(counted(pulled), workers=workers, chunk_size=chunk)
+    assert pulled == [0]  # nothing is read before the first result is asked for
+    # In flight beyond the chunk being given back: none here, two chunks a worker otherwise.
+    ahead = 0 if workers == 1 else 2 * workers - 1
+    taken = 0
+    for wanted in (1, 5, 9, 30):
+        got = list(itertools.islice(results, wanted - taken))
+        assert [item.index for item in got] == list(range(taken, wanted))
+        assert all(item.ok for item in got)
+        taken = wanted
+        chunks_begun = -(-taken // chunk)
+        assert taken <= pulled[0] <= (chunks_begun + ahead) * chunk
+    results.close()  # stops the workers, and returns
+    assert pulled[0] <= (-(-taken // chunk) + ahead) * chunk
+
+
+class _KillsItsReader:
+    """Unpickled in a worker process, it ends that process at once."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return os._exit, (3,)
+
+
+def test_a_worker_process_that_dies_raises_an_engine_error_not_item_errors(
+    python_advisor: Advisor,
+) -> None:
+    batch: list[Any] = [example_document(), _KillsItsReader(), example_document()]
+    results = python_advisor.advise_iter(batch, workers=2, chunk_size=1)
+    got: list[BatchItem] = []
+    with pytest.raises(EngineError, match=r"worker process stopped abruptly") as caught:
+        got.extend(results)  # item 0 may be given back first, never item 1 or 2
+    assert [item.index for item in got] in ([], [0])
+    assert f"with item {len(got)} and those after it not given back" in str(caught.value)
+
+
+def test_an_engine_error_is_raised_not_reported_as_an_item(
+    python_advisor: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(situations: Any) -> Any:
+        raise EngineError("the engine failed")
+
+    monkeypatch.setattr(python_advisor, "_evaluate_many", fails)
+    with pytest.raises(EngineError, match="the engine failed"):
+        list(python_advisor.advise_iter([example_document()]))
+
+
+@pytest.mark.parametrize(("workers", "chunk_size"), [(0, 1), (1, 0)])
+def test_advise_iter_refuses_no_workers_or_empty_chunks_at_once(
+    python_advisor: Advisor, workers: int, chunk_size: int
+) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        python_advisor.advise_iter([], workers=workers, chunk_size=chunk_size)
+
+
+# --------------------------------------------------------------------------- errors pickle
+
+problems = st.lists(st.builds(Problem, st.text(max_size=20), st.text(max_size=40)), min_size=1)
+
+
+@given(problems, st.sampled_from(["situation", "advice"]), st.text(max_size=10))
+def test_situation_errors_pickle_with_their_problems_message_and_notes(
+    found: list[Problem], document: str, note: str
+) -> None:
+    for error in (SituationError(found, document), AdviceError(found)):
+        error.add_note(note)
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error)
+        assert back.problems == error.problems
+        assert back.document == error.document
+        assert str(back) == str(error)
+        assert back.__notes__ == [note]
+
+
+@given(
+    st.lists(
+        st.builds(
+            RuleProblem,
+            st.text(max_size=10),
+            st.none() | st.text(max_size=10),
+            st.none() | st.text(max_size=10),
+            st.text(max_size=20),
+            st.none() | st.integers(1, 99),
+            st.none() | st.integers(1, 99),
+        ),
+        min_size=1,
+    )
+)
+def test_rule_errors_pickle_with_their_problems(found: list[RuleProblem]) -> None:
+    error = RuleError(found)
+    back = pickle.loads(pickle.dumps(error))
+    assert back.problems == error.problems
+    assert str(back) == str(error)
+
+
+def test_an_error_from_a_real_situation_pickles_as_it_was(python_advisor: Advisor) -> None:
+    with pytest.raises(SituationError) as caught:
+        python_advisor.advise({"mentee": {"months_at_company": "4"}, "nick": 1})
+    back = pickle.loads(pickle.dumps(caught.value))
+    assert back.problems == caught.value.problems
+    assert str(back) == str(caught.value)
+    assert "2 problems" in str(back)
+
+
+# --------------------------------------------------------------------------- advise --jsonl
+
+
+@pytest.fixture(autouse=True)
+def no_standard_input(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with open(os.devnull, encoding="utf-8") as null:
+        monkeypatch.setattr(sys, "stdin", null)
+        yield
+
+
+GOOD = {"candidates": [{"name": "Ann", "relation": "skip_level", "years_at_company": 8}]}
+BAD = {"mentee": {"months_at_company": "4"}}
+#: A good line, a blank one, an invalid situation, a line that is not JSON, the example.
+LINES = [json.dumps(GOOD), "  ", json.dumps(BAD), "{not json", json.dumps(example_document())]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def jsonl(tmp_path: Path) -> Path:
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    return path
+
+
+def test_jsonl_writes_one_line_for_each_situation_line_in_order_and_exits_3_at_the_end(
+    jsonl: Path, capsys: pytest.CaptureFixture[str], python_advisor: Advisor
+) -> None:
+    code, out, err = run(capsys, "advise", "--jsonl", "--engine", "python", str(jsonl))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["line"] for line in lines] == [1, 3, 4, 5]  # the blank line 2 is skipped
+    assert [sorted(line) for line in lines] == [
+        ["advice", "line"],
+        ["error", "line"],
+        ["error", "line"],
+        ["advice", "line"],
+    ]
+    advice = python_advisor.advise(GOOD)
+    assert lines[0]["advice"]["candidates"][0]["name"] == "Ann"
+    assert lines[0]["advice"]["candidates"][0]["verdict"] == advice.candidates[0].verdict.value
+    assert lines[1]["error"] == [
+        {"path": "mentee.months_at_company", "message": "expected an integer, got a string"}
+    ]
+    assert lines[2]["error"][0]["path"] == ""
+    assert lines[2]["error"][0]["message"].startswith("not valid JSON")
+    assert code == 3
+    assert err == ""
+
+
+def test_jsonl_reads_standard_input_without_a_file_or_with_dash(
+    jsonl: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, from_file, _ = run(capsys, "advise", "--jsonl", "--engine", "python", str(jsonl))
+    for dash in ([], ["-"]):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(jsonl.read_bytes())))
+        code, out, _ = run(capsys, "advise", "--jsonl", "--engine", "python", *dash)
+        assert (code, out) == (3, from_file)
+
+
+def test_jsonl_with_two_jobs_writes_the_same_bytes_as_with_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text("\n".join(LINES * 30), encoding="utf-8")  # 120 situations, many chunks
+    one = run(capsys, "advise", "--jsonl", str(path))
+    two = run(capsys, "advise", "--jsonl", "--jobs", "2", str(path))
+    assert one == two
+    assert one[1].count("\n") == 120
+
+
+def test_jsonl_reports_a_line_over_the_size_limit_and_reads_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    limits = tmp_path / "limits.json"
+    limits.write_text('{"max_document_bytes": 200}', encoding="utf-8")
+    path = tmp_path / "long.jsonl"
+    long = json.dumps({"mentee": {"ideas": ["x" * 100] * 3}})
+    path.write_text(f"{long}\n{json.dumps(GOOD)}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "advise", "--jsonl", "--limits", str(limits), str(path))
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first == {
+        "line": 1,
+        "error": [
+            {"path": "", "message": "at most 200 bytes (limit max_document_bytes), got more"}
+        ],
+    }
+    assert second["line"] == 2
+    assert "advice" in second
+    assert code == 3
+
+
+def test_jsonl_says_when_the_file_cannot_be_read_or_holds_no_situation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nothere.jsonl"
+    code, out, err = run(capsys, "advise", "--jsonl", str(missing))
+    assert (code, out) == (3, "")
+    assert err.startswith(f"mentor-rules: {missing}: cannot read the file: [Errno 2]")
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n  \n", encoding="utf-8")
+    code, out, err = run(capsys, "advise", "--jsonl", str(blank))
+    assert (code, out) == (0, "")
+    assert err == f"{blank}: nothing to advise on (no JSON lines)\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--jobs", "2"], "--jobs goes with --jsonl"),
+        (["--jsonl", "a", "b"], "one FILE at most"),
+        (["--jsonl", "--details"], "--details is for reports"),
+        (["--jsonl", "--format", "html"], "--format html is for reports"),
+    ],
+)
+def test_jsonl_options_that_do_not_fit_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "advise", *args)
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+@pytest.mark.parametrize("jobs", ["-1", "two"])
+def test_jobs_must_be_a_count_or_auto(capsys: pytest.CaptureFixture[str], jobs: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["advise", "--jsonl", "--jobs", jobs])
+    assert exited.value.code == 2
+    assert "expected a number of processes or 'auto'" in capsys.readouterr().err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_is_drawn_on_standard_error_only_when_it_is_a_terminal(
+    jsonl: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = run(capsys, "advise", "--jsonl", str(jsonl))
+    assert (code, err) == (3, "")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    code, shown, _ = run(capsys, "advise", "--jsonl", str(jsonl))
+    assert code == 3
+    assert "4 situations" in terminal.getvalue()
+    assert shown == out  # the bar is not in the output
+
+
+def test_jsonl_ends_quietly_with_141_when_its_reader_stops_early(tmp_path: Path) -> None:
+    path = tmp_path / "many.jsonl"
+    # More than a pipe holds (64 KiB): 100 pieces of advice of about 5 KB.
+    path.write_text((json.dumps(example_document()) + "\n") * 100, encoding="utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-m", "mentor_rules.cli", "advise", "--jsonl", "--jobs", "2", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        first = process.stdout.readline()
+        process.stdout.close()  # as `head -1` does once it has its line
+        errors = process.stderr.read()
+        code = process.wait(timeout=120)
+    assert json.loads(first)["line"] == 1
+    assert errors == ""
+    assert code == 141
+
+
+ORPHANED = """
+import multiprocessing, sys
+from mentor_rules import Advisor
+from mentor_rules.cli import example_document
+results = Advisor(engine="python").advise_iter(iter([example_document()] * 1000), workers=2)
+next(results)
+print(*(child.pid for child in multiprocessing.active_children()), flush=True)
+sys.stdin.read()
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` is there and not a zombie (which nothing may reap here)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_worker_processes_end_when_the_process_that_started_them_is_killed() -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", ORPHANED],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        workers = [int(pid) for pid in process.stdout.readline().split()]
+        assert len(workers) == 2
+        assert all(_running(pid) for pid in workers)
+        process.kill()  # no clean-up can run: the workers must notice by themselves
+        process.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
