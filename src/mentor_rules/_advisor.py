@@ -14,11 +14,11 @@ from ._documents import check_limits, situation_from_dict
 from ._engines import Engine, EngineName, make_engine
 from ._errors import SituationError
 from ._explain import DEFAULT_BOUND, Explanation, explain_candidate
-from ._facts import Fact, build_facts, with_conclusions
+from ._facts import Concluding, Fact, FactBuilder
 from ._limits import Limits
 from ._model import Situation
 from ._output import Advice, Provenance, Suppressed, Verdict
-from ._ruleset import UNLESS, RuleSet, shipped_rules, tests_of
+from ._ruleset import UNLESS, Rule, RuleSet, shipped_rules, tests_of
 from ._strata import condition_dependencies
 from ._version import LIBRARY, VERSION
 
@@ -76,10 +76,20 @@ class Advisor:
         ) or (((), make_engine((), engine)),)
         self._provenance = Provenance(LIBRARY, VERSION, self.engine)
         self._reads = self.rules.reads()
+        self._facts = FactBuilder(self._reads)
         self._vetoers = {
             rule.id: condition_dependencies(rule.unless, self.rules.rules)
             for rule in self.rules
             if rule.unless is not None
+        }
+        # Each test name of a layer: its rule, and the name of the rule's unless test (None
+        # for an unless test itself, whose firings are read beside its rule's).
+        self._tests: dict[str, tuple[Rule, str] | None] = {
+            test.name: None
+            if test.name.endswith(UNLESS)
+            else (self.rules[test.name], test.name + UNLESS)
+            for layer, _ in self._layers
+            for test in tests_of(layer)
         }
 
     @property
@@ -103,29 +113,32 @@ class Advisor:
 
     def _evaluate(self, situation: Situation) -> _Evaluation:
         """What the rules conclude about ``situation``, layer by layer, before it is advice."""
-        facts = build_facts(situation, self._reads)
+        concluding = Concluding(self._facts, situation)
         fired: set[tuple[str, int]] = set()
         matched: list[Match] = []
         suppressed: list[Suppressed] = []
         seen: list[tuple[Engine, tuple[Fact, ...]]] = []
+        tests = self._tests
         for _, engine in self._layers:
             # Each layer reads what the ones below concluded (nothing yet, for the first).
-            facts = with_conclusions(facts, situation, self.rules, fired, self._reads)
+            facts = concluding.facts()
             seen.append((engine, facts))
             found = engine.match(facts)
             for name, index in sorted(found):
-                if name.endswith(UNLESS):
+                test = tests[name]
+                if test is None:  # an unless: read beside its rule
                     continue
-                rule, fact = self.rules[name], facts[index]
-                if (name + UNLESS, index) in found:
+                rule, unless = test
+                if (unless, index) in found:
                     by = self._vetoers[name]
                     vetoes = tuple(sorted({r for r, i in fired if r in by and i == index}))
                     if not vetoes:  # an unless that reads what was concluded about others
                         vetoes = tuple(sorted({r for r, _ in fired if r in by}))
-                    suppressed.append(Suppressed(name, fact.subject, vetoes))
+                    suppressed.append(Suppressed(name, facts[index].subject, vetoes))
                 else:
-                    matched.append((rule, fact))
+                    matched.append((rule, facts[index]))
                     fired.add((name, index))
+                    concluding.add(rule, index)
         return _Evaluation(tuple(matched), tuple(suppressed), tuple(seen))
 
     def explain(

@@ -1,0 +1,51 @@
+"""The fact builder against the plain definitions it replaces in the hot path."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+from mentor_rules import Advisor, RuleSet, Situation, shipped_rules
+from mentor_rules._documents import converter
+from mentor_rules._facts import Concluding, FactBuilder, build_facts, plain, with_conclusions
+from mentor_rules.testing import rule_packs, situations
+
+RULES = shipped_rules()
+
+
+@settings(max_examples=30)
+@given(situations())
+def test_plain_is_what_the_converter_unstructures(situation: Situation) -> None:
+    assert plain(situation) == converter.unstructure(situation)
+
+
+def _layered(advisor: Advisor, situation: Situation) -> None:
+    """Each layer's facts, remade by ``Concluding``, are ``with_conclusions`` over all facts."""
+    reads = advisor.rules.reads()
+    base = build_facts(situation, reads)
+    evaluation = advisor._evaluate(situation)
+    fired: set[tuple[str, int]] = set()
+    concluding = Concluding(FactBuilder(reads), situation)
+    for (layer, _), (_, seen) in zip(advisor._layers, evaluation.layers, strict=True):
+        expected = with_conclusions(base, situation, advisor.rules, fired, reads)
+        assert seen == expected
+        assert concluding.facts() == expected
+        ids = {rule.id for rule in layer}
+        for rule, fact in evaluation.matched:
+            if rule.id in ids:
+                index = next(n for n, f in enumerate(seen) if f is fact)
+                fired.add((rule.id, index))
+                concluding.add(rule, index)
+
+
+@settings(max_examples=30)
+@given(situations())
+def test_each_layer_sees_the_conclusions_of_the_layers_below(situation: Situation) -> None:
+    _layered(Advisor(RULES, engine="python"), situation)
+
+
+@settings(max_examples=15)
+@given(rule_packs(), situations())
+def test_each_layer_sees_the_conclusions_with_generated_rules(
+    rules: RuleSet, situation: Situation
+) -> None:
+    _layered(Advisor(rules, engine="python"), situation)
