@@ -28,11 +28,15 @@ from cattrs.gen import make_dict_structure_fn
 from ._errors import AdviceError, Problem, SituationError, json_type, show
 from ._limits import Limits
 from ._model import (
+    Candidate,
     CareerMove,
     Chemistry,
     CoachingRole,
+    Goal,
     GoalKind,
     GoalScope,
+    Mentee,
+    PastMentor,
     Relation,
     Setting,
     Situation,
@@ -402,13 +406,54 @@ def situation_from_dict(document: Mapping[str, Any], limits: Limits | None = Non
 
 def check_limits(situation: Situation, limits: Limits) -> None:
     """Raise :class:`SituationError` if ``situation`` (built in Python) holds a value of the
-    wrong type or exceeds ``limits``."""
+    wrong type or exceeds ``limits``.
+
+    A situation surely within the limits (the usual case) is seen to be so by a walk over its
+    attrs instances; otherwise its document is walked by :func:`shape_problems`, which names
+    every problem.
+    """
     problems = type_problems(situation)
     if problems:
         raise SituationError(problems)
+    if _within(situation, 1, limits, limits.max_items):
+        return
     problems = shape_problems(situation_to_dict(situation), limits)
     if problems:
         raise SituationError(problems)
+
+
+def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
+    """Whether :func:`shape_problems` surely finds nothing in the document of ``node`` (an
+    attrs instance of the model, or a value of one of its fields) at ``depth``: what it
+    checks, checked on the instances themselves. False for anything it does not know."""
+    if isinstance(node, str):  # enum members too: their value is the text in the document
+        return len(node) <= limits.max_text
+    if node is None or isinstance(node, int | float):  # bool is an int
+        return True
+    if depth > limits.max_depth:  # a list or an object, too deep
+        return False
+    if isinstance(node, tuple):
+        if len(node) > most_items:
+            return False
+        return all(_within(item, depth + 1, limits, limits.max_items) for item in node)
+    known = _FIELD_NAMES.get(type(node))
+    if known is None or known[1] > limits.max_text:  # not of the model, or a key too long
+        return False
+    names = known[0]
+    for name in names:
+        most = limits.max_candidates if depth == 1 and name == "candidates" else limits.max_items
+        if not _within(getattr(node, name), depth + 1, limits, most):
+            return False
+    return True
+
+
+#: The fields of each class of the input model (the keys of its document), and the length of
+#: the longest.
+_FIELD_NAMES: dict[type, tuple[tuple[str, ...], int]] = {
+    cls: (names, max(map(len, names)))
+    for cls in (Situation, Mentee, Candidate, Goal, PastMentor)
+    for names in [tuple(field.name for field in attrs.fields(cls))]
+}
 
 
 def situation_to_dict(situation: Situation) -> dict[str, Any]:

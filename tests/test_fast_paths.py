@@ -1,11 +1,13 @@
-"""The fact builder against the plain definitions it replaces in the hot path."""
+"""The hot path's fast ways against the plain definitions they stand for."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mentor_rules import Advisor, RuleSet, Situation, shipped_rules
-from mentor_rules._documents import converter
+from mentor_rules import Advisor, Limits, RuleSet, Situation, SituationError, shipped_rules
+from mentor_rules._documents import check_limits, converter, shape_problems, situation_to_dict
 from mentor_rules._facts import Concluding, FactBuilder, build_facts, plain, with_conclusions
 from mentor_rules.testing import rule_packs, situations
 
@@ -49,3 +51,26 @@ def test_each_layer_sees_the_conclusions_with_generated_rules(
     rules: RuleSet, situation: Situation
 ) -> None:
     _layered(Advisor(rules, engine="python"), situation)
+
+
+@settings(max_examples=60)
+@given(
+    situations(),
+    st.builds(
+        Limits,
+        max_candidates=st.integers(1, 4),
+        max_items=st.integers(1, 4),
+        max_text=st.integers(1, 30),
+        max_depth=st.integers(1, 6),
+    ),
+)
+def test_check_limits_refuses_exactly_what_the_document_walk_finds(
+    situation: Situation, limits: Limits
+) -> None:
+    problems = shape_problems(situation_to_dict(situation), limits)
+    if problems:
+        with pytest.raises(SituationError) as raised:
+            check_limits(situation, limits)
+        assert list(raised.value.problems) == problems
+    else:
+        check_limits(situation, limits)
