@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from mentor_rules import Advisor, Limits, RuleSet, Situation, SituationError, shipped_rules
 from mentor_rules._documents import check_limits, converter, shape_problems, situation_to_dict
+from mentor_rules._evaluate import evidence, holds
+from mentor_rules._evidence import compile_evidence
 from mentor_rules._facts import Concluding, FactBuilder, build_facts, plain, with_conclusions
 from mentor_rules.testing import rule_packs, situations
 
@@ -74,3 +76,18 @@ def test_check_limits_refuses_exactly_what_the_document_walk_finds(
         assert list(raised.value.problems) == problems
     else:
         check_limits(situation, limits)
+
+
+@settings(max_examples=25)
+@given(rule_packs(max_rules=4), situations())
+def test_compiled_evidence_is_the_reference_evidence(rules: RuleSet, situation: Situation) -> None:
+    """On every fact of every layer where a rule's conditions hold, the compiled evidence gives
+    the reference evaluator's pairs, in its order."""
+    layers = Advisor(rules, engine="python")._evaluate(situation).layers
+    for rule in rules:
+        for condition in rule.conditions():
+            compiled = compile_evidence(condition)
+            for _, facts in layers:
+                for fact in facts:
+                    if fact.about == rule.about and holds(condition, fact.values):
+                        assert compiled(fact.values) == evidence(condition, fact.values)

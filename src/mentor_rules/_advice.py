@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ._evaluate import evidence as condition_evidence
-from ._evidence import input_evidence
+from attrs import frozen
+
+from ._evidence import compile_evidence, input_evidence
 from ._expr import EnumType, FieldType, ListType, NullableType, ScalarType
 from ._facts import Fact
 from ._model import Situation
@@ -14,15 +15,17 @@ from ._output import (
     Advice,
     CandidateVerdict,
     Evidence,
+    Provenance,
     Recommendation,
+    RuleSetInfo,
     Step,
     Suppressed,
     Verdict,
 )
 from ._ruleset import Rule, Template
-from ._schema import ABOUT, Kind, subject_types
+from ._schema import ABOUT, FactPath, Kind, subject_types
 
-__all__ = ["Match", "build_advice", "render"]
+__all__ = ["AdviceBuilder", "Match", "build_advice", "render"]
 
 #: A rule that fired, with the fact it fired on (as its layer saw it).
 Match = tuple[Rule, Fact]
@@ -37,28 +40,74 @@ def build_advice(
     situation: Situation, matched: Sequence[Match], suppressed: Sequence[Suppressed] = ()
 ) -> Advice:
     """The advice that the rules in ``matched`` amount to, firing on their facts."""
-    verdicts = _verdicts(situation, matched)
-    rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
+    return AdviceBuilder().build(situation, matched, suppressed)
 
-    def subject_rank(fact: Fact) -> int:
-        """Candidates by their ranking; roles and past mentors by position."""
-        if fact.about == "candidate":
-            return rank[fact.subject]
-        return fact.position or 0
 
-    ordered = sorted(
-        matched,
-        key=lambda m: (
-            _KIND_ORDER[m[0].kind],
-            m[0].id,
-            _ABOUT_ORDER[m[0].about],
-            subject_rank(m[1]),
-        ),
-    )
-    recommendations = tuple(_recommend(rule, situation, fact) for rule, fact in ordered)
-    steps = _steps(ordered, recommendations, subject_rank)
-    order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
-    return Advice(recommendations, tuple(verdicts), steps, tuple(order))
+@frozen
+class _RulePlan:
+    """What turning one rule's firing into a recommendation needs, worked out once."""
+
+    rule: Rule
+    message: Callable[[Mapping[str, Any]], str]
+    evidence: Callable[[Mapping[str, Any]], list[tuple[FactPath, Any]]]
+
+
+class AdviceBuilder:
+    """:func:`build_advice`, with each rule's message template and evidence function made on
+    its first firing and kept: an ``Advisor`` keeps one builder for its rule set."""
+
+    def __init__(self) -> None:
+        self._plans: dict[str, _RulePlan] = {}
+
+    def build(
+        self,
+        situation: Situation,
+        matched: Sequence[Match],
+        suppressed: Sequence[Suppressed] = (),
+        rule_set: RuleSetInfo | None = None,
+        produced_by: Provenance | None = None,
+    ) -> Advice:
+        """The advice that the rules in ``matched`` amount to (see :func:`build_advice`),
+        made by the rule set ``rule_set`` (the default :class:`RuleSetInfo` if None), and
+        ``produced_by`` what it says."""
+        verdicts = _verdicts(situation, matched)
+        rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
+
+        def subject_rank(fact: Fact) -> int:
+            """Candidates by their ranking; roles and past mentors by position."""
+            if fact.about == "candidate":
+                return rank[fact.subject]
+            return fact.position or 0
+
+        ordered = sorted(
+            matched,
+            key=lambda m: (
+                _KIND_ORDER[m[0].kind],
+                m[0].id,
+                _ABOUT_ORDER[m[0].about],
+                subject_rank(m[1]),
+            ),
+        )
+        recommendations = tuple(
+            _recommend(self._plan(rule), situation, fact) for rule, fact in ordered
+        )
+        steps = _steps(ordered, recommendations, subject_rank)
+        order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
+        if rule_set is None:
+            rule_set = RuleSetInfo()
+        return Advice(recommendations, tuple(verdicts), steps, tuple(order), rule_set, produced_by)
+
+    def _plan(self, rule: Rule) -> _RulePlan:
+        plan = self._plans.get(rule.id)
+        if plan is None or plan.rule is not rule:
+            words = rule.words
+            plan = _RulePlan(
+                rule,
+                _compile_template(rule.message, words),
+                compile_evidence(rule.condition),
+            )
+            self._plans[rule.id] = plan
+        return plan
 
 
 def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateVerdict]:
@@ -133,9 +182,10 @@ def _steps(
     return tuple(steps)
 
 
-def _recommend(rule: Rule, situation: Situation, fact: Fact) -> Recommendation:
+def _recommend(plan: _RulePlan, situation: Situation, fact: Fact) -> Recommendation:
+    rule = plan.rule
     found: dict[str, Evidence] = {}  # by path: a path in the input has one value
-    for path, value in condition_evidence(rule.condition, fact.values):
+    for path, value in plan.evidence(fact.values):
         for where, shown in input_evidence(situation, fact, path, value):
             if where not in found:
                 found[where] = Evidence(where, shown)
@@ -144,7 +194,7 @@ def _recommend(rule: Rule, situation: Situation, fact: Fact) -> Recommendation:
         kind=rule.kind,
         about=rule.about,
         subject=fact.subject,
-        message=render(rule.message, fact.values, rule.words),
+        message=plan.message(fact.values),
         because=rule.because,
         evidence=tuple(found.values()),
         source=rule.source,
@@ -175,6 +225,38 @@ def render(
             field_type = subject_types()[root].fields[name]  # type: ignore[index]
             out.append(_words(value, field_type, words or {}))
     return "".join(out)
+
+
+def _compile_template(
+    template: Template, words: Mapping[str, str]
+) -> Callable[[Mapping[str, Any]], str]:
+    """:func:`render` of ``template`` (without slots) as a closure: each field's type looked
+    up once, and a message that is all literal text made once."""
+    parts: list[str | tuple[str, str, FieldType]] = []
+    for literal, path in template.parts:
+        if path is None:
+            parts.append(literal)
+        elif len(path) == 1:
+            parts.append("")  # a slot: messages have none, and render() fills none here
+        else:
+            root, name = path
+            parts.append((root, name, subject_types()[root].fields[name]))  # type: ignore[index]
+    if all(isinstance(part, str) for part in parts):
+        text = "".join(part for part in parts if isinstance(part, str))
+        return lambda values: text
+    fixed = tuple(parts)
+
+    def message(values: Mapping[str, Any]) -> str:
+        out: list[str] = []
+        for part in fixed:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                root, name, field_type = part
+                out.append(_words(values.get(root, {}).get(name), field_type, words))
+        return "".join(out)
+
+    return message
 
 
 def _words(value: Any, field_type: FieldType, words: Mapping[str, str]) -> str:

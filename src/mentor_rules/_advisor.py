@@ -6,10 +6,9 @@ import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import attrs
 from attrs import frozen
 
-from ._advice import Match, build_advice
+from ._advice import AdviceBuilder, Match
 from ._documents import check_limits, situation_from_dict
 from ._engines import Engine, EngineName, make_engine
 from ._errors import SituationError
@@ -77,6 +76,7 @@ class Advisor:
         self._provenance = Provenance(LIBRARY, VERSION, self.engine)
         self._reads = self.rules.reads()
         self._facts = FactBuilder(self._reads)
+        self._advice = AdviceBuilder()
         self._vetoers = {
             rule.id: condition_dependencies(rule.unless, self.rules.rules)
             for rule in self.rules
@@ -108,8 +108,13 @@ class Advisor:
         else:
             situation = situation_from_dict(situation, self.limits)
         evaluation = self._evaluate(situation)
-        advice = build_advice(situation, evaluation.matched, evaluation.suppressed)
-        return attrs.evolve(advice, rule_set=self._info, produced_by=self._provenance)
+        return self._advice.build(
+            situation,
+            evaluation.matched,
+            evaluation.suppressed,
+            self._info,
+            self._provenance,
+        )
 
     def _evaluate(self, situation: Situation) -> _Evaluation:
         """What the rules conclude about ``situation``, layer by layer, before it is advice."""
