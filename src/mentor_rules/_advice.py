@@ -7,7 +7,7 @@ from typing import Any
 
 from attrs import frozen
 
-from ._evidence import compile_evidence, input_evidence
+from ._evidence import InputEvidence, compile_evidence, input_evidence_for
 from ._expr import EnumType, FieldType, ListType, NullableType, ScalarType
 from ._facts import Fact
 from ._model import Situation
@@ -58,6 +58,7 @@ class AdviceBuilder:
 
     def __init__(self) -> None:
         self._plans: dict[str, _RulePlan] = {}
+        self._inputs: dict[FactPath, InputEvidence] = {}  # a few per field the rules read
 
     def build(
         self,
@@ -89,13 +90,35 @@ class AdviceBuilder:
             ),
         )
         recommendations = tuple(
-            _recommend(self._plan(rule), situation, fact) for rule, fact in ordered
+            self._recommend(self._plan(rule), situation, fact) for rule, fact in ordered
         )
         steps = _steps(ordered, recommendations, subject_rank)
         order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
         if rule_set is None:
             rule_set = RuleSetInfo()
         return Advice(recommendations, tuple(verdicts), steps, tuple(order), rule_set, produced_by)
+
+    def _recommend(self, plan: _RulePlan, situation: Situation, fact: Fact) -> Recommendation:
+        rule, inputs = plan.rule, self._inputs
+        found: dict[str, Evidence] = {}  # by path: a path in the input has one value
+        for path, value in plan.evidence(fact.values):
+            to_input = inputs.get(path)
+            if to_input is None:
+                to_input = inputs[path] = input_evidence_for(path)
+            for where, shown in to_input(situation, fact, value):
+                if where not in found:
+                    found[where] = Evidence(where, shown)
+        return Recommendation(
+            rule=rule.id,
+            kind=rule.kind,
+            about=rule.about,
+            subject=fact.subject,
+            message=plan.message(fact.values),
+            because=rule.because,
+            evidence=tuple(found.values()),
+            source=rule.source,
+            see_also=rule.see_also,
+        )
 
     def _plan(self, rule: Rule) -> _RulePlan:
         plan = self._plans.get(rule.id)
@@ -182,26 +205,6 @@ def _steps(
     return tuple(steps)
 
 
-def _recommend(plan: _RulePlan, situation: Situation, fact: Fact) -> Recommendation:
-    rule = plan.rule
-    found: dict[str, Evidence] = {}  # by path: a path in the input has one value
-    for path, value in plan.evidence(fact.values):
-        for where, shown in input_evidence(situation, fact, path, value):
-            if where not in found:
-                found[where] = Evidence(where, shown)
-    return Recommendation(
-        rule=rule.id,
-        kind=rule.kind,
-        about=rule.about,
-        subject=fact.subject,
-        message=plan.message(fact.values),
-        because=rule.because,
-        evidence=tuple(found.values()),
-        source=rule.source,
-        see_also=rule.see_also,
-    )
-
-
 def render(
     template: Template,
     values: Mapping[str, Any],
@@ -232,7 +235,7 @@ def _compile_template(
 ) -> Callable[[Mapping[str, Any]], str]:
     """:func:`render` of ``template`` (without slots) as a closure: each field's type looked
     up once, and a message that is all literal text made once."""
-    parts: list[str | tuple[str, str, FieldType]] = []
+    parts: list[str | tuple[str, str, Callable[[Any], str]]] = []
     for literal, path in template.parts:
         if path is None:
             parts.append(literal)
@@ -240,7 +243,8 @@ def _compile_template(
             parts.append("")  # a slot: messages have none, and render() fills none here
         else:
             root, name = path
-            parts.append((root, name, subject_types()[root].fields[name]))  # type: ignore[index]
+            field_type = subject_types()[root].fields[name]  # type: ignore[index]
+            parts.append((root, name, _wording(field_type, words)))
     if all(isinstance(part, str) for part in parts):
         text = "".join(part for part in parts if isinstance(part, str))
         return lambda values: text
@@ -252,11 +256,33 @@ def _compile_template(
             if isinstance(part, str):
                 out.append(part)
             else:
-                root, name, field_type = part
-                out.append(_words(values.get(root, {}).get(name), field_type, words))
+                root, name, wording = part
+                out.append(wording(values.get(root, {}).get(name)))
         return "".join(out)
 
     return message
+
+
+def _wording(field_type: FieldType, words: Mapping[str, str]) -> Callable[[Any], str]:
+    """``_words`` for values of ``field_type``: the same text, with the type looked at once."""
+    if isinstance(field_type, NullableType):
+        field_type = field_type.inner
+    if isinstance(field_type, ListType):
+        return lambda value: _words(value, field_type, words)
+    enum = isinstance(field_type, EnumType)
+
+    def wording(value: Any) -> str:
+        if value is None:
+            return "unknown"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return f"{value:g}"
+        if enum:
+            return words.get(value, str(value).replace("_", " "))
+        return str(value)
+
+    return wording
 
 
 def _words(value: Any, field_type: FieldType, words: Mapping[str, str]) -> str:

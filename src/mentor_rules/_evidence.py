@@ -8,7 +8,7 @@ what rules concluded maps to nothing (the concluding rule's own evidence shows w
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, assert_never
 
 from ._engines._python import compile_condition
@@ -30,7 +30,7 @@ from ._model import Mentee, Situation
 from ._schema import FactPath
 from ._text import stems_echo, text_key, word_stems
 
-__all__ = ["compile_evidence", "input_evidence"]
+__all__ = ["compile_evidence", "input_evidence", "input_evidence_for"]
 
 #: Conclusion fields with no place in the input.
 _NOT_INPUT = frozenset({"concluded", "concluded_kinds", "candidates_concluded"})
@@ -63,6 +63,46 @@ def input_evidence(
         yield _render(("mentee", "past_mentors", fact.position, *rest)), value
     elif root == "role" and name == "filled":
         yield "mentee.support_roles", [r.value for r in mentee.support_roles]
+
+
+#: Where the values read at one path of a fact stand in the input: ``input_evidence`` with
+#: the path fixed.
+InputEvidence = Callable[[Situation, Fact, Any], Iterable[tuple[str, Any]]]
+
+#: Fields made from several input values, each with its own way to the input.
+_MADE = {
+    "mentee": frozenset({"aimed_industry", "aimed_job", "unmet_goal_scopes"}),
+    "candidate": frozenset(
+        {
+            "echoes_worked",
+            "echoes_did_not_work",
+            "fits_goals",
+            "industry_match",
+            "job_match",
+            "longer_at_company",
+        }
+    ),
+}
+
+
+def input_evidence_for(path: FactPath) -> InputEvidence:
+    """:func:`input_evidence` for the values read at ``path``, as a function of the situation,
+    the fact and the value, with what depends on the path alone (the text of a plain field's
+    input path) worked out once."""
+    root, rest = path[0], path[1:]
+    if not rest or rest[0] in _NOT_INPUT or rest[0] in _MADE.get(str(root), frozenset()):
+        return lambda situation, fact, value: input_evidence(situation, fact, path, value)
+    suffix = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in rest)
+    if root == "mentee":
+        where = "mentee" + suffix
+        return lambda situation, fact, value: ((where, value),)
+    if root == "candidate":
+        return lambda situation, fact, value: ((f"candidates[{fact.position}]{suffix}", value),)
+    if root == "past_mentor":
+        return lambda situation, fact, value: (
+            (f"mentee.past_mentors[{fact.position}]{suffix}", value),
+        )
+    return lambda situation, fact, value: input_evidence(situation, fact, path, value)
 
 
 def _aimed(mentee: Mentee, target: str, current: str) -> tuple[str, Any]:
