@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,15 @@ from mentor_rules import Advisor, Limits, RuleSet, Situation, SituationError, sh
 from mentor_rules._documents import check_limits, converter, shape_problems, situation_to_dict
 from mentor_rules._evaluate import evidence, holds
 from mentor_rules._evidence import compile_evidence
-from mentor_rules._facts import Concluding, FactBuilder, build_facts, plain, with_conclusions
+from mentor_rules._facts import (
+    Concluding,
+    FactBuilder,
+    build_facts,
+    echoed,
+    plain,
+    with_conclusions,
+)
+from mentor_rules._text import text_key
 from mentor_rules.testing import rule_packs, situations
 
 RULES = shipped_rules()
@@ -20,6 +30,68 @@ RULES = shipped_rules()
 @given(situations())
 def test_plain_is_what_the_converter_unstructures(situation: Situation) -> None:
     assert plain(situation) == converter.unstructure(situation)
+
+
+def _reference_documents(situation: Situation) -> dict[str, list[dict[str, Any]]]:
+    """Every field a fact can hold, made the plain way: the converter, and derived fields
+    spelled out from their definitions."""
+    mentee = situation.mentee
+    aimed_industry = mentee.industry if mentee.target_industry is None else mentee.target_industry
+    aimed_job = mentee.job if mentee.target_job is None else mentee.target_job
+    worked = [text for past in mentee.past_mentors for text in past.worked]
+    did_not_work = [text for past in mentee.past_mentors for text in past.did_not_work]
+    candidates = []
+    for candidate in situation.candidates:
+        document = converter.unstructure(candidate)
+        document["echoes_worked"] = echoed(candidate.traits, worked)
+        document["echoes_did_not_work"] = echoed(candidate.traits, did_not_work)
+        document["industry_match"] = (
+            None
+            if aimed_industry is None or candidate.industry is None
+            else text_key(aimed_industry) == text_key(candidate.industry)
+        )
+        document["job_match"] = (
+            None
+            if aimed_job is None or not candidate.jobs
+            else text_key(aimed_job) in {text_key(job) for job in candidate.jobs}
+        )
+        document["longer_at_company"] = (
+            None
+            if candidate.years_at_company is None or mentee.months_at_company is None
+            else candidate.years_at_company * 12 > mentee.months_at_company
+        )
+        candidates.append(document)
+    return {
+        "mentee": [
+            {
+                **converter.unstructure(mentee),
+                "aimed_industry": aimed_industry,
+                "aimed_job": aimed_job,
+            }
+        ],
+        "candidate": candidates,
+        "past_mentor": [converter.unstructure(past) for past in mentee.past_mentors],
+    }
+
+
+@settings(max_examples=30)
+@given(situations())
+def test_facts_hold_the_fields_read_as_the_converter_and_definitions_make_them(
+    situation: Situation,
+) -> None:
+    reads = RULES.reads()
+    expected = _reference_documents(situation)
+    for fact in build_facts(situation, reads):
+        if fact.about == "role":
+            continue
+        position = fact.position or 0
+        whole = expected[fact.about][position]
+        assert fact.values[fact.about] == {
+            name: value for name, value in whole.items() if name in reads[fact.about]
+        }
+        assert fact.values["mentee"] == {
+            name: value for name, value in expected["mentee"][0].items() if name in reads["mentee"]
+        }
 
 
 def _layered(advisor: Advisor, situation: Situation) -> None:

@@ -323,6 +323,13 @@ def _plain_for(hint: Any) -> Callable[[Any], Any] | None:
         return _enum_value
     if typing.get_origin(hint) is tuple and args[0] is str:
         return list
+    if typing.get_origin(hint) is tuple and isinstance(args[0], type):
+        item = args[0]
+        if issubclass(item, Enum):
+            return lambda members: [member.value for member in members]
+        if attrs.has(item):
+            every = _plan(item, frozenset(field.name for field in attrs.fields(item)))
+            return lambda instances: [_document(instance, every) for instance in instances]
     return plain
 
 
@@ -383,6 +390,7 @@ class _Shared:
 
     Worked out here, not in ``functools.cached_property``: on Python 3.11 that holds one lock
     for every instance, and a child forked while another thread held it would wait for ever.
+    Whether a trait echoes the notes is kept by trait, as candidates often share traits.
     """
 
     def __init__(self, mentee: Mentee) -> None:
@@ -391,20 +399,40 @@ class _Shared:
         self.did_not_work = _stems(
             text for past in mentee.past_mentors for text in past.did_not_work
         )
+        self.echo_worked: dict[str, bool] = {}
+        self.echo_did_not_work: dict[str, bool] = {}
+        aimed_industry, aimed_job = _aimed_industry(mentee), _aimed_job(mentee)
+        self.industry_key = None if aimed_industry is None else text_key(aimed_industry)
+        self.job_key = None if aimed_job is None else text_key(aimed_job)
+
+
+def _echoing_by_trait(
+    traits: Sequence[str], notes: Sequence[frozenset[str]], known: dict[str, bool]
+) -> list[str]:
+    """:func:`_echoing`, each trait's answer kept in ``known`` (for one situation's notes)."""
+    if not notes:
+        return []
+    found = []
+    for trait in traits:
+        echoes = known.get(trait)
+        if echoes is None:
+            mine = word_stems(trait)
+            echoes = known[trait] = any(stems_echo(mine, theirs) for theirs in notes)
+        if echoes:
+            found.append(trait)
+    return found
 
 
 def _industry_match(candidate: Candidate, shared: _Shared) -> bool | None:
-    aimed = _aimed_industry(shared.mentee)
-    if aimed is None or candidate.industry is None:
+    if shared.industry_key is None or candidate.industry is None:
         return None
-    return text_key(aimed) == text_key(candidate.industry)
+    return shared.industry_key == text_key(candidate.industry)
 
 
 def _job_match(candidate: Candidate, shared: _Shared) -> bool | None:
-    aimed = _aimed_job(shared.mentee)
-    if aimed is None or not candidate.jobs:
+    if shared.job_key is None or not candidate.jobs:
         return None
-    return text_key(aimed) in {text_key(job) for job in candidate.jobs}
+    return shared.job_key in {text_key(job) for job in candidate.jobs}
 
 
 def _longer_at_company(candidate: Candidate, shared: _Shared) -> bool | None:
@@ -420,8 +448,12 @@ _MENTEE_DERIVED: dict[str, Callable[[Mentee], Any]] = {
 }
 
 _CANDIDATE_DERIVED: dict[str, Callable[[Candidate, _Shared], Any]] = {
-    "echoes_worked": lambda c, shared: _echoing(c.traits, shared.worked),
-    "echoes_did_not_work": lambda c, shared: _echoing(c.traits, shared.did_not_work),
+    "echoes_worked": lambda c, shared: _echoing_by_trait(
+        c.traits, shared.worked, shared.echo_worked
+    ),
+    "echoes_did_not_work": lambda c, shared: _echoing_by_trait(
+        c.traits, shared.did_not_work, shared.echo_did_not_work
+    ),
     "industry_match": _industry_match,
     "job_match": _job_match,
     "longer_at_company": _longer_at_company,
