@@ -119,7 +119,7 @@ class Advisor:
     def _evaluate(self, situation: Situation) -> _Evaluation:
         """What the rules conclude about ``situation``, layer by layer, before it is advice."""
         concluding = Concluding(self._facts, situation)
-        fired: set[tuple[str, int]] = set()
+        fired: dict[int, set[str]] = {}  # the rules that fired (not held back), by fact
         matched: list[Match] = []
         suppressed: list[Suppressed] = []
         seen: list[tuple[Engine, tuple[Fact, ...]]] = []
@@ -136,13 +136,15 @@ class Advisor:
                 rule, unless = test
                 if (unless, index) in found:
                     by = self._vetoers[name]
-                    vetoes = tuple(sorted({r for r, i in fired if r in by and i == index}))
+                    vetoes = tuple(sorted(by.intersection(fired.get(index, ()))))
                     if not vetoes:  # an unless that reads what was concluded about others
-                        vetoes = tuple(sorted({r for r, _ in fired if r in by}))
+                        vetoes = tuple(
+                            sorted({r for ids in fired.values() for r in ids if r in by})
+                        )
                     suppressed.append(Suppressed(name, facts[index].subject, vetoes))
                 else:
                     matched.append((rule, facts[index]))
-                    fired.add((name, index))
+                    fired.setdefault(index, set()).add(name)
                     concluding.add(rule, index)
         return _Evaluation(tuple(matched), tuple(suppressed), tuple(seen))
 

@@ -212,7 +212,12 @@ class Concluding:
         self._fit_scopes: set[Any] = set()
         self._mentee_found: dict[str, Any] | None = None
         self._mentee: dict[str, Any] = self._mentee_base
-        self._facts: list[Fact] | None = None
+        # Each subject's document with its conclusions so far (remade when they change).
+        self._documents: list[dict[str, Any]] = [
+            self._concluded_document(index, subject)
+            for index, subject in enumerate(self._subjects, start=1)
+        ]
+        self._facts: tuple[Fact, ...] | None = None
 
     def add(self, rule: Rule, index: int) -> None:
         """Record that ``rule`` fired on the fact at ``index`` (and was not held back)."""
@@ -227,36 +232,48 @@ class Concluding:
         """The facts with the conclusions of every firing added so far."""
         previous = self._facts
         if previous is not None and not self._any:
-            return tuple(previous)
-        wanted = self._wanted
+            return previous
+        wanted, subjects, documents = self._wanted, self._subjects, self._documents
         mentee = self._mentee
         if wanted["mentee"]:
             found = self._mentee_conclusions(wanted["mentee"])
             if found != self._mentee_found:
                 self._mentee_found = found
                 mentee = self._mentee = {**self._mentee_base, **found}
+        if previous is not None:
+            for index in self._changed:
+                if index and wanted[subjects[index - 1][0]]:  # type: ignore[index]
+                    documents[index - 1] = self._concluded_document(index, subjects[index - 1])
         if previous is None or previous[0].values["mentee"] is not mentee:
+            # Every fact holds the mentee: all are remade.
             out = [Fact("mentee", "mentee", None, {"mentee": mentee})]
-            remake = None  # every fact: the mentee changed
+            for (about, subject, position, _), document in zip(subjects, documents, strict=True):
+                values = {"mentee": mentee, about: document}
+                out.append(Fact(about, subject, position, values))  # type: ignore[arg-type]
         else:
-            out = [previous[0]]
-            remake = self._changed
-        by_fact = self._by_fact
-        for index, (about, subject, position, document) in enumerate(self._subjects, start=1):
-            if remake is not None and index not in remake:
-                out.append(previous[index])  # type: ignore[index]
-                continue
-            fields = wanted[about]  # type: ignore[index]
-            if fields:
-                found = _concluded(by_fact.get(index, ()), fields)
-                if "fits_goals" in fields:
-                    found["fits_goals"] = self._fits(by_fact.get(index, ()))
-                document = {**document, **found}
-            values: dict[str, Any] = {"mentee": mentee, about: document}
-            out.append(Fact(about, subject, position, values))  # type: ignore[arg-type]
+            out = list(previous)
+            for index in self._changed:
+                if index and wanted[subjects[index - 1][0]]:  # type: ignore[index]
+                    about, subject, position, _ = subjects[index - 1]
+                    values = {"mentee": mentee, about: documents[index - 1]}
+                    out[index] = Fact(about, subject, position, values)  # type: ignore[arg-type]
         self._changed = set()
-        self._facts = out
-        return tuple(out)
+        self._facts = made = tuple(out)
+        return made
+
+    def _concluded_document(self, index: int, subject: _Subject) -> dict[str, Any]:
+        """A subject's document with the conclusions the rules read of it, so far."""
+        about, _, _, document = subject
+        fields = self._wanted[about]  # type: ignore[index]
+        if not fields:
+            return document
+        rules = self._by_fact.get(index)
+        if rules is None:  # nothing concluded yet: empty lists
+            return {**document, **{name: [] for name in fields & _LISTED}}
+        found = _concluded(rules, fields)
+        if "fits_goals" in fields:
+            found["fits_goals"] = self._fits(rules)
+        return {**document, **found}
 
     def _mentee_conclusions(self, fields: frozenset[str]) -> dict[str, Any]:
         found = _concluded(self._by_fact.get(0, ()), fields)
@@ -272,6 +289,10 @@ class Concluding:
     def _fits(self, rules: Iterable[Rule]) -> list[int]:
         scopes = {rule.fits for rule in rules if rule.fits is not None}
         return [n for n, goal in enumerate(self._goals) if goal.scope in scopes]
+
+
+#: The conclusion fields of a subject, each a list: empty where no rule fired on it.
+_LISTED = frozenset({"concluded", "concluded_kinds", "fits_goals"})
 
 
 def _concluded(rules: Iterable[Rule], fields: frozenset[str]) -> dict[str, Any]:
