@@ -60,10 +60,12 @@ class PythonEngine:
     def match(self, facts: Sequence[Fact]) -> frozenset[tuple[str, int]]:
         found: list[tuple[str, int]] = []
         by_about = self._by_about
+        append = found.append
         for index, fact in enumerate(facts):
+            values = fact.values
             for name, compiled in by_about.get(fact.about, ()):
-                if compiled(fact.values, None):
-                    found.append((name, index))
+                if compiled(values, None):
+                    append((name, index))
         return frozenset(found)
 
 
