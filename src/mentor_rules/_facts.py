@@ -8,6 +8,7 @@ fact alone (no joins in the engine). What a subject may hold is :mod:`._schema`'
 from __future__ import annotations
 
 import functools
+import operator
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
@@ -18,6 +19,7 @@ from attrs import frozen
 
 from ._model import Candidate, CoachingRole, Mentee, PastMentor, Situation
 from ._schema import CONCLUSIONS, About
+from ._text import _NEGATIONS as NEGATIONS
 from ._text import stems_echo, text_key, word_stems
 
 if TYPE_CHECKING:
@@ -308,27 +310,36 @@ def _only(document: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
     return {name: value for name, value in document.items() if name in fields}
 
 
-#: How one field of a model class is copied into a fact: as it is, or through a function
-#: that makes the plain JSON-like value (what the converter's ``unstructure`` gives).
-_Plan = tuple[tuple[str, Callable[[Any], Any] | None], ...]
+#: How the fields of a model class that a fact holds are copied into it: their names (in
+#: the class's order), a function reading them all, and the functions that make the plain
+#: JSON-like value (what the converter's ``unstructure`` gives) of those not plain already.
+_Plan = tuple[
+    tuple[str, ...],
+    Callable[[Any], tuple[Any, ...]],
+    tuple[tuple[str, Callable[[Any], Any]], ...],
+]
 
 
 @functools.cache  # a few classes, and the fields of the few rule sets in use
 def _plan(cls: type, fields: frozenset[str]) -> _Plan:
     """How to copy the ``fields`` of ``cls`` that a fact holds, in the class's field order."""
     hints = typing.get_type_hints(cls)
-    return tuple(
-        (field.name, _plain_for(hints[field.name]))
-        for field in attrs.fields(cls)
-        if field.name in fields
-    )
+    names = tuple(field.name for field in attrs.fields(cls) if field.name in fields)
+    made = tuple((name, plain) for name in names if (plain := _plain_for(hints[name])) is not None)
+    return names, _reader(names), made
+
+
+def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda instance: tuple(getattr(instance, name) for name in names)
 
 
 def _document(instance: Any, plan: _Plan) -> dict[str, Any]:
-    document = {}
-    for name, plain in plan:
-        value = getattr(instance, name)
-        document[name] = value if plain is None else plain(value)
+    names, read, made = plan
+    document = dict(zip(names, read(instance), strict=True))
+    for name, plain in made:
+        document[name] = plain(document[name])
     return document
 
 
@@ -341,21 +352,18 @@ def _plain_for(hint: Any) -> Callable[[Any], Any] | None:
     if hint in _AS_IS or (args and all(arg in _AS_IS for arg in args)):
         return None
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return _enum_value
+        return {member: member.value for member in hint}.__getitem__
     if typing.get_origin(hint) is tuple and args[0] is str:
         return list
     if typing.get_origin(hint) is tuple and isinstance(args[0], type):
         item = args[0]
         if issubclass(item, Enum):
-            return lambda members: [member.value for member in members]
+            value = {member: member.value for member in item}.__getitem__
+            return lambda members: [value(member) for member in members]
         if attrs.has(item):
             every = _plan(item, frozenset(field.name for field in attrs.fields(item)))
             return lambda instances: [_document(instance, every) for instance in instances]
     return plain
-
-
-def _enum_value(member: Enum) -> Any:
-    return member.value
 
 
 def plain(value: Any) -> Any:
@@ -437,11 +445,24 @@ def _echoing_by_trait(
     for trait in traits:
         echoes = known.get(trait)
         if echoes is None:
-            mine = word_stems(trait)
-            echoes = known[trait] = any(stems_echo(mine, theirs) for theirs in notes)
+            echoes = known[trait] = _echoes_any(word_stems(trait), notes)
         if echoes:
             found.append(trait)
     return found
+
+
+def _echoes_any(mine: frozenset[str], notes: Sequence[frozenset[str]]) -> bool:
+    """``any(stems_echo(mine, theirs) for theirs in notes)``, written out: the stems of one
+    trait against a situation's notes, the trait's negation read once."""
+    if not mine:
+        return False
+    negated = not mine.isdisjoint(NEGATIONS)
+    for theirs in notes:
+        if theirs and negated != (not theirs.isdisjoint(NEGATIONS)):
+            continue
+        if theirs and (mine <= theirs or theirs <= mine):
+            return True
+    return False
 
 
 def _industry_match(candidate: Candidate, shared: _Shared) -> bool | None:
