@@ -432,17 +432,32 @@ def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
         return True
     if depth > limits.max_depth:  # a list or an object, too deep
         return False
-    if isinstance(node, tuple):
+    if type(node) is tuple:
         if len(node) > most_items:
             return False
-        return all(_within(item, depth + 1, limits, limits.max_items) for item in node)
+        for item in node:  # texts inline: the usual items
+            if type(item) is str:
+                if len(item) > limits.max_text:
+                    return False
+            elif not _within(item, depth + 1, limits, limits.max_items):
+                return False
+        return True
     known = _FIELD_NAMES.get(type(node))
     if known is None or known[1] > limits.max_text:  # not of the model, or a key too long
         return False
-    names = known[0]
-    for name in names:
-        most = limits.max_candidates if depth == 1 and name == "candidates" else limits.max_items
-        if not _within(getattr(node, name), depth + 1, limits, most):
+    text = limits.max_text
+    for name in known[0]:
+        value = getattr(node, name)
+        kind = type(value)
+        if kind is str:  # the usual fields inline: texts, numbers, flags, unknowns
+            if len(value) > text:
+                return False
+        elif value is None or kind is int or kind is float or kind is bool:
+            continue
+        elif depth == 1 and name == "candidates":
+            if not _within(value, depth + 1, limits, limits.max_candidates):
+                return False
+        elif not _within(value, depth + 1, limits, limits.max_items):
             return False
     return True
 
