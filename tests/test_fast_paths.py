@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentor_rules import Advisor, Limits, RuleSet, Situation, SituationError, shipped_rules
+from mentor_rules import (
+    Advisor,
+    Limits,
+    RuleSet,
+    Situation,
+    SituationError,
+    _ruleset,
+    shipped_rules,
+)
 from mentor_rules._documents import check_limits, converter, shape_problems, situation_to_dict
 from mentor_rules._evaluate import evidence, holds
 from mentor_rules._evidence import compile_evidence
@@ -163,3 +171,29 @@ def test_compiled_evidence_is_the_reference_evidence(rules: RuleSet, situation: 
                 for fact in facts:
                     if fact.about == rule.about and holds(condition, fact.values):
                         assert compiled(fact.values) == evidence(condition, fact.values)
+
+
+@settings(max_examples=25)
+@given(rule_packs(max_rules=4), situations())
+def test_the_python_engine_tests_an_unless_only_where_its_rule_fires(
+    rules: RuleSet, situation: Situation
+) -> None:
+    """Its firings are every test that holds on a fact of its subject, except an unless on a
+    fact where its rule does not hold."""
+    layers = Advisor(rules, engine="python")._evaluate(situation).layers
+    advisor = Advisor(rules, engine="python")
+    for (layer, _), (engine, facts) in zip(advisor._layers, layers, strict=True):
+        tests = _ruleset.tests_of(layer)
+        conditions = {test.name: test.condition for test in tests}
+        expected = {
+            (test.name, index)
+            for test in tests
+            for index, fact in enumerate(facts)
+            if fact.about == test.about
+            and holds(test.condition, fact.values)
+            and (
+                not test.name.endswith(_ruleset.UNLESS)
+                or holds(conditions[test.name.removesuffix(_ruleset.UNLESS)], fact.values)
+            )
+        }
+        assert engine.match(facts) == expected

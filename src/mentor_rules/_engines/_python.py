@@ -25,7 +25,7 @@ from .._expr import (
     Quantified,
 )
 from .._facts import Fact
-from .._ruleset import Test
+from .._ruleset import UNLESS, Test
 
 __all__ = ["PythonEngine", "compile_condition"]
 
@@ -43,29 +43,47 @@ _OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+#: A test compiled, with its rule's ``unless`` test (name and closure) where it has one.
+_Entry = tuple[str, Compiled, tuple[str, Compiled] | None]
+
+
 class PythonEngine:
-    """Evaluates every test about a fact's subject on that fact; needs nothing but Python."""
+    """Evaluates every test about a fact's subject on that fact; needs nothing but Python.
+
+    A rule's ``<id>:unless`` test is evaluated only on the facts where ``<id>`` holds: the
+    advisor reads an unless only beside its rule (see :class:`~mentor_rules._engines.Engine`).
+    """
 
     name = "python"
 
     def __init__(self, tests: Sequence[Test]) -> None:
-        by_about: dict[str, list[tuple[str, Compiled]]] = {}
+        names = {test.name for test in tests}
+        unless: dict[str, tuple[str, Compiled]] = {
+            test.name.removesuffix(UNLESS): (test.name, compile_condition(test.condition))
+            for test in tests
+            if test.name.endswith(UNLESS) and test.name.removesuffix(UNLESS) in names
+        }
+        by_about: dict[str, list[_Entry]] = {}
         for test in tests:
-            compiled = compile_condition(test.condition)
-            by_about.setdefault(test.about, []).append((test.name, compiled))
-        self._by_about: dict[str, tuple[tuple[str, Compiled], ...]] = {
-            about: tuple(compiled) for about, compiled in by_about.items()
+            if test.name.endswith(UNLESS) and test.name.removesuffix(UNLESS) in unless:
+                continue  # tested beside its rule
+            entry = (test.name, compile_condition(test.condition), unless.get(test.name))
+            by_about.setdefault(test.about, []).append(entry)
+        self._by_about: dict[str, tuple[_Entry, ...]] = {
+            about: tuple(entries) for about, entries in by_about.items()
         }
 
     def match(self, facts: Sequence[Fact]) -> frozenset[tuple[str, int]]:
         found: list[tuple[str, int]] = []
-        by_about = self._by_about
         append = found.append
+        by_about = self._by_about
         for index, fact in enumerate(facts):
             values = fact.values
-            for name, compiled in by_about.get(fact.about, ()):
+            for name, compiled, vetoed in by_about.get(fact.about, ()):
                 if compiled(values, None):
                     append((name, index))
+                    if vetoed is not None and vetoed[1](values, None):
+                        append((vetoed[0], index))
         return frozenset(found)
 
 
