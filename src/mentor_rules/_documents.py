@@ -454,6 +454,9 @@ def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
                 return False
         elif value is None or kind is int or kind is float or kind is bool:
             continue
+        elif isinstance(value, str):  # an enum member: its value's length
+            if len(value) > text:
+                return False
         elif depth == 1 and name == "candidates":
             if not _within(value, depth + 1, limits, limits.max_candidates):
                 return False
