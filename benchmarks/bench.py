@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import platform
 import random
@@ -226,7 +227,7 @@ def case_variants(rules: RuleSet, case: Case, advisors: Mapping[str, Advisor]) -
     reads = rules.reads()
     python = advisors["python"]
     evaluations = [python._evaluate(s) for s in sits]
-    advice = python._advice  # the advisor's builder: each rule's message and evidence kept
+    advice = python._advice_builder  # the advisor's builder: each rule's message and evidence kept
     variants: list[Variant] = [
         ("(a) hand-written baseline", lambda i: baseline_firings(sits[i])),
         ("    build_facts (both engines)", lambda i: build_facts(sits[i], reads)),
@@ -366,7 +367,7 @@ def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float]
         ("  C calls + ids read (_firings)", lambda i: run(prepared[i], parse=True)),
         (
             "build_advice",
-            lambda i: advisor._advice.build(
+            lambda i: advisor._advice_builder.build(
                 sits[i], evaluations[i].matched, evaluations[i].suppressed
             ),
         ),
@@ -377,6 +378,62 @@ def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float]
     times["payload bytes"] = statistics.mean(sum(len(p) for _, p in ps) for ps in prepared)
     times["firing messages bytes"] = statistics.mean(run(ps, parse=False)[1] for ps in prepared)
     return times
+
+
+BATCH_CHUNK = 64  # situations per _advise_chunk call in the batch section
+
+
+def batch_timings(
+    rules: RuleSet, advisors: Mapping[str, Advisor], seed: int, sizes: Sequence[int], rounds: int
+) -> dict[int, dict[str, float]]:
+    """Per-situation time of ``advise`` one by one and of ``_advise_chunk`` over chunks of
+    ``BATCH_CHUNK`` situations, each engine, by number of candidates; median over ``rounds``.
+
+    Each call of a row advises ``BATCH_CHUNK`` situations (one chunk, or that many ``advise``
+    calls), so the per-call median is divided by ``BATCH_CHUNK``. Both ways must give the same
+    advice (checked first); a disagreement is reported as a NaN row.
+    """
+    out: dict[int, dict[str, float]] = {}
+    for size in sizes:
+        rng = random.Random(seed * 1000 + 7 * size)
+        sits = [situation(rng, size) for _ in range(BATCH_CHUNK)]
+        variants: list[Variant] = []
+        for name, advisor in advisors.items():
+            variants.append((f"advise one by one, {name}", _one_by_one(advisor, sits)))
+            variants.append((f"_advise_chunk({BATCH_CHUNK}), {name}", _chunked(advisor, sits)))
+        times = measure(variants, 1, rounds, warmup=1)
+        for name, advisor in advisors.items():
+            if advisor._advise_chunk(sits) != [advisor.advise(s) for s in sits]:
+                times[f"_advise_chunk({BATCH_CHUNK}), {name}"] = math.nan
+        out[size] = {label: value / BATCH_CHUNK for label, value in times.items()}
+    return out
+
+
+def _one_by_one(advisor: Advisor, sits: Sequence[Situation]) -> Callable[[int], object]:
+    return lambda _: [advisor.advise(s) for s in sits]
+
+
+def _chunked(advisor: Advisor, sits: Sequence[Situation]) -> Callable[[int], object]:
+    return lambda _: advisor._advise_chunk(sits)
+
+
+def print_batch_table(results: dict[int, dict[str, float]], advisors: Iterable[str]) -> None:
+    sizes = sorted(results)
+    print(f"{'us per situation':<32}" + "".join(f"{f'{n} candidates':>16}" for n in sizes))
+    for label in results[sizes[0]]:
+        print(f"{label:<32}" + "".join(f"{results[n][label]:>16.0f}" for n in sizes))
+    for name in advisors:
+        one, chunk = f"advise one by one, {name}", f"_advise_chunk({BATCH_CHUNK}), {name}"
+        print(
+            f"{f'ratio chunk / one by one, {name}':<32}"
+            + "".join(f"{results[n][chunk] / results[n][one]:>15.2f}x" for n in sizes)
+        )
+    if "durable" in advisors and "python" in advisors:
+        durable, python = (f"_advise_chunk({BATCH_CHUNK}), {n}" for n in ("durable", "python"))
+        print(
+            f"{'ratio durable / python, chunks':<32}"
+            + "".join(f"{results[n][durable] / results[n][python]:>15.2f}x" for n in sizes)
+        )
 
 
 def memory_check(case: Case, evaluations: int) -> tuple[list[tuple[int, int]], dict[str, int]]:
@@ -599,6 +656,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     unit = "" if "bytes" in label else " us"
                     print(f"  {label:<40}{value:>10.1f}{unit}")
         print()
+
+    print(f"== batch: advise one by one vs _advise_chunk over chunks of {BATCH_CHUNK} situations")
+    batch = batch_timings(rules, advisors, args.seed, (1, 10, 50), 3 if quick else 9)
+    print_batch_table(batch, advisors)
+    print()
 
     rss_growth = None
     threads_ok = None

@@ -37,7 +37,7 @@ def test_each_text_is_stemmed_once_however_many_texts_there_are(
     note (200 candidates with 50 short traits and 2,500 notes took 72 s). Now each text is
     stemmed at most twice: once for the facts, and once more for the evidence of an echo."""
     stemmed = 0
-    real = mentor_rules._text._STEMMER
+    real = mentor_rules._text._stemmer()
 
     class Counting:
         def stemWords(self, words: list[str]) -> list[str]:  # snowball's name

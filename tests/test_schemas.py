@@ -96,3 +96,10 @@ def test_a_validator_the_schemas_do_not_know_is_an_error_on_any_type(hint: Any) 
     """So that a check added to the model cannot be left out of the schema unnoticed."""
     with pytest.raises(TypeError, match="no JSON Schema for the validator"):
         _Builder(None).type(hint, _odd, None)
+
+
+def test_the_cli_offers_every_schema() -> None:
+    """The CLI names the schemas without importing the module that makes them."""
+    from mentor_rules.cli import SCHEMA_NAMES
+
+    assert tuple(SCHEMAS) == SCHEMA_NAMES

@@ -10,6 +10,9 @@ evidence in the input and its source in the article "Career Mentors".
 <Verdict.AVOID: 'avoid'>
 """
 
+import importlib as _importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
+
 from ._advisor import Advisor, BatchItem, advise, explain
 from ._documents import (
     advice_from_dict,
@@ -27,8 +30,6 @@ from ._errors import (
     RuleProblem,
     SituationError,
 )
-from ._examples import ExampleResult, check_examples
-from ._explain import Change, ChangeSet, Explanation, Unmet, WhyNot, explanation_to_dict
 from ._limits import Limits
 from ._model import (
     Candidate,
@@ -57,7 +58,6 @@ from ._output import (
     Suppressed,
     Verdict,
 )
-from ._packs import load_pack
 from ._ruleset import (
     Example,
     Parameter,
@@ -70,7 +70,42 @@ from ._ruleset import (
     shipped_rules,
 )
 from ._schema import Kind, Source
-from ._version import VERSION as __version__
+from ._version import __version__
+
+if _TYPE_CHECKING:
+    from ._examples import ExampleResult, check_examples
+    from ._explain import Change, ChangeSet, Explanation, Unmet, WhyNot, explanation_to_dict
+    from ._packs import load_pack
+
+#: Names imported from their module when first used (PEP 562): a process that only advises
+#: never loads the explanations, the example runner or the pack reader (its shipped rules
+#: come from the cache).
+_LAZY = {
+    "Change": "_explain",
+    "ChangeSet": "_explain",
+    "Explanation": "_explain",
+    "Unmet": "_explain",
+    "WhyNot": "_explain",
+    "explanation_to_dict": "_explain",
+    "ExampleResult": "_examples",
+    "check_examples": "_examples",
+    "load_pack": "_packs",
+}
+
+if not _TYPE_CHECKING:  # hidden from type checkers, which would accept any name through it
+
+    def __getattr__(name: str) -> object:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_importlib.import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Advice",

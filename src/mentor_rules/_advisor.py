@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 from attrs import frozen
 
 from ._advice import AdviceBuilder, Match
 from ._documents import check_limits, situation_from_dict
-from ._engines import Engine, EngineName, make_engine
+from ._engines import Engine, EngineName, Firing, make_engine
 from ._errors import SituationError
-from ._explain import DEFAULT_BOUND, Explanation, explain_candidate
 from ._facts import Concluding, Fact, FactBuilder
-from ._limits import Limits
+from ._limits import DEFAULT_BOUND, Limits
 from ._model import Situation
 from ._output import Advice, Provenance, Suppressed, Verdict
 from ._ruleset import UNLESS, Rule, RuleSet, shipped_rules, tests_of
 from ._strata import condition_dependencies
 from ._version import LIBRARY, VERSION
 
+if TYPE_CHECKING:  # imported when first asked to explain: most processes never do
+    from ._explain import Explanation
+
 __all__ = ["Advisor", "BatchItem", "advise", "explain"]
+
+_T = TypeVar("_T")
 
 
 @frozen
@@ -37,6 +42,13 @@ class BatchItem:
         return self.error is None
 
 
+#: How many situations ``advise_many`` evaluates together (see ``Advisor._advise_chunk``).
+CHUNK = 64
+#: About how many facts (a mentee, its candidates, 5 roles and its past mentors each) a chunk
+#: evaluates together; the facts of a durable-rules session are bounded alike.
+GROUP_FACTS = 256
+
+
 @frozen
 class _Evaluation:
     """What one evaluation concluded: the rules that fired (with the facts they fired on), the
@@ -45,6 +57,73 @@ class _Evaluation:
     matched: tuple[Match, ...]
     suppressed: tuple[Suppressed, ...]
     layers: tuple[tuple[Engine, tuple[Fact, ...]], ...]
+
+
+@attrs.define
+class _Run:
+    """One situation's evaluation under way: its facts as of the current layer (made by
+    ``concluding``), and what the layers so far concluded."""
+
+    situation: Situation
+    concluding: Concluding
+    facts: tuple[Fact, ...] = ()
+    fired: dict[int, set[str]] = attrs.Factory(
+        dict
+    )  # the rules that fired (not held back), by fact
+    matched: list[Match] = attrs.Factory(list)
+    suppressed: list[Suppressed] = attrs.Factory(list)
+    seen: list[tuple[Engine, tuple[Fact, ...]]] = attrs.Factory(list)
+
+
+def _match(engine: Engine, batches: Sequence[tuple[Fact, ...]]) -> list[frozenset[Firing]]:
+    """``engine``'s firings on each of ``batches`` (the facts of one situation each), from one
+    call on the facts of them all: fact indices are made unique, then shared back out."""
+    if len(batches) == 1:
+        return [engine.match(batches[0])]
+    owner: list[int] = []
+    starts: list[int] = []
+    for number, facts in enumerate(batches):
+        starts.append(len(owner))
+        owner.extend([number] * len(facts))
+    found: list[set[Firing]] = [set() for _ in batches]
+    if owner:
+        for name, index in engine.match([fact for facts in batches for fact in facts]):
+            number = owner[index]
+            found[number].add((name, index - starts[number]))
+    return [frozenset(firings) for firings in found]
+
+
+def _groups(valid: list[tuple[int, Situation]]) -> Iterator[list[tuple[int, Situation]]]:
+    """``valid`` in groups of about ``GROUP_FACTS`` facts at most (a larger situation alone).
+
+    A group is evaluated, and its advice built, before the next: what is alive at once stays
+    bounded (the garbage collector walks all of it), and a group's facts fill about one
+    durable-rules session.
+    """
+    group: list[tuple[int, Situation]] = []
+    size = 0
+    for item in valid:
+        situation = item[1]
+        facts = 1 + len(situation.candidates) + len(situation.mentee.past_mentors) + 5
+        if group and size + facts > GROUP_FACTS:
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += facts
+    if group:
+        yield group
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """``items`` in lists of ``size`` (the last one shorter), consumed as they come."""
+    chunk: list[_T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class Advisor:
@@ -76,7 +155,7 @@ class Advisor:
         self._provenance = Provenance(LIBRARY, VERSION, self.engine)
         self._reads = self.rules.reads()
         self._facts = FactBuilder(self._reads)
-        self._advice = AdviceBuilder()
+        self._advice_builder = AdviceBuilder()
         self._vetoers = {
             rule.id: condition_dependencies(rule.unless, self.rules.rules)
             for rule in self.rules
@@ -103,12 +182,42 @@ class Advisor:
         Raises :class:`SituationError` when a JSON-form situation is not valid, or when either
         form exceeds the advisor's :attr:`limits`.
         """
+        checked = self._checked(situation)
+        return self._advice(checked, self._evaluate(checked))
+
+    def _advise_chunk(
+        self, situations: Sequence[Situation | Mapping[str, Any]]
+    ) -> list[Advice | SituationError]:
+        """The advice for each of ``situations``, or the :class:`SituationError` that
+        :meth:`advise` would raise, in order: the same answers as :meth:`advise` one by one.
+
+        The valid situations are evaluated together, in groups of about ``GROUP_FACTS`` facts
+        and layer by layer: one call to each layer's engine on the facts of a whole group,
+        which the durable engine matches in one session per engine ruleset (or a few, past its
+        bounds on one session: ``docs/engines.md``, "Batches").
+        """
+        out: dict[int, Advice | SituationError] = {}
+        valid: list[tuple[int, Situation]] = []
+        for position, situation in enumerate(situations):
+            try:
+                valid.append((position, self._checked(situation)))
+            except SituationError as error:
+                out[position] = error
+        for group in _groups(valid):
+            evaluations = self._evaluate_many([checked for _, checked in group])
+            for (position, checked), evaluation in zip(group, evaluations, strict=True):
+                out[position] = self._advice(checked, evaluation)
+        return [out[position] for position in range(len(situations))]
+
+    def _checked(self, situation: Situation | Mapping[str, Any]) -> Situation:
+        """``situation`` as a :class:`Situation` within the limits, or a SituationError."""
         if isinstance(situation, Situation):
             check_limits(situation, self.limits)
-        else:
-            situation = situation_from_dict(situation, self.limits)
-        evaluation = self._evaluate(situation)
-        return self._advice.build(
+            return situation
+        return situation_from_dict(situation, self.limits)
+
+    def _advice(self, situation: Situation, evaluation: _Evaluation) -> Advice:
+        return self._advice_builder.build(
             situation,
             evaluation.matched,
             evaluation.suppressed,
@@ -118,35 +227,41 @@ class Advisor:
 
     def _evaluate(self, situation: Situation) -> _Evaluation:
         """What the rules conclude about ``situation``, layer by layer, before it is advice."""
-        concluding = Concluding(self._facts, situation)
-        fired: dict[int, set[str]] = {}  # the rules that fired (not held back), by fact
-        matched: list[Match] = []
-        suppressed: list[Suppressed] = []
-        seen: list[tuple[Engine, tuple[Fact, ...]]] = []
-        tests = self._tests
+        return self._evaluate_many((situation,))[0]
+
+    def _evaluate_many(self, situations: Sequence[Situation]) -> list[_Evaluation]:
+        """What the rules conclude about each of ``situations``: each layer's engine matches
+        the facts of them all at once, and what fired is shared back out."""
+        runs = [_Run(situation, Concluding(self._facts, situation)) for situation in situations]
         for _, engine in self._layers:
-            # Each layer reads what the ones below concluded (nothing yet, for the first).
-            facts = concluding.facts()
-            seen.append((engine, facts))
-            found = engine.match(facts)
-            for name, index in sorted(found):
-                test = tests[name]
-                if test is None:  # an unless: read beside its rule
-                    continue
-                rule, unless = test
-                if (unless, index) in found:
-                    by = self._vetoers[name]
-                    vetoes = tuple(sorted(by.intersection(fired.get(index, ()))))
-                    if not vetoes:  # an unless that reads what was concluded about others
-                        vetoes = tuple(
-                            sorted({r for ids in fired.values() for r in ids if r in by})
-                        )
-                    suppressed.append(Suppressed(name, facts[index].subject, vetoes))
-                else:
-                    matched.append((rule, facts[index]))
-                    fired.setdefault(index, set()).add(name)
-                    concluding.add(rule, index)
-        return _Evaluation(tuple(matched), tuple(suppressed), tuple(seen))
+            for run in runs:
+                # Each layer reads what the ones below concluded (nothing yet, for the first).
+                run.facts = run.concluding.facts()
+                run.seen.append((engine, run.facts))
+            for run, found in zip(runs, _match(engine, [run.facts for run in runs]), strict=True):
+                self._conclude(run, found)
+        return [
+            _Evaluation(tuple(run.matched), tuple(run.suppressed), tuple(run.seen)) for run in runs
+        ]
+
+    def _conclude(self, run: _Run, found: frozenset[Firing]) -> None:
+        """Adds what one layer's ``found`` firings conclude about ``run``'s situation."""
+        facts, fired, tests = run.facts, run.fired, self._tests
+        for name, index in sorted(found):
+            test = tests[name]
+            if test is None:  # an unless: read beside its rule
+                continue
+            rule, unless = test
+            if (unless, index) in found:
+                by = self._vetoers[name]
+                vetoes = tuple(sorted(by.intersection(fired.get(index, ()))))
+                if not vetoes:  # an unless that reads what was concluded about others
+                    vetoes = tuple(sorted({r for ids in fired.values() for r in ids if r in by}))
+                run.suppressed.append(Suppressed(name, facts[index].subject, vetoes))
+            else:
+                run.matched.append((rule, facts[index]))
+                fired.setdefault(index, set()).add(name)
+                run.concluding.add(rule, index)
 
     def explain(
         self,
@@ -162,6 +277,8 @@ class Advisor:
         ``ready_to_ask``); ``bound`` the most changes a proposed set may hold. Raises
         ``KeyError`` for a name not in the situation, ``SituationError`` for invalid input.
         """
+        from ._explain import explain_candidate
+
         if not isinstance(situation, Situation):
             situation = situation_from_dict(situation)
         wanted = None if target is None else Verdict(target)
@@ -179,12 +296,14 @@ class Advisor:
         self, situations: Iterable[Situation | Mapping[str, Any]]
     ) -> tuple[BatchItem, ...]:
         """Advice for every situation; an invalid one is reported in its place, not raised."""
-        items = []
-        for index, situation in enumerate(situations):
-            try:
-                items.append(BatchItem(index, self.advise(situation), None))
-            except SituationError as error:
-                items.append(BatchItem(index, None, error))
+        items: list[BatchItem] = []
+        for chunk in _chunks(situations, CHUNK):
+            for outcome in self._advise_chunk(chunk):
+                index = len(items)
+                if isinstance(outcome, SituationError):
+                    items.append(BatchItem(index, None, outcome))
+                else:
+                    items.append(BatchItem(index, outcome, None))
         return tuple(items)
 
 

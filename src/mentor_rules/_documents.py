@@ -3,7 +3,8 @@
 Structuring is strict (no silent ``"3"`` -> ``3``, ``"no"`` -> ``True``), and every problem is
 reported as a :class:`~mentor_rules.Problem` whose path points into the JSON document
 (``candidates[2].relation``). The converter is configured here, once, for every enum of the
-input and the output; nothing else registers hooks on it.
+input and the output; nothing else registers hooks on it. It is made on first use, and cattrs
+imported then: ``import mentor_rules`` reads no document.
 """
 
 from __future__ import annotations
@@ -13,17 +14,9 @@ import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import cattrs
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-    IterableValidationNote,
-)
-from cattrs.gen import make_dict_structure_fn
 
 from ._errors import AdviceError, Problem, SituationError, json_type, show
 from ._limits import Limits
@@ -45,6 +38,9 @@ from ._model import (
 )
 from ._output import Advice, Verdict
 from ._schema import Kind
+
+if TYPE_CHECKING:
+    import cattrs
 
 __all__ = [
     "MAX_DIGITS",
@@ -118,10 +114,14 @@ def _strict_tuple(value: object, tuple_type: Any) -> tuple[Any, ...]:
         try:
             items.append(converter.structure(item, item_type))
         except Exception as exc:
+            from cattrs.errors import IterableValidationNote  # here: only an error needs it
+
             note = IterableValidationNote(f"Structuring item @ index {index}", index, item_type)
             exc.__notes__ = [*getattr(exc, "__notes__", []), note]
             errors.append(exc)
     if errors:
+        from cattrs.errors import IterableValidationError
+
         raise IterableValidationError("invalid items", errors, tuple_type)
     return tuple(items)
 
@@ -132,6 +132,8 @@ class _NotAnObject(TypeError):
 
 def _objects_only(cls: type, made: cattrs.Converter) -> Any:
     """Structure attrs classes from mappings only, saying what arrived otherwise."""
+    from cattrs.gen import make_dict_structure_fn
+
     inner: Any = make_dict_structure_fn(cls, made, _cattrs_forbid_extra_keys=True)
 
     def structure_object(value: object, _: type) -> Any:
@@ -157,6 +159,8 @@ _ENUMS: tuple[type[StrEnum], ...] = (
 
 
 def _make_converter() -> cattrs.Converter:
+    import cattrs
+
     made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     made.register_structure_hook(int, _strict_int)
     made.register_structure_hook(float, _strict_float)
@@ -177,12 +181,39 @@ def _register_enum(made: cattrs.Converter, enum_type: type[StrEnum]) -> None:
     made.register_unstructure_hook(enum_type, lambda member: member.value)
 
 
+class _Converter:
+    """The converter, made on first use: :meth:`structure` and :meth:`unstructure` are those
+    of the one ``cattrs.Converter`` :func:`_make_converter` configures (importing cattrs and
+    configuring it took a sixth of ``import mentor_rules``)."""
+
+    def __init__(self) -> None:
+        self._made: cattrs.Converter | None = None
+
+    def _converter(self) -> cattrs.Converter:
+        made = self._made
+        if made is None:  # two threads may both make one: equal, and either will do
+            made = self._made = _make_converter()
+        return made
+
+    def structure(self, document: Any, cls: type[_T]) -> _T:
+        return self._converter().structure(document, cls)
+
+    def unstructure(self, value: Any) -> Any:
+        return self._converter().unstructure(value)
+
+
 #: The converter used for every document this library reads or writes.
-converter = _make_converter()
+converter = _Converter()
 
 
 def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
     """Flatten a structuring failure into problems, each with the path where it happened."""
+    from cattrs.errors import (
+        ClassValidationError,
+        ForbiddenExtraKeysError,
+        IterableValidationError,
+    )
+
     if isinstance(exc, IterableValidationError):
         with_notes, without = exc.group_exceptions()
         for inner, note in with_notes:
@@ -388,6 +419,8 @@ def structure(
     problems = shape_problems(document, limits)
     if problems:
         raise SituationError(problems, what)
+    from cattrs.errors import ClassValidationError, IterableValidationError
+
     try:
         return converter.structure(document, cls)
     except SituationError as exc:  # raised by a top-level validator: paths are already whole

@@ -41,6 +41,7 @@ from ._expr import (
     Quantified,
 )
 from ._facts import Fact
+from ._limits import DEFAULT_BOUND
 from ._model import Chemistry, Goal, GoalKind, GoalScope, Situation, Willingness
 from ._output import Advice, Verdict
 from ._ruleset import RuleSet
@@ -55,10 +56,6 @@ __all__ = [
     "explain_candidate",
     "explanation_to_dict",
 ]
-
-#: The search bound by default: a mentee with no goals and a candidate not yet talked to needs
-#: a goal, two conversations and good chemistry before an ask.
-DEFAULT_BOUND = 4
 
 _RANK = {verdict: rank for rank, verdict in enumerate(Verdict)}  # smaller is better
 #: The kind of rule that gives each verdict.

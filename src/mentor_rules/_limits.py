@@ -10,7 +10,13 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
-__all__ = ["Limits"]
+__all__ = ["DEFAULT_BOUND", "Limits"]
+
+#: The search bound of an explanation by default (how many changes a proposed set may hold):
+#: a mentee with no goals and a candidate not yet talked to needs a goal, two conversations
+#: and good chemistry before an ask. Here, not in the explanations' module, so that
+#: ``Advisor`` and the command line need not import that module until they explain.
+DEFAULT_BOUND = 4
 
 
 def _positive(_: object, attribute: Attribute[Any], value: object) -> None:

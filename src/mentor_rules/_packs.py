@@ -10,7 +10,6 @@ conclusions of the rules it extends.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -118,6 +117,8 @@ def _load(path: Path, base: RuleSet, seen: tuple[Path, ...]) -> RuleSet:
 
 
 def _read_manifest(file: Path) -> _Manifest:
+    import tomllib  # here, not at import: only reading a pack needs it
+
     name = str(file)
     try:
         document: dict[str, Any] = tomllib.loads(_read(file))

@@ -12,10 +12,8 @@ import os
 import re
 import stat
 import string
-import tomllib
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -495,16 +493,30 @@ _FIELDS = tuple(f.name for f in attrs.fields(_RuleSpec))
 
 def shipped_rules() -> RuleSet:
     """The rule set that ships with the package, encoding the article's advice: the pack
-    ``shipped``, with the parameters its ``pack.toml`` declares."""
-    from ._packs import load_pack
+    ``shipped``, with the parameters its ``pack.toml`` declares.
 
-    return load_pack(_shipped_rules_dir())
+    Once loaded, it is kept in a cache that later processes read instead of the rule files
+    (``$MENTOR_RULES_CACHE_DIR``, by default ``~/.cache/mentor-rules``; see
+    ``docs/performance.md``): the same rule set, in a few milliseconds.
+    """
+    from ._rulecache import cached_rules
+
+    directory = _shipped_rules_dir()
+
+    def load() -> RuleSet:
+        from ._packs import load_pack  # only when the cache does not hold the rules
+
+        return load_pack(directory)
+
+    return cached_rules(directory, load)
 
 
 def _shipped_rules_dir() -> Path:
-    packaged = resources.files("mentor_rules") / "rules"
+    # Beside this module, where the wheel puts them (a path, not importlib.resources: the
+    # rules are read as files anyway, and importing importlib.resources took ~8 ms).
+    packaged = Path(__file__).parent / "rules"
     if packaged.is_dir():
-        return Path(str(packaged))
+        return packaged
     checkout = Path(__file__).resolve().parents[2] / "rules"  # src/ layout, not installed
     if checkout.is_dir():
         return checkout
@@ -628,6 +640,8 @@ def _read(file: Path) -> str:
 def _load_file(
     file: Path, params: Mapping[str, Parameter]
 ) -> tuple[Rule | None, list[RuleProblem]]:
+    import tomllib  # here, not at import: only reading a rule file needs it
+
     name = str(file)
     try:
         text = _read(file)

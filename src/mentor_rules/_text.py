@@ -11,8 +11,7 @@
 from __future__ import annotations
 
 import functools
-
-import snowballstemmer
+from typing import Any
 
 __all__ = ["echoes", "name_key", "stems_echo", "text_key", "word_stems"]
 
@@ -72,7 +71,19 @@ _STOP_WORDS = frozenset(
     }
 )
 
-_STEMMER = snowballstemmer.stemmer("english")
+#: The Snowball English stemmer, made when a text is first stemmed: importing snowballstemmer
+#: took a tenth of ``import mentor_rules``, and a situation with no traits or notes
+#: about past mentors needs none.
+_STEMMER: Any = None
+
+
+def _stemmer() -> Any:
+    global _STEMMER
+    if _STEMMER is None:  # two threads may both make one: equal, and either will do
+        import snowballstemmer
+
+        _STEMMER = snowballstemmer.stemmer("english")
+    return _STEMMER
 
 
 def name_key(name: str) -> str:
@@ -95,7 +106,7 @@ def word_stems(text: str) -> frozenset[str]:
     """The stems of the content words of ``text`` (stop words left out, unless that is all)."""
     words = ["not" if w == "t" else w for w in text_key(text).split()]  # "don't": "don", "t"
     content = [w for w in words if w not in _STOP_WORDS] or words
-    return frozenset(_STEMMER.stemWords(content))
+    return frozenset(_stemmer().stemWords(content))
 
 
 #: Words that turn a note around: "not patient" does not echo "patient".

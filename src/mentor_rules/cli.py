@@ -15,15 +15,15 @@ import os
 import stat
 import sys
 from collections.abc import Sequence
-from importlib import resources
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 from attrs import frozen
 
-from . import __version__
+# What every command needs; what only one needs (the report, the lint, the catalogue, the
+# schemas) is imported by that command, to keep the start-up of the others short.
 from ._advisor import Advisor
-from ._catalogue import catalogue, catalogue_data
 from ._documents import (
     advice_to_dict,
     converter,
@@ -34,20 +34,28 @@ from ._documents import (
 )
 from ._engines import ENGINES, EngineName
 from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
-from ._examples import ExampleResult, check_examples
-from ._explain import DEFAULT_BOUND, explanation_to_dict
-from ._limits import Limits
-from ._lint import LintWarning, lint
+from ._limits import DEFAULT_BOUND, Limits
 from ._output import Advice, Verdict
 from ._packs import load_pack
-from ._report import FORMATS, SituationReport, build_report, explanation_text, render
 from ._ruleset import RuleSet, shipped_rules
-from ._schemas import SCHEMAS
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._examples import ExampleResult
+    from ._lint import LintWarning
+    from ._report import SituationReport
 
 __all__ = ["main"]
 
+#: What ``mentor-rules schema`` prints (``_schemas.SCHEMAS``, imported only by that command).
+SCHEMA_NAMES = ("situation", "advice", "rule-file", "pack", "rules")
+
 # 2, a wrong command line, is argparse's own exit code. 141 is what a shell reports for a
 # program killed by SIGPIPE (128 + 13), as the usual tools are when their reader goes away.
+#: The report formats of ``_report.FORMATS``, here so that the parser need not import the
+#: report (a test keeps the two equal).
+_REPORT_FORMATS = ("text", "markdown", "html")
+
 EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE, EXIT_BROKEN_PIPE = (
     0,
     1,
@@ -60,7 +68,7 @@ EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE, EXIT_BROKE
 
 def example_document() -> dict[str, Any]:
     """The built-in example situation, as a JSON document."""
-    text = resources.files("mentor_rules").joinpath("example.json").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "example.json").read_text(encoding="utf-8")
     document: dict[str, Any] = json.loads(text)
     return document
 
@@ -194,12 +202,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument(
         "what",
-        choices=tuple(SCHEMAS),
+        choices=SCHEMA_NAMES,
         help="situation: the input; advice: the advice's JSON (advice_to_dict); rule-file: a "
         "rule file; pack: a pack's manifest (pack.toml); rules: rule-file and pack together",
     )
-    schema.set_defaults(run=lambda args, rules, out: _print_json(SCHEMAS[args.what](), out))
+    schema.set_defaults(run=_schema)
     return parser
+
+
+def _schema(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    from ._schemas import SCHEMAS
+
+    return _print_json(SCHEMAS[args.what](), out)
 
 
 class _FormatAction(argparse.Action):
@@ -219,7 +233,7 @@ class _FormatAction(argparse.Action):
 def _add_format_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=(*FORMATS, "json"),
+        choices=(*_REPORT_FORMATS, "json"),
         default="text",
         action=_FormatAction,
         help="text (the default): a report to read; markdown: for notes and tickets; html: a "
@@ -308,6 +322,8 @@ def _add_engine_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _catalogue(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    from ._catalogue import catalogue, catalogue_data
+
     if args.json:
         return _print_json(catalogue_data(rules), out)
     out.write(catalogue(rules))
@@ -391,11 +407,15 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             results.append({"source": label, "advice": advice_to_dict(advice)})
         elif advice is not None:
             results.append({"source": label})
+            from ._report import build_report
+
             situation = situation_from_dict(document, limits)
             reports.append(build_report(advisor, situation, advice, label))
     if args.json:
         _print_json(results, out)
     elif reports:
+        from ._report import render
+
         _write(render(reports, args.format, details=args.details), out)
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
 
@@ -515,7 +535,11 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         return EXIT_USAGE
     explanation = advisor.explain(situation, args.candidate, args.target, bound=args.bound)
     if args.json:
+        from ._explain import explanation_to_dict
+
         return _print_json({"source": label, "explanation": explanation_to_dict(explanation)}, out)
+    from ._report import explanation_text
+
     out.write(explanation_text(explanation, rules, label))
     return EXIT_OK
 
@@ -524,6 +548,9 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    from ._examples import check_examples
+    from ._lint import lint
+
     engine: EngineName = args.engine
     unknown = [rule_id for rule_id in args.rule if rule_id not in rules.ids]
     if unknown:

@@ -3,11 +3,12 @@
 Embedded the way ``docs/engines.md`` describes, not through ``durable.lang`` or its ``Host``
 (background threads, swallowed errors, crashes):
 
-- the rule set is created once with ``create_ruleset``; each evaluation uses a fresh session id
-  on every fact, gives every fact a unique ``id``, makes one ``assert_facts`` call, then drains
-  the firings with ``start_action_for_state`` / ``complete_and_start_action`` and ends with
-  ``delete_state`` (``abandon_action`` first if anything failed; if ``assert_facts`` itself
-  failed, the session is left alone, since deleting it could crash the process);
+- the rule set is created once with ``create_ruleset``; each session (one per call to
+  ``match``, or a few for a call of more than 256 facts, such as a batch of situations) puts
+  its id on every fact, gives every fact a unique ``id``, makes one ``assert_facts`` call,
+  then drains the firings with ``start_action_for_state`` / ``complete_and_start_action`` and
+  ends with ``delete_state`` (``abandon_action`` first if anything failed; if ``assert_facts``
+  itself failed, the session is left alone, since deleting it could crash the process);
 - a rule on the session's own state fact fires once in every session, so that every session
   has started an action before it is deleted (a session that never did crashes on delete);
 - every rule is one single-fact pattern: no joins, so neither join bug can be reached;
@@ -42,9 +43,10 @@ import os
 import re
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, assert_never
 
+import attrs
 import durable_rules_engine as _engine
 from attrs import frozen
 
@@ -109,6 +111,12 @@ _RESERVED = ("id", "sid", "$s", "$i", "about", _FLAGS)
 # A property's JSON may be at most 16 MiB (MAX_OBJECT_PROPERTY_SIZE); past it the engine
 # crashes. A fact with a property over this bound is matched by the Python engine instead.
 _MAX_PROPERTY_BYTES = 8 * 2**20
+# One session holds the facts of one call to ``match``, which may be those of many situations
+# (``Advisor._advise_chunk``); past these bounds they are shared out over several sessions,
+# one after another (every rule reads one fact, so how facts are grouped changes nothing).
+# The bounds keep a session's memory in the engine small and its cost per fact flat.
+_SESSION_FACTS = 256
+_SESSION_BYTES = 2**18
 
 
 def fnv1a_32(name: str) -> int:
@@ -162,7 +170,7 @@ class DurableEngine:
         firings: set[tuple[str, int]] = set()
         with self._lock:
             for part in self._parts:
-                firings |= part.match(facts, f"s{next(self._sessions)}")
+                firings |= part.match(facts, self._sessions)
         return frozenset(firings)
 
 
@@ -205,16 +213,35 @@ class _Part:
         self._finalizer = weakref.finalize(self, _engine.delete_ruleset, self.handle)
         self._open: set[str] = set()  # sessions asserted and not yet deleted
         self._fallback: list[tuple[str, str, Compiled]] | None = None
+        self._roots = frozenset(compiled.reads) | frozenset(compiled.counted)
+        self._fields = {  # by root: the fields sent as they are, and those sent as counts
+            root: (
+                tuple(sorted(compiled.reads.get(root, ()))),
+                tuple((name, name + _COUNT) for name in sorted(compiled.counted.get(root, ()))),
+            )
+            for root in self._roots
+        }
 
-    def match(self, facts: Sequence[Fact], sid: str) -> set[tuple[str, int]]:
+    def match(self, facts: Sequence[Fact], sessions: Iterator[int]) -> set[tuple[str, int]]:
+        """The firings of this part's rules on ``facts``, in as many sessions as the bounds on
+        one session's facts and payload need (ids from ``sessions``); the facts may be those of
+        several situations, each fact being matched on its own."""
         chosen = [(i, f) for i, f in enumerate(facts) if f.about in self.compiled.abouts]
         if not chosen:
             return set()
         if self._open:
             self._recover()
-        payload = self._payload(chosen, sid)
-        if payload is None:  # a property the engine cannot hold
+        fragments = self._fragments(chosen)
+        if fragments is None:  # a property the engine cannot hold
             return self._in_python(chosen)
+        firings: set[tuple[str, int]] = set()
+        for group in _sessions(fragments):
+            sid = f"s{next(sessions)}"
+            firings |= self._session(_array(group, sid), sid)
+        return firings
+
+    def _session(self, payload: str, sid: str) -> set[tuple[str, int]]:
+        """The firings of one session on ``payload``, the session deleted afterwards."""
         firings: set[tuple[str, int]] = set()
         self._open.add(sid)
         try:
@@ -228,8 +255,13 @@ class _Part:
         try:
             started = _engine.start_action_for_state(self.handle, state)
             message = started[1] if started else None
+            add, parse = firings.add, _FIRING.match
             while message:
-                firings.update(_firings(message))
+                found = parse(message)  # _firings, inlined for the usual message
+                if found:
+                    add((found[1], int(found[2])))
+                else:
+                    firings.update(_firings(message))
                 message = _engine.complete_and_start_action(self.handle, state)
             drained = True
         except Exception as exc:
@@ -276,50 +308,87 @@ class _Part:
         }
 
     def _payload(self, facts: Sequence[tuple[int, Fact]], sid: str) -> str | None:
-        """The facts as durable-rules reads them; ``None`` if a property would be too big."""
+        """The facts as one session of durable-rules reads them; ``None`` if a property would
+        be too big. (``match`` shares the facts out over sessions; see ``_sessions``.)"""
+        fragments = self._fragments(facts)
+        if fragments is None:
+            return None
+        return _array(fragments, sid)
+
+    def _fragments(self, facts: Sequence[tuple[int, Fact]]) -> list[str] | None:
+        """Each fact as durable-rules reads it, less its closing ``"sid":"..."}`` (the session
+        is chosen later); ``None`` if a property would be too big. The ``id`` comes first, where
+        ``_firings`` reads it."""
         encoded: dict[int, str] = {}  # the mentee's part is shared by every fact: encode it once
-        shared: dict[str, str] = {}  # flags that read only the mentee, by subject
+        # Flags that read only the mentee, by subject and mentee: the facts may be those of
+        # several situations (a batch), each with its own mentee.
+        shared: dict[tuple[str, int], str] = {}
+        all_flags, all_shared = self.compiled.flags, self.compiled.shared
         parts = []
         for index, fact in facts:
-            fields = [f'"id":"{index}","sid":"{sid}","about":"{fact.about}"']
-            for root, values in fact.values.items():
-                if root not in self.compiled.reads and root not in self.compiled.counted:
-                    continue
-                key = id(values)
-                if key not in encoded:
-                    encoded[key] = _dumps(self._prepare(root, values))
-                    if len(encoded[key]) > _MAX_PROPERTY_BYTES:
-                        return None
-                fields.append(f'"{root}":{encoded[key]}')
-            flags = self.compiled.flags.get(fact.about, ())
-            if fact.about not in shared:
-                found = self.compiled.shared.get(fact.about, ())
-                shared[fact.about] = ",".join(
-                    f'"{name}":{_TRUE if holds(test, fact.values) else _FALSE}'
-                    for name, test in found
-                )
-            own = ",".join(
-                f'"{name}":{_TRUE if holds(test, fact.values) else _FALSE}' for name, test in flags
-            )
-            worked_out = ",".join(text for text in (shared[fact.about], own) if text)
-            if worked_out:
-                fields.append(f'"{_FLAGS}":{{{worked_out}}}')
-            parts.append("{" + ",".join(fields) + "}")
-        return "[" + ",".join(parts) + "]"
+            about, values = fact.about, fact.values
+            text = f'{{"id":"{index}","about":"{about}",'
+            roots = self.compiled.roots.get(about, ())
+            for root, found in values.items():
+                if root in roots:
+                    json_text = encoded.get(id(found))
+                    if json_text is None:
+                        json_text = encoded[id(found)] = _dumps(self._prepare(root, found))
+                        if len(json_text) > _MAX_PROPERTY_BYTES:
+                            return None
+                    text += f'"{root}":{json_text},'
+            if about in all_flags or about in all_shared:
+                mentee = (about, id(values.get("mentee")))
+                if mentee not in shared:
+                    shared[mentee] = _worked_out(all_shared.get(about, ()), values)
+                own = _worked_out(all_flags[about], values) if about in all_flags else ""
+                worked_out = ",".join(t for t in (shared[mentee], own) if t)
+                if worked_out:
+                    text += f'"{_FLAGS}":{{{worked_out}}},'
+            parts.append(text)
+        return parts
 
     def _prepare(self, root: str, values: Mapping[str, Any]) -> dict[str, Any]:
         """Only what the conditions test: a list that is only counted goes as its count."""
-        prepared = {}
-        for name in self.compiled.reads.get(root, ()):
-            value = values.get(name)
-            if value is not None:
-                prepared[name] = value
-        for name in self.compiled.counted.get(root, ()):
-            prepared[name + _COUNT] = len(values.get(name) or ())
+        names, counted = self._fields[root]
+        prepared = {name: value for name in names if (value := values.get(name)) is not None}
+        for name, key in counted:
+            prepared[key] = len(values.get(name) or ())
         return prepared
 
 
 _TRUE, _FALSE = "true", "false"
+
+
+def _worked_out(flags: Sequence[tuple[str, Condition]], values: Mapping[str, Any]) -> str:
+    """The flags' values on a fact's ``values``, as JSON members."""
+    return ",".join(f'"{name}":{_TRUE if holds(test, values) else _FALSE}' for name, test in flags)
+
+
+def _array(fragments: list[str], sid: str) -> str:
+    """The payload of one session: ``fragments`` closed with the session id, as a JSON array."""
+    if not fragments:
+        return "[]"
+    tail = f'"sid":"{sid}"}}'
+    return "[" + (tail + ",").join(fragments) + tail + "]"
+
+
+def _sessions(fragments: list[str]) -> list[list[str]]:
+    """``fragments`` shared out, in order, into sessions of at most ``_SESSION_FACTS`` facts
+    and about ``_SESSION_BYTES`` of payload (a fact larger than that alone goes on its own)."""
+    if len(fragments) <= _SESSION_FACTS and sum(map(len, fragments)) <= _SESSION_BYTES:
+        return [fragments]
+    groups: list[list[str]] = [[]]
+    size = 0
+    for fragment in fragments:
+        if groups[-1] and (
+            len(groups[-1]) == _SESSION_FACTS or size + len(fragment) > _SESSION_BYTES
+        ):
+            groups.append([])
+            size = 0
+        groups[-1].append(fragment)
+        size += len(fragment)
+    return groups
 
 
 # A firing message starts with the rule's name and the fact, whose first key is its id.
@@ -338,6 +407,31 @@ def _firings(message: str) -> list[tuple[str, int]]:
     ]
 
 
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# json.dumps makes a new encoder on every call, which costs about as much as encoding a fact's
+# few fields; this one is made once (compact separators, ASCII, no check for cycles: facts are
+# plain trees). Where the C accelerator is missing, json.dumps does the same.
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+if _C_ENCODER is not None:  # pragma: no branch - CPython has it
+    _ENCODE = _C_ENCODER(
+        None, _not_json, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+
+
+def _encode(value: Any) -> str:
+    if _C_ENCODER is None:  # pragma: no cover
+        return json.dumps(value, separators=(",", ":"))
+    return "".join(_ENCODE(value, 0))
+
+
+# What a float written with an exponent has (a text may have it too); tested only where the
+# much faster substring tests find "e-" or "e+".
+_EXPONENT = re.compile(r"\de[-+]")
+
+
 def _dumps(value: Any) -> str:
     """JSON that durable-rules reads back exactly.
 
@@ -345,8 +439,8 @@ def _dumps(value: Any) -> str:
     ``json.dumps`` writes for floats below 1e-4), dropping that fact and the rest of the batch
     without a word; such floats are written out in positional notation instead.
     """
-    text = json.dumps(value)
-    if ("e-" in text or "e+" in text) and _has_small_float(value):  # cheap test first
+    text = _encode(value)
+    if ("e-" in text or "e+" in text) and _EXPONENT.search(text) and _has_small_float(value):
         return _positional(value)
     return text
 
@@ -392,6 +486,9 @@ class CompiledRuleset:
     flags: dict[str, tuple[tuple[str, Condition], ...]]
     shared: dict[str, tuple[tuple[str, Condition], ...]]
     tests: tuple[tuple[str, str, Condition], ...] = ()
+    #: By subject, the roots its tests read in the engine: a candidate's tests of the mentee
+    #: are shared flags, so its facts are sent without the mentee's fields.
+    roots: dict[str, frozenset[str]] = attrs.Factory(dict)
 
 
 def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
@@ -433,6 +530,9 @@ def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
             part["counted"].setdefault(path[0], set()).add(path[1])
         for path in compiler.read:
             part["reads"].setdefault(path[0], set()).add(path[1])
+        part.setdefault("roots", {}).setdefault(rule.about, set()).update(
+            path[0] for path in (*compiler.read, *compiler.counted)
+        )
         part["flags"].setdefault(rule.about, []).extend(compiler.flags)
         part["shared"].setdefault(rule.about, []).extend(compiler.shared)
     return [
@@ -447,6 +547,7 @@ def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
             {about: tuple(found) for about, found in part["flags"].items() if found},
             {about: tuple(found) for about, found in part["shared"].items() if found},
             tuple(part["sources"]),
+            {about: frozenset(roots) for about, roots in part["roots"].items()},
         )
         for part in parts
     ]

@@ -1,0 +1,220 @@
+"""Advice over Dask collections, partition by partition (the ``mentor-rules[dask]`` extra).
+
+:func:`advise_bag` turns a bag of situations into a bag of results, one for each situation, in
+the bag's order; :func:`advise_frame` adds the advice (or the error) of a dataframe column of
+situations as two columns of JSON text. A situation is a JSON-form mapping, JSON text (``str``
+or ``bytes``, e.g. a line of a JSON Lines file) or a :class:`~mentor_rules.Situation`.
+
+A result is a plain JSON-able dict: ``{"advice": {...}}`` (the form of
+:func:`~mentor_rules.advice_to_dict`) for a valid situation, ``{"error": [{"path": ...,
+"message": ...}, ...]}`` (the problems of its :class:`~mentor_rules.SituationError`) for an
+invalid one, so one bad document never fails the computation, and ``bag.map(json.dumps)
+.to_textfiles(...)`` writes JSON Lines.
+
+The rule set, engine and limits travel as one object in the task graph, which each worker
+fetches once; each worker process builds one :class:`~mentor_rules.Advisor` from it the first
+time a partition needs it and keeps it for every later partition (and later computations with
+the same rules). Importing this module needs Dask; ``import mentor_rules`` never imports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import threading
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, cast
+
+from attrs import frozen
+
+try:
+    import dask.bag
+    from dask.delayed import delayed
+except ImportError as _missing:  # pragma: no cover - tested in a subprocess without Dask
+    raise ImportError(
+        f"mentor_rules.dask needs Dask's bags ({_missing}): pip install 'mentor-rules[dask]'"
+    ) from _missing
+
+from ._advisor import Advisor
+from ._documents import advice_to_dict, converter, over_limit, parse_json
+from ._engines import EngineName
+from ._errors import Problem, SituationError
+from ._limits import Limits
+from ._ruleset import RuleSet
+
+if TYPE_CHECKING:
+    import dask.dataframe
+    import pandas
+
+__all__ = ["ShippedRules", "advise_bag", "advise_frame", "advise_items", "ship"]
+
+# How many advisors (rule sets) one process keeps; the oldest goes first.
+_KEPT = 8
+
+
+@frozen
+class ShippedRules:
+    """What a worker needs to build its :class:`Advisor`: the rule set (its parameters already
+    applied), the engine and the limits, with a token that names this combination."""
+
+    token: str
+    rules: RuleSet
+    engine: EngineName
+    limits: Limits
+
+    def __dask_tokenize__(self) -> str:
+        return self.token
+
+
+def ship(
+    rules: RuleSet | None = None,
+    *,
+    engine: EngineName = "auto",
+    parameters: Mapping[str, int | float] | None = None,
+    limits: Limits | None = None,
+) -> ShippedRules:
+    """The arguments of :class:`Advisor`, checked here (an unknown engine or parameter raises
+    as ``Advisor(...)`` does) and packed to be sent to workers."""
+    advisor = Advisor(rules, engine=engine, parameters=parameters, limits=limits)
+    # The engine stays as asked: "auto" picks what each worker has installed.
+    packed = pickle.dumps((advisor.rules, engine, advisor.limits), pickle.HIGHEST_PROTOCOL)
+    token = "mentor-rules-" + hashlib.sha256(packed).hexdigest()[:32]
+    return ShippedRules(token, advisor.rules, engine, advisor.limits)
+
+
+_lock = threading.Lock()
+_advisors: dict[str, Advisor] = {}  # by token, oldest first
+
+
+def _new_lock() -> None:
+    # A process forked while another thread built an advisor would find the lock held forever.
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock)
+
+
+def _advisor_for(shipped: ShippedRules) -> Advisor:
+    """This process's :class:`Advisor` for ``shipped``: built the first time, then reused."""
+    with _lock:
+        advisor = _advisors.get(shipped.token)
+        if advisor is None:
+            advisor = Advisor(shipped.rules, engine=shipped.engine, limits=shipped.limits)
+            _advisors[shipped.token] = advisor
+            while len(_advisors) > _KEPT:
+                del _advisors[next(iter(_advisors))]
+        return advisor
+
+
+def _result(advisor: Advisor, item: Any) -> dict[str, Any]:
+    try:
+        if isinstance(item, str | bytes | bytearray):
+            item = _parse(item, advisor.limits)
+        # What is neither a mapping nor a Situation is reported as such ("expected an object").
+        advice = advisor.advise(item)
+    except SituationError as error:
+        problems: list[dict[str, Any]] = converter.unstructure(error.problems)
+        return {"error": problems}
+    return {"advice": advice_to_dict(advice)}
+
+
+def _parse(text: str | bytes | bytearray, limits: Limits) -> Any:
+    """JSON text read as ``mentor-rules advise`` reads a file: its size first, against
+    ``limits.max_document_bytes``."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    if len(data) > limits.max_document_bytes:
+        message = over_limit(limits, "max_document_bytes", len(data))
+        raise SituationError([Problem("", message)])
+    return parse_json(data, limits)
+
+
+def advise_items(items: Iterable[object], shipped: ShippedRules) -> list[dict[str, Any]]:
+    """The result of each item, in order, with this process's advisor for ``shipped``: what
+    :func:`advise_bag` runs on each partition."""
+    advisor = _advisor_for(shipped)
+    return [_result(advisor, item) for item in items]
+
+
+def _delayed(shipped: ShippedRules) -> Any:
+    """``shipped`` as one object of the task graph, which every partition's task reads."""
+    return delayed(shipped, name=shipped.token)
+
+
+def advise_bag(
+    bag: dask.bag.Bag,
+    rules: RuleSet | None = None,
+    *,
+    engine: EngineName = "auto",
+    parameters: Mapping[str, int | float] | None = None,
+    limits: Limits | None = None,
+) -> dask.bag.Bag:
+    """A bag of the results of the situations in ``bag``, item by item in its order.
+
+    ``rules``, ``engine``, ``parameters`` and ``limits`` are those of :class:`Advisor`, and are
+    checked now: an unknown engine or parameter raises here, not in the workers.
+    """
+    shipped = ship(rules, engine=engine, parameters=parameters, limits=limits)
+    map_partitions: Any = bag.map_partitions  # untyped in Dask
+    return cast(dask.bag.Bag, map_partitions(advise_items, _delayed(shipped)))
+
+
+def advise_frame(
+    frame: dask.dataframe.DataFrame,
+    column: str,
+    rules: RuleSet | None = None,
+    *,
+    engine: EngineName = "auto",
+    parameters: Mapping[str, int | float] | None = None,
+    limits: Limits | None = None,
+    advice: str = "advice",
+    error: str = "error",
+) -> dask.dataframe.DataFrame:
+    """``frame`` with two columns added: ``advice``, the advice of the situation in
+    ``column`` as JSON text, and ``error``, the problems of an invalid one as JSON text (a JSON
+    list); the other of the two is missing (``pandas.NA``) in each row. Both are of pandas'
+    string dtype. Needs ``dask[dataframe]``.
+
+    The other arguments are those of :func:`advise_bag`. Raises ``KeyError`` if ``column`` is
+    not a column of ``frame``, ``ValueError`` if ``advice`` or ``error`` already is one.
+    """
+    import pandas as pd  # dask.dataframe is installed, since ``frame`` is one
+
+    if column not in frame.columns:
+        raise KeyError(f"no column {column!r} in the dataframe (it has {list(frame.columns)})")
+    for name in (advice, error):
+        if name in frame.columns or name == column:
+            raise ValueError(f"the dataframe already has a column {name!r}: name another")
+    shipped = ship(rules, engine=engine, parameters=parameters, limits=limits)
+    empty = pd.Series([], dtype=pd.StringDtype())
+    meta = frame._meta.assign(**{advice: empty, error: empty})
+    map_partitions: Any = frame.map_partitions  # untyped in Dask
+    return cast(
+        "dask.dataframe.DataFrame",
+        map_partitions(_advise_partition, column, _delayed(shipped), advice, error, meta=meta),
+    )
+
+
+def _advise_partition(
+    partition: pandas.DataFrame, column: str, shipped: ShippedRules, advice: str, error: str
+) -> pandas.DataFrame:
+    import pandas as pd
+
+    situations = partition[column]
+    # A missing value (None, NaN, pandas.NA) is reported as a missing situation: "got null".
+    results = advise_items(situations.astype(object).where(situations.notna(), None), shipped)
+    texts = {
+        name: pd.Series(
+            [_json(r[key]) if key in r else None for r in results],
+            index=partition.index,
+            dtype=pd.StringDtype(),
+        )
+        for name, key in ((advice, "advice"), (error, "error"))
+    }
+    return partition.assign(**texts)
+
+
+def _json(document: object) -> str:
+    return json.dumps(document, ensure_ascii=False)

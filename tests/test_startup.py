@@ -1,0 +1,244 @@
+"""Start-up: what importing the package loads, and the cache of the shipped rule set.
+
+No timings here (they belong to ``benchmarks/startup.py``): the checks are on which modules a
+fresh interpreter has loaded, and on when the cache is read, written or ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import mentor_rules
+from mentor_rules import RuleSet, _rulecache, load_pack
+from mentor_rules._rulecache import CACHE_ENV, cached_rules
+from mentor_rules._ruleset import _shipped_rules_dir
+
+#: Modules only a first call needs: reading a document, stemming, reading TOML, the version,
+#: explaining, running a rule's examples, reading a pack.
+LAZY = (
+    "cattrs",
+    "snowballstemmer",
+    "tomllib",
+    "importlib.metadata",
+    "mentor_rules._explain",
+    "mentor_rules._examples",
+    "mentor_rules._packs",
+)
+
+
+def _loaded_after(code: str, cache: Path | str) -> dict[str, bool]:
+    """Which of :data:`LAZY` a fresh interpreter has loaded after running ``code``."""
+    report = f"print(json.dumps({{m: m in sys.modules for m in {LAZY!r}}}))"
+    probe = f"import sys\n{code}\nimport json\n{report}"
+    env = {**os.environ, CACHE_ENV: str(cache)}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
+    loaded: dict[str, bool] = json.loads(result.stdout)
+    return loaded
+
+
+def test_importing_the_package_loads_none_of_what_a_first_call_needs(tmp_path: Path) -> None:
+    assert _loaded_after("import mentor_rules", tmp_path / "cache") == dict.fromkeys(LAZY, False)
+
+
+def test_an_advisor_on_the_cached_shipped_rules_reads_no_toml_and_no_document(
+    tmp_path: Path,
+) -> None:
+    code = "import mentor_rules; mentor_rules.Advisor(engine='python')"
+    cold = _loaded_after(code, tmp_path / "cache")  # reads the rule files, and fills the cache
+    assert cold["tomllib"]
+    assert cold["cattrs"]
+    warm = _loaded_after(code, tmp_path / "cache")
+    assert warm == dict.fromkeys(LAZY, False)
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def _counting(calls: list[int]) -> Callable[[], RuleSet]:
+    def load() -> RuleSet:
+        calls.append(1)
+        return load_pack(_shipped_rules_dir())
+
+    return load
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_ENV, str(directory))
+    return directory
+
+
+def test_the_second_load_comes_from_the_cache_and_equals_a_fresh_one(cache: Path) -> None:
+    calls: list[int] = []
+    first = cached_rules(_shipped_rules_dir(), _counting(calls))
+    second = cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1]
+    assert second == first == load_pack(_shipped_rules_dir())
+    assert second.layers == first.layers
+    assert oct(cache.stat().st_mode & 0o777) == oct(0o700)
+    (file,) = cache.iterdir()
+    assert file.stat().st_mode & 0o077 == 0
+
+
+def test_shipped_rules_uses_the_cache_and_gives_the_same_advice(cache: Path) -> None:
+    situation = {"candidates": [{"name": "Dana", "relation": "direct_manager"}]}
+    fresh = mentor_rules.Advisor(load_pack(_shipped_rules_dir()), engine="python")
+    mentor_rules.shipped_rules()  # fills the cache
+    assert len(list(cache.iterdir())) == 1
+    cached = mentor_rules.Advisor(engine="python")
+    assert cached.advise(situation) == fresh.advise(situation)
+
+
+def _only_file(directory: Path) -> Path:
+    (file,) = directory.iterdir()
+    return file
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda f: f.write_bytes(b"not a pickle"), id="corrupt"),
+        pytest.param(lambda f: f.write_bytes(f.read_bytes()[:100]), id="truncated"),
+        pytest.param(
+            lambda f: f.write_bytes(pickle.dumps(("another key", RuleSet(())))), id="other-key"
+        ),
+        pytest.param(lambda f: f.chmod(0o664), id="group-writable"),
+        pytest.param(lambda f: f.parent.chmod(0o755), id="directory-open-to-others"),
+    ],
+)
+def test_a_spoiled_or_unsafe_cache_is_not_read(cache: Path, spoil: Callable[[Path], None]) -> None:
+    calls: list[int] = []
+    expected = cached_rules(_shipped_rules_dir(), _counting(calls))
+    spoil(_only_file(cache))
+    assert cached_rules(_shipped_rules_dir(), _counting(calls)) == expected
+    assert calls == [1, 1]
+
+
+def test_a_link_in_place_of_the_cache_file_is_not_followed(cache: Path) -> None:
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    file = _only_file(cache)
+    target = cache.parent / "elsewhere.pickle"
+    file.rename(target)
+    file.symlink_to(target)
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1, 1]
+
+
+def test_a_changed_rule_file_is_read_again_not_taken_from_the_cache(
+    cache: Path, tmp_path: Path
+) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(_shipped_rules_dir(), rules)
+    calls: list[int] = []
+
+    def load() -> RuleSet:
+        calls.append(1)
+        return load_pack(rules)
+
+    before = cached_rules(rules, load)
+    file = rules / "know-what-you-want.toml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace('title = "', 'title = "Changed: ', 1), encoding="utf-8")
+    after = cached_rules(rules, load)
+    assert calls == [1, 1]
+    assert after["know-what-you-want"].title.startswith("Changed: ")
+    assert after != before
+
+
+def _other_library_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    stamps = _rulecache._libraries()
+    monkeypatch.setattr(_rulecache, "_libraries", lambda: stamps + b"\0another version")
+
+
+def _other_python(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(sys, "version", sys.version + " (another build)")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda m, t: _other_library_version(m), id="library"),
+        pytest.param(_other_python, id="python"),
+    ],
+)
+def test_a_cache_made_by_other_code_is_not_read(
+    cache: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[pytest.MonkeyPatch, Path], None],
+) -> None:
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    change(monkeypatch, tmp_path)
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1, 1]
+
+
+def test_a_cache_made_before_the_package_s_code_changed_is_not_read(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "package"
+    shutil.copytree(_rulecache._PACKAGE, package, ignore=shutil.ignore_patterns("rules"))
+    monkeypatch.setattr(_rulecache, "_PACKAGE", package)
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1]
+    with (package / "_advice.py").open("a", encoding="utf-8") as file:
+        file.write("\n# changed\n")
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1, 1]
+    assert len(list(cache.iterdir())) == 1  # the older one removed
+
+
+def test_an_empty_cache_directory_setting_turns_the_cache_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, "")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1, 1]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_line_offers_the_report_s_formats() -> None:
+    """The parser lists the formats without importing the report; they must be its own."""
+    from mentor_rules import cli
+    from mentor_rules._report import FORMATS
+
+    assert cli._REPORT_FORMATS == FORMATS
+
+
+def test_the_command_line_loads_only_what_advise_as_json_needs(tmp_path: Path) -> None:
+    code = (
+        "from mentor_rules.cli import main\n"
+        "main(['advise', '--format', 'json'])\n"
+        "print(json.dumps([m for m in ('mentor_rules._report', 'mentor_rules._lint',"
+        " 'mentor_rules._catalogue', 'mentor_rules._schemas') if m in sys.modules]))"
+    )
+    env = {**os.environ, CACHE_ENV: str(tmp_path / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import json, sys\n{code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == []
