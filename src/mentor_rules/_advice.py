@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ._evaluate import evidence as condition_evidence
-from ._evidence import input_evidence
+from attrs import frozen
+
+from ._evidence import InputEvidence, compile_evidence, input_evidence_for
 from ._expr import EnumType, FieldType, ListType, NullableType, ScalarType
 from ._facts import Fact
 from ._model import Situation
@@ -14,15 +16,17 @@ from ._output import (
     Advice,
     CandidateVerdict,
     Evidence,
+    Provenance,
     Recommendation,
+    RuleSetInfo,
     Step,
     Suppressed,
     Verdict,
 )
 from ._ruleset import Rule, Template
-from ._schema import ABOUT, Kind, subject_types
+from ._schema import ABOUT, FactPath, Kind, subject_types
 
-__all__ = ["Match", "build_advice", "render"]
+__all__ = ["AdviceBuilder", "Match", "build_advice", "render"]
 
 #: A rule that fired, with the fact it fired on (as its layer saw it).
 Match = tuple[Rule, Fact]
@@ -37,28 +41,99 @@ def build_advice(
     situation: Situation, matched: Sequence[Match], suppressed: Sequence[Suppressed] = ()
 ) -> Advice:
     """The advice that the rules in ``matched`` amount to, firing on their facts."""
-    verdicts = _verdicts(situation, matched)
-    rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
+    return AdviceBuilder().build(situation, matched, suppressed)
 
-    def subject_rank(fact: Fact) -> int:
-        """Candidates by their ranking; roles and past mentors by position."""
-        if fact.about == "candidate":
-            return rank[fact.subject]
-        return fact.position or 0
 
-    ordered = sorted(
-        matched,
-        key=lambda m: (
-            _KIND_ORDER[m[0].kind],
-            m[0].id,
-            _ABOUT_ORDER[m[0].about],
-            subject_rank(m[1]),
-        ),
-    )
-    recommendations = tuple(_recommend(rule, situation, fact) for rule, fact in ordered)
-    steps = _steps(ordered, recommendations, subject_rank)
-    order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
-    return Advice(recommendations, tuple(verdicts), steps, tuple(order))
+@frozen
+class _RulePlan:
+    """What turning one rule's firing into a recommendation needs, worked out once."""
+
+    rule: Rule
+    message: Callable[[Mapping[str, Any]], str]
+    evidence: Callable[[Mapping[str, Any]], list[tuple[FactPath, Any]]]
+
+
+class AdviceBuilder:
+    """:func:`build_advice`, with each rule's message template and evidence function made on
+    its first firing and kept: an ``Advisor`` keeps one builder for its rule set."""
+
+    def __init__(self) -> None:
+        self._plans: dict[str, _RulePlan] = {}
+        self._inputs: dict[FactPath, InputEvidence] = {}  # a few per field the rules read
+
+    def build(
+        self,
+        situation: Situation,
+        matched: Sequence[Match],
+        suppressed: Sequence[Suppressed] = (),
+        rule_set: RuleSetInfo | None = None,
+        produced_by: Provenance | None = None,
+    ) -> Advice:
+        """The advice that the rules in ``matched`` amount to (see :func:`build_advice`),
+        made by the rule set ``rule_set`` (the default :class:`RuleSetInfo` if None), and
+        ``produced_by`` what it says."""
+        verdicts = _verdicts(situation, matched)
+        rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
+
+        def subject_rank(fact: Fact) -> int:
+            """Candidates by their ranking; roles and past mentors by position."""
+            if fact.about == "candidate":
+                return rank[fact.subject]
+            return fact.position or 0
+
+        ordered = sorted(
+            matched,
+            key=lambda m: (
+                _KIND_ORDER[m[0].kind],
+                m[0].id,
+                _ABOUT_ORDER[m[0].about],
+                subject_rank(m[1]),
+            ),
+        )
+        recommendations = tuple(
+            self._recommend(self._plan(rule), situation, fact) for rule, fact in ordered
+        )
+        steps = _steps(ordered, recommendations, subject_rank)
+        order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
+        if rule_set is None:
+            rule_set = RuleSetInfo()
+        return Advice(recommendations, tuple(verdicts), steps, tuple(order), rule_set, produced_by)
+
+    def _recommend(self, plan: _RulePlan, situation: Situation, fact: Fact) -> Recommendation:
+        rule, inputs = plan.rule, self._inputs
+        found: dict[str, Evidence] = {}  # by path: a path in the input has one value
+        for path, value in plan.evidence(fact.values):
+            to_input = inputs.get(path)
+            if to_input is None:
+                to_input = inputs[path] = input_evidence_for(path)
+            for where, shown in to_input(situation, fact, value):
+                if where not in found:
+                    found[where] = Evidence(where, shown)
+        # By position (rule, kind, about, subject, message, because, evidence, source,
+        # see_also): an attrs init takes keywords at about twice the cost.
+        return Recommendation(
+            rule.id,
+            rule.kind,
+            rule.about,
+            fact.subject,
+            plan.message(fact.values),
+            rule.because,
+            tuple(found.values()),
+            rule.source,
+            rule.see_also,
+        )
+
+    def _plan(self, rule: Rule) -> _RulePlan:
+        plan = self._plans.get(rule.id)
+        if plan is None or plan.rule is not rule:
+            words = rule.words
+            plan = _RulePlan(
+                rule,
+                _compile_template(rule.message, words),
+                compile_evidence(rule.condition),
+            )
+            self._plans[rule.id] = plan
+        return plan
 
 
 def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateVerdict]:
@@ -67,6 +142,8 @@ def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateV
         if fact.about == "candidate":
             by_candidate[fact.subject].append(rule)
     goals = situation.mentee.goals
+    scopes_of_goals = [goal.scope for goal in goals]
+    goals_of_scope = Counter(scopes_of_goals)
     verdicts = []
     for name, fired in by_candidate.items():
         kinds = {rule.kind for rule in fired}
@@ -78,14 +155,15 @@ def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateV
             verdict = Verdict.EXPLORE
         else:
             verdict = Verdict.WEAK_FIT
-        scopes = {rule.fits for rule in fired if rule.fits is not None}
-        fits = tuple(n for n, goal in enumerate(goals) if goal.scope in scopes)
-        score = sum(
-            rule.weight
-            if rule.fits is None
-            else rule.weight * sum(1 for goal in goals if goal.scope == rule.fits)
-            for rule in fired
-        )
+        score = 0
+        scopes = set()
+        for rule in fired:
+            if rule.fits is None:
+                score += rule.weight
+            else:
+                score += rule.weight * goals_of_scope[rule.fits]
+                scopes.add(rule.fits)
+        fits = tuple(n for n, scope in enumerate(scopes_of_goals) if scope in scopes)
         ids = tuple(sorted(rule.id for rule in fired))
         verdicts.append(CandidateVerdict(name, verdict, score, ids, fits))
     verdicts.sort(key=lambda v: (_VERDICT_ORDER[v.verdict], -len(v.fits_goals), -v.score, v.name))
@@ -133,25 +211,6 @@ def _steps(
     return tuple(steps)
 
 
-def _recommend(rule: Rule, situation: Situation, fact: Fact) -> Recommendation:
-    found: dict[str, Evidence] = {}  # by path: a path in the input has one value
-    for path, value in condition_evidence(rule.condition, fact.values):
-        for where, shown in input_evidence(situation, fact, path, value):
-            if where not in found:
-                found[where] = Evidence(where, shown)
-    return Recommendation(
-        rule=rule.id,
-        kind=rule.kind,
-        about=rule.about,
-        subject=fact.subject,
-        message=render(rule.message, fact.values, rule.words),
-        because=rule.because,
-        evidence=tuple(found.values()),
-        source=rule.source,
-        see_also=rule.see_also,
-    )
-
-
 def render(
     template: Template,
     values: Mapping[str, Any],
@@ -175,6 +234,61 @@ def render(
             field_type = subject_types()[root].fields[name]  # type: ignore[index]
             out.append(_words(value, field_type, words or {}))
     return "".join(out)
+
+
+def _compile_template(
+    template: Template, words: Mapping[str, str]
+) -> Callable[[Mapping[str, Any]], str]:
+    """:func:`render` of ``template`` (without slots) as a closure: each field's type looked
+    up once, and a message that is all literal text made once."""
+    parts: list[str | tuple[str, str, Callable[[Any], str]]] = []
+    for literal, path in template.parts:
+        if path is None:
+            parts.append(literal)
+        elif len(path) == 1:
+            parts.append("")  # a slot: messages have none, and render() fills none here
+        else:
+            root, name = path
+            field_type = subject_types()[root].fields[name]  # type: ignore[index]
+            parts.append((root, name, _wording(field_type, words)))
+    if all(isinstance(part, str) for part in parts):
+        text = "".join(part for part in parts if isinstance(part, str))
+        return lambda values: text
+    fixed = tuple(parts)
+
+    def message(values: Mapping[str, Any]) -> str:
+        out: list[str] = []
+        for part in fixed:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                root, name, wording = part
+                out.append(wording(values.get(root, {}).get(name)))
+        return "".join(out)
+
+    return message
+
+
+def _wording(field_type: FieldType, words: Mapping[str, str]) -> Callable[[Any], str]:
+    """``_words`` for values of ``field_type``: the same text, with the type looked at once."""
+    if isinstance(field_type, NullableType):
+        field_type = field_type.inner
+    if isinstance(field_type, ListType):
+        return lambda value: _words(value, field_type, words)
+    enum = isinstance(field_type, EnumType)
+
+    def wording(value: Any) -> str:
+        if value is None:
+            return "unknown"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return f"{value:g}"
+        if enum:
+            return words.get(value, str(value).replace("_", " "))
+        return str(value)
+
+    return wording
 
 
 def _words(value: Any, field_type: FieldType, words: Mapping[str, str]) -> str:

@@ -9,16 +9,16 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from attrs import frozen
 
-from ._advice import Match, build_advice
+from ._advice import AdviceBuilder, Match
 from ._batch import CHUNK_SIZE, advise_items, chunks, flatten, run_ordered
 from ._documents import check_limits, situation_from_dict
 from ._engines import Engine, EngineName, Firing, make_engine
 from ._errors import SituationError
-from ._facts import Fact, build_facts, with_conclusions
+from ._facts import Concluding, Fact, FactBuilder
 from ._limits import DEFAULT_BOUND, Limits
 from ._model import Situation
 from ._output import Advice, Provenance, Suppressed, Verdict
-from ._ruleset import UNLESS, RuleSet, shipped_rules, tests_of
+from ._ruleset import UNLESS, Rule, RuleSet, shipped_rules, tests_of
 from ._strata import condition_dependencies
 from ._version import LIBRARY, VERSION
 
@@ -58,12 +58,15 @@ class _Evaluation:
 
 @attrs.define
 class _Run:
-    """One situation's evaluation under way: its facts as of the current layer, and what the
-    layers so far concluded."""
+    """One situation's evaluation under way: its facts as of the current layer (made by
+    ``concluding``), and what the layers so far concluded."""
 
     situation: Situation
-    facts: tuple[Fact, ...]
-    fired: set[tuple[str, int]] = attrs.Factory(set)
+    concluding: Concluding
+    facts: tuple[Fact, ...] = ()
+    fired: dict[int, set[str]] = attrs.Factory(
+        dict
+    )  # the rules that fired (not held back), by fact
     matched: list[Match] = attrs.Factory(list)
     suppressed: list[Suppressed] = attrs.Factory(list)
     seen: list[tuple[Engine, tuple[Fact, ...]]] = attrs.Factory(list)
@@ -136,10 +139,21 @@ class Advisor:
         ) or (((), make_engine((), engine)),)
         self._provenance = Provenance(LIBRARY, VERSION, self.engine)
         self._reads = self.rules.reads()
+        self._facts = FactBuilder(self._reads)
+        self._advice_builder = AdviceBuilder()
         self._vetoers = {
             rule.id: condition_dependencies(rule.unless, self.rules.rules)
             for rule in self.rules
             if rule.unless is not None
+        }
+        # Each test name of a layer: its rule, and the name of the rule's unless test (None
+        # for an unless test itself, whose firings are read beside its rule's).
+        self._tests: dict[str, tuple[Rule, str] | None] = {
+            test.name: None
+            if test.name.endswith(UNLESS)
+            else (self.rules[test.name], test.name + UNLESS)
+            for layer, _ in self._layers
+            for test in tests_of(layer)
         }
 
     @property
@@ -188,8 +202,13 @@ class Advisor:
         return situation_from_dict(situation, self.limits)
 
     def _advice(self, situation: Situation, evaluation: _Evaluation) -> Advice:
-        advice = build_advice(situation, evaluation.matched, evaluation.suppressed)
-        return attrs.evolve(advice, rule_set=self._info, produced_by=self._provenance)
+        return self._advice_builder.build(
+            situation,
+            evaluation.matched,
+            evaluation.suppressed,
+            self._info,
+            self._provenance,
+        )
 
     def _evaluate(self, situation: Situation) -> _Evaluation:
         """What the rules conclude about ``situation``, layer by layer, before it is advice."""
@@ -198,13 +217,11 @@ class Advisor:
     def _evaluate_many(self, situations: Sequence[Situation]) -> list[_Evaluation]:
         """What the rules conclude about each of ``situations``: each layer's engine matches
         the facts of them all at once, and what fired is shared back out."""
-        runs = [_Run(situation, build_facts(situation, self._reads)) for situation in situations]
+        runs = [_Run(situation, Concluding(self._facts, situation)) for situation in situations]
         for _, engine in self._layers:
             for run in runs:
                 # Each layer reads what the ones below concluded (nothing yet, for the first).
-                run.facts = with_conclusions(
-                    run.facts, run.situation, self.rules, run.fired, self._reads
-                )
+                run.facts = run.concluding.facts()
                 run.seen.append((engine, run.facts))
             for run, found in zip(runs, _match(engine, [run.facts for run in runs]), strict=True):
                 self._conclude(run, found)
@@ -214,20 +231,22 @@ class Advisor:
 
     def _conclude(self, run: _Run, found: frozenset[Firing]) -> None:
         """Adds what one layer's ``found`` firings conclude about ``run``'s situation."""
-        facts = run.facts
+        facts, fired, tests = run.facts, run.fired, self._tests
         for name, index in sorted(found):
-            if name.endswith(UNLESS):
+            test = tests[name]
+            if test is None:  # an unless: read beside its rule
                 continue
-            rule, fact = self.rules[name], facts[index]
-            if (name + UNLESS, index) in found:
+            rule, unless = test
+            if (unless, index) in found:
                 by = self._vetoers[name]
-                vetoes = tuple(sorted({r for r, i in run.fired if r in by and i == index}))
+                vetoes = tuple(sorted(by.intersection(fired.get(index, ()))))
                 if not vetoes:  # an unless that reads what was concluded about others
-                    vetoes = tuple(sorted({r for r, _ in run.fired if r in by}))
-                run.suppressed.append(Suppressed(name, fact.subject, vetoes))
+                    vetoes = tuple(sorted({r for ids in fired.values() for r in ids if r in by}))
+                run.suppressed.append(Suppressed(name, facts[index].subject, vetoes))
             else:
-                run.matched.append((rule, fact))
-                run.fired.add((name, index))
+                run.matched.append((rule, facts[index]))
+                fired.setdefault(index, set()).add(name)
+                run.concluding.add(rule, index)
 
     def explain(
         self,

@@ -21,11 +21,15 @@ import attrs
 from ._errors import AdviceError, Problem, SituationError, json_type, show
 from ._limits import Limits
 from ._model import (
+    Candidate,
     CareerMove,
     Chemistry,
     CoachingRole,
+    Goal,
     GoalKind,
     GoalScope,
+    Mentee,
+    PastMentor,
     Relation,
     Setting,
     Situation,
@@ -435,13 +439,72 @@ def situation_from_dict(document: Mapping[str, Any], limits: Limits | None = Non
 
 def check_limits(situation: Situation, limits: Limits) -> None:
     """Raise :class:`SituationError` if ``situation`` (built in Python) holds a value of the
-    wrong type or exceeds ``limits``."""
+    wrong type or exceeds ``limits``.
+
+    A situation surely within the limits (the usual case) is seen to be so by a walk over its
+    attrs instances; otherwise its document is walked by :func:`shape_problems`, which names
+    every problem.
+    """
     problems = type_problems(situation)
     if problems:
         raise SituationError(problems)
+    if _within(situation, 1, limits, limits.max_items):
+        return
     problems = shape_problems(situation_to_dict(situation), limits)
     if problems:
         raise SituationError(problems)
+
+
+def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
+    """Whether :func:`shape_problems` surely finds nothing in the document of ``node`` (an
+    attrs instance of the model, or a value of one of its fields) at ``depth``: what it
+    checks, checked on the instances themselves. False for anything it does not know."""
+    if isinstance(node, str):  # enum members too: their value is the text in the document
+        return len(node) <= limits.max_text
+    if node is None or isinstance(node, int | float):  # bool is an int
+        return True
+    if depth > limits.max_depth:  # a list or an object, too deep
+        return False
+    if type(node) is tuple:
+        if len(node) > most_items:
+            return False
+        for item in node:  # texts inline: the usual items
+            if type(item) is str:
+                if len(item) > limits.max_text:
+                    return False
+            elif not _within(item, depth + 1, limits, limits.max_items):
+                return False
+        return True
+    known = _FIELD_NAMES.get(type(node))
+    if known is None or known[1] > limits.max_text:  # not of the model, or a key too long
+        return False
+    text = limits.max_text
+    for name in known[0]:
+        value = getattr(node, name)
+        kind = type(value)
+        if kind is str:  # the usual fields inline: texts, numbers, flags, unknowns
+            if len(value) > text:
+                return False
+        elif value is None or kind is int or kind is float or kind is bool:
+            continue
+        elif isinstance(value, str):  # an enum member: its value's length
+            if len(value) > text:
+                return False
+        elif depth == 1 and name == "candidates":
+            if not _within(value, depth + 1, limits, limits.max_candidates):
+                return False
+        elif not _within(value, depth + 1, limits, limits.max_items):
+            return False
+    return True
+
+
+#: The fields of each class of the input model (the keys of its document), and the length of
+#: the longest.
+_FIELD_NAMES: dict[type, tuple[tuple[str, ...], int]] = {
+    cls: (names, max(map(len, names)))
+    for cls in (Situation, Mentee, Candidate, Goal, PastMentor)
+    for names in [tuple(field.name for field in attrs.fields(cls))]
+}
 
 
 def situation_to_dict(situation: Situation) -> dict[str, Any]:

@@ -8,16 +8,29 @@ what rules concluded maps to nothing (the concluding rule's own evidence shows w
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, assert_never
 
-from ._expr import ITEM
+from ._engines._python import compile_condition
+from ._expr import (
+    ITEM,
+    And,
+    Compare,
+    Condition,
+    Contains,
+    IsNull,
+    Not,
+    OneOf,
+    Or,
+    Quantified,
+    operands_of,
+)
 from ._facts import Fact
 from ._model import Mentee, Situation
 from ._schema import FactPath
 from ._text import stems_echo, text_key, word_stems
 
-__all__ = ["input_evidence"]
+__all__ = ["compile_evidence", "input_evidence", "input_evidence_for"]
 
 #: Conclusion fields with no place in the input.
 _NOT_INPUT = frozenset({"concluded", "concluded_kinds", "candidates_concluded"})
@@ -50,6 +63,46 @@ def input_evidence(
         yield _render(("mentee", "past_mentors", fact.position, *rest)), value
     elif root == "role" and name == "filled":
         yield "mentee.support_roles", [r.value for r in mentee.support_roles]
+
+
+#: Where the values read at one path of a fact stand in the input: ``input_evidence`` with
+#: the path fixed.
+InputEvidence = Callable[[Situation, Fact, Any], Iterable[tuple[str, Any]]]
+
+#: Fields made from several input values, each with its own way to the input.
+_MADE = {
+    "mentee": frozenset({"aimed_industry", "aimed_job", "unmet_goal_scopes"}),
+    "candidate": frozenset(
+        {
+            "echoes_worked",
+            "echoes_did_not_work",
+            "fits_goals",
+            "industry_match",
+            "job_match",
+            "longer_at_company",
+        }
+    ),
+}
+
+
+def input_evidence_for(path: FactPath) -> InputEvidence:
+    """:func:`input_evidence` for the values read at ``path``, as a function of the situation,
+    the fact and the value, with what depends on the path alone (the text of a plain field's
+    input path) worked out once."""
+    root, rest = path[0], path[1:]
+    if not rest or rest[0] in _NOT_INPUT or rest[0] in _MADE.get(str(root), frozenset()):
+        return lambda situation, fact, value: input_evidence(situation, fact, path, value)
+    suffix = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in rest)
+    if root == "mentee":
+        where = "mentee" + suffix
+        return lambda situation, fact, value: ((where, value),)
+    if root == "candidate":
+        return lambda situation, fact, value: ((f"candidates[{fact.position}]{suffix}", value),)
+    if root == "past_mentor":
+        return lambda situation, fact, value: (
+            (f"mentee.past_mentors[{fact.position}]{suffix}", value),
+        )
+    return lambda situation, fact, value: input_evidence(situation, fact, path, value)
 
 
 def _aimed(mentee: Mentee, target: str, current: str) -> tuple[str, Any]:
@@ -126,3 +179,154 @@ def _render(parts: Sequence[str | int | None]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+#: A compiled evidence function: adds to ``found`` (by path, the first value kept) the values
+#: that make its condition true of a fact's ``values``, the current list ``item`` being at
+#: path ``at``.
+_Collect = Callable[[Mapping[str, Any], Any, FactPath, dict[FactPath, Any]], None]
+_Lookup = Callable[[Mapping[str, Any], Any], Any]
+
+_MISSING = object()
+
+
+def compile_evidence(
+    condition: Condition,
+) -> Callable[[Mapping[str, Any]], list[tuple[FactPath, Any]]]:
+    """``mentor_rules._evaluate.evidence(condition, values)`` as a closure made once: the same
+    ``(path in the fact, value)`` pairs in the same order, without walking the tree on every
+    call (``tests/test_fast_paths.py`` checks the two agree)."""
+    collect = _collector(condition)
+
+    def evidence(values: Mapping[str, Any]) -> list[tuple[FactPath, Any]]:
+        found: dict[FactPath, Any] = {}
+        collect(values, None, (), found)
+        return list(found.items())
+
+    return evidence
+
+
+def _lookup(path: tuple[str, ...]) -> _Lookup:
+    """Reads ``path`` as the reference evaluator does: ``None`` if missing or not an object."""
+    root, rest = path[0], path[1:]
+    if root != ITEM and len(rest) == 1:
+        (name,) = rest
+
+        def field(values: Mapping[str, Any], item: Any) -> Any:
+            found = values.get(root, _MISSING)
+            if type(found) is dict or isinstance(found, Mapping):
+                return found.get(name)
+            return None
+
+        return field
+
+    def deep(values: Mapping[str, Any], item: Any) -> Any:
+        current: Any = item if root == ITEM else values.get(root, _MISSING)
+        for name in rest:
+            if not isinstance(current, Mapping):
+                return None
+            current = current.get(name)
+        return None if current is _MISSING else current
+
+    return deep
+
+
+def _where(path: tuple[str, ...]) -> Callable[[FactPath], FactPath]:
+    """The path of a read in the fact: as it is, or under the current item's path ``at``."""
+    if path[0] == ITEM:
+        rest = path[1:]
+        return lambda at: (*at, *rest)
+    return lambda at: path
+
+
+def _collector(condition: Condition) -> _Collect:
+    match condition:
+        case And(operands=operands):
+            parts = tuple(_collector(operand) for operand in operands)
+
+            def every(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                for part in parts:
+                    part(values, item, at, found)
+
+            return every
+        case Or(operands=operands):
+            tested = tuple(
+                (compile_condition(operand), _collector(operand)) for operand in operands
+            )
+
+            def holding(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                for holds, part in tested:
+                    if holds(values, item):
+                        part(values, item, at, found)
+
+            return holding
+        case Not(operand=operand):
+            # Every value read inside (see ``_evaluate._evidence``): item paths only inside an
+            # any()/all() body.
+            reads = tuple(
+                (read.path[0] == ITEM, _where(read.path), _lookup(read.path))
+                for read in operands_of(operand)
+            )
+
+            def negated(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                for of_item, where, lookup in reads:
+                    if not of_item or at:
+                        found.setdefault(where(at), lookup(values, item))
+
+            return negated
+        case Quantified(quantifier=quantifier, field=field, body=body):
+            lookup, where = _lookup(field.path), _where(field.path)
+            holds, inner = compile_condition(body), _collector(body)
+            for_all = quantifier == "all"
+
+            def quantified(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                elements = lookup(values, item) or []
+                base = where(at)
+                if for_all and not elements:
+                    found.setdefault(base, elements)
+                for index, element in enumerate(elements):
+                    if holds(values, element):
+                        inner(values, element, (*base, index), found)
+
+            return quantified
+        case Contains(field=field, value=value):
+            lookup, where = _lookup(field.path), _where(field.path)
+
+            def contains(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                elements = lookup(values, item) or []
+                for index, element in enumerate(elements):
+                    if element == value:
+                        found.setdefault((*where(at), index), element)
+
+            return contains
+        case Compare(left=leaf) | OneOf(field=leaf) | IsNull(field=leaf):
+            lookup, where = _lookup(leaf.path), _where(leaf.path)
+            if leaf.path[0] != ITEM:
+                path = leaf.path
+
+                def own(
+                    values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+                ) -> None:
+                    if path not in found:
+                        found[path] = lookup(values, item)
+
+                return own
+
+            def read(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                found.setdefault(where(at), lookup(values, item))
+
+            return read
+        case _:
+            assert_never(condition)

@@ -42,7 +42,11 @@ class Engine(Protocol):
     name: str
 
     def match(self, facts: Sequence[Fact]) -> frozenset[Firing]:
-        """``(test name, index in facts)`` for every test whose condition holds on that fact."""
+        """``(test name, index in facts)`` for every test whose condition holds on that fact.
+
+        An engine may leave out an ``<id>:unless`` test's firings on facts where the test
+        ``<id>`` does not fire: an unless is read only beside its rule.
+        """
         ...
 
 

@@ -1,0 +1,199 @@
+"""The hot path's fast ways against the plain definitions they stand for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentor_rules import (
+    Advisor,
+    Limits,
+    RuleSet,
+    Situation,
+    SituationError,
+    _ruleset,
+    shipped_rules,
+)
+from mentor_rules._documents import check_limits, converter, shape_problems, situation_to_dict
+from mentor_rules._evaluate import evidence, holds
+from mentor_rules._evidence import compile_evidence
+from mentor_rules._facts import (
+    Concluding,
+    FactBuilder,
+    build_facts,
+    echoed,
+    plain,
+    with_conclusions,
+)
+from mentor_rules._text import text_key
+from mentor_rules.testing import rule_packs, situations
+
+RULES = shipped_rules()
+
+
+@settings(max_examples=30)
+@given(situations())
+def test_plain_is_what_the_converter_unstructures(situation: Situation) -> None:
+    assert plain(situation) == converter.unstructure(situation)
+
+
+def _reference_documents(situation: Situation) -> dict[str, list[dict[str, Any]]]:
+    """Every field a fact can hold, made the plain way: the converter, and derived fields
+    spelled out from their definitions."""
+    mentee = situation.mentee
+    aimed_industry = mentee.industry if mentee.target_industry is None else mentee.target_industry
+    aimed_job = mentee.job if mentee.target_job is None else mentee.target_job
+    worked = [text for past in mentee.past_mentors for text in past.worked]
+    did_not_work = [text for past in mentee.past_mentors for text in past.did_not_work]
+    candidates = []
+    for candidate in situation.candidates:
+        document = converter.unstructure(candidate)
+        document["echoes_worked"] = echoed(candidate.traits, worked)
+        document["echoes_did_not_work"] = echoed(candidate.traits, did_not_work)
+        document["industry_match"] = (
+            None
+            if aimed_industry is None or candidate.industry is None
+            else text_key(aimed_industry) == text_key(candidate.industry)
+        )
+        document["job_match"] = (
+            None
+            if aimed_job is None or not candidate.jobs
+            else text_key(aimed_job) in {text_key(job) for job in candidate.jobs}
+        )
+        document["longer_at_company"] = (
+            None
+            if candidate.years_at_company is None or mentee.months_at_company is None
+            else candidate.years_at_company * 12 > mentee.months_at_company
+        )
+        candidates.append(document)
+    return {
+        "mentee": [
+            {
+                **converter.unstructure(mentee),
+                "aimed_industry": aimed_industry,
+                "aimed_job": aimed_job,
+            }
+        ],
+        "candidate": candidates,
+        "past_mentor": [converter.unstructure(past) for past in mentee.past_mentors],
+    }
+
+
+@settings(max_examples=30)
+@given(situations())
+def test_facts_hold_the_fields_read_as_the_converter_and_definitions_make_them(
+    situation: Situation,
+) -> None:
+    reads = RULES.reads()
+    expected = _reference_documents(situation)
+    for fact in build_facts(situation, reads):
+        if fact.about == "role":
+            continue
+        position = fact.position or 0
+        whole = expected[fact.about][position]
+        assert fact.values[fact.about] == {
+            name: value for name, value in whole.items() if name in reads[fact.about]
+        }
+        assert fact.values["mentee"] == {
+            name: value for name, value in expected["mentee"][0].items() if name in reads["mentee"]
+        }
+
+
+def _layered(advisor: Advisor, situation: Situation) -> None:
+    """Each layer's facts, remade by ``Concluding``, are ``with_conclusions`` over all facts."""
+    reads = advisor.rules.reads()
+    base = build_facts(situation, reads)
+    evaluation = advisor._evaluate(situation)
+    fired: set[tuple[str, int]] = set()
+    concluding = Concluding(FactBuilder(reads), situation)
+    for (layer, _), (_, seen) in zip(advisor._layers, evaluation.layers, strict=True):
+        expected = with_conclusions(base, situation, advisor.rules, fired, reads)
+        assert seen == expected
+        assert concluding.facts() == expected
+        ids = {rule.id for rule in layer}
+        for rule, fact in evaluation.matched:
+            if rule.id in ids:
+                index = next(n for n, f in enumerate(seen) if f is fact)
+                fired.add((rule.id, index))
+                concluding.add(rule, index)
+
+
+@settings(max_examples=30)
+@given(situations())
+def test_each_layer_sees_the_conclusions_of_the_layers_below(situation: Situation) -> None:
+    _layered(Advisor(RULES, engine="python"), situation)
+
+
+@settings(max_examples=15)
+@given(rule_packs(), situations())
+def test_each_layer_sees_the_conclusions_with_generated_rules(
+    rules: RuleSet, situation: Situation
+) -> None:
+    _layered(Advisor(rules, engine="python"), situation)
+
+
+@settings(max_examples=60)
+@given(
+    situations(),
+    st.builds(
+        Limits,
+        max_candidates=st.integers(1, 4),
+        max_items=st.integers(1, 4),
+        max_text=st.integers(1, 30),
+        max_depth=st.integers(1, 6),
+    ),
+)
+def test_check_limits_refuses_exactly_what_the_document_walk_finds(
+    situation: Situation, limits: Limits
+) -> None:
+    problems = shape_problems(situation_to_dict(situation), limits)
+    if problems:
+        with pytest.raises(SituationError) as raised:
+            check_limits(situation, limits)
+        assert list(raised.value.problems) == problems
+    else:
+        check_limits(situation, limits)
+
+
+@settings(max_examples=25)
+@given(rule_packs(max_rules=4), situations())
+def test_compiled_evidence_is_the_reference_evidence(rules: RuleSet, situation: Situation) -> None:
+    """On every fact of every layer where a rule's conditions hold, the compiled evidence gives
+    the reference evaluator's pairs, in its order."""
+    layers = Advisor(rules, engine="python")._evaluate(situation).layers
+    for rule in rules:
+        for condition in rule.conditions():
+            compiled = compile_evidence(condition)
+            for _, facts in layers:
+                for fact in facts:
+                    if fact.about == rule.about and holds(condition, fact.values):
+                        assert compiled(fact.values) == evidence(condition, fact.values)
+
+
+@settings(max_examples=25)
+@given(rule_packs(max_rules=4), situations())
+def test_the_python_engine_tests_an_unless_only_where_its_rule_fires(
+    rules: RuleSet, situation: Situation
+) -> None:
+    """Its firings are every test that holds on a fact of its subject, except an unless on a
+    fact where its rule does not hold."""
+    layers = Advisor(rules, engine="python")._evaluate(situation).layers
+    advisor = Advisor(rules, engine="python")
+    for (layer, _), (engine, facts) in zip(advisor._layers, layers, strict=True):
+        tests = _ruleset.tests_of(layer)
+        conditions = {test.name: test.condition for test in tests}
+        expected = {
+            (test.name, index)
+            for test in tests
+            for index, fact in enumerate(facts)
+            if fact.about == test.about
+            and holds(test.condition, fact.values)
+            and (
+                not test.name.endswith(_ruleset.UNLESS)
+                or holds(conditions[test.name.removesuffix(_ruleset.UNLESS)], fact.values)
+            )
+        }
+        assert engine.match(facts) == expected
