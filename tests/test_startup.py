@@ -23,9 +23,10 @@ from mentor_rules._rulecache import CACHE_ENV, cached_rules
 from mentor_rules._ruleset import _shipped_rules_dir
 
 #: Modules only a first call needs: reading a document, stemming, reading TOML, the version,
-#: explaining, running a rule's examples, reading a pack.
+#: explaining, running a rule's examples, reading a pack, starting worker processes.
 LAZY = (
     "cattrs",
+    "concurrent.futures.process",
     "snowballstemmer",
     "tomllib",
     "importlib.metadata",

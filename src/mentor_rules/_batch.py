@@ -17,8 +17,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -32,6 +30,8 @@ from ._output import Advice
 from ._ruleset import RuleSet
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ._advisor import Advisor, BatchItem
     from ._model import Situation
 
@@ -92,6 +92,10 @@ def run_ordered(
         for chunk in work:
             yield task(advisor, chunk)
         return
+    # Imported here: the process pool's modules take about 20 ms to import, which a process
+    # that never starts workers should not pay at start-up.
+    from concurrent.futures import ProcessPoolExecutor
+
     spec = _AdvisorSpec(advisor.rules, cast(EngineName, advisor.engine), advisor.limits)
     ahead = 2 * workers if ahead is None else ahead
     pending: deque[tuple[int, Future[list[_R]]]] = deque()
@@ -115,6 +119,8 @@ def run_ordered(
 
 
 def _result(future: Future[list[_R]], done: int) -> list[_R]:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result()
     except BrokenProcessPool as exc:
