@@ -378,7 +378,7 @@ def test_a_dataframe_column_gets_the_advice_of_one_process_row_by_row(
 
     items = [json.dumps(i) if as_text and not isinstance(i, str) and i else i for i in BATCH]
     # Dask turns a column of Python objects into strings unless told not to (str(dict) is no
-    # JSON): a column of dicts needs convert-string off. docs/scale-distributed.md says so.
+    # JSON): a column of dicts needs convert-string off. docs/scale.md says so.
     with dask.config.set({"dataframe.convert-string": as_text}):
         frame = dd.from_pandas(
             pd.DataFrame({"id": range(len(items)), "situation": items}), npartitions=5
