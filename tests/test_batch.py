@@ -152,6 +152,22 @@ def test_an_engine_error_is_raised_not_reported_as_an_item(
         list(python_advisor.advise_iter([example_document()]))
 
 
+def test_an_item_that_does_not_pickle_is_reported_in_its_place_with_workers(
+    python_advisor: Advisor,
+) -> None:
+    """Its chunk cannot go to a worker, so it is advised here: the same items as without."""
+    import threading
+
+    items = [example_document(), {"mentee": {"name": threading.Lock()}}, example_document()]
+    alone = list(python_advisor.advise_iter(items))
+    spread = list(python_advisor.advise_iter(items, workers=2, chunk_size=1))
+    assert [(i.index, i.advice) for i in spread] == [(i.index, i.advice) for i in alone]
+    assert spread[1].error is not None
+    assert alone[1].error is not None
+    assert spread[1].error.problems == alone[1].error.problems
+    assert spread[1].error.problems[0].path == "mentee.name"
+
+
 @pytest.mark.parametrize(("workers", "chunk_size"), [(0, 1), (1, 0)])
 def test_advise_iter_refuses_no_workers_or_empty_chunks_at_once(
     python_advisor: Advisor, workers: int, chunk_size: int

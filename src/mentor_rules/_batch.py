@@ -12,6 +12,7 @@ pickled, not the code, so a chunk costs the pickling of its items and results on
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -85,8 +86,10 @@ def run_ordered(
     ``workers == 1`` runs each chunk here when it is asked for. More runs them in that many
     worker processes, with at most ``ahead`` chunks (default: two a worker) submitted and not
     yet given back. A worker process that dies raises :class:`EngineError`; an exception the
-    task raises (such as an ``EngineError``) is raised here as it is. Stopping early (closing
-    the generator) cancels the chunks not yet started and waits for the ones running.
+    task raises (such as an ``EngineError``) is raised here as it is. A chunk that cannot be
+    sent to a worker or back (an item that does not pickle) is run here instead, so that its
+    items are reported as they would be without workers. Stopping early (closing the
+    generator) cancels the chunks not yet started and waits for the ones running.
     """
     if workers == 1:
         for chunk in work:
@@ -98,7 +101,7 @@ def run_ordered(
 
     spec = _AdvisorSpec(advisor.rules, cast(EngineName, advisor.engine), advisor.limits)
     ahead = 2 * workers if ahead is None else ahead
-    pending: deque[tuple[int, Future[list[_R]]]] = deque()
+    pending: deque[tuple[list[_T], Future[list[_R]]]] = deque()
     source = iter(work)
     done = 0  # items given back so far, to say which ones a dead worker left undone
     pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(spec,))
@@ -108,17 +111,18 @@ def run_ordered(
                 taken: list[_T] | None = next(source, None)
                 if taken is None:
                     break
-                pending.append((len(taken), pool.submit(_run_in_worker, task, taken)))
+                pending.append((taken, pool.submit(_run_in_worker, task, taken)))
             if not pending:
                 return
-            size, future = pending.popleft()
-            yield _result(future, done)
-            done += size
+            chunk, future = pending.popleft()
+            yield _result(future, done, functools.partial(task, advisor, chunk))
+            done += len(chunk)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(future: Future[list[_R]], done: int) -> list[_R]:
+def _result(future: Future[list[_R]], done: int, here: Callable[[], list[_R]]) -> list[_R]:
+    """The results of a chunk sent to a worker; ``here`` works the chunk out in this process."""
     from concurrent.futures.process import BrokenProcessPool
 
     try:
@@ -129,6 +133,10 @@ def _result(future: Future[list[_R]], done: int) -> list[_R]:
             f"engine): the batch stopped there, with item {done} and those after it not given "
             "back"
         ) from exc
+    except EngineError:
+        raise
+    except Exception:  # the chunk or its results did not pickle (or the task failed: then
+        return here()  # it fails here too, and raises as it would without workers)
 
 
 _advisor_here: Advisor | None = None
