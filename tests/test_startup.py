@@ -194,15 +194,45 @@ def test_a_cache_made_before_the_package_s_code_changed_is_not_read(
     package = tmp_path / "package"
     shutil.copytree(_rulecache._PACKAGE, package, ignore=shutil.ignore_patterns("rules"))
     monkeypatch.setattr(_rulecache, "_PACKAGE", package)
+    monkeypatch.setattr(_rulecache, "_IMPORTED", _rulecache._stamps())
     calls: list[int] = []
     cached_rules(_shipped_rules_dir(), _counting(calls))
     cached_rules(_shipped_rules_dir(), _counting(calls))
     assert calls == [1]
     with (package / "_advice.py").open("a", encoding="utf-8") as file:
         file.write("\n# changed\n")
+    monkeypatch.setattr(_rulecache, "_IMPORTED", _rulecache._stamps())  # a process of the new code
     cached_rules(_shipped_rules_dir(), _counting(calls))
     assert calls == [1, 1]
     assert len(list(cache.iterdir())) == 1  # the older one removed
+
+
+def test_a_process_whose_code_changed_on_disk_after_import_neither_reads_nor_writes(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its rules would be compiled by the old code in memory and stored under the new code's
+    key, where every later process would read them (found in review)."""
+    package = tmp_path / "package"
+    shutil.copytree(_rulecache._PACKAGE, package, ignore=shutil.ignore_patterns("rules"))
+    monkeypatch.setattr(_rulecache, "_PACKAGE", package)
+    monkeypatch.setattr(_rulecache, "_IMPORTED", _rulecache._stamps())
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    before = sorted(cache.iterdir())
+    with (package / "_packs.py").open("a", encoding="utf-8") as file:
+        file.write("\n# upgraded under a running process\n")
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1, 1, 1]  # nothing read
+    assert sorted(cache.iterdir()) == before  # nothing written
+
+
+def test_an_empty_or_root_home_gives_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    for home in ("", "/"):
+        monkeypatch.setenv("HOME", home)
+        assert _rulecache.cache_dir() is None, home
 
 
 def test_an_empty_cache_directory_setting_turns_the_cache_off(

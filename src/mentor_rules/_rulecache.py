@@ -14,6 +14,9 @@ no further:
   attrs and cattrs are installed with the size and time of their ``__init__.py``; a cache made
   by other code, for other rules or another Python is never read, so a stale cache cannot
   change an answer;
+- a process whose package files changed on disk after it imported them (an upgrade or an
+  edit under a running process) neither reads nor writes the cache: its code is no longer the
+  code the key names;
 - any error reading or writing it (a missing directory, a corrupt file, a full disk) falls
   back on loading the rules as if there were no cache: the cache only ever saves time.
 
@@ -25,15 +28,15 @@ POSIX systems only (where a file's owner and mode can be checked).
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
 import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ._ruleset import RuleSet
+if TYPE_CHECKING:
+    from ._ruleset import RuleSet
 
 __all__ = ["CACHE_ENV", "cache_dir", "cached_rules"]
 
@@ -44,6 +47,22 @@ _FORMAT = b"mentor-rules shipped rule set cache 1"
 _PREFIX = "shipped-"
 _SUFFIX = ".pickle"
 _PACKAGE = Path(__file__).resolve().parent
+
+
+def _stamps() -> tuple[tuple[str, int, int], ...]:
+    """The size and time of each of this package's source files."""
+    found = []
+    for root, _, files in os.walk(_PACKAGE):
+        for name in files:
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(root, name))
+                found.append((os.path.join(root, name), info.st_size, info.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+#: The package's files as this process imported them (this module is imported with the rule
+#: set's): if they change on disk later, the code running is not the code a key would name.
+_IMPORTED = _stamps()
 
 
 def cache_dir() -> Path | None:
@@ -57,15 +76,18 @@ def cache_dir() -> Path | None:
     if xdg and os.path.isabs(xdg):
         return Path(xdg) / "mentor-rules"
     try:
-        return Path.home() / ".cache" / "mentor-rules"
+        home = Path.home()
     except RuntimeError:  # no home directory
         return None
+    if not home.is_absolute() or home == Path(home.anchor):  # HOME="" or "/": none to use
+        return None
+    return home / ".cache" / "mentor-rules"
 
 
 def cached_rules(rules_dir: Path, load: Callable[[], RuleSet]) -> RuleSet:
     """The rule set ``load()`` makes from ``rules_dir``, from the cache when it holds it."""
     directory = cache_dir()
-    if directory is None:
+    if directory is None or _stamps() != _IMPORTED:
         return load()
     try:
         key = _key(rules_dir)
@@ -83,6 +105,8 @@ def cached_rules(rules_dir: Path, load: Callable[[], RuleSet]) -> RuleSet:
 def _key(rules_dir: Path) -> str:
     """What the rule set depends on: the Python, the libraries that read the rules, this
     package's code and the rule files."""
+    import hashlib
+
     digest = hashlib.sha256(_FORMAT)
     digest.update(sys.version.encode())
     digest.update(_libraries())
@@ -123,6 +147,8 @@ def _name(key: str) -> str:
     Writing one removes the older ones of the same installation, and only those: two
     installations sharing the directory do not remove each other's.
     """
+    import hashlib
+
     where = hashlib.sha256(f"{sys.version}\0{_PACKAGE}".encode()).hexdigest()[:16]
     return f"{_PREFIX}{where}-{key}{_SUFFIX}"
 
@@ -150,9 +176,13 @@ def _read(directory: Path, key: str) -> RuleSet | None:
                 or stat.S_IMODE(info.st_mode) & 0o022
             ):
                 return None
+            import pickle
+
             stored_key, rules = pickle.load(file)
     except Exception:  # missing, unreadable or corrupt: load the rules instead
         return None
+    from ._ruleset import RuleSet
+
     if stored_key != key or type(rules) is not RuleSet:
         return None
     return rules
@@ -164,6 +194,8 @@ def _write(directory: Path, key: str, rules: RuleSet) -> None:
         if not _private_dir(directory):
             return
         name = _name(key)
+        import pickle
+
         data = pickle.dumps((key, rules), protocol=pickle.HIGHEST_PROTOCOL)
         import tempfile  # only to write: it is not needed to read
 

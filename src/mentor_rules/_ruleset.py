@@ -37,6 +37,7 @@ from ._expr import (
 )
 from ._model import GoalScope, Situation
 from ._output import PackRef, RuleSetInfo
+from ._rulecache import cached_rules  # imported with the package: it notes the code imported
 from ._schema import ABOUT, CANDIDATE_KINDS, About, Kind, Source, enum_values, roots_for
 from ._strata import stratify
 
@@ -499,8 +500,6 @@ def shipped_rules() -> RuleSet:
     (``$MENTOR_RULES_CACHE_DIR``, by default ``~/.cache/mentor-rules``; see
     ``docs/performance.md``): the same rule set, in a few milliseconds.
     """
-    from ._rulecache import cached_rules
-
     directory = _shipped_rules_dir()
 
     def load() -> RuleSet:
