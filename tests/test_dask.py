@@ -408,3 +408,23 @@ def test_advise_frame_names_a_missing_or_taken_column() -> None:
     with pytest.raises(ValueError, match="'advice'"):
         advise_frame(frame, "situation")
     assert "out" in advise_frame(frame, "situation", advice="out").columns
+    with pytest.raises(ValueError, match="same column 'r'"):
+        advise_frame(frame, "situation", advice="r", error="r")
+
+
+@needs_dask
+def test_a_token_names_only_its_own_rules() -> None:
+    """The advisor a worker keeps is found by token: a token given with other rules would
+    advise with the wrong ones, so it is worked out from the rules, never given."""
+    from mentor_rules import RuleSet, shipped_rules
+    from mentor_rules.dask import ShippedRules, advise_items, ship
+
+    shipped = ship(engine="python")
+    empty = ShippedRules(RuleSet(()), "python", shipped.limits)
+    assert empty.token != shipped.token
+    assert ShippedRules(shipped_rules(), "python", shipped.limits).token == shipped.token
+    document = Advisor().advise({"candidates": [{"name": "Ann", "relation": "peer"}]})
+    assert document.recommendations  # the shipped rules advise on it
+    advise_items([{}], shipped)  # a worker now keeps the shipped rules' advisor
+    [result] = advise_items([{"candidates": [{"name": "Ann", "relation": "peer"}]}], empty)
+    assert result["advice"]["recommendations"] == []

@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
-from attrs import frozen
+from attrs import field, frozen
 
 try:
     import dask.bag
@@ -57,12 +57,18 @@ _KEPT = 8
 @frozen
 class ShippedRules:
     """What a worker needs to build its :class:`Advisor`: the rule set (its parameters already
-    applied), the engine and the limits, with a token that names this combination."""
+    applied), the engine and the limits, with a token that names this combination: a hash of
+    them, worked out here, so that a token never names other rules than its own."""
 
-    token: str
     rules: RuleSet
     engine: EngineName
     limits: Limits
+    token: str = field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        packed = pickle.dumps((self.rules, self.engine, self.limits), pickle.HIGHEST_PROTOCOL)
+        token = "mentor-rules-" + hashlib.sha256(packed).hexdigest()[:32]
+        object.__setattr__(self, "token", token)
 
     def __dask_tokenize__(self) -> str:
         return self.token
@@ -79,9 +85,7 @@ def ship(
     as ``Advisor(...)`` does) and packed to be sent to workers."""
     advisor = Advisor(rules, engine=engine, parameters=parameters, limits=limits)
     # The engine stays as asked: "auto" picks what each worker has installed.
-    packed = pickle.dumps((advisor.rules, engine, advisor.limits), pickle.HIGHEST_PROTOCOL)
-    token = "mentor-rules-" + hashlib.sha256(packed).hexdigest()[:32]
-    return ShippedRules(token, advisor.rules, engine, advisor.limits)
+    return ShippedRules(advisor.rules, engine, advisor.limits)
 
 
 _lock = threading.Lock()
@@ -178,12 +182,15 @@ def advise_frame(
     string dtype. Needs ``dask[dataframe]``.
 
     The other arguments are those of :func:`advise_bag`. Raises ``KeyError`` if ``column`` is
-    not a column of ``frame``, ``ValueError`` if ``advice`` or ``error`` already is one.
+    not a column of ``frame``, ``ValueError`` if ``advice`` or ``error`` already is one, or if
+    they are the same name.
     """
     import pandas as pd  # dask.dataframe is installed, since ``frame`` is one
 
     if column not in frame.columns:
         raise KeyError(f"no column {column!r} in the dataframe (it has {list(frame.columns)})")
+    if advice == error:
+        raise ValueError(f"advice and error name the same column {advice!r}: name two")
     for name in (advice, error):
         if name in frame.columns or name == column:
             raise ValueError(f"the dataframe already has a column {name!r}: name another")
