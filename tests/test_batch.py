@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import time
@@ -33,6 +34,7 @@ from mentor_rules import (
     RuleProblem,
     SituationError,
 )
+from mentor_rules._batch import CHUNK_SIZE
 from mentor_rules.cli import example_document, main
 from mentor_rules.testing import situation_documents, situations
 
@@ -396,6 +398,47 @@ def test_jsonl_ends_quietly_with_141_when_its_reader_stops_early(tmp_path: Path)
     assert json.loads(first)["line"] == 1
     assert errors == ""
     assert code == 141
+
+
+def test_jsonl_ends_quietly_with_130_on_ctrl_c_keeping_what_it_wrote() -> None:
+    """Interrupted while it waits for more lines: the lines written stay written, and no
+    traceback (found in review: a 26-line KeyboardInterrupt)."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "mentor_rules.cli", "advise", "--jsonl", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        assert process.stderr is not None
+        process.stdin.write((json.dumps(example_document()) + "\n") * CHUNK_SIZE)
+        process.stdin.flush()  # a whole chunk: advised and written while stdin stays open
+        first = process.stdout.readline()
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=60)
+        errors = process.stderr.read()
+    assert json.loads(first)["line"] == 1
+    assert code == 130
+    assert "Traceback" not in errors
+    assert "interrupted" in errors
+
+
+def test_jsonl_reads_a_line_of_other_whitespace_as_a_line_not_as_blank(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON's whitespace is space, tab, CR and LF: a form feed is not, so that line is an
+    invalid document, reported, not skipped in silence."""
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(b"\x0c\n \t\r\n{}\n")
+    code, out, _ = run(capsys, "advise", "--jsonl", "--engine", "python", str(path))
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [(line["line"], sorted(line)) for line in lines] == [
+        (1, ["error", "line"]),
+        (3, ["advice", "line"]),
+    ]
+    assert code == 3
 
 
 ORPHANED = """

@@ -41,7 +41,7 @@ def read_lines(stream: IO[bytes] | IO[str], most: int) -> Iterator[Line]:
             while (rest := _bytes(stream.readline(_SKIP))) and not rest.endswith(b"\n"):
                 pass
             yield number, None
-        elif line.strip():
+        elif line.strip(b" \t\r\n"):  # JSON's whitespace only: a form feed is not blank
             yield number, line
 
 
@@ -50,10 +50,10 @@ def _bytes(line: bytes | str) -> bytes:
     return line.encode("utf-8") if isinstance(line, str) else line
 
 
-def advise_lines(advisor: Advisor, chunk: list[Line]) -> list[tuple[str, bool]]:
-    """The output line (JSON text, without its newline) for each input line of ``chunk``, and
-    whether it is advice (not an error). Runs in a worker process with ``--jobs``: text is
-    cheaper to send back than advice."""
+def advise_lines(advisor: Advisor, chunk: list[Line]) -> list[tuple[int, str, bool]]:
+    """For each input line of ``chunk``: its number, the output line (JSON text, without its
+    newline), and whether it is advice (not an error). Runs in a worker process with
+    ``--jobs``: text is cheaper to send back than advice."""
     outcomes: dict[int, Advice | SituationError] = {}
     readable: list[tuple[int, Any]] = []
     for number, data in chunk:
@@ -69,9 +69,9 @@ def advise_lines(advisor: Advisor, chunk: list[Line]) -> list[tuple[str, bool]]:
     return [_output_line(number, outcomes[number]) for number, _ in chunk]
 
 
-def _output_line(number: int, outcome: Advice | SituationError) -> tuple[str, bool]:
+def _output_line(number: int, outcome: Advice | SituationError) -> tuple[int, str, bool]:
     if isinstance(outcome, Advice):
         document = {"line": number, "advice": advice_to_dict(outcome)}
     else:
         document = {"line": number, "error": converter.unstructure(outcome.problems)}
-    return json.dumps(document, ensure_ascii=False), isinstance(outcome, Advice)
+    return number, json.dumps(document, ensure_ascii=False), isinstance(outcome, Advice)

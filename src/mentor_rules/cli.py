@@ -67,6 +67,8 @@ EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE, EXIT_BROKE
     4,
     141,
 )
+#: The shell's code for a process ended by SIGINT (128 + 2).
+EXIT_INTERRUPTED = 130
 
 
 def example_document() -> dict[str, Any]:
@@ -80,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code.
 
     When standard output is a pipe whose reader has gone (``mentor-rules advise | head -1``),
-    the rest of the output is dropped without a traceback, and the exit code is 141.
+    the rest of the output is dropped without a traceback, and the exit code is 141; Ctrl-C
+    ends it with 130, also without a traceback.
     """
     try:
         try:
@@ -90,6 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _drop_standard_output()
         return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:  # Ctrl-C: what was written stays written, and no traceback
+        print("mentor-rules: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def _drop_standard_output() -> None:
@@ -467,18 +473,26 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     except OSError as exc:
         print(f"mentor-rules: {source}: cannot read the file: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    written = invalid = 0
+    written = invalid = last = 0
     with opened as stream, _Progress() as progress:
         work = chunks(read_lines(stream, limits.max_document_bytes), CHUNK_SIZE)
         results = run_ordered(advisor, work, advise_lines, workers=workers)
         with contextlib.closing(results):  # stops the workers however the loop ends
-            for done in results:
-                for text, ok in done:
-                    out.write(text + "\n")
-                    invalid += not ok
-                out.flush()  # each chunk as it is done: a reader downstream need not wait
-                written += len(done)
-                progress.update(len(done))
+            try:
+                for done in results:
+                    for _, text, ok in done:
+                        out.write(text + "\n")
+                        invalid += not ok
+                    last = done[-1][0] if done else last
+                    out.flush()  # each chunk as it is done: a reader downstream need not wait
+                    written += len(done)
+                    progress.update(len(done))
+            except EngineError as error:
+                where = f"after line {last}" if last else "before the first line"
+                raise EngineError(
+                    f"{error}; the output stops {where} of {source}: advise the lines after "
+                    "it again"
+                ) from error
     if not written:
         print(f"{source}: nothing to advise on (no JSON lines)", file=sys.stderr)
     return EXIT_INVALID if invalid else EXIT_OK
