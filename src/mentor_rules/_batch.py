@@ -1,8 +1,10 @@
 """Batches as streams: chunks of items worked on in this process or in worker processes, the
 results given back in input order, with a bounded number of chunks in flight.
 
-The input is read lazily, one chunk at a time, and never more than ``ahead`` chunks beyond the
-one being given back: an endless input works, and memory does not grow with the batch.
+The input is read lazily, one chunk at a time: in this process, a chunk when the one before it
+has been given back; with worker processes, never more than ``ahead`` chunks in flight (by
+default two a worker), the one being given back included. An endless input works, and memory
+does not grow with the batch.
 
 With worker processes, each builds its own :class:`~mentor_rules.Advisor` once, when it starts,
 from the rule set, engine and limits of the advisor that started them (sent once, not with each
