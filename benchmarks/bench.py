@@ -50,6 +50,7 @@ from mentor_rules import (
     available_engines,
     shipped_rules,
 )
+from mentor_rules._batch import CHUNK_SIZE
 from mentor_rules._engines import EngineName
 from mentor_rules._facts import Fact, build_facts
 
@@ -380,7 +381,7 @@ def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float]
     return times
 
 
-BATCH_CHUNK = 64  # situations per _advise_chunk call in the batch section
+BATCH_CHUNK = CHUNK_SIZE  # situations per _advise_chunk call: what advise_iter and advise_many use
 
 
 def batch_timings(
@@ -692,7 +693,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for line in target_lines(results[10], anatomy):
         print(line)
     label = (
-        f"  (3) RSS growth over {evaluations:,} durable evaluations < {TARGET_RSS_GROWTH_MB:g} MB:"
+        f"  (m) RSS growth over {evaluations:,} durable evaluations < {TARGET_RSS_GROWTH_MB:g} MB:"
     )
     if rss_growth is None:
         print(f"{label} not measured (durable engine not available)")
@@ -701,7 +702,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{label} {rss_growth / 2**20:+.2f} MB"
             f"  {_met(rss_growth < TARGET_RSS_GROWTH_MB * 2**20)}"
         )
-    label = f"  (4) {THREADS} threads give the sequential advice:"
+    label = f"  (t) {THREADS} threads give the sequential advice:"
     if threads_ok is None:
         print(f"{label} not measured (durable engine not available)")
     else:

@@ -292,12 +292,13 @@ class Advisor:
     ) -> Generator[BatchItem, None, None]:
         """One :class:`BatchItem` for each situation, in input order, as they are done.
 
-        ``situations`` is read lazily, ``chunk_size`` at a time, and only a few chunks ahead of
-        what has been taken (two a worker), so an endless iterable works and memory does not
-        grow with the batch. ``workers=1`` advises here, a chunk when it is asked for; ``N > 1``
-        in ``N`` worker processes, each building its own advisor once from this one's rules,
-        engine and limits (the situations and advice must then pickle, as documents and
-        ``Situation`` objects do). An invalid situation is reported in its place. A worker
+        ``situations`` is read lazily, ``chunk_size`` at a time, with at most ``2 * workers``
+        chunks in flight (the one being given back included), so an endless iterable works and
+        memory does not grow with the batch. ``workers=1`` advises here, a chunk when it is
+        asked for; ``N > 1`` in ``N`` worker processes, each building its own advisor once from
+        this one's rules, engine and limits; results come back once that many chunks have been
+        read, or the input has ended. A chunk that does not pickle is advised here instead. An
+        invalid situation is reported in its place. A worker
         process that dies, or an engine that fails, raises :class:`EngineError`; stopping early
         (``close()``, or leaving a ``for`` loop and dropping the iterator) stops the workers.
         """
