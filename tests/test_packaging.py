@@ -49,9 +49,14 @@ def _extra(name: str) -> set[str]:
 
 
 def test_the_test_extra_holds_only_what_mentor_rules_testing_and_the_tests_need() -> None:
-    """The strategies need hypothesis; the tests pytest, and jsonschema to hold the loader to
-    the published JSON Schemas."""
-    assert {r.split(">")[0] for r in _extra("test")} == {"hypothesis", "pytest", "jsonschema"}
+    """The strategies need hypothesis; the tests pytest (with pytest-xdist, to use every
+    core), and jsonschema to hold the loader to the published JSON Schemas."""
+    assert {r.split(">")[0] for r in _extra("test")} == {
+        "hypothesis",
+        "pytest",
+        "pytest-xdist",
+        "jsonschema",
+    }
 
 
 def test_the_dev_extra_adds_the_static_checkers_with_ruff_pinned_exactly() -> None:
