@@ -25,19 +25,12 @@ from mentor_rules._facts import (
     FactBuilder,
     build_facts,
     echoed,
-    plain,
     with_conclusions,
 )
 from mentor_rules._text import text_key
 from mentor_rules.testing import rule_packs, situations
 
 RULES = shipped_rules()
-
-
-@settings(max_examples=30)
-@given(situations())
-def test_plain_is_what_the_converter_unstructures(situation: Situation) -> None:
-    assert plain(situation) == converter.unstructure(situation)
 
 
 def _reference_documents(situation: Situation) -> dict[str, list[dict[str, Any]]]:

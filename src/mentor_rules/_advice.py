@@ -49,13 +49,12 @@ class _RulePlan:
     """What turning one rule's firing into a recommendation needs, worked out once."""
 
     rule: Rule
-    message: Callable[[Mapping[str, Any]], str]
     evidence: Callable[[Mapping[str, Any]], list[tuple[FactPath, Any]]]
 
 
 class AdviceBuilder:
-    """:func:`build_advice`, with each rule's message template and evidence function made on
-    its first firing and kept: an ``Advisor`` keeps one builder for its rule set."""
+    """:func:`build_advice`, with each rule's evidence function made on its first firing and
+    kept: an ``Advisor`` keeps one builder for its rule set."""
 
     def __init__(self) -> None:
         self._plans: dict[str, _RulePlan] = {}
@@ -116,7 +115,7 @@ class AdviceBuilder:
             rule.kind,
             rule.about,
             fact.subject,
-            plan.message(fact.values),
+            render(rule.message, fact.values, rule.words),
             rule.because,
             tuple(found.values()),
             rule.source,
@@ -126,12 +125,7 @@ class AdviceBuilder:
     def _plan(self, rule: Rule) -> _RulePlan:
         plan = self._plans.get(rule.id)
         if plan is None or plan.rule is not rule:
-            words = rule.words
-            plan = _RulePlan(
-                rule,
-                _compile_template(rule.message, words),
-                compile_evidence(rule.condition),
-            )
+            plan = _RulePlan(rule, compile_evidence(rule.condition))
             self._plans[rule.id] = plan
         return plan
 
@@ -234,61 +228,6 @@ def render(
             field_type = subject_types()[root].fields[name]  # type: ignore[index]
             out.append(_words(value, field_type, words or {}))
     return "".join(out)
-
-
-def _compile_template(
-    template: Template, words: Mapping[str, str]
-) -> Callable[[Mapping[str, Any]], str]:
-    """:func:`render` of ``template`` (without slots) as a closure: each field's type looked
-    up once, and a message that is all literal text made once."""
-    parts: list[str | tuple[str, str, Callable[[Any], str]]] = []
-    for literal, path in template.parts:
-        if path is None:
-            parts.append(literal)
-        elif len(path) == 1:
-            parts.append("")  # a slot: messages have none, and render() fills none here
-        else:
-            root, name = path
-            field_type = subject_types()[root].fields[name]  # type: ignore[index]
-            parts.append((root, name, _wording(field_type, words)))
-    if all(isinstance(part, str) for part in parts):
-        text = "".join(part for part in parts if isinstance(part, str))
-        return lambda values: text
-    fixed = tuple(parts)
-
-    def message(values: Mapping[str, Any]) -> str:
-        out: list[str] = []
-        for part in fixed:
-            if isinstance(part, str):
-                out.append(part)
-            else:
-                root, name, wording = part
-                out.append(wording(values.get(root, {}).get(name)))
-        return "".join(out)
-
-    return message
-
-
-def _wording(field_type: FieldType, words: Mapping[str, str]) -> Callable[[Any], str]:
-    """``_words`` for values of ``field_type``: the same text, with the type looked at once."""
-    if isinstance(field_type, NullableType):
-        field_type = field_type.inner
-    if isinstance(field_type, ListType):
-        return lambda value: _words(value, field_type, words)
-    enum = isinstance(field_type, EnumType)
-
-    def wording(value: Any) -> str:
-        if value is None:
-            return "unknown"
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if isinstance(value, float):
-            return f"{value:g}"
-        if enum:
-            return words.get(value, str(value).replace("_", " "))
-        return str(value)
-
-    return wording
 
 
 def _words(value: Any, field_type: FieldType, words: Mapping[str, str]) -> str:

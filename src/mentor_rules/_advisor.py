@@ -64,9 +64,8 @@ class _Run:
     situation: Situation
     concluding: Concluding
     facts: tuple[Fact, ...] = ()
-    fired: dict[int, set[str]] = attrs.Factory(
-        dict
-    )  # the rules that fired (not held back), by fact
+    #: The rules that fired (not held back), by fact.
+    fired: dict[int, set[str]] = attrs.Factory(dict)
     matched: list[Match] = attrs.Factory(list)
     suppressed: list[Suppressed] = attrs.Factory(list)
     seen: list[tuple[Engine, tuple[Fact, ...]]] = attrs.Factory(list)
@@ -298,9 +297,9 @@ class Advisor:
         asked for; ``N > 1`` in ``N`` worker processes, each building its own advisor once from
         this one's rules, engine and limits; results come back once that many chunks have been
         read, or the input has ended. A chunk that does not pickle is advised here instead. An
-        invalid situation is reported in its place. A worker
-        process that dies, or an engine that fails, raises :class:`EngineError`; stopping early
-        (``close()``, or leaving a ``for`` loop and dropping the iterator) stops the workers.
+        invalid situation is reported in its place. A worker process that dies, or an engine
+        that fails, raises :class:`EngineError`; stopping early (``close()``, or leaving a
+        ``for`` loop and dropping the iterator) stops the workers.
         """
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from attrs import frozen
 
+from ._documents import converter
 from ._model import Candidate, CoachingRole, Mentee, PastMentor, Situation
 from ._schema import CONCLUSIONS, About
-from ._text import _NEGATIONS as NEGATIONS
 from ._text import stems_echo, text_key, word_stems
 
 if TYPE_CHECKING:
@@ -31,7 +31,6 @@ __all__ = [
     "FactBuilder",
     "build_facts",
     "echoed",
-    "plain",
     "with_conclusions",
 ]
 
@@ -363,21 +362,7 @@ def _plain_for(hint: Any) -> Callable[[Any], Any] | None:
         if attrs.has(item):
             every = _plan(item, frozenset(field.name for field in attrs.fields(item)))
             return lambda instances: [_document(instance, every) for instance in instances]
-    return plain
-
-
-def plain(value: Any) -> Any:
-    """A model value as plain JSON-like data, as ``converter.unstructure`` makes it: enums as
-    their values, tuples as lists, attrs instances as dicts of every field."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [plain(item) for item in value]
-    if attrs.has(type(value)):
-        return {
-            field.name: plain(getattr(value, field.name)) for field in attrs.fields(type(value))
-        }
-    return value
+    return converter.unstructure  # a type the plans above do not know: cattrs, made on use
 
 
 def _aimed_industry(mentee: Mentee) -> str | None:
@@ -390,28 +375,12 @@ def _aimed_job(mentee: Mentee) -> str | None:
 
 def echoed(traits: Sequence[str], notes: Iterable[str]) -> list[str]:
     """The traits that echo one of ``notes`` (see :func:`mentor_rules._text.echoes`)."""
-    return _echoing(traits, _stems(notes))
+    return _echoing(traits, _stems(notes), {})
 
 
 def _stems(texts: Iterable[str]) -> tuple[frozenset[str], ...]:
     """The word stems of each of ``texts``, each set once."""
     return tuple(dict.fromkeys(word_stems(text) for text in texts))
-
-
-def _echoing(traits: Sequence[str], notes: Sequence[frozenset[str]]) -> list[str]:
-    """The traits that echo one of the notes, given as their stems.
-
-    Each text is reduced to its stems once per call, not once per pair: the stems cache holds
-    a few thousand texts, and a situation with more would otherwise stem them again and again.
-    """
-    if not notes:
-        return []
-    found = []
-    for trait in traits:
-        mine = word_stems(trait)
-        if any(stems_echo(mine, theirs) for theirs in notes):
-            found.append(trait)
-    return found
 
 
 class _Shared:
@@ -435,34 +404,26 @@ class _Shared:
         self.job_key = None if aimed_job is None else text_key(aimed_job)
 
 
-def _echoing_by_trait(
+def _echoing(
     traits: Sequence[str], notes: Sequence[frozenset[str]], known: dict[str, bool]
 ) -> list[str]:
-    """:func:`_echoing`, each trait's answer kept in ``known`` (for one situation's notes)."""
+    """The traits that echo one of the notes (given as their stems), each trait's answer kept
+    in ``known`` (for one situation's notes: candidates often share traits).
+
+    Each text is reduced to its stems once per call, not once per pair: the stems cache holds
+    a few thousand texts, and a situation with more would otherwise stem them again and again.
+    """
     if not notes:
         return []
     found = []
     for trait in traits:
         echoes = known.get(trait)
         if echoes is None:
-            echoes = known[trait] = _echoes_any(word_stems(trait), notes)
+            mine = word_stems(trait)
+            echoes = known[trait] = any(stems_echo(mine, theirs) for theirs in notes)
         if echoes:
             found.append(trait)
     return found
-
-
-def _echoes_any(mine: frozenset[str], notes: Sequence[frozenset[str]]) -> bool:
-    """``any(stems_echo(mine, theirs) for theirs in notes)``, written out: the stems of one
-    trait against a situation's notes, the trait's negation read once."""
-    if not mine:
-        return False
-    negated = not mine.isdisjoint(NEGATIONS)
-    for theirs in notes:
-        if theirs and negated != (not theirs.isdisjoint(NEGATIONS)):
-            continue
-        if theirs and (mine <= theirs or theirs <= mine):
-            return True
-    return False
 
 
 def _industry_match(candidate: Candidate, shared: _Shared) -> bool | None:
@@ -490,10 +451,8 @@ _MENTEE_DERIVED: dict[str, Callable[[Mentee], Any]] = {
 }
 
 _CANDIDATE_DERIVED: dict[str, Callable[[Candidate, _Shared], Any]] = {
-    "echoes_worked": lambda c, shared: _echoing_by_trait(
-        c.traits, shared.worked, shared.echo_worked
-    ),
-    "echoes_did_not_work": lambda c, shared: _echoing_by_trait(
+    "echoes_worked": lambda c, shared: _echoing(c.traits, shared.worked, shared.echo_worked),
+    "echoes_did_not_work": lambda c, shared: _echoing(
         c.traits, shared.did_not_work, shared.echo_did_not_work
     ),
     "industry_match": _industry_match,

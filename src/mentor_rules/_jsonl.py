@@ -9,7 +9,7 @@ no further than the ``max_document_bytes`` limit, so that one huge line cannot f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from ._documents import advice_to_dict, converter, over_limit, parse_json
@@ -19,7 +19,7 @@ from ._output import Advice
 if TYPE_CHECKING:
     from ._advisor import Advisor
 
-__all__ = ["advise_lines", "read_lines"]
+__all__ = ["advise_each", "advise_lines", "outcome_document", "read_lines"]
 
 #: A line over the limit is skipped in pieces of this size.
 _SKIP = 1 << 16
@@ -54,24 +54,38 @@ def advise_lines(advisor: Advisor, chunk: list[Line]) -> list[tuple[int, str, bo
     """For each input line of ``chunk``: its number, the output line (JSON text, without its
     newline), and whether it is advice (not an error). Runs in a worker process with
     ``--jobs``: text is cheaper to send back than advice."""
-    outcomes: dict[int, Advice | SituationError] = {}
-    readable: list[tuple[int, Any]] = []
-    for number, data in chunk:
+    documents: list[Any] = []
+    unread: dict[int, SituationError] = {}
+    for position, (_, data) in enumerate(chunk):
         try:
             if data is None:
                 limit = over_limit(advisor.limits, "max_document_bytes", None)
                 raise SituationError([Problem("", limit)])
-            readable.append((number, parse_json(data, advisor.limits)))
+            documents.append(parse_json(data, advisor.limits))
         except SituationError as error:
-            outcomes[number] = error
-    advised = advisor._advise_chunk([document for _, document in readable])
-    outcomes.update(zip((number for number, _ in readable), advised, strict=True))
-    return [_output_line(number, outcomes[number]) for number, _ in chunk]
+            unread[position] = error
+            documents.append(None)
+    lines = []
+    for (number, _), outcome in zip(chunk, advise_each(advisor, documents, unread), strict=True):
+        text = json.dumps({"line": number, **outcome_document(outcome)}, ensure_ascii=False)
+        lines.append((number, text, isinstance(outcome, Advice)))
+    return lines
 
 
-def _output_line(number: int, outcome: Advice | SituationError) -> tuple[int, str, bool]:
+def advise_each(
+    advisor: Advisor, documents: Sequence[Any], unread: Mapping[int, SituationError]
+) -> list[Advice | SituationError]:
+    """The advice of each of ``documents``, or the error that stopped it, in order: those at
+    the positions in ``unread`` could not be read and keep their error; the others are advised
+    together, as one chunk."""
+    readable = [document for n, document in enumerate(documents) if n not in unread]
+    advised = iter(advisor._advise_chunk(readable))
+    return [unread[n] if n in unread else next(advised) for n in range(len(documents))]
+
+
+def outcome_document(outcome: Advice | SituationError) -> dict[str, Any]:
+    """``{"advice": {...}}`` or ``{"error": [problems]}``: one result, as JSON-like data."""
     if isinstance(outcome, Advice):
-        document = {"line": number, "advice": advice_to_dict(outcome)}
-    else:
-        document = {"line": number, "error": converter.unstructure(outcome.problems)}
-    return number, json.dumps(document, ensure_ascii=False), isinstance(outcome, Advice)
+        return {"advice": advice_to_dict(outcome)}
+    problems: list[dict[str, Any]] = converter.unstructure(outcome.problems)
+    return {"error": problems}

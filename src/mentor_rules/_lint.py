@@ -46,6 +46,7 @@ from ._expr import (
     ScalarType,
 )
 from ._ruleset import Rule, RuleSet
+from ._strata import condition_dependencies
 
 __all__ = ["LintWarning", "Verdict", "decide", "lint"]
 
@@ -216,23 +217,6 @@ def _fires(rule: Rule, rules: RuleSet) -> Condition:
     return And((condition, Not(_expanded(rule.unless, rules))))
 
 
-def _vetoers(condition: Condition, rules: RuleSet) -> list[str]:
-    """The rules whose conclusions ``condition`` reads about its own subject."""
-    found: list[str] = []
-    match condition:
-        case Contains(field=Field(path=(root, "concluded_kinds")), value=kind):
-            found = [r.id for r in rules if r.about == root and r.kind == kind]
-        case Contains(field=Field(path=(root, "concluded")), value=str() as rule_id) if (
-            rule_id in rules.ids and rules[rule_id].about == root
-        ):
-            found = [rule_id]
-        case Not(operand=operand):
-            found = _vetoers(operand, rules)
-        case And(operands=parts) | Or(operands=parts):
-            found = [r for part in parts for r in _vetoers(part, rules)]
-    return list(dict.fromkeys(found))
-
-
 def lint(rules: RuleSet) -> list[LintWarning]:
     """Everything the lint finds in ``rules``, rule by rule."""
     found: list[LintWarning] = []
@@ -272,7 +256,7 @@ def lint(rules: RuleSet) -> list[LintWarning]:
             if decide(vetoed) == "never":
                 by = ", ".join(
                     repr(r)
-                    for r in _vetoers(rule.unless, rules)
+                    for r in sorted(condition_dependencies(rule.unless, rules.rules))
                     if decide(And((rule.condition, _fires(rules[r], rules)))) != "never"
                 )
                 found.append(

@@ -38,9 +38,10 @@ except ImportError as _missing:  # pragma: no cover - tested in a subprocess wit
     ) from _missing
 
 from ._advisor import Advisor
-from ._documents import advice_to_dict, converter, over_limit, parse_json
+from ._documents import over_limit, parse_json
 from ._engines import EngineName
 from ._errors import Problem, SituationError
+from ._jsonl import advise_each, outcome_document
 from ._limits import Limits
 from ._ruleset import RuleSet
 
@@ -113,18 +114,6 @@ def _advisor_for(shipped: ShippedRules) -> Advisor:
         return advisor
 
 
-def _result(advisor: Advisor, item: Any) -> dict[str, Any]:
-    try:
-        if isinstance(item, str | bytes | bytearray):
-            item = _parse(item, advisor.limits)
-        # What is neither a mapping nor a Situation is reported as such ("expected an object").
-        advice = advisor.advise(item)
-    except SituationError as error:
-        problems: list[dict[str, Any]] = converter.unstructure(error.problems)
-        return {"error": problems}
-    return {"advice": advice_to_dict(advice)}
-
-
 def _parse(text: str | bytes | bytearray, limits: Limits) -> Any:
     """JSON text read as ``mentor-rules advise`` reads a file: its size first, against
     ``limits.max_document_bytes``."""
@@ -139,7 +128,17 @@ def advise_items(items: Iterable[object], shipped: ShippedRules) -> list[dict[st
     """The result of each item, in order, with this process's advisor for ``shipped``: what
     :func:`advise_bag` runs on each partition."""
     advisor = _advisor_for(shipped)
-    return [_result(advisor, item) for item in items]
+    documents: list[Any] = []
+    unread: dict[int, SituationError] = {}
+    for position, item in enumerate(items):
+        if isinstance(item, str | bytes | bytearray):
+            try:
+                item = _parse(item, advisor.limits)
+            except SituationError as error:
+                unread[position] = error
+        # What is neither a mapping nor a Situation is reported as such ("expected an object").
+        documents.append(item)
+    return [outcome_document(outcome) for outcome in advise_each(advisor, documents, unread)]
 
 
 def _delayed(shipped: ShippedRules) -> Any:
