@@ -7,7 +7,7 @@ library's documented semantics:
 - a missing or ``None`` value makes every comparison false (``x >= 3`` and ``x == true`` alike);
 - ``len(list)`` of a missing list is 0;
 - a candidate's ``echoes_worked`` / ``echoes_did_not_work`` are its traits that echo a past
-  mentor's ``worked`` / ``did_not_work`` notes word by word (``mentor_rules._text.echoes``);
+  mentor's ``worked`` / ``did_not_work`` notes word by word (``mentor_rules.model.text.echoes``);
   industries and jobs compare by ``text_key``;
 - the layers are written out in order: avoid rules veto the positive advice about a candidate,
   and look-further reads which goals some candidate fits.
@@ -28,7 +28,7 @@ from mentor_rules import (
     Situation,
     Willingness,
 )
-from mentor_rules._text import echoes, text_key
+from mentor_rules.model.text import echoes, text_key
 
 __all__ = ["RULE_IDS", "firings"]
 

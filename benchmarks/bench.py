@@ -50,9 +50,9 @@ from mentor_rules import (
     available_engines,
     shipped_rules,
 )
-from mentor_rules._batch import CHUNK_SIZE
-from mentor_rules._engines import EngineName
-from mentor_rules._facts import Fact, build_facts
+from mentor_rules.engines import EngineName
+from mentor_rules.facts.build import Fact, build_facts
+from mentor_rules.scale.batch import CHUNK_SIZE
 
 # --------------------------------------------------------------------------- targets
 
@@ -307,7 +307,7 @@ def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float]
     try:
         import durable_rules_engine as c_engine
 
-        from mentor_rules._engines import _durable
+        from mentor_rules.engines import durable as _durable
 
         advisor = Advisor(rules, engine="durable")
         layered = [advisor._evaluate(s).layers for s in case.situations]

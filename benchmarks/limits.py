@@ -107,7 +107,7 @@ rounds, path = int(sys.argv[3]), sys.argv[4]
 with open(path, encoding="utf-8") as handle:
     document = json.load(handle)
 advisor = Advisor(engine=engine, limits=limits)
-import mentor_rules._text as text
+import mentor_rules.model.text as text
 times = []
 for _ in range(rounds):
     text.word_stems.cache_clear()  # every round stems from nothing, as a new process would

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 import mentor_rules
 from mentor_rules import Advisor, RuleSet, load_rules, shipped_rules
-from mentor_rules._engines import ENGINES
+from mentor_rules.engines import ENGINES
 
 #: Environment variable: a directory of rule files to test instead of the shipped rules.
 RULES_DIR_VARIABLE = "MENTOR_RULES_RULES_DIR"

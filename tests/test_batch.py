@@ -34,8 +34,8 @@ from mentor_rules import (
     RuleProblem,
     SituationError,
 )
-from mentor_rules._batch import CHUNK_SIZE
 from mentor_rules.cli import example_document, main
+from mentor_rules.scale.batch import CHUNK_SIZE
 from mentor_rules.testing import situation_documents, situations
 
 # --------------------------------------------------------------------------- advise_iter
@@ -384,7 +384,16 @@ def test_jsonl_ends_quietly_with_141_when_its_reader_stops_early(tmp_path: Path)
     # More than a pipe holds (64 KiB): 100 pieces of advice of about 5 KB.
     path.write_text((json.dumps(example_document()) + "\n") * 100, encoding="utf-8")
     with subprocess.Popen(
-        [sys.executable, "-m", "mentor_rules.cli", "advise", "--jsonl", "--jobs", "2", str(path)],
+        [
+            sys.executable,
+            "-m",
+            "mentor_rules",
+            "advise",
+            "--jsonl",
+            "--jobs",
+            "2",
+            str(path),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -404,7 +413,7 @@ def test_jsonl_ends_quietly_with_130_on_ctrl_c_keeping_what_it_wrote() -> None:
     """Interrupted while it waits for more lines: the lines written stay written, and no
     traceback (found in review: a 26-line KeyboardInterrupt)."""
     with subprocess.Popen(
-        [sys.executable, "-m", "mentor_rules.cli", "advise", "--jsonl", "-"],
+        [sys.executable, "-m", "mentor_rules", "advise", "--jsonl", "-"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

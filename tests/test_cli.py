@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from mentor_rules import Limits
-from mentor_rules._engines import ENGINES
 from mentor_rules.cli import main
+from mentor_rules.engines import ENGINES
 
 RULE = Path(__file__).resolve().parents[1] / "rules" / "avoid-direct-manager.toml"
 
@@ -241,7 +241,7 @@ def command(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
     """``mentor-rules ARGS`` in a fresh interpreter."""
     kwargs.setdefault("capture_output", True)
     return subprocess.run(
-        [sys.executable, "-m", "mentor_rules.cli", *args],
+        [sys.executable, "-m", "mentor_rules", *args],
         text=True,
         check=False,
         timeout=120,
@@ -432,7 +432,7 @@ def test_a_reader_that_stops_early_ends_the_run_quietly_with_141(tmp_path: Path)
         batch = tmp_path / f"batch{count}.json"
         batch.write_text(json.dumps([example_document()] * count), encoding="utf-8")
         with subprocess.Popen(
-            [sys.executable, "-m", "mentor_rules.cli", "advise", *extra, str(batch)],
+            [sys.executable, "-m", "mentor_rules", "advise", *extra, str(batch)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -245,7 +245,7 @@ def client() -> Iterator[Client]:
 
 def _count_advisors() -> None:
     """Run on each worker: count the Advisors built in that process from now on."""
-    import mentor_rules._advisor as module
+    import mentor_rules.advice.advisor as module
 
     original = module.Advisor.__init__
 
@@ -258,7 +258,7 @@ def _count_advisors() -> None:
 
 
 def _advisors_built() -> int:
-    import mentor_rules._advisor as module
+    import mentor_rules.advice.advisor as module
 
     built: int = module.built  # type: ignore[attr-defined]
     return built

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 
 from mentor_rules import Advisor, EngineError, available_engines, rules_from_documents
-from mentor_rules._engines import ENGINES, EngineName, make_engine
-from mentor_rules._engines._python import compile_condition
-from mentor_rules._evaluate import holds
+from mentor_rules.engines import ENGINES, EngineName, make_engine
+from mentor_rules.engines.python import compile_condition
+from mentor_rules.language.evaluate import holds
 from mentor_rules.testing import rule_packs
 from mentor_rules.testing import situations as generated_situations
 

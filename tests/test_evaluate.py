@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from mentor_rules._evaluate import evidence, holds
-from mentor_rules._expr import parse_condition
-from mentor_rules._schema import roots_for
+from mentor_rules.language.evaluate import evidence, holds
+from mentor_rules.language.expr import parse_condition
+from mentor_rules.model.vocabulary import roots_for
 
 CANDIDATE = {
     "name": "Ann",

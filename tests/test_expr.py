@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentor_rules._expr import (
+from mentor_rules.language.expr import (
     ITEM,
     And,
     Compare,
@@ -18,7 +18,7 @@ from mentor_rules._expr import (
     Quantified,
     parse_condition,
 )
-from mentor_rules._schema import roots_for
+from mentor_rules.model.vocabulary import roots_for
 
 ROOTS = roots_for("candidate")
 
@@ -61,7 +61,7 @@ def test_every_construct_parses() -> None:
 
 
 def _walk(node: object) -> list[object]:
-    from mentor_rules._expr import walk
+    from mentor_rules.language.expr import walk
 
     return list(walk(node))  # type: ignore[arg-type]
 

@@ -8,26 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentor_rules import (
-    Advisor,
-    Limits,
-    RuleSet,
-    Situation,
-    SituationError,
-    _ruleset,
-    shipped_rules,
-)
-from mentor_rules._documents import check_limits, converter, shape_problems, situation_to_dict
-from mentor_rules._evaluate import evidence, holds
-from mentor_rules._evidence import compile_evidence
-from mentor_rules._facts import (
+from mentor_rules import Advisor, Limits, RuleSet, Situation, SituationError, shipped_rules
+from mentor_rules.advice.evidence import compile_evidence
+from mentor_rules.facts.build import (
     Concluding,
     FactBuilder,
     build_facts,
     echoed,
     with_conclusions,
 )
-from mentor_rules._text import text_key
+from mentor_rules.language.evaluate import evidence, holds
+from mentor_rules.model.documents import check_limits, converter, shape_problems, situation_to_dict
+from mentor_rules.model.text import text_key
+from mentor_rules.rules import ruleset as _ruleset
 from mentor_rules.testing import rule_packs, situations
 
 RULES = shipped_rules()

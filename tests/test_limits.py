@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import pytest
 
-import mentor_rules._text
+import mentor_rules.model.text
 from mentor_rules import (
     Advisor,
     Candidate,
@@ -37,7 +37,7 @@ def test_each_text_is_stemmed_once_however_many_texts_there_are(
     note (200 candidates with 50 short traits and 2,500 notes took 72 s). Now each text is
     stemmed at most twice: once for the facts, and once more for the evidence of an echo."""
     stemmed = 0
-    real = mentor_rules._text._stemmer()
+    real = mentor_rules.model.text._stemmer()
 
     class Counting:
         def stemWords(self, words: list[str]) -> list[str]:  # snowball's name
@@ -46,8 +46,8 @@ def test_each_text_is_stemmed_once_however_many_texts_there_are(
             result: list[str] = real.stemWords(words)
             return result
 
-    monkeypatch.setattr(mentor_rules._text, "_STEMMER", Counting())
-    mentor_rules._text.word_stems.cache_clear()
+    monkeypatch.setattr(mentor_rules.model.text, "_STEMMER", Counting())
+    mentor_rules.model.text.word_stems.cache_clear()
     notes = [[f"note {m} {n}" for n in range(100)] for m in range(50)]  # 5,000 texts
     document: dict[str, Any] = {
         "mentee": {"past_mentors": [{"setting": "school", "worked": w} for w in notes]},

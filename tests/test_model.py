@@ -140,7 +140,7 @@ def test_json_round_trip_keeps_the_situation() -> None:
 
 
 def test_a_negated_text_echoes_only_a_negated_one() -> None:
-    from mentor_rules._text import echoes
+    from mentor_rules.model.text import echoes
 
     assert echoes("micromanages", "micromanaging")
     assert echoes("gives blunt feedback", "blunt feedback")
@@ -152,7 +152,7 @@ def test_a_negated_text_echoes_only_a_negated_one() -> None:
 def test_problems_say_what_to_fix() -> None:
     """A near miss names the field meant; a whole number with a decimal point says an integer
     is needed; JSON read from a file may start with a UTF-8 byte order mark."""
-    from mentor_rules._documents import parse_json
+    from mentor_rules.model.documents import parse_json
 
     with pytest.raises(SituationError) as caught:
         situation_from_dict({"mentee": {"nme": "Al", "months_at_company": 2.0}})

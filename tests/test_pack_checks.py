@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from mentor_rules import RuleError, rules_from_documents, shipped_rules
-from mentor_rules._expr import ConditionError, parse_condition
-from mentor_rules._lint import decide, lint
-from mentor_rules._schema import roots_for
-from mentor_rules._schemas import MANIFEST, RULE_FILE
 from mentor_rules.cli import main
+from mentor_rules.io.schemas import MANIFEST, RULE_FILE
+from mentor_rules.language.expr import ConditionError, parse_condition
+from mentor_rules.model.vocabulary import roots_for
+from mentor_rules.rules.lint import decide, lint
 
 ROOTS = roots_for("candidate")
 
@@ -187,8 +187,8 @@ def test_catalogue_json_and_the_schemas(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_the_schemas_name_every_field_the_loaders_read() -> None:
-    from mentor_rules._packs import _MANIFEST_FIELDS
-    from mentor_rules._ruleset import _FIELDS
+    from mentor_rules.rules.packs import _MANIFEST_FIELDS
+    from mentor_rules.rules.ruleset import _FIELDS
 
     assert set(RULE_FILE["properties"]) == set(_FIELDS)
     assert set(MANIFEST["properties"]) == set(_MANIFEST_FIELDS)

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from mentor_rules import Advisor, available_engines, rules_from_documents
-from mentor_rules._evaluate import evidence
-from mentor_rules._expr import parse_condition
-from mentor_rules._schema import roots_for
+from mentor_rules.language.evaluate import evidence
+from mentor_rules.language.expr import parse_condition
+from mentor_rules.model.vocabulary import roots_for
 
 needs_durable = pytest.mark.skipif(
     "durable" not in available_engines(), reason="durable-rules is not installed here"
@@ -43,7 +43,7 @@ def assert_ok(result: subprocess.CompletedProcess[str]) -> None:
 @needs_durable
 def test_the_property_hash_is_the_engines() -> None:
     """durable-rules' own constants for 'id' and 'sid' (HASH_ID, HASH_SID in state.h)."""
-    from mentor_rules._engines._durable import fnv1a_32
+    from mentor_rules.engines.durable import fnv1a_32
 
     assert fnv1a_32("id") == 926444256
     assert fnv1a_32("sid") == 3593476751
@@ -51,8 +51,8 @@ def test_the_property_hash_is_the_engines() -> None:
 
 @needs_durable
 def test_no_two_property_names_of_a_compiled_rule_set_hash_alike() -> None:
-    from mentor_rules._engines._durable import _RESERVED, _schema_names, compile_ruleset, fnv1a_32
-    from mentor_rules._ruleset import tests_of
+    from mentor_rules.engines.durable import _RESERVED, _schema_names, compile_ruleset, fnv1a_32
+    from mentor_rules.rules.ruleset import tests_of
 
     rules = _wide_rules(["r129599", "r732382", *[f"rule-{n}" for n in range(300)]])
     names = set(_schema_names())
@@ -159,7 +159,7 @@ def test_evaluations_cut_short_leak_no_session_and_the_advisor_recovers(where: s
             f"""
             import json, resource
             from mentor_rules import Advisor
-            from mentor_rules._engines import _durable
+            from mentor_rules.engines import durable as _durable
             real = _durable._engine
             class Interrupting:
                 def __getattr__(self, name):

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from mentor_rules import Advisor
-from mentor_rules._documents import situation_from_dict
-from mentor_rules._report import build_report, render
 from mentor_rules.cli import example_document
+from mentor_rules.io.report import build_report, render
+from mentor_rules.model.documents import situation_from_dict
 
 CHROMIUM = shutil.which("chromium")
 WIDTH, HEIGHT = 1200, 1600

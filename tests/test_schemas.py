@@ -11,9 +11,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from mentor_rules import Goal, Limits, Relation
-from mentor_rules._model import MAX_MONTHS, MAX_YEARS
-from mentor_rules._schemas import MANIFEST, RULE_FILE, SCHEMAS, _Builder
 from mentor_rules.cli import main
+from mentor_rules.io.schemas import MANIFEST, RULE_FILE, SCHEMAS, _Builder
+from mentor_rules.model.situation import MAX_MONTHS, MAX_YEARS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "schema"
 CHECKED_IN = [name for name in SCHEMAS if name != "rules"]

@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 import mentor_rules
-from mentor_rules import RuleSet, _rulecache, load_pack
-from mentor_rules._rulecache import CACHE_ENV, cached_rules
-from mentor_rules._ruleset import _shipped_rules_dir
+from mentor_rules import RuleSet, load_pack
+from mentor_rules.rules import cache as _rulecache
+from mentor_rules.rules.cache import CACHE_ENV, cached_rules
+from mentor_rules.rules.ruleset import shipped_rules_dir as _shipped_rules_dir
 
 #: Modules only a first call needs: reading a document, stemming, reading TOML, the version,
 #: explaining, running a rule's examples, reading a pack, starting worker processes.
@@ -30,9 +31,9 @@ LAZY = (
     "snowballstemmer",
     "tomllib",
     "importlib.metadata",
-    "mentor_rules._explain",
-    "mentor_rules._examples",
-    "mentor_rules._packs",
+    "mentor_rules.advice.explain",
+    "mentor_rules.advice.examples",
+    "mentor_rules.rules.packs",
 )
 
 
@@ -251,7 +252,7 @@ def test_an_empty_cache_directory_setting_turns_the_cache_off(
 def test_the_command_line_offers_the_report_s_formats() -> None:
     """The parser lists the formats without importing the report; they must be its own."""
     from mentor_rules import cli
-    from mentor_rules._report import FORMATS
+    from mentor_rules.io.report import FORMATS
 
     assert cli._REPORT_FORMATS == FORMATS
 
@@ -260,8 +261,8 @@ def test_the_command_line_loads_only_what_advise_as_json_needs(tmp_path: Path) -
     code = (
         "from mentor_rules.cli import main\n"
         "main(['advise', '--format', 'json'])\n"
-        "print(json.dumps([m for m in ('mentor_rules._report', 'mentor_rules._lint',"
-        " 'mentor_rules._catalogue', 'mentor_rules._schemas') if m in sys.modules]))"
+        "print(json.dumps([m for m in ('mentor_rules.io.report', 'mentor_rules.rules.lint',"
+        " 'mentor_rules.rules.catalogue', 'mentor_rules.io.schemas') if m in sys.modules]))"
     )
     env = {**os.environ, CACHE_ENV: str(tmp_path / "cache")}
     result = subprocess.run(

@@ -13,14 +13,6 @@ evidence in the input and its source in the article "Career Mentors".
 import importlib as _importlib
 from typing import TYPE_CHECKING as _TYPE_CHECKING
 
-from ._advisor import Advisor, BatchItem, advise, explain
-from ._documents import (
-    advice_from_dict,
-    advice_to_dict,
-    situation_from_dict,
-    situation_to_dict,
-)
-from ._engines import available_engines
 from ._errors import (
     AdviceError,
     EngineError,
@@ -30,8 +22,29 @@ from ._errors import (
     RuleProblem,
     SituationError,
 )
-from ._limits import Limits
-from ._model import (
+from ._version import __version__
+from .advice.advisor import Advisor, BatchItem, advise, explain
+from .engines import available_engines
+from .model.documents import (
+    advice_from_dict,
+    advice_to_dict,
+    situation_from_dict,
+    situation_to_dict,
+)
+from .model.limits import Limits
+from .model.output import (
+    Advice,
+    CandidateVerdict,
+    Evidence,
+    PackRef,
+    Provenance,
+    Recommendation,
+    RuleSetInfo,
+    Step,
+    Suppressed,
+    Verdict,
+)
+from .model.situation import (
     Candidate,
     CareerMove,
     Chemistry,
@@ -46,50 +59,37 @@ from ._model import (
     Situation,
     Willingness,
 )
-from ._output import (
-    Advice,
-    CandidateVerdict,
-    Evidence,
-    PackRef,
-    Provenance,
-    Recommendation,
-    RuleSetInfo,
-    Step,
-    Suppressed,
-    Verdict,
-)
-from ._ruleset import (
+from .model.vocabulary import Kind, Source
+from .rules.cache import shipped_rules
+from .rules.ruleset import (
     Example,
     Parameter,
     PlanStep,
     Rule,
     RuleSet,
     RuleWarning,
-    load_rules,
     rules_from_documents,
-    shipped_rules,
 )
-from ._schema import Kind, Source
-from ._version import __version__
 
 if _TYPE_CHECKING:
-    from ._examples import ExampleResult, check_examples
-    from ._explain import Change, ChangeSet, Explanation, Unmet, WhyNot, explanation_to_dict
-    from ._packs import load_pack
+    from .advice.examples import ExampleResult, check_examples
+    from .advice.explain import Change, ChangeSet, Explanation, Unmet, WhyNot, explanation_to_dict
+    from .rules.packs import load_pack, load_rules
 
 #: Names imported from their module when first used (PEP 562): a process that only advises
 #: never loads the explanations, the example runner or the pack reader (its shipped rules
 #: come from the cache).
 _LAZY = {
-    "Change": "_explain",
-    "ChangeSet": "_explain",
-    "Explanation": "_explain",
-    "Unmet": "_explain",
-    "WhyNot": "_explain",
-    "explanation_to_dict": "_explain",
-    "ExampleResult": "_examples",
-    "check_examples": "_examples",
-    "load_pack": "_packs",
+    "Change": "advice.explain",
+    "ChangeSet": "advice.explain",
+    "Explanation": "advice.explain",
+    "Unmet": "advice.explain",
+    "WhyNot": "advice.explain",
+    "explanation_to_dict": "advice.explain",
+    "ExampleResult": "advice.examples",
+    "check_examples": "advice.examples",
+    "load_pack": "rules.packs",
+    "load_rules": "rules.packs",
 }
 
 if not _TYPE_CHECKING:  # hidden from type checkers, which would accept any name through it

@@ -22,11 +22,15 @@ from typing import IO, TYPE_CHECKING, Any, TextIO
 import attrs
 from attrs import frozen
 
+from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
+from ._version import __version__
+
 # What every command needs; what only one needs (the report, the lint, the catalogue, the
 # schemas) is imported by that command, to keep the start-up of the others short.
-from ._advisor import Advisor
-from ._batch import CHUNK_SIZE, chunks, cpu_count, run_ordered
-from ._documents import (
+from .advice.advisor import Advisor
+from .engines import ENGINES, EngineName
+from .io.jsonl import advise_lines, read_lines
+from .model.documents import (
     advice_to_dict,
     converter,
     over_limit,
@@ -34,19 +38,17 @@ from ._documents import (
     shape_problems,
     situation_from_dict,
 )
-from ._engines import ENGINES, EngineName
-from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
-from ._jsonl import advise_lines, read_lines
-from ._limits import DEFAULT_BOUND, Limits
-from ._output import Advice, Verdict
-from ._packs import load_pack
-from ._ruleset import RuleSet, shipped_rules
-from ._version import __version__
+from .model.limits import DEFAULT_BOUND, Limits
+from .model.output import Advice, Verdict
+from .rules.cache import shipped_rules
+from .rules.packs import load_pack
+from .rules.ruleset import RuleSet
+from .scale.batch import CHUNK_SIZE, chunks, cpu_count, run_ordered
 
 if TYPE_CHECKING:
-    from ._examples import ExampleResult
-    from ._lint import LintWarning
-    from ._report import SituationReport
+    from .advice.examples import ExampleResult
+    from .io.report import SituationReport
+    from .rules.lint import LintWarning
 
 __all__ = ["main"]
 
@@ -235,7 +237,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _schema(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
-    from ._schemas import SCHEMAS
+    from .io.schemas import SCHEMAS
 
     return _print_json(SCHEMAS[args.what](), out)
 
@@ -346,7 +348,7 @@ def _add_engine_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _catalogue(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
-    from ._catalogue import catalogue, catalogue_data
+    from .rules.catalogue import catalogue, catalogue_data
 
     if args.json:
         return _print_json(catalogue_data(rules), out)
@@ -436,14 +438,14 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             results.append({"source": label, "advice": advice_to_dict(advice)})
         elif advice is not None:
             results.append({"source": label})
-            from ._report import build_report
+            from .io.report import build_report
 
             situation = situation_from_dict(document, limits)
             reports.append(build_report(advisor, situation, advice, label))
     if args.json:
         _print_json(results, out)
     elif reports:
-        from ._report import render
+        from .io.report import render
 
         _write(render(reports, args.format, details=args.details), out)
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
@@ -476,7 +478,7 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     written = invalid = last = 0
     with opened as stream, _Progress() as progress:
         work = chunks(read_lines(stream, limits.max_document_bytes), CHUNK_SIZE)
-        results = run_ordered(advisor, work, advise_lines, workers=workers)
+        results = run_ordered(advisor, advisor.maker(), work, advise_lines, workers=workers)
         with contextlib.closing(results):  # stops the workers however the loop ends
             try:
                 for done in results:
@@ -669,10 +671,10 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         return EXIT_USAGE
     explanation = advisor.explain(situation, args.candidate, args.target, bound=args.bound)
     if args.json:
-        from ._explain import explanation_to_dict
+        from .advice.explain import explanation_to_dict
 
         return _print_json({"source": label, "explanation": explanation_to_dict(explanation)}, out)
-    from ._report import explanation_text
+    from .io.report import explanation_text
 
     out.write(explanation_text(explanation, rules, label))
     return EXIT_OK
@@ -682,8 +684,8 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
-    from ._examples import check_examples
-    from ._lint import lint
+    from .advice.examples import check_examples
+    from .rules.lint import lint
 
     engine: EngineName = args.engine
     unknown = [rule_id for rule_id in args.rule if rule_id not in rules.ids]

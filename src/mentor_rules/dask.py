@@ -37,13 +37,13 @@ except ImportError as _missing:  # pragma: no cover - tested in a subprocess wit
         f"mentor_rules.dask needs Dask's bags ({_missing}): pip install 'mentor-rules[dask]'"
     ) from _missing
 
-from ._advisor import Advisor
-from ._documents import over_limit, parse_json
-from ._engines import EngineName
 from ._errors import Problem, SituationError
-from ._jsonl import advise_each, outcome_document
-from ._limits import Limits
-from ._ruleset import RuleSet
+from .advice.advisor import Advisor
+from .engines import EngineName
+from .io.jsonl import advise_each, outcome_document
+from .model.documents import over_limit, parse_json
+from .model.limits import Limits
+from .rules.ruleset import RuleSet
 
 if TYPE_CHECKING:
     import dask.dataframe

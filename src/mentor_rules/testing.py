@@ -44,10 +44,10 @@ except ImportError as _missing:  # pragma: no cover - exercised in a subprocess 
 
 import attrs
 
-from ._documents import situation_to_dict
-from ._expr import EnumType, FieldType, ListType, NullableType, ObjectType, ScalarType
-from ._limits import Limits
-from ._model import (
+from .language.expr import EnumType, FieldType, ListType, NullableType, ObjectType, ScalarType
+from .model.documents import situation_to_dict
+from .model.limits import Limits
+from .model.situation import (
     MAX_CONVERSATIONS,
     MAX_MONTHS,
     MAX_YEARS,
@@ -65,9 +65,17 @@ from ._model import (
     Situation,
     Willingness,
 )
-from ._ruleset import RuleSet, rules_from_documents
-from ._schema import ABOUT, CANDIDATE_KINDS, CONCLUSIONS, About, Kind, enum_values, roots_for
-from ._text import name_key
+from .model.text import name_key
+from .model.vocabulary import (
+    ABOUT,
+    CANDIDATE_KINDS,
+    CONCLUSIONS,
+    About,
+    Kind,
+    enum_values,
+    roots_for,
+)
+from .rules.ruleset import RuleSet, rules_from_documents
 
 __all__ = [
     "ECHO_POOL",

@@ -9,8 +9,8 @@ examples in ``tests/test_model.py``).
 from __future__ import annotations
 
 from mentor_rules import Candidate, Chemistry, GoalScope, Mentee, Relation, Situation, Willingness
-from mentor_rules._text import echoes as echo
-from mentor_rules._text import text_key as field_key
+from mentor_rules.model.text import echoes as echo
+from mentor_rules.model.text import text_key as field_key
 
 
 def echoes(candidate: Candidate, mentee: Mentee, which: str) -> bool:

@@ -179,7 +179,7 @@ def _sessions_used(advisor: Advisor, chunk: list[Any]) -> tuple[list[Advice | Si
 def test_a_chunk_is_one_session_per_engine_ruleset_and_layer(
     durable_advisor: Advisor, python_advisor: Advisor
 ) -> None:
-    from mentor_rules._engines import _durable
+    from mentor_rules.engines import durable as _durable
 
     # 8 facts each (the mentee, 2 candidates, 5 roles): all within one session's bounds
     count = _durable._SESSION_FACTS // 8
@@ -200,7 +200,7 @@ def test_a_chunk_past_a_sessions_bounds_is_shared_out_over_sessions(
 ) -> None:
     """Past ``_SESSION_FACTS`` facts or ``_SESSION_BYTES`` of payload, a part's facts go to
     several sessions in turn, with the same answers."""
-    from mentor_rules._engines import _durable
+    from mentor_rules.engines import durable as _durable
 
     chunk = [_situation([{"kind": "advice", "scope": s}]) for s in ("company", "job")] * 5
     expected = [python_advisor.advise(situation) for situation in chunk]
@@ -221,7 +221,7 @@ def test_a_chunk_is_evaluated_in_groups_of_a_bounded_size(
 ) -> None:
     """A chunk's situations are evaluated a group of about ``GROUP_FACTS`` facts at a time
     (a larger situation alone), with the answers of ``advise``."""
-    from mentor_rules import _advisor
+    from mentor_rules.advice import advisor as _advisor
 
     monkeypatch.setattr(_advisor, "GROUP_FACTS", 12)
     small: dict[str, Any] = {"mentee": {}, "candidates": []}  # 6 facts: the mentee, 5 roles

@@ -15,7 +15,7 @@ from mentor_rules import (
     available_engines,
     situation_to_dict,
 )
-from mentor_rules._strata import dependencies
+from mentor_rules.rules.strata import dependencies
 from mentor_rules.testing import rule_packs, situations
 
 from ._support import (

@@ -29,7 +29,7 @@ from mentor_rules import (
     advise,
     situation_from_dict,
 )
-from mentor_rules._model import (
+from mentor_rules.model.situation import (
     CareerMove,
     Chemistry,
     CoachingRole,

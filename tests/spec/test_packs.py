@@ -9,8 +9,8 @@ from hypothesis import given, reject
 from hypothesis import strategies as st
 
 from mentor_rules import Advisor, RuleError, RuleSet, Situation, available_engines, shipped_rules
-from mentor_rules._lint import decide, lint
-from mentor_rules._strata import dependencies
+from mentor_rules.rules.lint import decide, lint
+from mentor_rules.rules.strata import dependencies
 from mentor_rules.testing import rule_packs, situations
 
 SHIPPED = shipped_rules()

@@ -19,16 +19,16 @@ from mentor_rules import (
     AdviceError,
     Limits,
     SituationError,
-    _model,
-    _output,
     advice_from_dict,
     advice_to_dict,
     advise,
     situation_from_dict,
 )
-from mentor_rules._schema import Source, enum_values
-from mentor_rules._schemas import advice_schema, situation_schema
 from mentor_rules.cli import example_document
+from mentor_rules.io.schemas import advice_schema, situation_schema
+from mentor_rules.model import output as _output
+from mentor_rules.model import situation as _model
+from mentor_rules.model.vocabulary import Source, enum_values
 from mentor_rules.testing import situation_documents
 
 from ._support import Engines, fewer_examples, noted

@@ -1,0 +1,262 @@
+"""Firings into advice: recommendations with messages and evidence, verdicts, ranking, steps."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from attrs import frozen
+
+from ..facts.build import Fact
+from ..language.expr import EnumType, FactPath, FieldType, ListType, NullableType, ScalarType
+from ..model.output import (
+    Advice,
+    CandidateVerdict,
+    Evidence,
+    Provenance,
+    Recommendation,
+    RuleSetInfo,
+    Step,
+    Suppressed,
+    Verdict,
+)
+from ..model.situation import Situation
+from ..model.vocabulary import ABOUT, Kind, subject_types
+from ..rules.ruleset import Rule, Template
+from .evidence import InputEvidence, compile_evidence, input_evidence_for
+
+__all__ = ["AdviceBuilder", "Match", "build_advice", "render"]
+
+#: A rule that fired, with the fact it fired on (as its layer saw it).
+Match = tuple[Rule, Fact]
+
+_KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind)}
+_ABOUT_ORDER = {about: rank for rank, about in enumerate(ABOUT)}
+_VERDICT_ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
+_TEXT = ScalarType("str")
+
+
+def build_advice(
+    situation: Situation, matched: Sequence[Match], suppressed: Sequence[Suppressed] = ()
+) -> Advice:
+    """The advice that the rules in ``matched`` amount to, firing on their facts."""
+    return AdviceBuilder().build(situation, matched, suppressed)
+
+
+@frozen
+class _RulePlan:
+    """What turning one rule's firing into a recommendation needs, worked out once."""
+
+    rule: Rule
+    evidence: Callable[[Mapping[str, Any]], list[tuple[FactPath, Any]]]
+
+
+class AdviceBuilder:
+    """:func:`build_advice`, with each rule's evidence function made on its first firing and
+    kept: an ``Advisor`` keeps one builder for its rule set."""
+
+    def __init__(self) -> None:
+        self._plans: dict[str, _RulePlan] = {}
+        self._inputs: dict[FactPath, InputEvidence] = {}  # a few per field the rules read
+
+    def build(
+        self,
+        situation: Situation,
+        matched: Sequence[Match],
+        suppressed: Sequence[Suppressed] = (),
+        rule_set: RuleSetInfo | None = None,
+        produced_by: Provenance | None = None,
+    ) -> Advice:
+        """The advice that the rules in ``matched`` amount to (see :func:`build_advice`),
+        made by the rule set ``rule_set`` (the default :class:`RuleSetInfo` if None), and
+        ``produced_by`` what it says."""
+        verdicts = _verdicts(situation, matched)
+        rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
+
+        def subject_rank(fact: Fact) -> int:
+            """Candidates by their ranking; roles and past mentors by position."""
+            if fact.about == "candidate":
+                return rank[fact.subject]
+            return fact.position or 0
+
+        ordered = sorted(
+            matched,
+            key=lambda m: (
+                _KIND_ORDER[m[0].kind],
+                m[0].id,
+                _ABOUT_ORDER[m[0].about],
+                subject_rank(m[1]),
+            ),
+        )
+        recommendations = tuple(
+            self._recommend(self._plan(rule), situation, fact) for rule, fact in ordered
+        )
+        steps = _steps(ordered, recommendations, subject_rank)
+        order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
+        if rule_set is None:
+            rule_set = RuleSetInfo()
+        return Advice(recommendations, tuple(verdicts), steps, tuple(order), rule_set, produced_by)
+
+    def _recommend(self, plan: _RulePlan, situation: Situation, fact: Fact) -> Recommendation:
+        rule, inputs = plan.rule, self._inputs
+        found: dict[str, Evidence] = {}  # by path: a path in the input has one value
+        for path, value in plan.evidence(fact.values):
+            to_input = inputs.get(path)
+            if to_input is None:
+                to_input = inputs[path] = input_evidence_for(path)
+            for where, shown in to_input(situation, fact, value):
+                if where not in found:
+                    found[where] = Evidence(where, shown)
+        # By position (rule, kind, about, subject, message, because, evidence, source,
+        # see_also): an attrs init takes keywords at about twice the cost.
+        return Recommendation(
+            rule.id,
+            rule.kind,
+            rule.about,
+            fact.subject,
+            render(rule.message, fact.values, rule.words),
+            rule.because,
+            tuple(found.values()),
+            rule.source,
+            rule.see_also,
+        )
+
+    def _plan(self, rule: Rule) -> _RulePlan:
+        plan = self._plans.get(rule.id)
+        if plan is None or plan.rule is not rule:
+            plan = _RulePlan(rule, compile_evidence(rule.condition))
+            self._plans[rule.id] = plan
+        return plan
+
+
+def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateVerdict]:
+    by_candidate: dict[str, list[Rule]] = {c.name: [] for c in situation.candidates}
+    for rule, fact in matched:
+        if fact.about == "candidate":
+            by_candidate[fact.subject].append(rule)
+    goals = situation.mentee.goals
+    scopes_of_goals = [goal.scope for goal in goals]
+    goals_of_scope = Counter(scopes_of_goals)
+    verdicts = []
+    for name, fired in by_candidate.items():
+        kinds = {rule.kind for rule in fired}
+        if Kind.AVOID in kinds:
+            verdict = Verdict.AVOID
+        elif Kind.READY in kinds:
+            verdict = Verdict.READY_TO_ASK
+        elif Kind.CONSIDER in kinds:
+            verdict = Verdict.EXPLORE
+        else:
+            verdict = Verdict.WEAK_FIT
+        score = 0
+        scopes = set()
+        for rule in fired:
+            if rule.fits is None:
+                score += rule.weight
+            else:
+                score += rule.weight * goals_of_scope[rule.fits]
+                scopes.add(rule.fits)
+        fits = tuple(n for n, scope in enumerate(scopes_of_goals) if scope in scopes)
+        ids = tuple(sorted(rule.id for rule in fired))
+        verdicts.append(CandidateVerdict(name, verdict, score, ids, fits))
+    verdicts.sort(key=lambda v: (_VERDICT_ORDER[v.verdict], -len(v.fits_goals), -v.score, v.name))
+    return verdicts
+
+
+def _steps(
+    ordered: Sequence[Match],
+    recommendations: Sequence[Recommendation],
+    subject_rank: Any,
+) -> tuple[Step, ...]:
+    """The plan: each rule's steps in order, grouped as its ``step`` says, and each caution
+    about a subject right after the first step that names that subject."""
+    by_rule: dict[str, list[tuple[Match, Recommendation]]] = {}
+    cautions: dict[str, list[Step]] = {}
+    for match, recommendation in zip(ordered, recommendations, strict=True):
+        rule = match[0]
+        if rule.step is not None:
+            by_rule.setdefault(rule.id, []).append((match, recommendation))
+        elif rule.kind == Kind.CAUTION:
+            step = Step(rule.id, recommendation.subject, recommendation.message)
+            cautions.setdefault(recommendation.subject, []).append(step)
+    planned: list[tuple[tuple[Any, ...], Step]] = []
+    for pairs in by_rule.values():
+        pairs.sort(key=lambda pair: subject_rank(pair[0][1]))
+        rule = pairs[0][0][0]
+        assert rule.step is not None
+        order = (rule.kind != Kind.PREREQUISITE, rule.step.order, rule.id)
+        if rule.step.group == "each" or len(pairs) == 1:
+            for n, (_, r) in enumerate(pairs):
+                planned.append(((*order, n), Step(rule.id, r.subject, r.message)))
+            continue
+        first = pairs[0][0][1]
+        items = [render(rule.step.item, fact.values, rule.words) for (_, fact), _ in pairs]  # type: ignore[arg-type]
+        slots = {"subjects": _join(items), "others": _join(items[1:])}
+        text = render(rule.step.text, first.values, rule.words, slots)  # type: ignore[arg-type]
+        others = tuple(r.subject for _, r in pairs[1:])
+        planned.append(((*order, 0), Step(rule.id, pairs[0][1].subject, text, others)))
+    planned.sort(key=lambda pair: pair[0])
+    steps: list[Step] = []
+    for _, step in planned:
+        steps.append(step)
+        for subject in (step.subject, *step.others):
+            steps.extend(cautions.pop(subject, ()))
+    return tuple(steps)
+
+
+def render(
+    template: Template,
+    values: Mapping[str, Any],
+    words: Mapping[str, str] | None = None,
+    slots: Mapping[str, str] | None = None,
+) -> str:
+    """A message with its slots filled from a fact's values, in plain words.
+
+    Texts in lists are quoted (“like this”), lists read "a, b and c", enum values read as ``words``
+    gives them (else as the value with spaces for underscores), unknown values as "unknown".
+    """
+    out: list[str] = []
+    for literal, path in template.parts:
+        if path is None:
+            out.append(literal)
+        elif len(path) == 1:
+            out.append((slots or {}).get(path[0], ""))
+        else:
+            root, name = path
+            value = values.get(root, {}).get(name)
+            field_type = subject_types()[root].fields[name]  # type: ignore[index]
+            out.append(_words(value, field_type, words or {}))
+    return "".join(out)
+
+
+def _words(value: Any, field_type: FieldType, words: Mapping[str, str]) -> str:
+    if isinstance(field_type, NullableType):
+        field_type = field_type.inner
+    if value is None:
+        return "unknown"
+    if isinstance(field_type, ListType):
+        # In text order, so the message does not depend on the order of the input's lists.
+        items = sorted(
+            f"“{item}”"
+            if isinstance(item, str) and field_type.item == _TEXT
+            else _words(item, field_type.item, words)
+            for item in value
+        )
+        return _join(items) if items else "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(field_type, EnumType):
+        return words.get(value, str(value).replace("_", " "))
+    return str(value)
+
+
+def _join(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``; ``a, x; b, y; and c, z`` for items with commas."""
+    if len(items) <= 1:
+        return "".join(items)
+    if any("," in item for item in items):
+        return "; ".join(items[:-1]) + "; and " + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]

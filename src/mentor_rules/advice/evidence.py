@@ -1,0 +1,332 @@
+"""Where a value a rule read from a fact stands in the input document: evidence paths.
+
+Plain fields map one to one (``candidate.relation`` of the third candidate is
+``candidates[2].relation``); derived fields map to the input values they were made from, and
+what rules concluded maps to nothing (the concluding rule's own evidence shows why), except
+``fits_goals`` and ``unmet_goal_scopes``, which point at the goals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, assert_never
+
+from ..engines.python import compile_condition
+from ..facts.build import Fact
+from ..language.expr import (
+    ITEM,
+    And,
+    Compare,
+    Condition,
+    Contains,
+    FactPath,
+    IsNull,
+    Not,
+    OneOf,
+    Or,
+    Quantified,
+    operands_of,
+)
+from ..model.situation import Mentee, Situation
+from ..model.text import stems_echo, text_key, word_stems
+
+__all__ = ["compile_evidence", "input_evidence", "input_evidence_for"]
+
+#: Conclusion fields with no place in the input.
+_NOT_INPUT = frozenset({"concluded", "concluded_kinds", "candidates_concluded"})
+
+
+def input_evidence(
+    situation: Situation, fact: Fact, path: FactPath, value: Any
+) -> Iterator[tuple[str, Any]]:
+    """Where a value read from ``fact`` at ``path`` stands in the input document."""
+    root, rest = path[0], path[1:]
+    name = rest[0] if rest else None
+    mentee = situation.mentee
+    if name in _NOT_INPUT:
+        return
+    if root == "mentee":
+        if name == "aimed_industry":
+            yield _aimed(mentee, "target_industry", "industry")
+        elif name == "aimed_job":
+            yield _aimed(mentee, "target_job", "job")
+        elif name == "unmet_goal_scopes":
+            unmet = set(value) if isinstance(value, list) else {value}
+            for n, goal in enumerate(mentee.goals):
+                if goal.scope.value in unmet:
+                    yield f"mentee.goals[{n}]", _goal(situation, n)
+        else:
+            yield _render(("mentee", *rest)), value
+    elif root == "candidate":
+        yield from _candidate_evidence(situation, fact, rest, value)
+    elif root == "past_mentor":
+        yield _render(("mentee", "past_mentors", fact.position, *rest)), value
+    elif root == "role" and name == "filled":
+        yield "mentee.support_roles", [r.value for r in mentee.support_roles]
+
+
+#: Where the values read at one path of a fact stand in the input: ``input_evidence`` with
+#: the path fixed.
+InputEvidence = Callable[[Situation, Fact, Any], Iterable[tuple[str, Any]]]
+
+#: Fields made from several input values, each with its own way to the input.
+_MADE = {
+    "mentee": frozenset({"aimed_industry", "aimed_job", "unmet_goal_scopes"}),
+    "candidate": frozenset(
+        {
+            "echoes_worked",
+            "echoes_did_not_work",
+            "fits_goals",
+            "industry_match",
+            "job_match",
+            "longer_at_company",
+        }
+    ),
+}
+
+
+def input_evidence_for(path: FactPath) -> InputEvidence:
+    """:func:`input_evidence` for the values read at ``path``, as a function of the situation,
+    the fact and the value, with what depends on the path alone (the text of a plain field's
+    input path) worked out once."""
+    root, rest = path[0], path[1:]
+    if not rest or rest[0] in _NOT_INPUT or rest[0] in _MADE.get(str(root), frozenset()):
+        return lambda situation, fact, value: input_evidence(situation, fact, path, value)
+    suffix = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in rest)
+    if root == "mentee":
+        where = "mentee" + suffix
+        return lambda situation, fact, value: ((where, value),)
+    if root == "candidate":
+        return lambda situation, fact, value: ((f"candidates[{fact.position}]{suffix}", value),)
+    if root == "past_mentor":
+        return lambda situation, fact, value: (
+            (f"mentee.past_mentors[{fact.position}]{suffix}", value),
+        )
+    return lambda situation, fact, value: input_evidence(situation, fact, path, value)
+
+
+def _aimed(mentee: Mentee, target: str, current: str) -> tuple[str, Any]:
+    field = target if getattr(mentee, target) is not None else current
+    return f"mentee.{field}", getattr(mentee, field)
+
+
+def _goal(situation: Situation, index: int) -> dict[str, Any]:
+    goal = situation.mentee.goals[index]
+    return {"kind": goal.kind.value, "scope": goal.scope.value, "detail": goal.detail}
+
+
+def _candidate_evidence(
+    situation: Situation, fact: Fact, rest: FactPath, value: Any
+) -> Iterator[tuple[str, Any]]:
+    assert fact.position is not None
+    at = f"candidates[{fact.position}]"
+    candidate, mentee = situation.candidates[fact.position], situation.mentee
+    match rest[0]:
+        case "echoes_worked" | "echoes_did_not_work":
+            yield from _echo_evidence(situation, fact, rest, value)
+        case "fits_goals":
+            for n in value if isinstance(value, list) else [value]:
+                yield f"mentee.goals[{n}]", _goal(situation, n)
+        case "industry_match":
+            yield f"{at}.industry", candidate.industry
+            yield _aimed(mentee, "target_industry", "industry")
+        case "job_match":
+            aimed = _aimed(mentee, "target_job", "job")
+            key = None if aimed[1] is None else text_key(aimed[1])
+            held = [n for n, job in enumerate(candidate.jobs) if text_key(job) == key]
+            if held:
+                for n in held:
+                    yield f"{at}.jobs[{n}]", candidate.jobs[n]
+            else:
+                yield f"{at}.jobs", list(candidate.jobs)
+            yield aimed
+        case "longer_at_company":
+            yield f"{at}.years_at_company", candidate.years_at_company
+            yield "mentee.months_at_company", mentee.months_at_company
+        case _:
+            yield _render(("candidates", fact.position, *rest)), value
+
+
+def _echo_evidence(
+    situation: Situation, fact: Fact, rest: FactPath, value: Any
+) -> Iterator[tuple[str, Any]]:
+    assert fact.position is not None
+    candidate = situation.candidates[fact.position]
+    source = "worked" if rest[0] == "echoes_worked" else "did_not_work"
+    echoed = value if isinstance(value, list) else [value]
+    if not echoed:  # an empty echo list: the traits and past mentors show there was no echo
+        yield f"candidates[{fact.position}].traits", list(candidate.traits)
+        return
+    shown = set(echoed)
+    for index, trait in enumerate(candidate.traits):
+        if trait in shown:
+            yield f"candidates[{fact.position}].traits[{index}]", trait
+    stems = {word_stems(trait) for trait in shown}  # each text stemmed once, not once a pair
+    for m, past in enumerate(situation.mentee.past_mentors):
+        for index, text in enumerate(getattr(past, source)):
+            theirs = word_stems(text)
+            if any(stems_echo(mine, theirs) for mine in stems):
+                yield f"mentee.past_mentors[{m}].{source}[{index}]", text
+
+
+def _render(parts: Sequence[str | int | None]) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part == ITEM:  # pragma: no cover - item paths are resolved before they get here
+            raise ValueError("unresolved item path")
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+#: A compiled evidence function: adds to ``found`` (by path, the first value kept) the values
+#: that make its condition true of a fact's ``values``, the current list ``item`` being at
+#: path ``at``.
+_Collect = Callable[[Mapping[str, Any], Any, FactPath, dict[FactPath, Any]], None]
+_Lookup = Callable[[Mapping[str, Any], Any], Any]
+
+_MISSING = object()
+
+
+def compile_evidence(
+    condition: Condition,
+) -> Callable[[Mapping[str, Any]], list[tuple[FactPath, Any]]]:
+    """``language.evaluate.evidence(condition, values)`` as a closure made once: the same
+    ``(path in the fact, value)`` pairs in the same order, without walking the tree on every
+    call (``tests/test_fast_paths.py`` checks the two agree)."""
+    collect = _collector(condition)
+
+    def evidence(values: Mapping[str, Any]) -> list[tuple[FactPath, Any]]:
+        found: dict[FactPath, Any] = {}
+        collect(values, None, (), found)
+        return list(found.items())
+
+    return evidence
+
+
+def _lookup(path: tuple[str, ...]) -> _Lookup:
+    """Reads ``path`` as the reference evaluator does: ``None`` if missing or not an object."""
+    root, rest = path[0], path[1:]
+    if root != ITEM and len(rest) == 1:
+        (name,) = rest
+
+        def field(values: Mapping[str, Any], item: Any) -> Any:
+            found = values.get(root, _MISSING)
+            if type(found) is dict or isinstance(found, Mapping):
+                return found.get(name)
+            return None
+
+        return field
+
+    def deep(values: Mapping[str, Any], item: Any) -> Any:
+        current: Any = item if root == ITEM else values.get(root, _MISSING)
+        for name in rest:
+            if not isinstance(current, Mapping):
+                return None
+            current = current.get(name)
+        return None if current is _MISSING else current
+
+    return deep
+
+
+def _where(path: tuple[str, ...]) -> Callable[[FactPath], FactPath]:
+    """The path of a read in the fact: as it is, or under the current item's path ``at``."""
+    if path[0] == ITEM:
+        rest = path[1:]
+        return lambda at: (*at, *rest)
+    return lambda at: path
+
+
+def _collector(condition: Condition) -> _Collect:
+    match condition:
+        case And(operands=operands):
+            parts = tuple(_collector(operand) for operand in operands)
+
+            def every(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                for part in parts:
+                    part(values, item, at, found)
+
+            return every
+        case Or(operands=operands):
+            tested = tuple(
+                (compile_condition(operand), _collector(operand)) for operand in operands
+            )
+
+            def holding(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                for holds, part in tested:
+                    if holds(values, item):
+                        part(values, item, at, found)
+
+            return holding
+        case Not(operand=operand):
+            # Every value read inside (see ``_evaluate._evidence``): item paths only inside an
+            # any()/all() body.
+            reads = tuple(
+                (read.path[0] == ITEM, _where(read.path), _lookup(read.path))
+                for read in operands_of(operand)
+            )
+
+            def negated(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                for of_item, where, lookup in reads:
+                    if not of_item or at:
+                        found.setdefault(where(at), lookup(values, item))
+
+            return negated
+        case Quantified(quantifier=quantifier, field=field, body=body):
+            lookup, where = _lookup(field.path), _where(field.path)
+            holds, inner = compile_condition(body), _collector(body)
+            for_all = quantifier == "all"
+
+            def quantified(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                elements = lookup(values, item) or []
+                base = where(at)
+                if for_all and not elements:
+                    found.setdefault(base, elements)
+                for index, element in enumerate(elements):
+                    if holds(values, element):
+                        inner(values, element, (*base, index), found)
+
+            return quantified
+        case Contains(field=field, value=value):
+            lookup, where = _lookup(field.path), _where(field.path)
+
+            def contains(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                elements = lookup(values, item) or []
+                for index, element in enumerate(elements):
+                    if element == value:
+                        found.setdefault((*where(at), index), element)
+
+            return contains
+        case Compare(left=leaf) | OneOf(field=leaf) | IsNull(field=leaf):
+            lookup, where = _lookup(leaf.path), _where(leaf.path)
+            if leaf.path[0] != ITEM:
+                path = leaf.path
+
+                def own(
+                    values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+                ) -> None:
+                    if path not in found:
+                        found[path] = lookup(values, item)
+
+                return own
+
+            def read(
+                values: Mapping[str, Any], item: Any, at: FactPath, found: dict[FactPath, Any]
+            ) -> None:
+                found.setdefault(where(at), lookup(values, item))
+
+            return read
+        case _:
+            assert_never(condition)

@@ -1,0 +1,461 @@
+"""A situation into the facts the engines match: one fact per subject, plain JSON-like data.
+
+Subjects are the mentee, each candidate, each of the five coaching-team roles and each past
+mentor. Every fact carries the mentee's fields beside its subject's, so that every rule reads one
+fact alone (no joins in the engine). What a subject may hold is :mod:`._schema`'s to say.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from attrs import frozen
+
+from ..model.documents import converter
+from ..model.situation import Candidate, CoachingRole, Mentee, PastMentor, Situation
+from ..model.text import stems_echo, text_key, word_stems
+from ..model.vocabulary import CONCLUSIONS, About
+
+if TYPE_CHECKING:
+    from ..rules.ruleset import Rule, RuleSet
+
+__all__ = [
+    "Concluding",
+    "Fact",
+    "FactBuilder",
+    "build_facts",
+    "echoed",
+    "with_conclusions",
+]
+
+
+@frozen
+class Fact:
+    """One subject with the mentee beside it.
+
+    ``position`` is the subject's index in its input list (candidates, roles in
+    :class:`CoachingRole` order, past mentors), ``None`` for the mentee.
+    """
+
+    about: About
+    subject: str
+    position: int | None
+    values: Mapping[str, Any]
+
+
+def build_facts(situation: Situation, reads: Mapping[str, frozenset[str]]) -> tuple[Fact, ...]:
+    """The facts of ``situation``, each holding only the fields named in ``reads`` (by root).
+
+    Fields derived from the situation (echoes, matches, what the mentee aims at) are made here;
+    conclusions of rules are added layer by layer by :func:`with_conclusions`.
+    """
+    return FactBuilder(reads).build(situation)
+
+
+#: One subject before the conclusions: what it is about, its name, its position and its
+#: own document (the fields read of it).
+_Subject = tuple[str, str, int | None, dict[str, Any]]
+
+
+class FactBuilder:
+    """The facts of situations for the fields one rule set reads, worked out once.
+
+    :func:`build_facts` with ``reads`` is ``FactBuilder(reads).build``; an ``Advisor`` keeps
+    one, so that which fields to copy and how is decided once, not on every situation.
+    """
+
+    def __init__(self, reads: Mapping[str, frozenset[str]]) -> None:
+        self.reads = reads
+        mentee = reads.get("mentee", frozenset())
+        self._mentee = _plan(Mentee, mentee)
+        self._aimed = tuple(
+            (name, made) for name, made in _MENTEE_DERIVED.items() if name in mentee
+        )
+        self._candidate = _plan(Candidate, reads["candidate"]) if "candidate" in reads else None
+        self._derived = tuple(
+            (name, made)
+            for name, made in _CANDIDATE_DERIVED.items()
+            if name in reads.get("candidate", ())
+        )
+        self._role = reads.get("role")
+        self._past = _plan(PastMentor, reads["past_mentor"]) if "past_mentor" in reads else None
+
+    def build(self, situation: Situation) -> tuple[Fact, ...]:
+        """The facts of ``situation``, without conclusions (see :func:`build_facts`)."""
+        mentee, subjects = self.subjects(situation)
+        return (
+            Fact("mentee", "mentee", None, {"mentee": mentee}),
+            *(
+                Fact(about, subject, position, {"mentee": mentee, about: document})  # type: ignore[arg-type]
+                for about, subject, position, document in subjects
+            ),
+        )
+
+    def subjects(self, situation: Situation) -> tuple[dict[str, Any], list[_Subject]]:
+        """The mentee's document and every other subject with its own document."""
+        person = situation.mentee
+        mentee = _document(person, self._mentee)
+        for name, made in self._aimed:
+            mentee[name] = made(person)
+        subjects: list[_Subject] = []
+        if self._candidate is not None:
+            plan, derived = self._candidate, self._derived
+            shared = _Shared(person)
+            for position, candidate in enumerate(situation.candidates):
+                document = _document(candidate, plan)
+                for name, make in derived:
+                    document[name] = make(candidate, shared)
+                subjects.append(("candidate", candidate.name, position, document))
+        if self._role is not None:
+            fields = self._role
+            filled = set(person.support_roles)
+            for position, role in enumerate(CoachingRole):
+                document = {"name": role.value, "filled": role in filled}
+                subjects.append(("role", role.value, position, _only(document, fields)))
+        if self._past is not None:
+            plan = self._past
+            for position, past in enumerate(person.past_mentors):
+                subjects.append(
+                    (
+                        "past_mentor",
+                        f"past mentor {position + 1} ({past.setting.value.replace('_', ' ')})",
+                        position,
+                        _document(past, plan),
+                    )
+                )
+        return mentee, subjects
+
+
+def with_conclusions(
+    facts: Sequence[Fact],
+    situation: Situation,
+    rules: RuleSet,
+    fired: Iterable[tuple[str, int]],
+    reads: Mapping[str, frozenset[str]],
+) -> tuple[Fact, ...]:
+    """``facts`` with the conclusion fields the rules read, from ``fired`` (``(rule id, index
+    of the fact)`` pairs of the layers evaluated so far, suppressed advice left out).
+
+    Only the fields some rule reads are made; a fact whose subject reads none, and whose
+    mentee is unchanged, is the same object as before. :class:`Concluding` does the same
+    for one evaluation, layer after layer, remaking only what changed.
+    """
+    wanted = {about: reads.get(about, frozenset()) & names for about, names in CONCLUSIONS.items()}
+    if not any(wanted.values()):
+        return tuple(facts)
+    by_fact: dict[int, list[Rule]] = {}
+    for rule_id, index in fired:
+        by_fact.setdefault(index, []).append(rules[rule_id])
+    goals = situation.mentee.goals
+    fits: dict[int, list[int]] = {}
+    if "fits_goals" in wanted["candidate"] or "unmet_goal_scopes" in wanted["mentee"]:
+        for index, fact in enumerate(facts):
+            if fact.about == "candidate":
+                scopes = {rule.fits for rule in by_fact.get(index, ()) if rule.fits is not None}
+                fits[index] = [n for n, goal in enumerate(goals) if goal.scope in scopes]
+    mentee = facts[0].values["mentee"]
+    if wanted["mentee"]:
+        found = _concluded(by_fact.get(0, ()), wanted["mentee"])
+        if "candidates_concluded" in wanted["mentee"]:
+            found["candidates_concluded"] = sorted(
+                {rule.id for index, fact in enumerate(facts) if fact.about == "candidate"
+                 for rule in by_fact.get(index, ())}
+            )  # fmt: skip
+        if "unmet_goal_scopes" in wanted["mentee"]:
+            fitted = {n for found_goals in fits.values() for n in found_goals}
+            found["unmet_goal_scopes"] = list(
+                dict.fromkeys(g.scope.value for n, g in enumerate(goals) if n not in fitted)
+            )
+        mentee = {**mentee, **found}
+    out = [Fact("mentee", "mentee", None, {"mentee": mentee})]
+    for index, fact in enumerate(facts[1:], start=1):
+        fields = wanted[fact.about]
+        if not fields and fact.values["mentee"] is mentee:
+            out.append(fact)
+            continue
+        document = fact.values[fact.about]
+        if fields:
+            found = _concluded(by_fact.get(index, ()), fields)
+            if "fits_goals" in fields:
+                found["fits_goals"] = fits[index]
+            document = {**document, **found}
+        values: dict[str, Any] = {"mentee": mentee, fact.about: document}
+        out.append(Fact(fact.about, fact.subject, fact.position, values))
+    return tuple(out)
+
+
+class Concluding:
+    """The facts of one evaluation, layer after layer: ``build_facts`` and then
+    ``with_conclusions`` before each layer, but each fact remade only when what it holds
+    changed (its subject's conclusions, or the mentee's).
+
+    ``facts()`` gives the facts with the conclusions of every firing ``add``-ed so far; they
+    equal ``with_conclusions(build_facts(situation, reads), situation, rules, fired, reads)``.
+    """
+
+    def __init__(self, builder: FactBuilder, situation: Situation) -> None:
+        reads = builder.reads
+        self._wanted = {
+            about: reads.get(about, frozenset()) & names for about, names in CONCLUSIONS.items()
+        }
+        self._any = any(self._wanted.values())
+        self._goals = situation.mentee.goals
+        self._mentee_base, self._subjects = builder.subjects(situation)
+        self._by_fact: dict[int, list[Rule]] = {}
+        self._changed: set[int] = set()
+        self._candidate_rules: set[str] = set()
+        self._fit_scopes: set[Any] = set()
+        self._mentee_found: dict[str, Any] | None = None
+        self._mentee: dict[str, Any] = self._mentee_base
+        # Each subject's document with its conclusions so far (remade when they change).
+        self._documents: list[dict[str, Any]] = [
+            self._concluded_document(index, subject)
+            for index, subject in enumerate(self._subjects, start=1)
+        ]
+        self._facts: tuple[Fact, ...] | None = None
+
+    def add(self, rule: Rule, index: int) -> None:
+        """Record that ``rule`` fired on the fact at ``index`` (and was not held back)."""
+        self._by_fact.setdefault(index, []).append(rule)
+        self._changed.add(index)
+        if index and self._subjects[index - 1][0] == "candidate":
+            self._candidate_rules.add(rule.id)
+            if rule.fits is not None:
+                self._fit_scopes.add(rule.fits)
+
+    def facts(self) -> tuple[Fact, ...]:
+        """The facts with the conclusions of every firing added so far."""
+        previous = self._facts
+        if previous is not None and not self._any:
+            return previous
+        wanted, subjects, documents = self._wanted, self._subjects, self._documents
+        mentee = self._mentee
+        if wanted["mentee"]:
+            found = self._mentee_conclusions(wanted["mentee"])
+            if found != self._mentee_found:
+                self._mentee_found = found
+                mentee = self._mentee = {**self._mentee_base, **found}
+        if previous is not None:
+            for index in self._changed:
+                if index and wanted[subjects[index - 1][0]]:  # type: ignore[index]
+                    documents[index - 1] = self._concluded_document(index, subjects[index - 1])
+        if previous is None or previous[0].values["mentee"] is not mentee:
+            # Every fact holds the mentee: all are remade.
+            out = [Fact("mentee", "mentee", None, {"mentee": mentee})]
+            for (about, subject, position, _), document in zip(subjects, documents, strict=True):
+                values = {"mentee": mentee, about: document}
+                out.append(Fact(about, subject, position, values))  # type: ignore[arg-type]
+        else:
+            out = list(previous)
+            for index in self._changed:
+                if index and wanted[subjects[index - 1][0]]:  # type: ignore[index]
+                    about, subject, position, _ = subjects[index - 1]
+                    values = {"mentee": mentee, about: documents[index - 1]}
+                    out[index] = Fact(about, subject, position, values)  # type: ignore[arg-type]
+        self._changed = set()
+        self._facts = made = tuple(out)
+        return made
+
+    def _concluded_document(self, index: int, subject: _Subject) -> dict[str, Any]:
+        """A subject's document with the conclusions the rules read of it, so far."""
+        about, _, _, document = subject
+        fields = self._wanted[about]  # type: ignore[index]
+        if not fields:
+            return document
+        rules = self._by_fact.get(index)
+        if rules is None:  # nothing concluded yet: empty lists
+            return {**document, **{name: [] for name in fields & _LISTED}}
+        found = _concluded(rules, fields)
+        if "fits_goals" in fields:
+            found["fits_goals"] = self._fits(rules)
+        return {**document, **found}
+
+    def _mentee_conclusions(self, fields: frozenset[str]) -> dict[str, Any]:
+        found = _concluded(self._by_fact.get(0, ()), fields)
+        if "candidates_concluded" in fields:
+            found["candidates_concluded"] = sorted(self._candidate_rules)
+        if "unmet_goal_scopes" in fields:
+            scopes = self._fit_scopes
+            found["unmet_goal_scopes"] = list(
+                dict.fromkeys(goal.scope.value for goal in self._goals if goal.scope not in scopes)
+            )
+        return found
+
+    def _fits(self, rules: Iterable[Rule]) -> list[int]:
+        scopes = {rule.fits for rule in rules if rule.fits is not None}
+        return [n for n, goal in enumerate(self._goals) if goal.scope in scopes]
+
+
+#: The conclusion fields of a subject, each a list: empty where no rule fired on it.
+_LISTED = frozenset({"concluded", "concluded_kinds", "fits_goals"})
+
+
+def _concluded(rules: Iterable[Rule], fields: frozenset[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if "concluded" in fields:
+        found["concluded"] = sorted(rule.id for rule in rules)
+    if "concluded_kinds" in fields:
+        found["concluded_kinds"] = sorted({rule.kind.value for rule in rules})
+    return found
+
+
+def _only(document: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
+    return {name: value for name, value in document.items() if name in fields}
+
+
+#: How the fields of a model class that a fact holds are copied into it: their names (in
+#: the class's order), a function reading them all, and the functions that make the plain
+#: JSON-like value (what the converter's ``unstructure`` gives) of those not plain already.
+_Plan = tuple[
+    tuple[str, ...],
+    Callable[[Any], tuple[Any, ...]],
+    tuple[tuple[str, Callable[[Any], Any]], ...],
+]
+
+
+@functools.cache  # a few classes, and the fields of the few rule sets in use
+def _plan(cls: type, fields: frozenset[str]) -> _Plan:
+    """How to copy the ``fields`` of ``cls`` that a fact holds, in the class's field order."""
+    hints = typing.get_type_hints(cls)
+    names = tuple(field.name for field in attrs.fields(cls) if field.name in fields)
+    made = tuple((name, plain) for name in names if (plain := _plain_for(hints[name])) is not None)
+    return names, _reader(names), made
+
+
+def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda instance: tuple(getattr(instance, name) for name in names)
+
+
+def _document(instance: Any, plan: _Plan) -> dict[str, Any]:
+    names, read, made = plan
+    document = dict(zip(names, read(instance), strict=True))
+    for name, plain in made:
+        document[name] = plain(document[name])
+    return document
+
+
+_AS_IS = (str, int, float, bool, type(None))
+
+
+def _plain_for(hint: Any) -> Callable[[Any], Any] | None:
+    """The function making a field of type ``hint`` plain data (None: it already is)."""
+    args = typing.get_args(hint)
+    if hint in _AS_IS or (args and all(arg in _AS_IS for arg in args)):
+        return None
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return {member: member.value for member in hint}.__getitem__
+    if typing.get_origin(hint) is tuple and args[0] is str:
+        return list
+    if typing.get_origin(hint) is tuple and isinstance(args[0], type):
+        item = args[0]
+        if issubclass(item, Enum):
+            value = {member: member.value for member in item}.__getitem__
+            return lambda members: [value(member) for member in members]
+        if attrs.has(item):
+            every = _plan(item, frozenset(field.name for field in attrs.fields(item)))
+            return lambda instances: [_document(instance, every) for instance in instances]
+    return converter.unstructure  # a type the plans above do not know: cattrs, made on use
+
+
+def _aimed_industry(mentee: Mentee) -> str | None:
+    return mentee.target_industry if mentee.target_industry is not None else mentee.industry
+
+
+def _aimed_job(mentee: Mentee) -> str | None:
+    return mentee.target_job if mentee.target_job is not None else mentee.job
+
+
+def echoed(traits: Sequence[str], notes: Iterable[str]) -> list[str]:
+    """The traits that echo one of ``notes`` (see :func:`mentor_rules.model.text.echoes`)."""
+    return _echoing(traits, _stems(notes), {})
+
+
+def _stems(texts: Iterable[str]) -> tuple[frozenset[str], ...]:
+    """The word stems of each of ``texts``, each set once."""
+    return tuple(dict.fromkeys(word_stems(text) for text in texts))
+
+
+class _Shared:
+    """The mentee, and what every candidate's derived fields read of it, worked out once.
+
+    Worked out here, not in ``functools.cached_property``: on Python 3.11 that holds one lock
+    for every instance, and a child forked while another thread held it would wait for ever.
+    Whether a trait echoes the notes is kept by trait, as candidates often share traits.
+    """
+
+    def __init__(self, mentee: Mentee) -> None:
+        self.mentee = mentee
+        self.worked = _stems(text for past in mentee.past_mentors for text in past.worked)
+        self.did_not_work = _stems(
+            text for past in mentee.past_mentors for text in past.did_not_work
+        )
+        self.echo_worked: dict[str, bool] = {}
+        self.echo_did_not_work: dict[str, bool] = {}
+        aimed_industry, aimed_job = _aimed_industry(mentee), _aimed_job(mentee)
+        self.industry_key = None if aimed_industry is None else text_key(aimed_industry)
+        self.job_key = None if aimed_job is None else text_key(aimed_job)
+
+
+def _echoing(
+    traits: Sequence[str], notes: Sequence[frozenset[str]], known: dict[str, bool]
+) -> list[str]:
+    """The traits that echo one of the notes (given as their stems), each trait's answer kept
+    in ``known`` (for one situation's notes: candidates often share traits).
+
+    Each text is reduced to its stems once per call, not once per pair: the stems cache holds
+    a few thousand texts, and a situation with more would otherwise stem them again and again.
+    """
+    if not notes:
+        return []
+    found = []
+    for trait in traits:
+        echoes = known.get(trait)
+        if echoes is None:
+            mine = word_stems(trait)
+            echoes = known[trait] = any(stems_echo(mine, theirs) for theirs in notes)
+        if echoes:
+            found.append(trait)
+    return found
+
+
+def _industry_match(candidate: Candidate, shared: _Shared) -> bool | None:
+    if shared.industry_key is None or candidate.industry is None:
+        return None
+    return shared.industry_key == text_key(candidate.industry)
+
+
+def _job_match(candidate: Candidate, shared: _Shared) -> bool | None:
+    if shared.job_key is None or not candidate.jobs:
+        return None
+    return shared.job_key in {text_key(job) for job in candidate.jobs}
+
+
+def _longer_at_company(candidate: Candidate, shared: _Shared) -> bool | None:
+    months = shared.mentee.months_at_company
+    if candidate.years_at_company is None or months is None:
+        return None
+    return candidate.years_at_company * 12 > months
+
+
+_MENTEE_DERIVED: dict[str, Callable[[Mentee], Any]] = {
+    "aimed_industry": _aimed_industry,
+    "aimed_job": _aimed_job,
+}
+
+_CANDIDATE_DERIVED: dict[str, Callable[[Candidate, _Shared], Any]] = {
+    "echoes_worked": lambda c, shared: _echoing(c.traits, shared.worked, shared.echo_worked),
+    "echoes_did_not_work": lambda c, shared: _echoing(
+        c.traits, shared.did_not_work, shared.echo_did_not_work
+    ),
+    "industry_match": _industry_match,
+    "job_match": _job_match,
+    "longer_at_company": _longer_at_company,
+}

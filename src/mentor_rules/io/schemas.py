@@ -1,0 +1,448 @@
+"""JSON Schemas (draft 2020-12) of the documents mentor-rules reads and writes, for programs in
+other languages; ``mentor-rules schema NAME`` prints them and ``docs/schema/`` holds them.
+
+- The rule file and the pack manifest are written by hand to match ``_RuleSpec`` in
+  ``_ruleset.py`` and ``_Manifest`` in ``_packs.py`` (a test keeps the field names in step).
+  Conditions and templates are strings here: their language is checked when the rules load.
+- The situation and the advice are generated from the attrs classes the converter reads them
+  into (``_model.py``, ``_output.py``): their fields, types, defaults and enums, the model's
+  validators (not blank, ranges, unique roles) and the default :class:`Limits` (as
+  ``maxItems`` and ``maxLength``). Only the descriptions of the fields are written here.
+  A validator this module does not know is an error, so a new one cannot go unnoticed.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+import attrs
+
+from ..model.documents import converter
+from ..model.limits import Limits
+from ..model.output import (
+    Advice,
+    CandidateVerdict,
+    Evidence,
+    PackRef,
+    Provenance,
+    Recommendation,
+    RuleSetInfo,
+    Step,
+    Suppressed,
+)
+from ..model.situation import (
+    Candidate,
+    Goal,
+    GoalScope,
+    Mentee,
+    PastMentor,
+    Situation,
+    _Between,
+    _optional_text,
+    _text,
+    _texts,
+    _unique_names,
+    _unique_roles,
+)
+from ..model.vocabulary import ABOUT, Kind, Source
+
+__all__ = ["SCHEMAS", "advice_schema", "rules_schema", "situation_schema"]
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+_SOURCE: dict[str, Any] = {
+    "type": "object",
+    "required": ["section", "paragraph"],
+    "additionalProperties": False,
+    "properties": {
+        "section": {"type": "string", "minLength": 1},
+        "paragraph": {"type": "integer", "minimum": 1},
+    },
+}
+
+_STEP: dict[str, Any] = {
+    "oneOf": [
+        {"type": "integer", "minimum": 1, "maximum": 1000},
+        {
+            "type": "object",
+            "required": ["order"],
+            "additionalProperties": False,
+            "properties": {
+                "order": {"type": "integer", "minimum": 1, "maximum": 1000},
+                "group": {"enum": ["each", "best", "all"]},
+                "text": {"type": "string"},
+                "item": {"type": "string"},
+            },
+        },
+    ]
+}
+
+RULE_FILE: dict[str, Any] = {
+    "$schema": _DRAFT,
+    "title": "mentor-rules rule file (one rule; TOML, named <id>.toml)",
+    "type": "object",
+    "required": ["id", "title", "about", "kind", "when", "message", "because", "source"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"},
+        "title": {"type": "string", "minLength": 1},
+        "about": {"enum": list(ABOUT)},
+        "kind": {"enum": [k.value for k in Kind]},
+        "when": {"type": "string", "description": "a condition; see docs/conditions.md"},
+        "unless": {"type": "string", "description": "a condition that holds the advice back"},
+        "message": {"type": "string", "description": "a template with {root.field} slots"},
+        "because": {"type": "string", "minLength": 1},
+        "source": _SOURCE,
+        "see_also": {"type": "array", "items": _SOURCE},
+        "weight": {"type": "integer", "minimum": -100, "maximum": 100},
+        "step": _STEP,
+        "fits": {"enum": [s.value for s in GoalScope]},
+        "words": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
+        "examples": {
+            "type": "array",
+            "description": "check needs one that fires and one that does not",
+            "items": {
+                "type": "object",
+                "required": ["description", "situation", "fires_for"],
+                "additionalProperties": False,
+                "properties": {
+                    "description": {"type": "string"},
+                    "situation": {"type": "object", "description": "see docs/input.md"},
+                    "fires_for": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
+
+MANIFEST: dict[str, Any] = {
+    "$schema": _DRAFT,
+    "title": "mentor-rules pack manifest (pack.toml)",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "pattern": "^[a-z][a-z0-9]*([-_][a-z0-9]+)*$"},
+        "version": {"type": "string"},
+        "description": {"type": "string"},
+        "extends": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": '"shipped", or paths of packs relative to this one',
+        },
+        "disable": {"type": "array", "items": {"type": "string"}},
+        "parameters": {
+            "type": "object",
+            "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
+            "additionalProperties": {
+                "type": "object",
+                "required": ["default"],
+                "additionalProperties": False,
+                "properties": {
+                    "type": {
+                        "enum": ["int", "number"],
+                        "description": "needed by a new parameter; an inherited one keeps its own",
+                    },
+                    "default": {"type": "number"},
+                    "description": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def rules_schema() -> dict[str, Any]:
+    """What ``mentor-rules schema rules`` prints: both schemas, by the file they describe."""
+    return {"rule file": RULE_FILE, "pack.toml": MANIFEST}
+
+
+# --------------------------------------------------------------------------- situation, advice
+
+#: What each field of the situation and of the advice means, by class (from docs/input.md and
+#: docs/output.md). Every field needs one: a field without is an error when a schema is made.
+_DESCRIPTIONS: dict[type, dict[str, str]] = {
+    Situation: {
+        "mentee": "the person looking for a mentor",
+        "candidates": "the people the mentee might ask; names unique, ignoring case and runs "
+        "of white space",
+    },
+    Mentee: {
+        "name": "shown in the report's heading",
+        "months_at_company": "how long the mentee has been at the company; null: unknown",
+        "wants_to_innovate": "the mentee wants to try something new at the company",
+        "hired_for_fresh_perspective": "the mentee was hired to bring a fresh perspective",
+        "career_move": "what the mentee is doing with their career right now",
+        "industry": "the industry the mentee works in now; null: unknown",
+        "target_industry": "the industry the mentee is moving into, if another one",
+        "job": "the mentee's job now; null: unknown",
+        "target_job": "the job the mentee is after, if another one",
+        "goals": "what the mentee wants from a mentor",
+        "ideas": "ideas the mentee wants to push",
+        "support_roles": "the coaching-team roles the mentee already has someone for; each at "
+        "most once",
+        "past_mentors": "earlier mentoring relationships",
+    },
+    Goal: {
+        "kind": "what the mentee wants: questions answered, advice or networking",
+        "scope": "where the help is needed",
+        "detail": "in the mentee's words; may be empty or blank",
+    },
+    PastMentor: {
+        "setting": "where the relationship took place",
+        "worked": "what worked with this mentor",
+        "did_not_work": "what did not work with this mentor",
+    },
+    Candidate: {
+        "name": "unique among the candidates, ignoring case and runs of white space",
+        "relation": "how the candidate stands to the mentee",
+        "years_at_company": "years at the company; integers and decimals; null: unknown",
+        "years_in_industry": "years in their industry; null: unknown",
+        "knows_culture": "whether they know the company's culture; null: unknown",
+        "chemistry": "how well the mentee and the candidate get on",
+        "conversations": "how many conversations the mentee has had with them",
+        "willing": "whether they are willing to mentor",
+        "traits": "what the candidate is like, compared with what worked with past mentors",
+        "industry": "the industry their years_in_industry were spent in; null: unknown",
+        "jobs": "jobs the candidate has held (empty: not known)",
+    },
+    Advice: {
+        "recommendations": "every piece of advice, in the order advice lists them",
+        "candidates": "one verdict per candidate of the situation, best ranked first",
+        "next_steps": "the plan, in the order to take its steps",
+        "suppressed": "advice a rule would have given, held back by its unless",
+        "rule_set": "the rule set that gave the advice; empty in documents written before it",
+        "produced_by": "the library, its version and the engine that produced the advice; "
+        "null or absent in documents written before it",
+    },
+    Recommendation: {
+        "rule": "the id of the rule that gave it",
+        "kind": "what the advice is",
+        "about": "the kind of subject it is about",
+        "subject": "whom it is about: mentee, a candidate's name, a role (network_connector) "
+        "or past mentor N (setting)",
+        "message": "the advice, filled in for its subject",
+        "because": "the rule's reason, from the article",
+        "evidence": "the input values that made the rule apply",
+        "source": "the section and paragraph of the article it comes from",
+        "see_also": "further paragraphs of the article",
+    },
+    Evidence: {
+        "path": "where the value is in the situation document: candidates[2].relation",
+        "value": "the value there, as in the situation document (any JSON value)",
+    },
+    Source: {
+        "section": "the article's section",
+        "paragraph": "the paragraph in that section, from 1",
+    },
+    CandidateVerdict: {
+        "name": "the candidate's name, as spelled in the situation",
+        "verdict": "what to do about the candidate",
+        "score": "the sum of the weights of the rules that applied to them",
+        "rules": "the ids of the rules that applied to them, sorted",
+        "fits_goals": "the indices in mentee.goals of the goals this candidate fits",
+    },
+    Suppressed: {
+        "rule": "the id of the rule held back",
+        "subject": "whom it would have been about",
+        "by": "the rules whose conclusions made the unless hold",
+    },
+    Step: {
+        "rule": "the id of the rule that gave the step",
+        "subject": "whom the step is about",
+        "text": "what to do",
+        "others": "further subjects the step speaks for, in order",
+    },
+    RuleSetInfo: {
+        "packs": "the packs composed, in order",
+        "disabled": "the ids of the rules disabled",
+        "parameters": "the value of every parameter in force",
+    },
+    PackRef: {
+        "name": "the pack's name",
+        "version": "its version; empty for a pack without a manifest",
+    },
+    Provenance: {
+        "library": "mentor-rules",
+        "version": "the library's version (mentor_rules.__version__)",
+        "engine": "the engine that matched the rules: durable or python",
+    },
+}
+
+#: The types JSON Schema names for the scalars of the model.
+_SCALARS: dict[type, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
+
+#: "Not blank", as the model's text validators say it (``str.strip`` leaves something): a
+#: character that is not white space.
+_NOT_BLANK: dict[str, Any] = {"minLength": 1, "pattern": "\\S"}
+
+
+def _def_name(cls: type) -> str:
+    """``PastMentor`` -> ``past_mentor``: the name of a class among the ``$defs``."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in cls.__name__).lstrip("_")
+
+
+def _summary(cls: type) -> str:
+    """The first paragraph of a class's docstring, on one line."""
+    return " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+
+
+class _Builder:
+    """Makes the schema of one attrs class and of every class it holds, in ``defs``.
+
+    ``limits`` (None for the advice, which has none) bound lists and texts as the loader does:
+    ``max_candidates`` for a situation's candidates, ``max_items`` for every other list,
+    ``max_text`` for every text.
+    """
+
+    def __init__(self, limits: Limits | None) -> None:
+        self.limits = limits
+        self.defs: dict[str, dict[str, Any]] = {}
+
+    def reference(self, cls: type) -> dict[str, Any]:
+        name = _def_name(cls)
+        if name not in self.defs:
+            self.defs[name] = {}  # taken before its fields are made: a class may hold itself
+            self.defs[name] = self.object(cls)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def object(self, cls: type) -> dict[str, Any]:
+        hints = typing.get_type_hints(cls)
+        described = _DESCRIPTIONS.get(cls, {})
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for field in attrs.fields(cls):
+            if field.name not in described:
+                raise LookupError(f"no description of {cls.__name__}.{field.name} in _schemas")
+            most = None
+            if self.limits is not None:
+                big = cls is Situation and field.name == "candidates"
+                most = self.limits.max_candidates if big else self.limits.max_items
+            made = {
+                "description": described[field.name],
+                **self.type(hints[field.name], field.validator, most),
+            }
+            if field.default is attrs.NOTHING:
+                required.append(field.name)
+            else:
+                default = field.default
+                if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+                    default = default.factory()
+                made["default"] = converter.unstructure(default)
+            properties[field.name] = made
+        made_object: dict[str, Any] = {
+            "type": "object",
+            "description": _summary(cls),
+            "properties": properties,
+            "additionalProperties": False,
+        }
+        if required:
+            made_object["required"] = required
+        return made_object
+
+    def type(self, hint: Any, validator: Any, most_items: int | None) -> dict[str, Any]:
+        """The schema of a value of type ``hint`` checked by ``validator``; a list holds at
+        most ``most_items`` items (None: any number)."""
+        origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+        if origin in (types.UnionType, typing.Union) and type(None) in arguments:
+            [inner] = [a for a in arguments if a is not type(None)]
+            made = self.type(inner, validator, most_items)
+            if isinstance(made.get("type"), str):
+                return {**made, "type": [made["type"], "null"]}
+            return {"anyOf": [made, {"type": "null"}]}
+        kind: str  # what the validator sees, in JSON's words
+        if origin is tuple:
+            item_validator = _text if validator is _texts else None
+            made = {"type": "array", "items": self.type(arguments[0], item_validator, most_items)}
+            if most_items is not None:
+                made["maxItems"] = most_items
+            kind = "array"
+        elif origin is dict:
+            values = self.type(arguments[1], None, most_items)
+            made, kind = {"type": "object", "additionalProperties": values}, "object"
+        elif origin is typing.Literal:
+            made, kind = {"enum": list(arguments)}, "enum"
+        elif hint is typing.Any:
+            made, kind = {}, "any value"
+        elif isinstance(hint, type) and issubclass(hint, StrEnum):
+            made, kind = {"enum": [member.value for member in hint]}, "enum"
+        elif attrs.has(hint):
+            made, kind = self.reference(hint), "object"
+        elif hint in _SCALARS:
+            kind = _SCALARS[hint]
+            made = {"type": kind}
+            if hint is str and self.limits is not None:
+                made["maxLength"] = self.limits.max_text
+        else:
+            raise TypeError(f"no JSON Schema for the type {hint!r}")
+        return made | self.checked(validator, kind)
+
+    @staticmethod
+    def checked(validator: Any, json_type: str) -> dict[str, Any]:
+        """What ``validator`` adds to the schema of a ``json_type`` value."""
+        if validator is None:
+            return {}
+        if (validator is _texts or validator is _unique_names) and json_type == "array":
+            return {}  # texts: checked item by item; names alike but for case: not expressible
+        if validator in (_text, _optional_text) and json_type == "string":
+            return dict(_NOT_BLANK)
+        if isinstance(validator, _Between) and json_type in ("integer", "number"):
+            return {"minimum": validator.low, "maximum": validator.high}
+        if validator is _unique_roles and json_type == "array":
+            return {"uniqueItems": True}
+        raise TypeError(f"no JSON Schema for the validator {validator!r} on a {json_type}")
+
+
+_SITUATION_ABOUT = (
+    "A situation: the mentee and the people they might ask to be their mentor "
+    "(docs/input.md). Read strictly: no conversions, unknown keys refused. maxItems and "
+    "maxLength are the default limits of mentor-rules (Limits(): {max_candidates} candidates, "
+    "{max_items} items in every other list, {max_text} characters in every text); an Advisor "
+    "may be given other limits (Limits(...), --limits FILE). Not expressed here: candidate "
+    "names must be unique ignoring case and runs of white space; a number with a decimal "
+    "point (3.0) is not an integer; a document may be at most {max_document_bytes} bytes."
+)
+
+_ADVICE_ABOUT = (
+    "The advice on one situation, as advice_to_dict writes it and advice_from_dict reads it "
+    "(docs/output.md); mentor-rules advise --json prints a list of {{source, advice}} (or "
+    "{{source, error}}) entries holding it. Read as strictly as a situation, without limits."
+)
+
+
+def situation_schema() -> dict[str, Any]:
+    """The JSON Schema of a situation document, with the default limits."""
+    limits = Limits()
+    return _document("mentor-rules situation", _SITUATION_ABOUT, Situation, limits)
+
+
+def advice_schema() -> dict[str, Any]:
+    """The JSON Schema of an advice document (:func:`advice_to_dict`)."""
+    return _document("mentor-rules advice", _ADVICE_ABOUT, Advice, None)
+
+
+def _document(title: str, about: str, cls: type, limits: Limits | None) -> dict[str, Any]:
+    builder = _Builder(limits)
+    root = builder.object(cls)
+    said = about.format(**attrs.asdict(limits)) if limits is not None else about.format()
+    return {
+        "$schema": _DRAFT,
+        "title": title,
+        **root,
+        "description": said,
+        "$defs": builder.defs,
+    }
+
+
+#: What ``mentor-rules schema NAME`` prints, by NAME; each but ``rules`` is checked in as
+#: ``docs/schema/NAME.schema.json``.
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "situation": situation_schema,
+    "advice": advice_schema,
+    "rule-file": lambda: RULE_FILE,
+    "pack": lambda: MANIFEST,
+    "rules": rules_schema,
+}

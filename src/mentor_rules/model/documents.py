@@ -1,0 +1,527 @@
+"""JSON documents in and out of the library's attrs classes, through one cattrs converter.
+
+Structuring is strict (no silent ``"3"`` -> ``3``, ``"no"`` -> ``True``), and every problem is
+reported as a :class:`~mentor_rules.Problem` whose path points into the JSON document
+(``candidates[2].relation``). The converter is configured here, once, for every enum of the
+input and the output; nothing else registers hooks on it. It is made on first use, and cattrs
+imported then: ``import mentor_rules`` reads no document.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from .._errors import AdviceError, Problem, SituationError, json_type, show
+from .limits import Limits
+from .output import Advice, Verdict
+from .situation import (
+    Candidate,
+    CareerMove,
+    Chemistry,
+    CoachingRole,
+    Goal,
+    GoalKind,
+    GoalScope,
+    Mentee,
+    PastMentor,
+    Relation,
+    Setting,
+    Situation,
+    Willingness,
+    type_problems,
+)
+from .vocabulary import Kind
+
+if TYPE_CHECKING:
+    import cattrs
+
+__all__ = [
+    "MAX_DIGITS",
+    "advice_from_dict",
+    "advice_to_dict",
+    "check_limits",
+    "converter",
+    "over_limit",
+    "parse_json",
+    "shape_problems",
+    "situation_from_dict",
+    "situation_to_dict",
+    "structure",
+    "structure_problems",
+]
+
+_T = TypeVar("_T")
+
+
+def _strict_int(value: object, _: type) -> int:
+    if type(value) is float and value.is_integer():
+        raise TypeError(
+            f"expected an integer (a whole number, without a decimal point), got {value!r}"
+        )
+    if type(value) is not int:
+        raise TypeError(f"expected an integer, got {json_type(value)}")
+    return value
+
+
+def _strict_float(value: object, _: type) -> float:
+    if type(value) not in (int, float):
+        raise TypeError(f"expected a number, got {json_type(value)}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except OverflowError:  # an integer too big for a float: out of every range there is
+        raise ValueError(f"expected a number no larger than 1e308, got {show(value)}") from None
+    if not math.isfinite(number):
+        raise ValueError("expected a finite number")
+    return number
+
+
+def _strict_bool(value: object, _: type) -> bool:
+    if type(value) is not bool:
+        raise TypeError(f"expected true or false, got {json_type(value)}")
+    return value
+
+
+def _strict_str(value: object, _: type) -> str:
+    if type(value) is not str:
+        raise TypeError(f"expected a string, got {json_type(value)}")
+    return value
+
+
+def _strict_enum(value: object, enum_type: type[StrEnum]) -> StrEnum:
+    choices = ", ".join(repr(member.value) for member in enum_type)
+    if type(value) is not str:
+        raise TypeError(f"expected one of {choices}, got {json_type(value)}")
+    try:
+        return enum_type(value)
+    except ValueError:
+        raise ValueError(f"expected one of {choices}, got {show(value)}") from None
+
+
+def _strict_tuple(value: object, tuple_type: Any) -> tuple[Any, ...]:
+    if not isinstance(value, list | tuple):
+        raise TypeError(f"expected a list, got {json_type(value)}")
+    item_type = tuple_type.__args__[0]
+    errors: list[Exception] = []
+    items: list[Any] = []
+    for index, item in enumerate(value):
+        try:
+            items.append(converter.structure(item, item_type))
+        except Exception as exc:
+            from cattrs.errors import IterableValidationNote  # here: only an error needs it
+
+            note = IterableValidationNote(f"Structuring item @ index {index}", index, item_type)
+            exc.__notes__ = [*getattr(exc, "__notes__", []), note]
+            errors.append(exc)
+    if errors:
+        from cattrs.errors import IterableValidationError
+
+        raise IterableValidationError("invalid items", errors, tuple_type)
+    return tuple(items)
+
+
+class _NotAnObject(TypeError):
+    """A JSON object was expected where something else stands."""
+
+
+def _objects_only(cls: type, made: cattrs.Converter) -> Any:
+    """Structure attrs classes from mappings only, saying what arrived otherwise."""
+    from cattrs.gen import make_dict_structure_fn
+
+    inner: Any = make_dict_structure_fn(cls, made, _cattrs_forbid_extra_keys=True)
+
+    def structure_object(value: object, _: type) -> Any:
+        if not isinstance(value, Mapping):
+            raise _NotAnObject(f"expected an object, got {json_type(value)}")
+        return inner(value, cls)
+
+    return structure_object
+
+
+_ENUMS: tuple[type[StrEnum], ...] = (
+    CareerMove,
+    GoalKind,
+    GoalScope,
+    CoachingRole,
+    Setting,
+    Relation,
+    Chemistry,
+    Willingness,
+    Kind,
+    Verdict,
+)
+
+
+def _make_converter() -> cattrs.Converter:
+    import cattrs
+
+    made = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    made.register_structure_hook(int, _strict_int)
+    made.register_structure_hook(float, _strict_float)
+    made.register_structure_hook(bool, _strict_bool)
+    made.register_structure_hook(str, _strict_str)
+    # Registered after ``str``, and more specific: the StrEnums do not fall to the ``str`` hook.
+    for enum_type in _ENUMS:
+        _register_enum(made, enum_type)
+    made.register_structure_hook_func(
+        lambda t: getattr(t, "__origin__", None) is tuple, _strict_tuple
+    )
+    made.register_structure_hook_factory(attrs.has, lambda cls: _objects_only(cls, made))
+    return made
+
+
+def _register_enum(made: cattrs.Converter, enum_type: type[StrEnum]) -> None:
+    made.register_structure_hook(enum_type, _strict_enum)
+    made.register_unstructure_hook(enum_type, lambda member: member.value)
+
+
+class _Converter:
+    """The converter, made on first use: :meth:`structure` and :meth:`unstructure` are those
+    of the one ``cattrs.Converter`` :func:`_make_converter` configures (importing cattrs and
+    configuring it took a sixth of ``import mentor_rules``)."""
+
+    def __init__(self) -> None:
+        self._made: cattrs.Converter | None = None
+
+    def _converter(self) -> cattrs.Converter:
+        made = self._made
+        if made is None:  # two threads may both make one: equal, and either will do
+            made = self._made = _make_converter()
+        return made
+
+    def structure(self, document: Any, cls: type[_T]) -> _T:
+        return self._converter().structure(document, cls)
+
+    def unstructure(self, value: Any) -> Any:
+        return self._converter().unstructure(value)
+
+
+#: The converter used for every document this library reads or writes.
+converter = _Converter()
+
+
+def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
+    """Flatten a structuring failure into problems, each with the path where it happened."""
+    from cattrs.errors import (
+        ClassValidationError,
+        ForbiddenExtraKeysError,
+        IterableValidationError,
+    )
+
+    if isinstance(exc, IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for inner, note in with_notes:
+            yield from structure_problems(inner, f"{path}[{note.index}]")
+        for inner in without:
+            yield from structure_problems(inner, path)
+    elif isinstance(exc, ClassValidationError):
+        with_notes, without = exc.group_exceptions()  # type: ignore[assignment]
+        for inner, note in with_notes:
+            yield from structure_problems(inner, _join(path, note.name))  # type: ignore[attr-defined]
+        for inner in without:
+            yield from structure_problems(inner, path)
+    elif isinstance(exc, SituationError):
+        for problem in exc.problems:
+            yield Problem(_join(path, problem.path), problem.message)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        extra: list[object] = sorted(exc.extra_fields, key=repr)  # not always strings
+        known = [f.name for f in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
+        for key in extra:
+            if isinstance(key, str):
+                yield Problem(_join(path, key), _unknown_field(key, known))
+            else:  # a document not read from JSON (rule documents made by a program)
+                yield Problem(path, f"keys must be strings, got {key!r}")
+    elif isinstance(exc, KeyError):
+        yield Problem(path, "required field missing")
+    elif isinstance(exc, TypeError | ValueError):  # _NotAnObject included
+        yield Problem(path, str(exc))
+    else:  # pragma: no cover - a bug in a hook, reported rather than hidden
+        yield Problem(path, f"{type(exc).__name__}: {exc}")
+
+
+def _unknown_field(key: str, known: Sequence[str]) -> str:
+    """ "unknown field", with the closest known name, or the known names when none is close."""
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown field; did you mean {close[0]!r}?"
+    if known:
+        return f"unknown field; the fields here are {', '.join(known)}"
+    return "unknown field"
+
+
+def _join(path: str, name: str) -> str:
+    if not name:
+        return path
+    if name.startswith("["):
+        return f"{path}{name}"
+    return f"{path}.{name}" if path else name
+
+
+def shape_problems(document: Mapping[Any, Any], limits: Limits | None) -> list[Problem]:
+    """What ``document`` has, wherever it is in it, that no situation may have: keys that are
+    not strings, keys repeated in a JSON object (see :func:`parse_json`), and, given
+    ``limits``, more nesting, list items or characters than they allow.
+
+    The document is walked once, without recursion, before it is structured: structuring then
+    never meets more than the limits allow. A part found wrong is not looked into further.
+    """
+    most_depth = _UNLIMITED_DEPTH if limits is None else limits.max_depth
+    problems: list[Problem] = []
+    stack: list[tuple[str, int, object]] = [("", 1, document)]
+    while stack:
+        path, depth, node = stack.pop()
+        if isinstance(node, str):
+            if limits is not None and len(node) > limits.max_text:
+                problems.append(Problem(path, over_limit(limits, "max_text", len(node))))
+            continue
+        if not isinstance(node, Mapping | list | tuple):
+            continue
+        if depth > most_depth:
+            problems.append(Problem(path, f"nested too deeply: {_deepest(limits)}"))
+        elif isinstance(node, Mapping):
+            problem = _key_problem(node, limits)
+            if problem:
+                problems.append(Problem(path, problem))
+                continue
+            stack.extend(
+                reversed([(_join(path, key), depth + 1, value) for key, value in node.items()])
+            )
+        elif limits is not None and len(node) > _most_items(limits, path):
+            name = "max_candidates" if path == "candidates" else "max_items"
+            problems.append(Problem(path, over_limit(limits, name, len(node))))
+        else:
+            stack.extend(
+                reversed([(f"{path}[{n}]", depth + 1, item) for n, item in enumerate(node)])
+            )
+    return problems
+
+
+#: How deeply an advice document (which has no limits) may nest: far deeper than any advice,
+#: and a guard against a mapping that contains itself.
+_UNLIMITED_DEPTH = 100
+
+_UNITS = {
+    "max_candidates": "candidates",
+    "max_items": "items",
+    "max_text": "characters",
+    "max_document_bytes": "bytes",
+}
+
+
+def over_limit(limits: Limits, name: str, got: int | None) -> str:
+    """The message for a value over the limit ``name``: ``at most 10 items (limit max_items),
+    got 11``; ``got`` is None where the size is not known (only that it is over)."""
+    said = f"at most {getattr(limits, name)} {_UNITS[name]} (limit {name})"
+    return said + (", got more" if got is None else f", got {got}")
+
+
+def _deepest(limits: Limits | None) -> str:
+    most = _UNLIMITED_DEPTH if limits is None else limits.max_depth
+    return f"at most {most} levels" + ("" if limits is None else " (limit max_depth)")
+
+
+def _most_items(limits: Limits, path: str) -> int:
+    return limits.max_candidates if path == "candidates" else limits.max_items
+
+
+def _key_problem(node: Mapping[Any, Any], limits: Limits | None) -> str | None:
+    for key in node:
+        if not isinstance(key, str):
+            return f"keys must be strings, got {show(key)}"
+        if limits is not None and len(key) > limits.max_text:
+            return f"keys must be {over_limit(limits, 'max_text', len(key))}"
+    if isinstance(node, _RepeatedKeys):
+        return f"duplicate key {node.repeated[0]!r}"
+    return None
+
+
+class _RepeatedKeys(dict[str, Any]):
+    """A JSON object read by :func:`parse_json` in which a key appears more than once; the
+    last value is kept, and :func:`shape_problems` reports the first repeated key."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    made = dict(pairs)
+    if len(made) == len(pairs):
+        return made
+    seen: set[str] = set()
+    repeated = []
+    for key, _ in pairs:
+        if key in seen:
+            repeated.append(key)
+        seen.add(key)
+    marked = _RepeatedKeys(made)
+    marked.repeated = tuple(dict.fromkeys(repeated))
+    return marked
+
+
+class _TooManyDigits(ValueError):
+    """A JSON number with more digits than :data:`MAX_DIGITS`."""
+
+
+#: Digits a JSON integer may have: Python's own default bound (``sys.int_info``), kept here
+#: whatever the interpreter was told, since reading a longer one takes quadratic time.
+MAX_DIGITS = 4300
+
+
+def _integer(text: str) -> int:
+    if len(text) - text.startswith("-") > MAX_DIGITS:
+        raise _TooManyDigits(text)
+    return int(text)
+
+
+def parse_json(data: bytes | str, limits: Limits | None = None) -> Any:
+    """A JSON text read as documents are: keys repeated in an object are marked (and reported
+    where the document is checked), and what cannot be read is a :class:`SituationError` at
+    the document's root (``<document>``).
+
+    It raises for text that is not JSON, a number with more than :data:`MAX_DIGITS` digits,
+    and nesting deeper than Python's JSON reader goes; ``limits`` (the defaults if None) only
+    says which limit to name for the last.
+    """
+    limits = Limits() if limits is None else limits
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.removeprefix("\ufeff")
+        if not text.strip():
+            raise SituationError([Problem("", "no JSON: the input is empty")])
+        return json.loads(text, object_pairs_hook=_object, parse_int=_integer)
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text: {exc.reason} (byte {exc.start})"
+    except json.JSONDecodeError as exc:
+        message = f"not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}"
+    except _TooManyDigits as exc:
+        digits = len(str(exc)) - str(exc).startswith("-")
+        message = f"a number with too many digits ({digits}; at most {MAX_DIGITS})"
+    except RecursionError:
+        message = f"nested too deeply: {_deepest(limits)}"
+    raise SituationError([Problem("", message)])
+
+
+def structure(
+    document: object, cls: type[_T], what: str = "situation", limits: Limits | None = None
+) -> _T:
+    """Structure ``document`` as ``cls``; every problem is raised in one :class:`SituationError`.
+
+    ``limits`` bound its size first (:func:`shape_problems`); without them only its keys and a
+    generous depth are checked.
+    """
+    if not isinstance(document, Mapping):
+        problem = Problem("", f"expected an object, got {json_type(document)}")
+        raise SituationError([problem], what)
+    problems = shape_problems(document, limits)
+    if problems:
+        raise SituationError(problems, what)
+    from cattrs.errors import ClassValidationError, IterableValidationError
+
+    try:
+        return converter.structure(document, cls)
+    except SituationError as exc:  # raised by a top-level validator: paths are already whole
+        raise SituationError(exc.problems, what) from None
+    except (ClassValidationError, IterableValidationError) as exc:
+        raise SituationError(list(structure_problems(exc)), what) from None
+
+
+def situation_from_dict(document: Mapping[str, Any], limits: Limits | None = None) -> Situation:
+    """Turn a JSON-like mapping into a :class:`Situation`, or raise :class:`SituationError`.
+
+    ``limits`` (the defaults if None) bound its size: see :class:`Limits`.
+    """
+    return structure(document, Situation, limits=Limits() if limits is None else limits)
+
+
+def check_limits(situation: Situation, limits: Limits) -> None:
+    """Raise :class:`SituationError` if ``situation`` (built in Python) holds a value of the
+    wrong type or exceeds ``limits``.
+
+    A situation surely within the limits (the usual case) is seen to be so by a walk over its
+    attrs instances; otherwise its document is walked by :func:`shape_problems`, which names
+    every problem.
+    """
+    problems = type_problems(situation)
+    if problems:
+        raise SituationError(problems)
+    if _within(situation, 1, limits, limits.max_items):
+        return
+    problems = shape_problems(situation_to_dict(situation), limits)
+    if problems:
+        raise SituationError(problems)
+
+
+def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
+    """Whether :func:`shape_problems` surely finds nothing in the document of ``node`` (an
+    attrs instance of the model, or a value of one of its fields) at ``depth``: what it
+    checks, checked on the instances themselves. False for anything it does not know."""
+    if isinstance(node, str):  # enum members too: their value is the text in the document
+        return len(node) <= limits.max_text
+    if node is None or isinstance(node, int | float):  # bool is an int
+        return True
+    if depth > limits.max_depth:  # a list or an object, too deep
+        return False
+    if type(node) is tuple:
+        if len(node) > most_items:
+            return False
+        for item in node:  # texts inline: the usual items
+            if type(item) is str:
+                if len(item) > limits.max_text:
+                    return False
+            elif not _within(item, depth + 1, limits, limits.max_items):
+                return False
+        return True
+    known = _FIELD_NAMES.get(type(node))
+    if known is None or known[1] > limits.max_text:  # not of the model, or a key too long
+        return False
+    text = limits.max_text
+    for name in known[0]:
+        value = getattr(node, name)
+        kind = type(value)
+        if kind is str:  # the usual fields inline: texts, numbers, flags, unknowns
+            if len(value) > text:
+                return False
+        elif value is None or kind is int or kind is float or kind is bool:
+            continue
+        elif isinstance(value, str):  # an enum member: its value's length
+            if len(value) > text:
+                return False
+        elif depth == 1 and name == "candidates":
+            if not _within(value, depth + 1, limits, limits.max_candidates):
+                return False
+        elif not _within(value, depth + 1, limits, limits.max_items):
+            return False
+    return True
+
+
+#: The fields of each class of the input model (the keys of its document), and the length of
+#: the longest.
+_FIELD_NAMES: dict[type, tuple[tuple[str, ...], int]] = {
+    cls: (names, max(map(len, names)))
+    for cls in (Situation, Mentee, Candidate, Goal, PastMentor)
+    for names in [tuple(field.name for field in attrs.fields(cls))]
+}
+
+
+def situation_to_dict(situation: Situation) -> dict[str, Any]:
+    """Turn a :class:`Situation` into plain JSON-compatible data (lists, dicts, str, numbers)."""
+    document: dict[str, Any] = converter.unstructure(situation)
+    return document
+
+
+def advice_to_dict(advice: Advice) -> dict[str, Any]:
+    """Advice as plain JSON-compatible data."""
+    document: dict[str, Any] = converter.unstructure(advice)
+    return document
+
+
+def advice_from_dict(document: Mapping[str, Any]) -> Advice:
+    """Advice back from :func:`advice_to_dict`'s form; problems raise :class:`AdviceError`."""
+    try:
+        return structure(document, Advice, "advice")
+    except SituationError as exc:
+        raise AdviceError(exc.problems) from None

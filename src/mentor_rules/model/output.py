@@ -1,0 +1,154 @@
+"""The advice as immutable attrs classes: recommendations, verdicts, steps."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from attrs import field, frozen
+
+from .vocabulary import About, Kind, Source
+
+__all__ = [
+    "Advice",
+    "CandidateVerdict",
+    "Evidence",
+    "PackRef",
+    "Provenance",
+    "Recommendation",
+    "RuleSetInfo",
+    "Step",
+    "Suppressed",
+    "Verdict",
+]
+
+
+@frozen
+class PackRef:
+    """A rule pack by name and version (``version`` is ``""`` for a pack without a manifest)."""
+
+    name: str
+    version: str = ""
+
+
+@frozen
+class RuleSetInfo:
+    """What produced a piece of advice: the packs composed (in order), the rule ids they
+    disabled, and the value of every parameter in force."""
+
+    packs: tuple[PackRef, ...] = ()
+    disabled: tuple[str, ...] = ()
+    parameters: dict[str, float] = field(factory=dict, hash=False)
+
+
+@frozen
+class Provenance:
+    """What produced a piece of advice: the library, its version and the engine that matched
+    the rules (``"durable"`` or ``"python"``).
+
+    Two engines give the same advice by design, so :class:`Advice` leaves its provenance out
+    of equality (and hashing): advice from either engine compares equal, while its JSON form
+    still says which one produced it.
+    """
+
+    library: str
+    version: str
+    engine: str
+
+
+class Verdict(StrEnum):
+    """What to do about a candidate, best first."""
+
+    READY_TO_ASK = "ready_to_ask"
+    EXPLORE = "explore"
+    WEAK_FIT = "weak_fit"
+    AVOID = "avoid"
+
+
+@frozen
+class Evidence:
+    """An input value that made a rule's condition true: where it is, and what it is."""
+
+    path: str
+    value: Any
+
+
+@frozen
+class Recommendation:
+    """One piece of advice from one rule about one subject, with its reasons."""
+
+    rule: str
+    kind: Kind
+    about: About
+    subject: str
+    message: str
+    because: str
+    evidence: tuple[Evidence, ...]
+    source: Source
+    see_also: tuple[Source, ...] = ()
+
+
+@frozen
+class CandidateVerdict:
+    """A candidate's verdict, the score that ranks it, and the rules that fired for it.
+
+    ``fits_goals`` are the indices (in ``mentee.goals``) of the goals whose scope this
+    candidate knows, by the rules that fired for them.
+    """
+
+    name: str
+    verdict: Verdict
+    score: int
+    rules: tuple[str, ...]
+    fits_goals: tuple[int, ...] = ()
+
+
+@frozen
+class Suppressed:
+    """Advice a rule would have given, held back by its ``unless``: by whom, and about whom.
+
+    ``by`` names the rules whose conclusions made the ``unless`` hold (an avoid rule, say).
+    """
+
+    rule: str
+    subject: str
+    by: tuple[str, ...]
+
+
+@frozen
+class Step:
+    """One step of the plan, in the order to take them.
+
+    ``subject`` is whom the step is about; a step that speaks for several subjects (one ask,
+    with others to fall back on; the missing roles of a coaching team) names the rest, in
+    order, in ``others``.
+    """
+
+    rule: str
+    subject: str
+    text: str
+    others: tuple[str, ...] = ()
+
+
+@frozen
+class Advice:
+    """Everything the rules say about one situation, the rule set that said it and what
+    produced it.
+
+    ``produced_by`` is set by :class:`~mentor_rules.Advisor` (None in advice built otherwise,
+    and in documents written before it existed); it is not compared: see :class:`Provenance`.
+    """
+
+    recommendations: tuple[Recommendation, ...]
+    candidates: tuple[CandidateVerdict, ...]
+    next_steps: tuple[Step, ...]
+    suppressed: tuple[Suppressed, ...] = ()
+    rule_set: RuleSetInfo = field(factory=lambda: RuleSetInfo())
+    produced_by: Provenance | None = field(default=None, eq=False)
+
+    def for_candidate(self, name: str) -> CandidateVerdict:
+        """The verdict about the candidate called ``name``."""
+        for verdict in self.candidates:
+            if verdict.name == name:
+                return verdict
+        raise KeyError(name)

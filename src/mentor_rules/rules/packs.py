@@ -1,0 +1,228 @@
+"""Rule packs: a directory of rule files and an optional manifest (``pack.toml``) that says
+what the pack extends, which inherited rules it disables and which parameters it declares or
+tunes. See ``docs/packs.md``.
+
+A pack is composed onto its bases with :meth:`RuleSet.extend`: a rule with an inherited id
+overrides it. Layers are worked out on the composed set, so a pack's rules may read the
+conclusions of the rules it extends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from attrs import field, frozen
+
+from .._errors import RuleError, RuleProblem
+from .._version import VERSION
+from ..model.documents import converter, structure_problems
+from ..model.output import PackRef
+from .ruleset import (
+    MANIFEST,
+    Parameter,
+    RuleSet,
+    _assemble,
+    _load_file,
+    _read,
+    rule_files,
+    shipped_rules_dir,
+)
+
+__all__ = ["SHIPPED", "load_pack", "load_rules"]
+
+#: The name a manifest's ``extends`` gives the shipped rule set.
+SHIPPED = "shipped"
+
+
+@frozen
+class _ParameterSpec:
+    default: Any  # checked against the type by Parameter.check
+    type: str | None = None
+    description: str | None = None
+
+
+@frozen
+class _Manifest:
+    name: str | None = None
+    version: str = ""
+    description: str = ""
+    extends: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    parameters: dict[str, _ParameterSpec] = field(factory=dict)
+
+
+_MANIFEST_FIELDS = ("name", "version", "description", "extends", "disable", "parameters")
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
+
+
+def load_pack(path: str | Path, *, onto: RuleSet | None = None) -> RuleSet:
+    """A rule pack (a directory of rule files, with an optional ``pack.toml``, or one rule
+    file) composed onto what it extends.
+
+    The manifest's ``extends`` lists ``"shipped"`` or paths of other packs (relative to the
+    pack); without it, the pack is composed onto ``onto`` (or nothing). Raises
+    :class:`~mentor_rules.RuleError` listing every problem.
+    """
+    return _load(Path(path), RuleSet(()) if onto is None else onto, ())
+
+
+def _load(path: Path, base: RuleSet, seen: tuple[Path, ...]) -> RuleSet:
+    where = path.resolve()
+    if where in seen:
+        chain = " -> ".join(str(p) for p in (*seen, where))
+        raise RuleError([RuleProblem(str(path / MANIFEST), None, "extends", f"a cycle: {chain}")])
+    if not path.exists():
+        raise RuleError([RuleProblem(str(path), None, None, "no such file or directory")])
+    manifest_file = path / MANIFEST if path.is_dir() else None
+    has_manifest = manifest_file is not None and manifest_file.is_file()
+    manifest = _read_manifest(manifest_file) if manifest_file and has_manifest else _Manifest()
+    shipped = path.is_dir() and where == shipped_rules_dir().resolve()
+    name = manifest.name or (SHIPPED if shipped else path.stem)
+    version = manifest.version
+    if shipped and not version:
+        version = VERSION
+    pack = PackRef(name, version)
+    if pack in base.packs:  # composed already: once is enough
+        return base
+    label = str(manifest_file) if manifest_file else str(path)
+    for entry in manifest.extends:
+        if entry == SHIPPED:
+            target = shipped_rules_dir()
+        else:
+            target = path / entry if path.is_dir() else path.parent / entry
+        base = _load(target, base, (*seen, where))
+    if manifest.disable:
+        unknown = [i for i in manifest.disable if i not in base.ids]
+        if unknown:
+            raise RuleError(
+                [
+                    RuleProblem(label, i, "disable", "no inherited rule with this id to disable")
+                    for i in unknown
+                ]
+            )
+        base = base.without(*manifest.disable)
+    parameters = _parameters(label, manifest.parameters, base)
+    declared = {p.name: p for p in (*base.parameters, *parameters)}
+    files = rule_files(path) if path.is_dir() else [path]
+    if not files and not has_manifest:
+        raise RuleError([RuleProblem(str(path), None, None, "no rule files found")])
+    own = _assemble([_load_file(file, declared) for file in files], tuple(declared.values()), pack)
+    if not files:  # a pack that only disables or tunes
+        own = RuleSet((), tuple(declared.values()), packs=(pack,))
+    return base.extend(own)
+
+
+def _read_manifest(file: Path) -> _Manifest:
+    import tomllib  # here, not at import: only reading a pack needs it
+
+    name = str(file)
+    try:
+        document: dict[str, Any] = tomllib.loads(_read(file))
+    except ValueError as exc:  # unreadable, or TOMLDecodeError (a ValueError)
+        raise RuleError([RuleProblem(name, None, None, f"not a valid manifest: {exc}")]) from None
+    problems = [
+        RuleProblem(
+            name, None, key, f"unknown field; manifest fields are {', '.join(_MANIFEST_FIELDS)}"
+        )
+        for key in document
+        if key not in _MANIFEST_FIELDS
+    ]
+    try:
+        manifest = converter.structure(
+            {k: v for k, v in document.items() if k in _MANIFEST_FIELDS}, _Manifest
+        )
+    except Exception as exc:
+        problems.extend(
+            RuleProblem(name, None, p.path or None, p.message) for p in structure_problems(exc)
+        )
+        raise RuleError(problems) from None
+    if manifest.name is not None and not _NAME.fullmatch(manifest.name):
+        problems.append(
+            RuleProblem(name, None, "name", "a pack name is lower-case words joined by '-'")
+        )
+    if problems:
+        raise RuleError(problems)
+    return manifest
+
+
+def _parameters(
+    label: str, given: Mapping[str, _ParameterSpec], base: RuleSet
+) -> tuple[Parameter, ...]:
+    """The manifest's parameters: new ones (type and default) and new defaults of inherited
+    ones (their type kept)."""
+    inherited = {p.name: p for p in base.parameters}
+    made: list[Parameter] = []
+    problems: list[RuleProblem] = []
+    for key, spec in given.items():
+        known = inherited.get(key)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            problems.append(
+                RuleProblem(
+                    label, None, f"parameters.{key}", "a parameter name is lower_snake_case"
+                )
+            )
+            continue
+        kind = spec.type or (known.type if known else None)
+        if kind not in ("int", "number"):
+            problems.append(
+                RuleProblem(
+                    label,
+                    None,
+                    f"parameters.{key}.type",
+                    "a new parameter needs type = 'int' or 'number'"
+                    if kind is None
+                    else f"expected 'int' or 'number', got {kind!r}",
+                )
+            )
+            continue
+        if known is not None and known.type != kind:
+            problems.append(
+                RuleProblem(
+                    label,
+                    None,
+                    f"parameters.{key}.type",
+                    f"inherited as {known.type}: a pack may change a parameter's default, "
+                    "not its type",
+                )
+            )
+            continue
+        description = spec.description or (known.description if known else "")
+        parameter = Parameter(key, kind, spec.default, description)  # type: ignore[arg-type]
+        try:
+            parameter.check(spec.default)
+        except ValueError as exc:
+            problems.append(RuleProblem(label, None, f"parameters.{key}.default", str(exc)))
+            continue
+        made.append(parameter)
+    if problems:
+        raise RuleError(problems)
+    return tuple(made)
+
+
+def load_rules(*paths: str | Path) -> RuleSet:
+    """Load rule files (``*.toml``) and directories of them into one checked :class:`RuleSet`.
+
+    A directory with a manifest (``pack.toml``) is loaded as a pack (see
+    :func:`~mentor_rules.load_pack`), and the packs and the other files are composed in the
+    order given. Raises :class:`~mentor_rules.RuleError` listing every problem in every file.
+    """
+    files: list[Path] = []
+    packs: list[RuleSet] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir() and (path / MANIFEST).is_file():
+            packs.append(load_pack(path))
+        else:
+            files.extend(rule_files(path) if path.is_dir() else [path])
+    if not files and not packs:
+        where = ", ".join(map(str, paths)) or "<no path given>"
+        raise RuleError([RuleProblem(where, None, None, "no rule files found")])
+    base = RuleSet(()).extend(*packs)
+    if not files:
+        return base
+    declared = {p.name: p for p in base.parameters}
+    loaded = [_load_file(file, declared) for file in files]
+    return base.extend(_assemble(loaded, base.parameters))

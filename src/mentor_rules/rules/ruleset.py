@@ -1,0 +1,894 @@
+"""Rule files (TOML data) into checked :class:`Rule` and :class:`RuleSet` objects.
+
+A rule file is data only: its condition is parsed by :mod:`mentor_rules.language.expr` and
+its message template by :class:`string.Formatter`'s parser; nothing in it is executed. Every
+problem in every file is collected into one :class:`~mentor_rules.RuleError` naming file,
+rule id and field.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import stat
+import string
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import attrs
+from attrs import field, frozen
+
+from .._errors import RuleError, RuleProblem, SituationError
+from ..language.expr import (
+    Condition,
+    ConditionError,
+    FieldType,
+    ListType,
+    NullableType,
+    ObjectType,
+    ParamSpec,
+    ScalarType,
+    fields_read,
+    parameters_in,
+    parse_condition,
+)
+from ..model.documents import converter, structure, structure_problems
+from ..model.output import PackRef, RuleSetInfo
+from ..model.situation import GoalScope, Situation
+from ..model.vocabulary import ABOUT, CANDIDATE_KINDS, About, Kind, Source, enum_values, roots_for
+from .strata import stratify
+
+__all__ = [
+    "UNLESS",
+    "Example",
+    "Parameter",
+    "PlanStep",
+    "Rule",
+    "RuleSet",
+    "RuleWarning",
+    "Template",
+    "Test",
+    "rules_from_documents",
+    "shipped_rules_dir",
+    "tests_of",
+]
+
+
+_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+_MAX_WEIGHT = 100
+_MAX_STEP = 1000
+
+
+@frozen
+class Template:
+    """A message with ``{root.field}`` slots, split into literal text and field paths."""
+
+    text: str
+    parts: tuple[tuple[str, tuple[str, ...] | None], ...]
+
+    def fields(self) -> Iterable[tuple[str, ...]]:
+        return (path for _, path in self.parts if path is not None)
+
+
+@frozen
+class Example:
+    """A situation and the subjects for which the rule must fire in it (none: must not fire)."""
+
+    description: str
+    situation: Situation
+    fires_for: tuple[str, ...]
+
+
+Group = Literal["each", "best", "all"]
+
+
+@frozen
+class PlanStep:
+    """Where a rule's advice stands in the plan, and how the subjects it fires for share steps.
+
+    ``group`` is ``"each"`` (a step per subject), ``"best"`` (one step, for the best-ranked
+    subject, naming the others in ranking order) or ``"all"`` (one step naming every subject).
+    ``text`` is that one step's text when it names more than one subject (a lone subject's step
+    is the rule's message); its ``{subjects}`` / ``{others}`` slots list each subject as
+    ``item`` renders it.
+    """
+
+    order: int
+    group: Group = "each"
+    text: Template | None = None
+    item: Template | None = None
+
+
+@frozen
+class Rule:
+    """One piece of advice: when it applies, what it says, why, and where it comes from.
+
+    ``unless`` is a second condition: where ``condition`` holds and ``unless`` does too, the
+    rule does not fire and its advice is kept as *suppressed*. ``fits`` names the goal scope
+    whose knowledge the rule's conclusion stands for. ``words`` are the phrases the message
+    uses for enum values.
+    """
+
+    id: str
+    title: str
+    about: About
+    kind: Kind
+    when: str
+    condition: Condition = field(repr=False)
+    message: Template
+    because: str
+    source: Source
+    weight: int
+    step: PlanStep | None
+    examples: tuple[Example, ...] = field(repr=False)
+    file: str = field(eq=False)
+    unless: Condition | None = field(default=None, repr=False)
+    unless_text: str | None = None
+    see_also: tuple[Source, ...] = ()
+    fits: GoalScope | None = None
+    words: Mapping[str, str] = field(factory=dict, hash=False)
+    #: The parameters its conditions read, with the values they were compiled with.
+    parameters: tuple[tuple[str, int | float], ...] = ()
+    #: The pack the rule comes from (``None`` for rules made in memory).
+    pack: PackRef | None = field(default=None, eq=False)
+
+    def conditions(self) -> tuple[Condition, ...]:
+        """The rule's condition, and its ``unless`` where it has one."""
+        return (self.condition,) if self.unless is None else (self.condition, self.unless)
+
+    def templates(self) -> tuple[Template, ...]:
+        """The message, and the plan step's texts where it has them."""
+        step = () if self.step is None else (self.step.text, self.step.item)
+        return (self.message, *(t for t in step if t is not None))
+
+    def has_examples(self) -> bool:
+        """Whether it has an example that fires and one that does not, as ``check`` needs."""
+        fires = {bool(example.fires_for) for example in self.examples}
+        return fires == {True, False}
+
+    def _bound(self, values: Mapping[str, int | float], specs: Mapping[str, ParamSpec]) -> Rule:
+        """The rule with its conditions compiled for parameter ``values`` (a parameter not in
+        ``values`` keeps the value the rule was compiled with)."""
+        wanted = tuple((name, values.get(name, old)) for name, old in self.parameters)
+        if all(
+            type(a) is type(b) and a == b
+            for (_, a), (_, b) in zip(wanted, self.parameters, strict=True)
+        ):
+            return self
+        roots = roots_for(self.about)
+        specs = {**{n: (ScalarType("number"), v) for n, v in self.parameters}, **specs}
+        return attrs.evolve(
+            self,
+            condition=parse_condition(self.when, roots, specs),
+            unless=None
+            if self.unless_text is None
+            else parse_condition(self.unless_text, roots, specs),
+            parameters=wanted,
+        )
+
+
+class RuleWarning(UserWarning):
+    """A rule loads, but something about it needs attention (such as missing examples)."""
+
+
+ParamType = Literal["int", "number"]
+
+
+@frozen
+class Parameter:
+    """A named threshold conditions read as ``params.NAME``: its type, default and meaning."""
+
+    name: str
+    type: ParamType
+    default: int | float
+    description: str = ""
+
+    def check(self, value: object) -> int | float:
+        """``value`` if it fits the parameter's type; ``ValueError`` saying why otherwise."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"params.{self.name} is {self._describe()}, not {value!r}")
+        if self.type == "int" and not isinstance(value, int):
+            raise ValueError(f"params.{self.name} is an integer, not {value!r}")
+        if (isinstance(value, float) and not value == value) or value in (
+            float("inf"),
+            float("-inf"),
+        ):
+            raise ValueError(f"params.{self.name} must be finite")
+        return value
+
+    def _describe(self) -> str:
+        return ScalarType(self.type).describe()
+
+    def spec(self, value: int | float) -> ParamSpec:
+        return ScalarType(self.type), value
+
+
+def _reused(rule: Rule, first: Rule) -> RuleProblem:
+    return RuleProblem(rule.file, rule.id, "id", f"the id is already used in {first.file}")
+
+
+def _in_id_order(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(sorted(rules, key=lambda rule: rule.id))
+
+
+@frozen
+class Test:
+    """What an engine matches: a named condition about one kind of subject.
+
+    A rule gives one test named by its id, and one more named ``<id>:unless`` where it has an
+    ``unless`` condition.
+    """
+
+    name: str
+    about: About
+    condition: Condition = field(repr=False)
+
+
+UNLESS = ":unless"  # never in a rule id, which has no ':'
+
+
+def tests_of(rules: Iterable[Rule]) -> tuple[Test, ...]:
+    """The tests an engine matches for ``rules``."""
+    found = []
+    for rule in rules:
+        found.append(Test(rule.id, rule.about, rule.condition))
+        if rule.unless is not None:
+            found.append(Test(rule.id + UNLESS, rule.about, rule.unless))
+    return tuple(found)
+
+
+def _by_name(parameters: Iterable[Parameter]) -> tuple[Parameter, ...]:
+    return tuple(sorted(parameters, key=lambda p: p.name))
+
+
+def _sorted_pairs(
+    pairs: Iterable[tuple[str, int | float]] | Mapping[str, int | float],
+) -> tuple[tuple[str, int | float], ...]:
+    items = pairs.items() if isinstance(pairs, Mapping) else pairs
+    return tuple(sorted(items))
+
+
+def _packs_tuple(packs: Iterable[PackRef]) -> tuple[PackRef, ...]:
+    return tuple(packs)
+
+
+def _ids_tuple(ids: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(ids)))
+
+
+@frozen
+class RuleSet:
+    """A checked set of rules with unique ids, kept in id order, and the parameters they read.
+
+    ``parameters`` are declared with their defaults; ``overrides`` are the values a caller
+    gave instead (only those that differ from the default are kept). The rules' conditions are
+    always compiled for the values in force. ``packs`` are the packs composed, in order, and
+    ``disabled`` the ids they took out. Instances are immutable: :meth:`extend`,
+    :meth:`without` and :meth:`with_parameters` return new ones.
+    """
+
+    rules: tuple[Rule, ...] = field(converter=_in_id_order)
+    parameters: tuple[Parameter, ...] = field(default=(), converter=_by_name)
+    overrides: tuple[tuple[str, int | float], ...] = field(default=(), converter=_sorted_pairs)
+    packs: tuple[PackRef, ...] = field(default=(), converter=_packs_tuple)
+    disabled: tuple[str, ...] = field(default=(), converter=_ids_tuple)
+    _by_id: dict[str, Rule] = field(init=False, repr=False, eq=False)
+
+    _layers: tuple[tuple[Rule, ...], ...] = field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        problems = [
+            _reused(after, before)
+            for before, after in itertools.pairwise(self.rules)
+            if before.id == after.id
+        ]
+        declared = {p.name: p for p in self.parameters}
+        if len(declared) != len(self.parameters):
+            problems.append(
+                RuleProblem("<parameters>", None, None, "a parameter is declared twice")
+            )
+        overrides: dict[str, int | float] = {}
+        for name, value in self.overrides:
+            try:
+                overrides[name] = _parameter(declared, name).check(value)
+            except ValueError as exc:
+                problems.append(RuleProblem("<parameters>", None, f"params.{name}", str(exc)))
+        if problems:
+            raise RuleError(problems)
+        # Only real changes are kept, so that overriding with the default changes nothing.
+        kept = tuple(
+            (n, v)
+            for n, v in sorted(overrides.items())
+            if not (type(v) is type(declared[n].default) and v == declared[n].default)
+        )
+        object.__setattr__(self, "overrides", kept)
+        values = self.parameter_values
+        specs = {p.name: p.spec(values[p.name]) for p in self.parameters}
+        rules = tuple(rule._bound(values, specs) for rule in self.rules)
+        object.__setattr__(self, "rules", rules)
+        object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})
+        object.__setattr__(self, "_layers", stratify(self.rules, frozenset(self.disabled)))
+
+    @property
+    def parameter_values(self) -> dict[str, int | float]:
+        """The value of every parameter in force: its default, or the override."""
+        values = {p.name: p.default for p in self.parameters}
+        values.update(self.overrides)
+        return values
+
+    @property
+    def info(self) -> RuleSetInfo:
+        """What advice records of the rule set that produced it."""
+        return RuleSetInfo(self.packs, self.disabled, self.parameter_values)
+
+    def with_parameters(self, values: Mapping[str, object]) -> RuleSet:
+        """The rule set with parameter ``values`` in force (on top of earlier overrides).
+
+        Raises :class:`RuleError` naming a parameter that is not declared or a value of the
+        wrong type.
+        """
+        declared = {p.name: p for p in self.parameters}
+        problems = []
+        checked: dict[str, int | float] = dict(self.overrides)
+        for name, value in values.items():
+            try:
+                checked[name] = _parameter(declared, name).check(value)
+            except ValueError as exc:
+                problems.append(RuleProblem("<parameters>", None, f"params.{name}", str(exc)))
+        if problems:
+            raise RuleError(problems)
+        return attrs.evolve(self, overrides=tuple(checked.items()))
+
+    def without(self, *ids: str) -> RuleSet:
+        """The rule set without the rules ``ids``; their ids are kept in ``disabled``.
+
+        Conditions that read a disabled rule's conclusions (``"x" in candidate.concluded``)
+        read it as never concluded. Raises :class:`RuleError` for an id not in the set.
+        """
+        unknown = [i for i in ids if i not in self._by_id and i not in self.disabled]
+        if unknown:
+            raise RuleError(
+                [
+                    RuleProblem("<disable>", i, None, "no rule with this id to disable")
+                    for i in unknown
+                ]
+            )
+        return attrs.evolve(
+            self,
+            rules=tuple(r for r in self.rules if r.id not in ids),
+            disabled=(*self.disabled, *ids),
+        )
+
+    def extend(self, *others: RuleSet) -> RuleSet:
+        """This rule set with ``others`` added in turn.
+
+        A rule of another set with an id already here overrides it; its disabled ids are
+        taken out; its parameters are added (a parameter of the same name must keep its type,
+        and takes the other set's default); packs already composed are not added twice.
+        """
+        result = self
+        for other in others:
+            result = result._extended(other)
+        return result
+
+    def _extended(self, other: RuleSet) -> RuleSet:
+        taken = {rule.id for rule in other.rules} | set(other.disabled)
+        declared = {p.name: p for p in self.parameters}
+        problems = []
+        for parameter in other.parameters:
+            known = declared.get(parameter.name)
+            if known is not None and known.type != parameter.type:
+                problems.append(
+                    RuleProblem(
+                        "<parameters>",
+                        None,
+                        f"params.{parameter.name}",
+                        f"declared as {known.type} and as {parameter.type}: a pack may change "
+                        "a parameter's default, not its type",
+                    )
+                )
+            declared[parameter.name] = parameter
+        if problems:
+            raise RuleError(problems)
+        rules = tuple(rule for rule in self.rules if rule.id not in taken) + other.rules
+        present = {rule.id for rule in rules}
+        return RuleSet(
+            rules,
+            tuple(declared.values()),
+            {**dict(self.overrides), **dict(other.overrides)},
+            (*self.packs, *(p for p in other.packs if p not in self.packs)),
+            tuple(i for i in {*self.disabled, *other.disabled} if i not in present),
+        )
+
+    @property
+    def layers(self) -> tuple[tuple[Rule, ...], ...]:
+        """The rules in the order of evaluation: each layer reads only what lower ones concluded."""
+        return self._layers
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(rule.id for rule in self.rules)
+
+    def reads(self) -> dict[str, frozenset[str]]:
+        """The top-level fields each subject root is read at, by conditions or messages."""
+        found = {about: set(names) for about, names in fields_read(self.conditions()).items()}
+        for rule in self.rules:
+            found.setdefault(rule.about, set())
+            for template in rule.templates():
+                for path in template.fields():
+                    if path[0] in ABOUT:
+                        found.setdefault(path[0], set()).add(path[1])
+        return {root: frozenset(names) for root, names in found.items() if root in ABOUT}
+
+    def conditions(self) -> Iterator[Condition]:
+        """Every condition the rules hold, ``unless`` conditions included."""
+        return (condition for rule in self.rules for condition in rule.conditions())
+
+
+def _parameter(declared: Mapping[str, Parameter], name: str) -> Parameter:
+    found = declared.get(name)
+    if found is None:
+        known = ", ".join(sorted(declared)) or "none are declared"
+        raise ValueError(f"unknown parameter {name!r}; parameters: {known}")
+    return found
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@frozen
+class _SourceSpec:
+    section: str
+    paragraph: int
+
+
+@frozen
+class _ExampleSpec:
+    description: str
+    situation: dict[str, Any]
+    fires_for: tuple[str, ...]
+
+
+@frozen
+class _StepSpec:
+    order: int
+    group: str = "each"
+    text: str | None = None
+    item: str | None = None
+
+
+@frozen
+class _RuleSpec:
+    id: str
+    title: str
+    about: str
+    kind: str
+    when: str
+    message: str
+    because: str
+    source: _SourceSpec
+    examples: tuple[_ExampleSpec, ...] = ()
+    weight: int = 0
+    step: Any = None  # a step number, or a table read by _step
+    see_also: tuple[_SourceSpec, ...] = ()
+    unless: str | None = None
+    fits: str | None = None
+    words: dict[str, str] = attrs.field(factory=dict)
+
+
+_FIELDS = tuple(f.name for f in attrs.fields(_RuleSpec))
+
+
+def shipped_rules_dir() -> Path:
+    # Beside this module, where the wheel puts them (a path, not importlib.resources: the
+    # rules are read as files anyway, and importing importlib.resources took ~8 ms).
+    packaged = Path(__file__).parent / "shipped"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3] / "rules"  # src/ layout, not installed
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the shipped rules are missing from this installation")
+
+
+#: The manifest of a rule pack, in the pack's directory; never a rule file.
+MANIFEST = "pack.toml"
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """The rule files of a directory: its ``*.toml`` files but the manifest, in name order."""
+    return sorted(path for path in directory.glob("*.toml") if path.name != MANIFEST)
+
+
+def rules_from_documents(
+    documents: Iterable[Mapping[str, Any]],
+    *,
+    name: str = "<memory>",
+    require_examples: bool = True,
+    parameters: Iterable[Parameter] = (),
+) -> RuleSet:
+    """A :class:`RuleSet` from rule documents already read (the tables a rule file holds).
+
+    Problems name the document as ``name[index]``. ``require_examples=False`` accepts rules
+    without examples, for rule packs made by programs (such as property tests).
+    ``parameters`` are those the conditions may read as ``params.NAME``.
+    """
+    declared = {p.name: p for p in parameters}
+    loaded = [
+        _compile(f"{name}[{index}]", document, require_examples, declared)
+        for index, document in enumerate(documents)
+    ]
+    return _assemble(loaded, tuple(declared.values()))
+
+
+def _assemble(
+    loaded: Iterable[tuple[Rule | None, list[RuleProblem]]],
+    parameters: tuple[Parameter, ...] = (),
+    pack: PackRef | None = None,
+) -> RuleSet:
+    problems: list[RuleProblem] = []
+    rules: dict[str, Rule] = {}
+    for rule, found in loaded:
+        problems.extend(found)
+        if rule is None:
+            continue
+        if rule.id in rules:
+            problems.append(_reused(rule, rules[rule.id]))
+            continue
+        rules[rule.id] = rule
+    if problems:
+        raise RuleError(problems)
+    made = tuple(rules.values())
+    if pack is not None:
+        made = tuple(attrs.evolve(rule, pack=pack) for rule in made)
+    return RuleSet(made, parameters, packs=() if pack is None else (pack,))
+
+
+#: The largest rule file read (the shipped ones are under 3 KiB).
+MAX_RULE_FILE_BYTES = 256 * 1024
+
+
+def _read(file: Path) -> str:
+    """A rule file's text: a regular file of at most MAX_RULE_FILE_BYTES, in UTF-8 (a byte
+    order mark allowed). Raises ``ValueError`` with the reason otherwise."""
+    try:
+        info = os.stat(file)  # follows a link: what counts is what it points at
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError(
+            "not a regular file (a directory, device or pipe): rule files must be regular files"
+        )
+    if info.st_size > MAX_RULE_FILE_BYTES:
+        raise ValueError(
+            f"the file is {info.st_size:,} bytes; a rule file may be at most "
+            f"{MAX_RULE_FILE_BYTES:,}"
+        )
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_RULE_FILE_BYTES + 1)  # it may have grown since
+    except OSError as exc:
+        raise ValueError(f"cannot read the file: {exc}") from None
+    if len(data) > MAX_RULE_FILE_BYTES:
+        raise ValueError(f"the file is over {MAX_RULE_FILE_BYTES:,} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"cannot read the file: not UTF-8 ({exc})") from None
+
+
+def _load_file(
+    file: Path, params: Mapping[str, Parameter]
+) -> tuple[Rule | None, list[RuleProblem]]:
+    import tomllib  # here, not at import: only reading a rule file needs it
+
+    name = str(file)
+    try:
+        text = _read(file)
+    except ValueError as exc:
+        return None, [RuleProblem(name, None, None, str(exc))]
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"at line (\d+), column (\d+)", str(exc))
+        line, column = (int(match[1]), int(match[2])) if match else (None, None)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        return None, [RuleProblem(name, None, None, f"not valid TOML: {message}", line, column)]
+    except RecursionError:
+        return None, [RuleProblem(name, None, None, "not valid TOML: nested too deeply")]
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        return None, [RuleProblem(name, None, None, f"not valid TOML: {exc}")]
+    rule, problems = _compile(name, document, None, params)
+    misnamed = _misnamed(file, document.get("id"))
+    if misnamed is not None:
+        return None, [*problems, misnamed]
+    return rule, problems
+
+
+def _misnamed(file: Path, rule_id: object) -> RuleProblem | None:
+    """A problem if the file is not named after the rule's id (``<id>.toml``), else ``None``.
+
+    Only for well-formed ids: a malformed one is reported as such, and must change anyway.
+    """
+    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id) or file.stem == rule_id:
+        return None
+    return RuleProblem(
+        str(file),
+        rule_id,
+        "id",
+        f"the file of a rule is named after its id: expected {rule_id}.toml, not {file.name}",
+    )
+
+
+def _compile(
+    file: str,
+    document: Mapping[str, Any],
+    require_examples: bool | None,
+    params: Mapping[str, Parameter],
+) -> tuple[Rule | None, list[RuleProblem]]:
+    """A rule from its document. ``require_examples``: missing examples are a problem
+    (``True``), accepted (``False``) or a :class:`RuleWarning` (``None``)."""
+    rule_id = document.get("id") if isinstance(document.get("id"), str) else None
+    # Unknown keys are reported, then set aside, so that the rest of the rule is checked too.
+    problems = [
+        RuleProblem(file, rule_id, key, f"unknown field; rule fields are {', '.join(_FIELDS)}")
+        for key in document
+        if key not in _FIELDS
+    ]
+    try:
+        spec = converter.structure({k: v for k, v in document.items() if k in _FIELDS}, _RuleSpec)
+    except Exception as exc:
+        return None, problems + [
+            RuleProblem(file, rule_id, p.path or None, p.message) for p in structure_problems(exc)
+        ]
+
+    def problem(field_name: str, message: str, column: int | None = None) -> None:
+        problems.append(RuleProblem(file, spec.id, field_name, message, None, column))
+
+    if not _ID.fullmatch(spec.id):
+        problem("id", "an id is lower-case words joined by '-', like 'avoid-direct-manager'")
+    if spec.about not in ABOUT:
+        problem("about", f"expected one of {', '.join(map(repr, ABOUT))}, got {spec.about!r}")
+        return None, problems
+    about: About = spec.about
+    if spec.kind not in Kind.__members__.values():
+        kinds = ", ".join(repr(k.value) for k in Kind)
+        problem("kind", f"expected one of {kinds}, got {spec.kind!r}")
+        return None, problems
+    kind = Kind(spec.kind)
+    if kind in CANDIDATE_KINDS and about != "candidate":
+        problem("kind", f"a rule of kind {kind.value!r} must be about 'candidate'")
+    for name in ("title", "message", "because"):
+        if not getattr(spec, name).strip():
+            problem(name, "must not be empty")
+    for name, source in [("source", spec.source), *(("see_also", s) for s in spec.see_also)]:
+        if source.paragraph < 1 or not source.section.strip():
+            problem(name, "needs a section title and a paragraph number from 1")
+    if not -_MAX_WEIGHT <= spec.weight <= _MAX_WEIGHT:
+        problem("weight", f"must be between {-_MAX_WEIGHT} and {_MAX_WEIGHT}")
+    if spec.fits is not None and about != "candidate":
+        problem("fits", f"only candidate rules fit goals; this rule is about {about}")
+    elif spec.fits is not None and spec.fits not in set(GoalScope):
+        scopes = ", ".join(repr(s.value) for s in GoalScope)
+        problem("fits", f"expected one of {scopes}, got {spec.fits!r}")
+    roots = roots_for(about)
+    conditions: dict[str, Condition] = {}
+    specs = {p.name: p.spec(p.default) for p in params.values()}
+    used: set[str] = set()
+    for name, text in (("when", spec.when), ("unless", spec.unless)):
+        if text is None:
+            continue
+        try:
+            conditions[name] = parse_condition(text, roots, specs)
+            used |= parameters_in(text)
+        except ConditionError as exc:
+            where = f" (line {exc.line} of the condition)" if exc.line > 1 else ""
+            problem(name, exc.message + where, exc.column)
+    words = _words_of(spec.words, problem)
+    template: Template | None = None
+    try:
+        template = _template(spec.message, roots)
+    except ValueError as exc:
+        problem("message", str(exc))
+    step = _step(spec.step, about, roots, problem)
+    examples = _examples(spec, problem)
+    fires = [bool(e.fires_for) for e in spec.examples]
+    if require_examples is not False and not (True in fires and False in fires) and not problems:
+        message = (
+            "needs at least one example that fires (fires_for = [...]) and one that does not "
+            "(fires_for = [])"
+        )
+        if require_examples:
+            problem("examples", message)
+        else:
+            where = f"{file}: rule {spec.id!r}: examples"
+            warnings.warn(
+                f"{where}: {message}; it loads, but 'mentor-rules check' fails until it has them",
+                RuleWarning,
+                stacklevel=2,
+            )
+    condition = conditions.get("when")
+    if problems or condition is None or template is None:
+        return None, problems
+    rule = Rule(
+        id=spec.id,
+        title=spec.title.strip(),
+        about=about,
+        kind=kind,
+        when=spec.when.strip(),
+        condition=condition,
+        message=template,
+        because=" ".join(spec.because.split()),
+        source=Source(spec.source.section, spec.source.paragraph),
+        weight=spec.weight,
+        step=step,
+        examples=examples,
+        file=file,
+        unless=conditions.get("unless"),
+        unless_text=None if spec.unless is None else spec.unless.strip(),
+        see_also=tuple(Source(s.section, s.paragraph) for s in spec.see_also),
+        fits=None if spec.fits is None else GoalScope(spec.fits),
+        words=words,
+        parameters=tuple((n, params[n].default) for n in sorted(used)),
+    )
+    return rule, []
+
+
+_GROUPS: tuple[Group, ...] = ("each", "best", "all")
+#: The slots a grouped step's text may hold besides the subject's fields.
+_STEP_SLOTS = ("subjects", "others")
+
+
+def _step(
+    given: Any,
+    about: About,
+    roots: Mapping[str, ObjectType],
+    problem: Callable[[str, str], None],
+) -> PlanStep | None:
+    if given is None:
+        return None
+    if type(given) is int:
+        spec = _StepSpec(given)
+    elif isinstance(given, Mapping):
+        try:
+            spec = converter.structure(given, _StepSpec)
+        except Exception as exc:
+            for p in structure_problems(exc, "step"):
+                problem(p.path, p.message)
+            return None
+    else:
+        problem("step", "expected a step number, or a table with order, group, text and item")
+        return None
+    if not 1 <= spec.order <= _MAX_STEP:
+        problem(
+            "step.order" if isinstance(given, _StepSpec) else "step",
+            f"must be between 1 and {_MAX_STEP}",
+        )
+    if spec.group not in _GROUPS:
+        problem(
+            "step.group", f"expected one of {', '.join(map(repr, _GROUPS))}, got {spec.group!r}"
+        )
+        return None
+    group: Group = spec.group
+    text = item = None
+    try:
+        if spec.text is not None:
+            text = _template(spec.text, roots, _STEP_SLOTS)
+    except ValueError as exc:
+        problem("step.text", str(exc))
+    try:
+        item = _template(spec.item if spec.item is not None else _default_item(about, roots), roots)
+    except ValueError as exc:
+        problem("step.item", str(exc))
+    if group != "each" and spec.text is None:
+        problem("step.text", f"a step grouped by {group!r} needs the text that names its subjects")
+    if group == "each" and (spec.text is not None or spec.item is not None):
+        problem("step", "text and item are for grouped steps (group = 'best' or 'all')")
+    if group != "each" and about not in _GROUPABLE:
+        problem(
+            "step.group",
+            f"rules about {about} cannot group their steps: past mentors have no order but "
+            "their position in the input (group candidates, by ranking, or coaching roles)",
+        )
+    return PlanStep(spec.order, group, text, item)
+
+
+#: Subjects whose steps may be grouped: their order does not depend on the input's order.
+_GROUPABLE = ("mentee", "candidate", "role")
+
+
+def _default_item(about: About, roots: Mapping[str, ObjectType]) -> str:
+    return f"{{{about}.name}}" if "name" in roots[about].fields else about
+
+
+def _words_of(given: Mapping[str, str], problem: Callable[[str, str], None]) -> dict[str, str]:
+    """The rule's phrases for enum values: keys must be values of some enum of the model."""
+    known = enum_values()
+    words = {}
+    for key, phrase in given.items():
+        if key not in known:
+            problem(
+                f"words.{key}", "not a value of any enum field (such as 'company' or 'adviser')"
+            )
+        elif not phrase.strip():
+            problem(f"words.{key}", "must not be empty")
+        else:
+            words[key] = " ".join(phrase.split())
+    return words
+
+
+def _examples(spec: _RuleSpec, problem: Any) -> tuple[Example, ...]:
+    examples: list[Example] = []
+    for index, example in enumerate(spec.examples):
+        try:
+            situation = structure(example.situation, Situation)
+        except SituationError as exc:
+            for p in exc.problems:
+                problem(f"examples[{index}].situation.{p.path}".rstrip("."), p.message)
+            continue
+        except RecursionError:
+            problem(f"examples[{index}].situation", "nested too deeply")
+            continue
+        examples.append(Example(example.description, situation, example.fires_for))
+    return tuple(examples)
+
+
+def _words(field_type: FieldType) -> bool:
+    """Whether a message can show a field of this type in plain words (no lists of objects)."""
+    if isinstance(field_type, NullableType):
+        return _words(field_type.inner)
+    if isinstance(field_type, ListType):
+        return not isinstance(field_type.item, ListType | ObjectType)
+    return not isinstance(field_type, ObjectType)
+
+
+def _template(text: str, roots: Mapping[str, ObjectType], slots: tuple[str, ...] = ()) -> Template:
+    parts: list[tuple[str, tuple[str, ...] | None]] = []
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise ValueError(f"not a valid message template: {exc} (write {{{{ for a brace)") from None
+    bad: list[str] = []  # every bad slot is reported, not the first only
+    unknown: list[str] = []
+    for literal, name, spec, conversion in parsed:
+        if literal:
+            parts.append((literal, None))
+        if name is None:
+            continue
+        if spec or conversion:
+            bad.append(f"{{{name}}}: format specs and conversions are not supported")
+            continue
+        if name in slots:
+            parts.append(("", (name,)))
+            continue
+        path = tuple(name.split("."))
+        root = roots.get(path[0])
+        if root is None or len(path) != 2 or path[1] not in root.fields:
+            unknown.append(f"{{{name}}}")
+            continue
+        if not _words(root.fields[path[1]]):
+            bad.append(f"{{{name}}} is a list of objects, which has no plain-words form")
+            continue
+        parts.append(("", path))
+    if unknown:
+        known = ", ".join(
+            f"{r}.{f}" for r, t in roots.items() for f, ft in t.fields.items() if _words(ft)
+        )
+        extra = "".join(f", {{{slot}}}" for slot in slots)
+        are = "is not a field" if len(unknown) == 1 else "are not fields"
+        bad.insert(0, f"{', '.join(unknown)} {are} here; fields are: {known}{extra}")
+    if bad:
+        raise ValueError("; ".join(bad))
+    return Template(text, tuple(parts))
