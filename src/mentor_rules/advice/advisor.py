@@ -114,8 +114,8 @@ def _groups(valid: list[tuple[int, Situation]]) -> Iterator[list[tuple[int, Situ
 class Advisor:
     """Evaluates situations against one rule set. Reusable, and safe to share between threads.
 
-    ``rules`` defaults to the shipped rule set. ``engine`` is ``"auto"`` (durable-rules where it
-    is installed, else the pure-Python engine), ``"durable"`` or ``"python"``. ``parameters``
+    ``rules`` defaults to the shipped rule set. ``engine`` is ``"auto"`` (the pure-Python engine,
+    the faster one), ``"python"`` or ``"durable"`` (durable-rules, where installed). ``parameters``
     override the rule set's parameters (``{"newcomer_months": 6}``); an unknown name or a value
     of the wrong type raises :class:`RuleError` naming it. ``limits`` bound the situations it
     takes (the defaults of :class:`Limits` if None).
