@@ -47,7 +47,7 @@ def test_each_text_is_stemmed_once_however_many_texts_there_are(
             return result
 
     monkeypatch.setattr(mentor_rules.model.text, "_STEMMER", Counting())
-    mentor_rules.model.text.word_stems.cache_clear()
+    mentor_rules.model.text.gist.cache_clear()
     notes = [[f"note {m} {n}" for n in range(100)] for m in range(50)]  # 5,000 texts
     document: dict[str, Any] = {
         "mentee": {"past_mentors": [{"setting": "school", "worked": w} for w in notes]},

@@ -118,7 +118,9 @@ TEXT_POOL: tuple[str, ...] = (
 )
 
 #: Industries and jobs: several are one to the comparison (case, spacing and punctuation do not
-#: count: ``"UX design"``, ``"ux-design"``, ``" U.X. Design "``), so matches happen often.
+#: count: ``"UX design"``, ``"ux-design"``, ``" U.X. Design "``; a short form is its long form:
+#: ``"biotech"``, ``"Biotechnology"``), so matches happen often; and near misses that must
+#: not match (``"healthcare staffing"``).
 FIELD_POOL: tuple[str, ...] = (
     "UX design",
     "ux-design",
@@ -130,10 +132,17 @@ FIELD_POOL: tuple[str, ...] = (
     "Data  Analyst",
     "product manager",
     "Ärztin",
+    "health care",
+    "Healthcare",
+    "healthcare staffing",
+    "biotech",
+    "Biotechnology",
+    "fintech",
+    "financial technology",
 )
 
 #: Traits and notes about past mentors that echo each other word by word (stems compared), and
-#: some that must not (a negated one).
+#: some that must not (a negated one, one about another thing).
 ECHO_POOL: tuple[str, ...] = (
     "micromanages",
     "micromanaging",
@@ -143,6 +152,10 @@ ECHO_POOL: tuple[str, ...] = (
     "blunt feedback",
     "asks hard questions",
     "asked hard questions",
+    "mostly talks about her own career",
+    "only talked about their own career",
+    "never talks about his own career",
+    "talks about her own family",
 )
 
 #: Candidate names: plain, with spaces, with accents and in other scripts.

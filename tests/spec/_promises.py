@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from mentor_rules import Candidate, Chemistry, GoalScope, Mentee, Relation, Situation, Willingness
 from mentor_rules.model.text import echoes as echo
-from mentor_rules.model.text import text_key as field_key
+from mentor_rules.rules.cache import shipped_rules
+
+
+def same_field(text: str, other: str) -> bool:
+    """Industries and jobs: alike ignoring case, spaces, hyphens and punctuation, or once the
+    shipped short forms are read as their long forms (``ShortForms.match``, the reference)."""
+    return shipped_rules().short_forms.match(text, other) is not None
 
 
 def echoes(candidate: Candidate, mentee: Mentee, which: str) -> bool:
@@ -55,7 +61,7 @@ def industry_match(candidate: Candidate, mentee: Mentee) -> bool | None:
     aimed = aimed_industry(mentee)
     if aimed is None or candidate.industry is None:
         return None
-    return field_key(aimed) == field_key(candidate.industry)
+    return same_field(candidate.industry, aimed)
 
 
 def long_in_industry(candidate: Candidate) -> bool:
@@ -69,7 +75,7 @@ def knows_industry(candidate: Candidate, mentee: Mentee) -> bool:
 
 def knows_job(candidate: Candidate, mentee: Mentee) -> bool:
     aimed = aimed_job(mentee)
-    return aimed is not None and field_key(aimed) in {field_key(j) for j in candidate.jobs}
+    return aimed is not None and any(same_field(job, aimed) for job in candidate.jobs)
 
 
 def known_scopes(candidate: Candidate, mentee: Mentee) -> set[GoalScope]:

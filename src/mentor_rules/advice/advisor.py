@@ -139,8 +139,8 @@ class Advisor:
         ) or (((), make_engine((), engine)),)
         self._provenance = Provenance(LIBRARY, VERSION, self.engine)
         self._reads = self.rules.reads()
-        self._facts = FactBuilder(self._reads)
-        self._advice_builder = AdviceBuilder()
+        self._facts = FactBuilder(self._reads, self.rules.short_forms)
+        self._advice_builder = AdviceBuilder(self.rules.short_forms)
         self._vetoers = {
             rule.id: condition_dependencies(rule.unless, self.rules.rules)
             for rule in self.rules

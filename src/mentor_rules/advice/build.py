@@ -22,6 +22,7 @@ from ..model.output import (
     Verdict,
 )
 from ..model.situation import Situation
+from ..model.text import ShortForms
 from ..model.vocabulary import ABOUT, Kind, subject_types
 from ..rules.ruleset import Rule, Template
 from .evidence import InputEvidence, compile_evidence, input_evidence_for
@@ -38,10 +39,14 @@ _TEXT = ScalarType("str")
 
 
 def build_advice(
-    situation: Situation, matched: Sequence[Match], suppressed: Sequence[Suppressed] = ()
+    situation: Situation,
+    matched: Sequence[Match],
+    suppressed: Sequence[Suppressed] = (),
+    short_forms: ShortForms | None = None,
 ) -> Advice:
-    """The advice that the rules in ``matched`` amount to, firing on their facts."""
-    return AdviceBuilder().build(situation, matched, suppressed)
+    """The advice that the rules in ``matched`` amount to, firing on their facts (industries
+    and jobs matched with ``short_forms``, the rule set's)."""
+    return AdviceBuilder(short_forms).build(situation, matched, suppressed)
 
 
 @frozen
@@ -54,9 +59,10 @@ class _RulePlan:
 
 class AdviceBuilder:
     """:func:`build_advice`, with each rule's evidence function made on its first firing and
-    kept: an ``Advisor`` keeps one builder for its rule set."""
+    kept: an ``Advisor`` keeps one builder for its rule set (and its ``short_forms``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, short_forms: ShortForms | None = None) -> None:
+        self._short_forms = ShortForms() if short_forms is None else short_forms
         self._plans: dict[str, _RulePlan] = {}
         self._inputs: dict[FactPath, InputEvidence] = {}  # a few per field the rules read
 
@@ -104,10 +110,10 @@ class AdviceBuilder:
         for path, value in plan.evidence(fact.values):
             to_input = inputs.get(path)
             if to_input is None:
-                to_input = inputs[path] = input_evidence_for(path)
-            for where, shown in to_input(situation, fact, value):
-                if where not in found:
-                    found[where] = Evidence(where, shown)
+                to_input = inputs[path] = input_evidence_for(path, self._short_forms)
+            for made in to_input(situation, fact, value):
+                if made.path not in found:
+                    found[made.path] = made
         # By position (rule, kind, about, subject, message, because, evidence, source,
         # see_also): an attrs init takes keywords at about twice the cost.
         return Recommendation(

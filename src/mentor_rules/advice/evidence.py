@@ -3,7 +3,8 @@
 Plain fields map one to one (``candidate.relation`` of the third candidate is
 ``candidates[2].relation``); derived fields map to the input values they were made from, and
 what rules concluded maps to nothing (the concluding rule's own evidence shows why), except
-``fits_goals`` and ``unmet_goal_scopes``, which point at the goals.
+``fits_goals`` and ``unmet_goal_scopes``, which point at the goals. A candidate's industry or
+job that matched the mentee's carries how the two texts matched (:class:`TextMatch`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from ..language.expr import (
     Quantified,
     operands_of,
 )
+from ..model.output import Evidence
 from ..model.situation import Mentee, Situation
-from ..model.text import stems_echo, text_key, word_stems
+from ..model.text import ShortForms, gist, gists_echo
 
 __all__ = ["compile_evidence", "input_evidence", "input_evidence_for"]
 
@@ -36,10 +38,26 @@ __all__ = ["compile_evidence", "input_evidence", "input_evidence_for"]
 _NOT_INPUT = frozenset({"concluded", "concluded_kinds", "candidates_concluded"})
 
 
+#: No short forms: where none are given.
+_NO_SHORT_FORMS = ShortForms()
+
+
 def input_evidence(
-    situation: Situation, fact: Fact, path: FactPath, value: Any
-) -> Iterator[tuple[str, Any]]:
-    """Where a value read from ``fact`` at ``path`` stands in the input document."""
+    situation: Situation,
+    fact: Fact,
+    path: FactPath,
+    value: Any,
+    short_forms: ShortForms = _NO_SHORT_FORMS,
+) -> Iterator[Evidence]:
+    """Where a value read from ``fact`` at ``path`` stands in the input document, as
+    :class:`Evidence` (industries and jobs matched with ``short_forms``, the rule set's)."""
+    for item in _input_evidence(situation, fact, path, value, short_forms):
+        yield item if isinstance(item, Evidence) else Evidence(*item)
+
+
+def _input_evidence(
+    situation: Situation, fact: Fact, path: FactPath, value: Any, short_forms: ShortForms
+) -> Iterator[tuple[str, Any] | Evidence]:
     root, rest = path[0], path[1:]
     name = rest[0] if rest else None
     mentee = situation.mentee
@@ -58,7 +76,7 @@ def input_evidence(
         else:
             yield _render(("mentee", *rest)), value
     elif root == "candidate":
-        yield from _candidate_evidence(situation, fact, rest, value)
+        yield from _candidate_evidence(situation, fact, rest, value, short_forms)
     elif root == "past_mentor":
         yield _render(("mentee", "past_mentors", fact.position, *rest)), value
     elif root == "role" and name == "filled":
@@ -66,8 +84,8 @@ def input_evidence(
 
 
 #: Where the values read at one path of a fact stand in the input: ``input_evidence`` with
-#: the path fixed.
-InputEvidence = Callable[[Situation, Fact, Any], Iterable[tuple[str, Any]]]
+#: the path and the short forms fixed.
+InputEvidence = Callable[[Situation, Fact, Any], Iterable[Evidence]]
 
 #: Fields made from several input values, each with its own way to the input.
 _MADE = {
@@ -85,24 +103,30 @@ _MADE = {
 }
 
 
-def input_evidence_for(path: FactPath) -> InputEvidence:
+def input_evidence_for(path: FactPath, short_forms: ShortForms = _NO_SHORT_FORMS) -> InputEvidence:
     """:func:`input_evidence` for the values read at ``path``, as a function of the situation,
     the fact and the value, with what depends on the path alone (the text of a plain field's
     input path) worked out once."""
     root, rest = path[0], path[1:]
+
+    def made(situation: Situation, fact: Fact, value: Any) -> Iterator[Evidence]:
+        return input_evidence(situation, fact, path, value, short_forms)
+
     if not rest or rest[0] in _NOT_INPUT or rest[0] in _MADE.get(str(root), frozenset()):
-        return lambda situation, fact, value: input_evidence(situation, fact, path, value)
+        return made
     suffix = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in rest)
     if root == "mentee":
         where = "mentee" + suffix
-        return lambda situation, fact, value: ((where, value),)
+        return lambda situation, fact, value: (Evidence(where, value),)
     if root == "candidate":
-        return lambda situation, fact, value: ((f"candidates[{fact.position}]{suffix}", value),)
+        return lambda situation, fact, value: (
+            Evidence(f"candidates[{fact.position}]{suffix}", value),
+        )
     if root == "past_mentor":
         return lambda situation, fact, value: (
-            (f"mentee.past_mentors[{fact.position}]{suffix}", value),
+            Evidence(f"mentee.past_mentors[{fact.position}]{suffix}", value),
         )
-    return lambda situation, fact, value: input_evidence(situation, fact, path, value)
+    return made
 
 
 def _aimed(mentee: Mentee, target: str, current: str) -> tuple[str, Any]:
@@ -116,8 +140,8 @@ def _goal(situation: Situation, index: int) -> dict[str, Any]:
 
 
 def _candidate_evidence(
-    situation: Situation, fact: Fact, rest: FactPath, value: Any
-) -> Iterator[tuple[str, Any]]:
+    situation: Situation, fact: Fact, rest: FactPath, value: Any, short_forms: ShortForms
+) -> Iterator[tuple[str, Any] | Evidence]:
     assert fact.position is not None
     at = f"candidates[{fact.position}]"
     candidate, mentee = situation.candidates[fact.position], situation.mentee
@@ -128,15 +152,23 @@ def _candidate_evidence(
             for n in value if isinstance(value, list) else [value]:
                 yield f"mentee.goals[{n}]", _goal(situation, n)
         case "industry_match":
-            yield f"{at}.industry", candidate.industry
-            yield _aimed(mentee, "target_industry", "industry")
+            aimed = _aimed(mentee, "target_industry", "industry")
+            industry = candidate.industry
+            matched = None
+            if industry is not None and aimed[1] is not None:
+                matched = short_forms.match(industry, aimed[1])
+            yield Evidence(f"{at}.industry", industry, matched)
+            yield aimed
         case "job_match":
             aimed = _aimed(mentee, "target_job", "job")
-            key = None if aimed[1] is None else text_key(aimed[1])
-            held = [n for n, job in enumerate(candidate.jobs) if text_key(job) == key]
+            held = [
+                (n, found)
+                for n, job in enumerate(candidate.jobs)
+                if aimed[1] is not None and (found := short_forms.match(job, aimed[1]))
+            ]
             if held:
-                for n in held:
-                    yield f"{at}.jobs[{n}]", candidate.jobs[n]
+                for n, found in held:
+                    yield Evidence(f"{at}.jobs[{n}]", candidate.jobs[n], found)
             else:
                 yield f"{at}.jobs", list(candidate.jobs)
             yield aimed
@@ -161,11 +193,11 @@ def _echo_evidence(
     for index, trait in enumerate(candidate.traits):
         if trait in shown:
             yield f"candidates[{fact.position}].traits[{index}]", trait
-    stems = {word_stems(trait) for trait in shown}  # each text stemmed once, not once a pair
+    gists = {gist(trait) for trait in shown}  # each text stemmed once, not once a pair
     for m, past in enumerate(situation.mentee.past_mentors):
         for index, text in enumerate(getattr(past, source)):
-            theirs = word_stems(text)
-            if any(stems_echo(mine, theirs) for mine in stems):
+            theirs = gist(text)
+            if any(gists_echo(mine, theirs) for mine in gists):
                 yield f"mentee.past_mentors[{m}].{source}[{index}]", text
 
 

@@ -246,7 +246,7 @@ def _shown(situation: Situation, fact: Fact, condition: Condition) -> Iterator[U
 def _where(
     situation: Situation, fact: Fact, path: tuple[str | int, ...], value: Any
 ) -> Iterator[tuple[str, Any]]:
-    found = list(input_evidence(situation, fact, path, value))
+    found = [(e.path, e.value) for e in input_evidence(situation, fact, path, value)]
     if not found:  # a conclusion: not in the input
         found = [("", value)]
     yield from found[:1]

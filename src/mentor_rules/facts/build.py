@@ -19,7 +19,7 @@ from attrs import frozen
 
 from ..model.documents import converter
 from ..model.situation import Candidate, CoachingRole, Mentee, PastMentor, Situation
-from ..model.text import stems_echo, text_key, word_stems
+from ..model.text import EchoIndex, ShortForms
 from ..model.vocabulary import CONCLUSIONS, About
 
 if TYPE_CHECKING:
@@ -49,13 +49,19 @@ class Fact:
     values: Mapping[str, Any]
 
 
-def build_facts(situation: Situation, reads: Mapping[str, frozenset[str]]) -> tuple[Fact, ...]:
+def build_facts(
+    situation: Situation,
+    reads: Mapping[str, frozenset[str]],
+    short_forms: ShortForms | None = None,
+) -> tuple[Fact, ...]:
     """The facts of ``situation``, each holding only the fields named in ``reads`` (by root).
 
-    Fields derived from the situation (echoes, matches, what the mentee aims at) are made here;
-    conclusions of rules are added layer by layer by :func:`with_conclusions`.
+    Fields derived from the situation (echoes, matches, what the mentee aims at) are made here,
+    industries and jobs matched with ``short_forms`` (none if None: the rule set's table is
+    ``RuleSet.short_forms``); conclusions of rules are added layer by layer by
+    :func:`with_conclusions`.
     """
-    return FactBuilder(reads).build(situation)
+    return FactBuilder(reads, short_forms).build(situation)
 
 
 #: One subject before the conclusions: what it is about, its name, its position and its
@@ -66,12 +72,16 @@ _Subject = tuple[str, str, int | None, dict[str, Any]]
 class FactBuilder:
     """The facts of situations for the fields one rule set reads, worked out once.
 
-    :func:`build_facts` with ``reads`` is ``FactBuilder(reads).build``; an ``Advisor`` keeps
-    one, so that which fields to copy and how is decided once, not on every situation.
+    :func:`build_facts` with ``reads`` and ``short_forms`` is ``FactBuilder(reads,
+    short_forms).build``; an ``Advisor`` keeps one, so that which fields to copy and how is
+    decided once, not on every situation.
     """
 
-    def __init__(self, reads: Mapping[str, frozenset[str]]) -> None:
+    def __init__(
+        self, reads: Mapping[str, frozenset[str]], short_forms: ShortForms | None = None
+    ) -> None:
         self.reads = reads
+        self.short_forms = ShortForms() if short_forms is None else short_forms
         mentee = reads.get("mentee", frozenset())
         self._mentee = _plan(Mentee, mentee)
         self._aimed = tuple(
@@ -106,7 +116,7 @@ class FactBuilder:
         subjects: list[_Subject] = []
         if self._candidate is not None:
             plan, derived = self._candidate, self._derived
-            shared = _Shared(person)
+            shared = _Shared(person, self.short_forms)
             for position, candidate in enumerate(situation.candidates):
                 document = _document(candidate, plan)
                 for name, make in derived:
@@ -375,12 +385,7 @@ def _aimed_job(mentee: Mentee) -> str | None:
 
 def echoed(traits: Sequence[str], notes: Iterable[str]) -> list[str]:
     """The traits that echo one of ``notes`` (see :func:`mentor_rules.model.text.echoes`)."""
-    return _echoing(traits, _stems(notes), {})
-
-
-def _stems(texts: Iterable[str]) -> tuple[frozenset[str], ...]:
-    """The word stems of each of ``texts``, each set once."""
-    return tuple(dict.fromkeys(word_stems(text) for text in texts))
+    return _echoing(traits, EchoIndex(notes), {})
 
 
 class _Shared:
@@ -391,27 +396,27 @@ class _Shared:
     Whether a trait echoes the notes is kept by trait, as candidates often share traits.
     """
 
-    def __init__(self, mentee: Mentee) -> None:
+    def __init__(self, mentee: Mentee, short_forms: ShortForms) -> None:
         self.mentee = mentee
-        self.worked = _stems(text for past in mentee.past_mentors for text in past.worked)
-        self.did_not_work = _stems(
+        self.worked = EchoIndex(text for past in mentee.past_mentors for text in past.worked)
+        self.did_not_work = EchoIndex(
             text for past in mentee.past_mentors for text in past.did_not_work
         )
         self.echo_worked: dict[str, bool] = {}
         self.echo_did_not_work: dict[str, bool] = {}
         aimed_industry, aimed_job = _aimed_industry(mentee), _aimed_job(mentee)
-        self.industry_key = None if aimed_industry is None else text_key(aimed_industry)
-        self.job_key = None if aimed_job is None else text_key(aimed_job)
+        matcher = short_forms.matcher
+        self.industry = None if aimed_industry is None else matcher(aimed_industry)
+        self.job = None if aimed_job is None else matcher(aimed_job)
 
 
-def _echoing(
-    traits: Sequence[str], notes: Sequence[frozenset[str]], known: dict[str, bool]
-) -> list[str]:
-    """The traits that echo one of the notes (given as their stems), each trait's answer kept
-    in ``known`` (for one situation's notes: candidates often share traits).
+def _echoing(traits: Sequence[str], notes: EchoIndex, known: dict[str, bool]) -> list[str]:
+    """The traits that echo one of the notes, each trait's answer kept in ``known`` (for one
+    situation's notes: candidates often share traits).
 
-    Each text is reduced to its stems once per call, not once per pair: the stems cache holds
-    a few thousand texts, and a situation with more would otherwise stem them again and again.
+    Each note is reduced to its stems once (in the index), not once per pair: the stems cache
+    holds a few thousand texts, and a situation with more would otherwise stem them again and
+    again.
     """
     if not notes:
         return []
@@ -419,23 +424,22 @@ def _echoing(
     for trait in traits:
         echoes = known.get(trait)
         if echoes is None:
-            mine = word_stems(trait)
-            echoes = known[trait] = any(stems_echo(mine, theirs) for theirs in notes)
+            echoes = known[trait] = notes.echoed(trait)
         if echoes:
             found.append(trait)
     return found
 
 
 def _industry_match(candidate: Candidate, shared: _Shared) -> bool | None:
-    if shared.industry_key is None or candidate.industry is None:
+    if shared.industry is None or candidate.industry is None:
         return None
-    return shared.industry_key == text_key(candidate.industry)
+    return shared.industry(candidate.industry)
 
 
 def _job_match(candidate: Candidate, shared: _Shared) -> bool | None:
-    if shared.job_key is None or not candidate.jobs:
+    if shared.job is None or not candidate.jobs:
         return None
-    return shared.job_key in {text_key(job) for job in candidate.jobs}
+    return any(map(shared.job, candidate.jobs))
 
 
 def _longer_at_company(candidate: Candidate, shared: _Shared) -> bool | None:

@@ -25,6 +25,7 @@ from ..advice.advisor import Advisor
 from ..advice.explain import Change, ChangeSet, Explanation, WhyNot
 from ..model.output import Advice, Recommendation, Step, Verdict
 from ..model.situation import Situation
+from ..model.text import MatchHow, TextMatch, name_key
 from ..model.vocabulary import Kind
 from ..rules.ruleset import RuleSet
 
@@ -337,7 +338,9 @@ def _subject(subject: str) -> str:
 
 
 def _evidence_line(r: Recommendation, situation: Situation) -> str:
-    said = "; ".join(evidence_words(e.path, e.value, situation) for e in r.evidence)
+    said = "; ".join(
+        evidence_words(e.path, e.value, situation) + match_words(e.matched) for e in r.evidence
+    )
     return f"Evidence: {said or 'what other rules concluded'}"
 
 
@@ -384,6 +387,17 @@ def evidence_words(path: str, value: Any, situation: Situation) -> str:
         else:
             label = _MENTEE_FIELDS.get(field, f"your {field.replace('_', ' ')}")
     return f"{label}: {value_words(value)}"
+
+
+def match_words(matched: TextMatch | None) -> str:
+    """How a candidate's industry or job matched yours, in words (empty when written alike):
+    `` (“biotech” is a short form of “biotechnology”)``."""
+    if matched is None or name_key(matched.text) == name_key(matched.other):
+        return ""
+    if matched.how == MatchHow.SAME:
+        return f" (“{matched.text}” is “{matched.other}” written another way)"
+    forms = "; ".join(f"“{f.short}” is a short form of “{f.long}”" for f in matched.short_forms)
+    return f" ({forms})"
 
 
 _SCOPES = {"company": "the company", "industry": "your industry", "job": "the job"}

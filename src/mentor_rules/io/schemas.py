@@ -48,6 +48,7 @@ from ..model.situation import (
     _unique_names,
     _unique_roles,
 )
+from ..model.text import ShortForm, TextMatch
 from ..model.vocabulary import ABOUT, Kind, Source
 
 __all__ = ["SCHEMAS", "advice_schema", "rules_schema", "situation_schema"]
@@ -134,6 +135,12 @@ MANIFEST: dict[str, Any] = {
             "description": '"shipped", or paths of packs relative to this one',
         },
         "disable": {"type": "array", "items": {"type": "string"}},
+        "short_forms": {
+            "type": "object",
+            "description": "recognised short forms of industries and jobs: short form = long "
+            "form; one the packs extended already know is replaced",
+            "additionalProperties": {"type": "string", "minLength": 1},
+        },
         "parameters": {
             "type": "object",
             "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
@@ -233,6 +240,20 @@ _DESCRIPTIONS: dict[type, dict[str, str]] = {
     Evidence: {
         "path": "where the value is in the situation document: candidates[2].relation",
         "value": "the value there, as in the situation document (any JSON value)",
+        "matched": "for a candidate's industry or job that matched the mentee's: how the two "
+        "texts matched; null for every other value",
+    },
+    TextMatch: {
+        "how": "same: the same letters and digits, ignoring case, spaces, hyphens and "
+        "punctuation; short_form: the same once each recognised short form is read as its "
+        "long form",
+        "text": "the candidate's text, as written",
+        "other": "the mentee's text, as written",
+        "short_forms": "the short forms read as their long forms (empty for same)",
+    },
+    ShortForm: {
+        "short": "the short form, as the table writes it",
+        "long": "its long form",
     },
     Source: {
         "section": "the article's section",

@@ -7,6 +7,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from .text import TextMatch
 from .vocabulary import About, Kind, Source
 
 __all__ = [
@@ -67,10 +68,15 @@ class Verdict(StrEnum):
 
 @frozen
 class Evidence:
-    """An input value that made a rule's condition true: where it is, and what it is."""
+    """An input value that made a rule's condition true: where it is, and what it is.
+
+    ``matched`` says how a candidate's industry or job matched the mentee's (None for every
+    other value).
+    """
 
     path: str
     value: Any
+    matched: TextMatch | None = None
 
 
 @frozen

@@ -3,8 +3,8 @@ what the pack extends, which inherited rules it disables and which parameters it
 tunes. See ``docs/packs.md``.
 
 A pack is composed onto its bases with :meth:`RuleSet.extend`: a rule with an inherited id
-overrides it. Layers are worked out on the composed set, so a pack's rules may read the
-conclusions of the rules it extends.
+overrides it, and so does a short form (``[short_forms]``) already known. Layers are worked
+out on the composed set, so a pack's rules may read the conclusions of the rules it extends.
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 from attrs import field, frozen
 
 from .._errors import RuleError, RuleProblem
 from .._version import VERSION
 from ..model.documents import converter, structure_problems
 from ..model.output import PackRef
+from ..model.text import ShortForms
 from .ruleset import (
     MANIFEST,
     Parameter,
@@ -52,9 +54,18 @@ class _Manifest:
     extends: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     parameters: dict[str, _ParameterSpec] = field(factory=dict)
+    short_forms: dict[str, str] = field(factory=dict)
 
 
-_MANIFEST_FIELDS = ("name", "version", "description", "extends", "disable", "parameters")
+_MANIFEST_FIELDS = (
+    "name",
+    "version",
+    "description",
+    "extends",
+    "disable",
+    "parameters",
+    "short_forms",
+)
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 
 
@@ -105,6 +116,7 @@ def _load(path: Path, base: RuleSet, seen: tuple[Path, ...]) -> RuleSet:
             )
         base = base.without(*manifest.disable)
     parameters = _parameters(label, manifest.parameters, base)
+    short_forms = _short_forms(label, manifest.short_forms, base)
     declared = {p.name: p for p in (*base.parameters, *parameters)}
     files = rule_files(path) if path.is_dir() else [path]
     if not files and not has_manifest:
@@ -112,7 +124,21 @@ def _load(path: Path, base: RuleSet, seen: tuple[Path, ...]) -> RuleSet:
     own = _assemble([_load_file(file, declared) for file in files], tuple(declared.values()), pack)
     if not files:  # a pack that only disables or tunes
         own = RuleSet((), tuple(declared.values()), packs=(pack,))
-    return base.extend(own)
+    return base.extend(attrs.evolve(own, short_forms=short_forms))
+
+
+def _short_forms(label: str, table: Mapping[str, str], base: RuleSet) -> ShortForms:
+    """A manifest's ``[short_forms]``, checked with the short forms it extends."""
+    own = ShortForms.from_mapping(table)
+    mine = set(own.forms)
+    problems = [
+        RuleProblem(label, None, f"short_forms.{form.short}", message)
+        for form, message in base.short_forms.extended(own).problems()
+        if form in mine
+    ]
+    if problems:
+        raise RuleError(problems)
+    return own
 
 
 def _read_manifest(file: Path) -> _Manifest:

@@ -38,6 +38,7 @@ from ..language.expr import (
 from ..model.documents import converter, structure, structure_problems
 from ..model.output import PackRef, RuleSetInfo
 from ..model.situation import GoalScope, Situation
+from ..model.text import ShortForms
 from ..model.vocabulary import ABOUT, CANDIDATE_KINDS, About, Kind, Source, enum_values, roots_for
 from .strata import stratify
 
@@ -266,8 +267,9 @@ class RuleSet:
     ``parameters`` are declared with their defaults; ``overrides`` are the values a caller
     gave instead (only those that differ from the default are kept). The rules' conditions are
     always compiled for the values in force. ``packs`` are the packs composed, in order, and
-    ``disabled`` the ids they took out. Instances are immutable: :meth:`extend`,
-    :meth:`without` and :meth:`with_parameters` return new ones.
+    ``disabled`` the ids they took out. ``short_forms`` are the recognised short forms of
+    industries and jobs (``[short_forms]`` of the packs' manifests). Instances are immutable:
+    :meth:`extend`, :meth:`without` and :meth:`with_parameters` return new ones.
     """
 
     rules: tuple[Rule, ...] = field(converter=_in_id_order)
@@ -275,6 +277,7 @@ class RuleSet:
     overrides: tuple[tuple[str, int | float], ...] = field(default=(), converter=_sorted_pairs)
     packs: tuple[PackRef, ...] = field(default=(), converter=_packs_tuple)
     disabled: tuple[str, ...] = field(default=(), converter=_ids_tuple)
+    short_forms: ShortForms = field(factory=ShortForms)
     _by_id: dict[str, Rule] = field(init=False, repr=False, eq=False)
 
     _layers: tuple[tuple[Rule, ...], ...] = field(init=False, repr=False, eq=False)
@@ -367,7 +370,8 @@ class RuleSet:
 
         A rule of another set with an id already here overrides it; its disabled ids are
         taken out; its parameters are added (a parameter of the same name must keep its type,
-        and takes the other set's default); packs already composed are not added twice.
+        and takes the other set's default), and its short forms (each replacing one of the
+        same short form); packs already composed are not added twice.
         """
         result = self
         for other in others:
@@ -401,6 +405,7 @@ class RuleSet:
             {**dict(self.overrides), **dict(other.overrides)},
             (*self.packs, *(p for p in other.packs if p not in self.packs)),
             tuple(i for i in {*self.disabled, *other.disabled} if i not in present),
+            self.short_forms.extended(other.short_forms),
         )
 
     @property
