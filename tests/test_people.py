@@ -1,4 +1,4 @@
-"""Three people, read as they would read their advice (``examples/situations/``).
+"""Four people, read as they would read their advice (``examples/situations/``).
 
 Each test states what that person needs to hear, and what would mislead them."""
 
@@ -73,3 +73,27 @@ def test_no_message_is_left_with_a_slot_or_an_underscore(advisor: Advisor, name:
     for text in [r.message for r in advice.recommendations] + [s.text for s in advice.next_steps]:
         assert "{" not in text
         assert "_" not in text
+
+
+def test_a_pharmacist_moving_into_health_tech_is_matched_as_she_writes(advisor: Advisor) -> None:
+    """Her "health technology" is his "Health-Tech"; "healthcare staffing" is another industry;
+    her past mentor's "mostly talked about his own promotions" is heard in "only talks about her
+    own promotion", not in "never talks about his own promotions"."""
+    from mentor_rules import situation_from_dict
+    from mentor_rules.io.report import build_report, render
+
+    document = json.loads((PEOPLE / "pharmacist-into-health-tech.json").read_text(encoding="utf-8"))
+    advice = advisor.advise(document)
+    assert advice.candidates[0].name == "Kwame Asante"
+    assert advice.for_candidate("Kwame Asante").fits_goals == (0, 1)
+    assert {"industry-insider", "knows-the-job", "echoes-what-worked"} <= _rules(
+        advice, "Kwame Asante"
+    )
+    assert "industry-insider" not in _rules(advice, "Ilse Brandt")  # healthcare staffing
+    assert "echoes-what-did-not-work" in _rules(advice, "Ilse Brandt")
+    assert "echoes-what-did-not-work" not in _rules(advice, "Marco Bellini")
+    situation = situation_from_dict(document)
+    report = build_report(advisor, situation, advice, "Rosa")
+    text = " ".join(render([report], "text", details=True).split())
+    assert "Health-Tech (“healthtech” is a short form of “health technology”)" in text
+    assert "(“Product-Manager” is “product manager” written another way)" in text

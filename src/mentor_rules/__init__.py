@@ -59,6 +59,7 @@ from .model.situation import (
     Situation,
     Willingness,
 )
+from .model.text import MatchHow, ShortForm, ShortForms, TextMatch
 from .model.vocabulary import Kind, Source
 from .rules.cache import shipped_rules
 from .rules.ruleset import (
@@ -129,6 +130,7 @@ __all__ = [
     "GoalScope",
     "Kind",
     "Limits",
+    "MatchHow",
     "Mentee",
     "MentorRulesError",
     "PackRef",
@@ -146,11 +148,14 @@ __all__ = [
     "RuleSetInfo",
     "RuleWarning",
     "Setting",
+    "ShortForm",
+    "ShortForms",
     "Situation",
     "SituationError",
     "Source",
     "Step",
     "Suppressed",
+    "TextMatch",
     "Unmet",
     "Verdict",
     "WhyNot",
