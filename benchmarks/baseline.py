@@ -8,7 +8,7 @@ library's documented semantics:
 - ``len(list)`` of a missing list is 0;
 - a candidate's ``echoes_worked`` / ``echoes_did_not_work`` are its traits that echo a past
   mentor's ``worked`` / ``did_not_work`` notes word by word (``mentor_rules.model.text.echoes``);
-  industries and jobs compare by ``text_key``;
+  industries and jobs compare as ``ShortForms.matcher`` says, with the shipped short forms;
 - the layers are written out in order: avoid rules veto the positive advice about a candidate,
   and look-further reads which goals some candidate fits.
 
@@ -27,8 +27,9 @@ from mentor_rules import (
     Relation,
     Situation,
     Willingness,
+    shipped_rules,
 )
-from mentor_rules.model.text import echoes, text_key
+from mentor_rules.model.text import echoes
 
 __all__ = ["RULE_IDS", "firings"]
 
@@ -100,8 +101,9 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
     fitted: set[int] = set()
     aimed_industry = mentee.target_industry or mentee.industry
     aimed_job = mentee.target_job or mentee.job
-    industry_key = text_key(aimed_industry) if aimed_industry is not None else None
-    job_key = text_key(aimed_job) if aimed_job is not None else None
+    short_forms = shipped_rules().short_forms
+    industry = short_forms.matcher(aimed_industry) if aimed_industry is not None else None
+    job = short_forms.matcher(aimed_job) if aimed_job is not None else None
     worked = [note for past in mentee.past_mentors for note in past.worked]
     did_not_work = [note for past in mentee.past_mentors for note in past.did_not_work]
     for candidate in situation.candidates:
@@ -148,13 +150,13 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
             scopes.add(GoalScope.COMPANY)
         in_industry = candidate.years_in_industry
         if in_industry is not None and in_industry >= 5:
-            if industry_key is None or candidate.industry is None:
+            if industry is None or candidate.industry is None:
                 add(("industry-experience-unconfirmed", name))
                 scopes.add(GoalScope.INDUSTRY)
-            elif text_key(candidate.industry) == industry_key:
+            elif industry(candidate.industry):
                 add(("industry-insider", name))
                 scopes.add(GoalScope.INDUSTRY)
-        if job_key is not None and candidate.jobs and job_key in map(text_key, candidate.jobs):
+        if job is not None and candidate.jobs and any(map(job, candidate.jobs)):
             add(("knows-the-job", name))
             scopes.add(GoalScope.JOB)
         if worked and any(echoes(t, n) for t in candidate.traits for n in worked):

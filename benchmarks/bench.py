@@ -204,7 +204,7 @@ class Case:
         self.size = size
         self.situations = [situation(rng, size) for _ in range(count)]
         reads = rules.reads()
-        self.facts = [build_facts(s, reads) for s in self.situations]
+        self.facts = [build_facts(s, reads, rules.short_forms) for s in self.situations]
 
 
 def check_agreement(cases: Sequence[Case], advisors: Mapping[str, Advisor]) -> bool:
@@ -225,13 +225,13 @@ def _advise_call(advisor: Advisor, sits: Sequence[Situation]) -> Callable[[int],
 def case_variants(rules: RuleSet, case: Case, advisors: Mapping[str, Advisor]) -> list[Variant]:
     """The rows of the timing table for one case, each a call on the case's ``i``-th input."""
     sits = case.situations
-    reads = rules.reads()
+    reads, short_forms = rules.reads(), rules.short_forms
     python = advisors["python"]
     evaluations = [python._evaluate(s) for s in sits]
     advice = python._advice_builder  # the advisor's builder: each rule's message and evidence kept
     variants: list[Variant] = [
         ("(a) hand-written baseline", lambda i: baseline_firings(sits[i])),
-        ("    build_facts (both engines)", lambda i: build_facts(sits[i], reads)),
+        ("    build_facts (both engines)", lambda i: build_facts(sits[i], reads, short_forms)),
         ("(b) python engine: match", lambda i: python._evaluate(sits[i])),
     ]
     if "durable" in advisors:
@@ -361,7 +361,7 @@ def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float]
     reads = rules.reads()
     evaluations = [advisor._evaluate(s) for s in sits]
     variants: list[Variant] = [
-        ("build_facts", lambda i: build_facts(sits[i], reads)),
+        ("build_facts", lambda i: build_facts(sits[i], reads, rules.short_forms)),
         ("evaluate (all layers), whole", lambda i: advisor._evaluate(sits[i])),
         ("  payload JSON written (_payload)", lambda i: payloads(layered[i])),
         ("  C calls only, nothing read", lambda i: run(prepared[i], parse=False)),

@@ -19,7 +19,6 @@ from mentor_rules.facts.build import (
 )
 from mentor_rules.language.evaluate import evidence, holds
 from mentor_rules.model.documents import check_limits, converter, shape_problems, situation_to_dict
-from mentor_rules.model.text import text_key
 from mentor_rules.rules import ruleset as _ruleset
 from mentor_rules.testing import rule_packs, situations
 
@@ -42,12 +41,12 @@ def _reference_documents(situation: Situation) -> dict[str, list[dict[str, Any]]
         document["industry_match"] = (
             None
             if aimed_industry is None or candidate.industry is None
-            else text_key(aimed_industry) == text_key(candidate.industry)
+            else RULES.short_forms.match(candidate.industry, aimed_industry) is not None
         )
         document["job_match"] = (
             None
             if aimed_job is None or not candidate.jobs
-            else text_key(aimed_job) in {text_key(job) for job in candidate.jobs}
+            else any(RULES.short_forms.match(job, aimed_job) for job in candidate.jobs)
         )
         document["longer_at_company"] = (
             None
@@ -75,7 +74,7 @@ def test_facts_hold_the_fields_read_as_the_converter_and_definitions_make_them(
 ) -> None:
     reads = RULES.reads()
     expected = _reference_documents(situation)
-    for fact in build_facts(situation, reads):
+    for fact in build_facts(situation, reads, RULES.short_forms):
         if fact.about == "role":
             continue
         position = fact.position or 0
@@ -91,10 +90,10 @@ def test_facts_hold_the_fields_read_as_the_converter_and_definitions_make_them(
 def _layered(advisor: Advisor, situation: Situation) -> None:
     """Each layer's facts, remade by ``Concluding``, are ``with_conclusions`` over all facts."""
     reads = advisor.rules.reads()
-    base = build_facts(situation, reads)
+    base = build_facts(situation, reads, advisor.rules.short_forms)
     evaluation = advisor._evaluate(situation)
     fired: set[tuple[str, int]] = set()
-    concluding = Concluding(FactBuilder(reads), situation)
+    concluding = Concluding(FactBuilder(reads, advisor.rules.short_forms), situation)
     for (layer, _), (_, seen) in zip(advisor._layers, evaluation.layers, strict=True):
         expected = with_conclusions(base, situation, advisor.rules, fired, reads)
         assert seen == expected
