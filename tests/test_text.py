@@ -304,3 +304,33 @@ def test_the_echo_index_finds_what_comparing_every_pair_finds(notes: list[str], 
 def test_a_text_with_words_echoes_itself(text: str) -> None:
     assume(gist(text).stems)
     assert echoes(text, text)
+
+
+_VOCABULARY = st.sampled_from(
+    [
+        "talks",
+        "career",
+        "own",
+        "feedback",
+        "blunt",
+        "slow",
+        "busy",
+        "listens",
+        "patient",
+        "late",
+        "not",
+        "never",
+        "her",
+        "mostly",
+    ]
+)
+_SMALL_TEXTS = st.lists(_VOCABULARY, min_size=1, max_size=6).map(" ".join)
+
+
+@given(st.lists(_SMALL_TEXTS, max_size=12), _SMALL_TEXTS)
+def test_the_echo_index_finds_what_comparing_every_pair_finds_among_overlapping_notes(
+    notes: list[str], trait: str
+) -> None:
+    """Texts of a few words from a small vocabulary overlap in every way: the index's choice
+    of whom to compare (the two rarest stems of each side) misses no echo."""
+    assert EchoIndex(notes).echoed(trait) == any(echoes(trait, note) for note in notes)

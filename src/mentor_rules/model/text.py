@@ -138,7 +138,7 @@ class TextMatch:
     short_forms: tuple[ShortForm, ...] = ()
 
 
-def _checked_forms(forms: Iterable[ShortForm]) -> tuple[ShortForm, ...]:
+def _forms_tuple(forms: Iterable[ShortForm]) -> tuple[ShortForm, ...]:
     return tuple(forms)
 
 
@@ -153,7 +153,7 @@ class ShortForms:
     table may not hold (a long form that is itself a short form, or holds one as a word).
     """
 
-    forms: tuple[ShortForm, ...] = field(default=(), converter=_checked_forms)
+    forms: tuple[ShortForm, ...] = field(default=(), converter=_forms_tuple)
     _whole: dict[str, ShortForm] = field(init=False, repr=False, eq=False)
     _words: dict[str, ShortForm] = field(init=False, repr=False, eq=False)
 
@@ -280,15 +280,28 @@ def echoes(trait: str, note: str) -> bool:
 
 class EchoIndex:
     """Notes indexed by stem, to find whether a text echoes one of them without comparing it
-    with every note: only the notes sharing a stem with it are compared
-    (``any(echoes(text, note) for note in notes)``, tested equal)."""
+    with every note (``any(echoes(text, note) for note in notes)``, tested equal).
+
+    Two texts that echo share all the stems of one of them but at most one (see
+    :func:`gists_echo`; at least one stem in all). So of any two stems of the text, one is in
+    the note, or of any two stems of the note, one is in the text. Only the notes that hold
+    one of the text's two rarest stems, or one of whose two rarest stems the text holds, are
+    compared with it: in ordinary notes, which share few words, a handful.
+    """
 
     def __init__(self, notes: Iterable[str]) -> None:
         gists = list(dict.fromkeys(gist(note) for note in notes))
-        self._by_stem: dict[str, list[int]] = {}
+        holding: dict[str, set[int]] = {}
         for number, made in enumerate(gists):
             for stem in made.stems:
-                self._by_stem.setdefault(stem, []).append(number)
+                holding.setdefault(stem, set()).add(number)
+        # Each note's two rarest stems (fewest notes hold them; ties by the stem's text).
+        rarest: dict[str, set[int]] = {}
+        for number, made in enumerate(gists):
+            for stem in sorted(made.stems, key=lambda s: (len(holding[s]), s))[:2]:
+                rarest.setdefault(stem, set()).add(number)
+        self._holding = holding
+        self._rarest = rarest
         self._gists: Sequence[Gist] = gists
 
     def __bool__(self) -> bool:
@@ -297,12 +310,11 @@ class EchoIndex:
     def echoed(self, text: str) -> bool:
         """Whether ``text`` echoes one of the notes."""
         mine = gist(text)
-        by_stem, gists = self._by_stem, self._gists
-        seen: set[int] = set()
-        for stem in mine.stems:
-            for number in by_stem.get(stem, ()):
-                if number not in seen:
-                    seen.add(number)
-                    if gists_echo(mine, gists[number]):
-                        return True
-        return False
+        holding, rarest, gists = self._holding, self._rarest, self._gists
+        empty: set[int] = set()
+        by_rarity = sorted(mine.stems, key=lambda s: (len(holding.get(s, empty)), s))
+        candidates = empty.union(
+            *(holding.get(stem, empty) for stem in by_rarity[:2]),
+            *(rarest.get(stem, empty) for stem in mine.stems),
+        )
+        return any(gists_echo(mine, gists[number]) for number in candidates)
