@@ -233,6 +233,11 @@ def client() -> Iterator[Client]:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                # The scheduler's HTTP server (/metrics, /health) listens even without a
+                # dashboard, on 8787 unless told otherwise: on a machine where another
+                # cluster holds that port, it moved and warned, and the warning failed the
+                # fixture. Any free port will do.
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster) as client,
