@@ -1,0 +1,550 @@
+"""A programme matched: every pair weighed by the rule set, hard constraints first, then the
+objective solved, then every pair and every unmatched mentee explained.
+
+Pair evaluation is the cost: each mentor's candidate is built once, each mentee with each of
+the mentors the hard constraints leave is one situation, and only those are advised (over
+``jobs`` processes by :meth:`Advisor.advise_iter`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from enum import StrEnum
+
+import attrs
+from attrs import frozen
+
+from ..advice.advisor import Advisor
+from ..model.output import Advice, Evidence, Verdict
+from ..model.situation import GoalScope, Relation, Situation
+from .document import Objective, Programme
+from .solve import optimal_assignment, stable_matching
+
+__all__ = [
+    "Assigned",
+    "ChangeKind",
+    "Match",
+    "MentorLoad",
+    "PairAdvice",
+    "Reason",
+    "Summary",
+    "Uncovered",
+    "Unmatched",
+    "WhyNotMentor",
+    "WouldChange",
+    "match",
+    "pair_weight",
+    "suggest",
+]
+
+_TIER = {Verdict.READY_TO_ASK: 3, Verdict.EXPLORE: 2, Verdict.WEAK_FIT: 1, Verdict.AVOID: 0}
+_ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
+#: Mentors named in "ranked higher" and "every eligible mentor full": the first ones only.
+SHOWN = 10
+#: Unmatched mentees whose "one more place" is confirmed by re-solving, and mentors tried each.
+CONFIRMED_MENTEES = 50
+CONFIRMED_MENTORS = 3
+
+
+class Reason(StrEnum):
+    """Why a mentor is not a mentee's: the hard constraints, then being full."""
+
+    EXCLUDED_RELATION = "excluded_relation"
+    BLOCKED = "blocked"
+    NO_PLACES = "no_places"
+    AVOID = "avoid"
+    BELOW_LOWEST_VERDICT = "below_lowest_verdict"
+    FULL = "full"
+
+
+class ChangeKind(StrEnum):
+    """What would get an unmatched mentee a mentor."""
+
+    ONE_MORE_PLACE = "one_more_place"
+    MENTOR_WHO_KNOWS = "mentor_who_knows"
+
+
+@frozen
+class PairAdvice:
+    """What the rule set says of one mentee with one mentor: verdict, score, goals fitted (by
+    index in the mentee's goals), the rules that fired about the mentor and their evidence,
+    with paths into the programme document (``mentors[4].industry``). ``weight`` is the
+    ranking made numeric: verdict tier, then goals fitted, then score."""
+
+    mentee: str
+    mentor: str
+    relation: Relation
+    verdict: Verdict
+    score: int
+    fits_goals: tuple[int, ...]
+    rules: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    weight: int
+
+
+def pair_weight(verdict: Verdict, goals_fitted: int, score: int) -> int:
+    """The ranking of a pair as one whole number: verdict tier, then goals fitted, then score
+    (each order kept: a better tier outweighs any goals and score)."""
+    return (
+        _TIER[verdict] * 1_000_000
+        + min(goals_fitted, 99) * 10_000
+        + min(max(score + 5_000, 0), 9_999)
+    )
+
+
+@frozen
+class WhyNotMentor:
+    """Why a mentor is not a mentee's: ``reason``; for ``full``, the mentees who took the
+    places (``taken_by``) and whether each fits that mentor at least as well (``fit_better``);
+    ``detail`` is the blocked pair's reason, the relation excluded or the verdict."""
+
+    mentor: str
+    reason: Reason
+    detail: str = ""
+    taken_by: tuple[str, ...] = ()
+    fit_better: bool = False
+
+
+@frozen
+class Assigned:
+    """A pair of the result: its advice, the mentor's rank in the mentee's list (1 is first),
+    why each mentor ranked higher is not theirs (the first :data:`SHOWN`), and whether it was an
+    existing pair."""
+
+    mentee: str
+    mentor: str
+    advice: PairAdvice | None
+    rank: int | None
+    higher: tuple[WhyNotMentor, ...] = ()
+    existing: bool = False
+
+
+@frozen
+class WouldChange:
+    """A change that would get an unmatched mentee a mentor: one more place with ``mentor``
+    (confirmed by re-solving), or a mentor who knows ``subject`` for goal ``goal``."""
+
+    kind: ChangeKind
+    mentor: str | None = None
+    goal: int | None = None
+    scope: GoalScope | None = None
+    subject: str | None = None
+
+
+@frozen
+class Unmatched:
+    """A mentee left without a mentor: with no eligible mentor, how many mentors each reason
+    removed (``excluded``); else every eligible mentor full (``full``, the first
+    :data:`SHOWN`); and what would change it."""
+
+    mentee: str
+    excluded: tuple[tuple[Reason, int], ...]
+    full: tuple[WhyNotMentor, ...]
+    would_change: tuple[WouldChange, ...]
+
+
+@frozen
+class MentorLoad:
+    """A mentor's places, the mentees assigned (existing pairs included) and the places unused."""
+
+    mentor: str
+    places: int
+    assigned: tuple[str, ...]
+    unused: int
+
+
+@frozen
+class Uncovered:
+    """A goal no eligible mentor fits: its scope, what it is about (the industry or job, where
+    the mentee named one) and the mentees who want it."""
+
+    scope: GoalScope
+    subject: str | None
+    mentees: tuple[str, ...]
+
+
+@frozen
+class Summary:
+    """The programme in numbers: the objective, what the result guarantees (``optimal`` or
+    ``stable``), mentees matched and not, pairs evaluated, and the total weight."""
+
+    objective: Objective
+    guarantee: str
+    mentees: int
+    matched: int
+    unmatched: int
+    pairs_evaluated: int
+    total_weight: int
+
+
+@frozen
+class Match:
+    """A programme matched and explained (see :func:`match`)."""
+
+    assignment: tuple[Assigned, ...]
+    unmatched: tuple[Unmatched, ...]
+    mentors: tuple[MentorLoad, ...]
+    uncovered: tuple[Uncovered, ...]
+    summary: Summary
+    pairs: Mapping[tuple[str, str], PairAdvice] = attrs.field(factory=dict, eq=False, repr=False)
+
+
+def _goal_subject(
+    programme: Programme, mentee_index: int, goal: int
+) -> tuple[GoalScope, str | None]:
+    mentee = programme.mentees[mentee_index].mentee
+    scope = mentee.goals[goal].scope
+    if scope == GoalScope.INDUSTRY:
+        return scope, mentee.target_industry or mentee.industry
+    if scope == GoalScope.JOB:
+        return scope, mentee.target_job or mentee.job
+    return scope, None
+
+
+@frozen
+class _Weighed:
+    """The pairs left after the hard constraints, and why the others were removed."""
+
+    advice: dict[tuple[str, str], PairAdvice]
+    removed: dict[tuple[str, str], WhyNotMentor]
+    eligible: dict[tuple[str, str], int]
+    places: dict[str, int]
+
+
+def _remap(
+    path: str, mentee_index: int, mentor_index: int, pair: tuple[int, bool] | None, person: int
+) -> str:
+    """A path in a pair's situation as a path in the programme document. ``pair`` is the
+    index of the pair's entry in ``pairs`` and whether it gives the relation; a per-pair value
+    with no entry points at ``pairs`` itself (where it would be given), a relation from the
+    chart at the mentee's entry in ``people``."""
+    if path.startswith("mentee"):
+        return f"mentees[{mentee_index}]" + path[len("mentee") :]
+    prefix = "candidates[0]"
+    if path.startswith(prefix):
+        rest = path[len(prefix) :]
+        field_name = rest[1:].split("[")[0].split(".")[0]
+        if field_name in ("chemistry", "conversations"):
+            return f"pairs[{pair[0]}]{rest}" if pair is not None else "pairs"
+        if field_name == "relation":
+            if pair is not None and pair[1]:
+                return f"pairs[{pair[0]}].relation"
+            return f"people[{person}]"
+        return f"mentors[{mentor_index}]{rest}"
+    return path
+
+
+def _situations(programme: Programme, todo: Sequence[tuple[int, int]]) -> Iterator[Situation]:
+    pairs = {(p.mentee, p.mentor): p for p in programme.pairs}
+    bases = [m.candidate for m in programme.mentors]  # each mentor's candidate, built once
+    for e, m in todo:
+        mentee, mentor = programme.mentees[e], programme.mentors[m]
+        key = (mentee.id, mentor.id)
+        facts = pairs.get(key)
+        candidate = attrs.evolve(
+            bases[m],
+            relation=programme.relations[key],
+            chemistry=facts.chemistry if facts else bases[m].chemistry,
+            conversations=facts.conversations if facts else 0,
+        )
+        yield Situation(mentee.mentee, (candidate,))
+
+
+def _weigh(programme: Programme, advisor: Advisor, jobs: int) -> _Weighed:
+    settings = programme.settings
+    blocked = {(b.mentee, b.mentor): b.reason for b in programme.blocked}
+    fixed = {e.mentee: e.mentor for e in programme.existing}
+    places = {m.id: m.capacity for m in programme.mentors}
+    for pair in programme.existing:
+        places[pair.mentor] -= 1
+    excluded = set(settings.exclude_relations)
+    removed: dict[tuple[str, str], WhyNotMentor] = {}
+    todo: list[tuple[int, int]] = []
+    for e, mentee in enumerate(programme.mentees):
+        for m, mentor in enumerate(programme.mentors):
+            key = (mentee.id, mentor.id)
+            if mentor.id == mentee.id:
+                continue
+            if mentee.id in fixed:
+                if fixed[mentee.id] == mentor.id:
+                    todo.append((e, m))  # evaluated for its explanation only
+                continue
+            relation = programme.relations[key]
+            if key in blocked:
+                removed[key] = WhyNotMentor(mentor.id, Reason.BLOCKED, blocked[key])
+            elif relation in excluded:
+                removed[key] = WhyNotMentor(mentor.id, Reason.EXCLUDED_RELATION, relation.value)
+            elif places[mentor.id] <= 0:
+                removed[key] = WhyNotMentor(mentor.id, Reason.NO_PLACES)
+            else:
+                todo.append((e, m))
+    pair_index = {
+        (p.mentee, p.mentor): (n, p.relation is not None) for n, p in enumerate(programme.pairs)
+    }
+    person_index = {p.id: n for n, p in enumerate(programme.people)}
+    advice: dict[tuple[str, str], PairAdvice] = {}
+    eligible: dict[tuple[str, str], int] = {}
+    lowest = _ORDER[settings.lowest_verdict]
+    items = advisor.advise_iter(_situations(programme, todo), workers=jobs)
+    for (e, m), item in zip(todo, items, strict=True):
+        mentee, mentor = programme.mentees[e], programme.mentors[m]
+        key = (mentee.id, mentor.id)
+        if item.error is not None:
+            raise item.error
+        assert item.advice is not None
+        got: Advice = item.advice
+        verdict = got.candidates[0]
+        evidence: dict[str, Evidence] = {}
+        for r in got.recommendations:
+            if r.subject != mentor.id:
+                continue
+            for ev in r.evidence:
+                path = _remap(ev.path, e, m, pair_index.get(key), person_index[mentee.id])
+                evidence.setdefault(path, Evidence(path, ev.value))
+        weight = pair_weight(verdict.verdict, len(verdict.fits_goals), verdict.score)
+        advice[key] = PairAdvice(
+            mentee.id,
+            mentor.id,
+            programme.relations[key],
+            verdict.verdict,
+            verdict.score,
+            verdict.fits_goals,
+            verdict.rules,
+            tuple(evidence.values()),
+            weight,
+        )
+        if mentee.id in fixed:
+            continue
+        if verdict.verdict == Verdict.AVOID:
+            removed[key] = WhyNotMentor(mentor.id, Reason.AVOID, verdict.verdict.value)
+        elif _ORDER[verdict.verdict] > lowest:
+            removed[key] = WhyNotMentor(
+                mentor.id, Reason.BELOW_LOWEST_VERDICT, verdict.verdict.value
+            )
+        else:
+            eligible[key] = weight
+    return _Weighed(advice, removed, eligible, places)
+
+
+def _preferences(
+    programme: Programme, eligible: Mapping[tuple[str, str], int]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each side's ranked list over its eligible pairs: its own preferences where given (those
+    eligible, in order), then the rest by the pair's weight (best first), then id."""
+    by_mentee: dict[str, list[tuple[int, str]]] = {m.id: [] for m in programme.mentees}
+    by_mentor: dict[str, list[tuple[int, str]]] = {m.id: [] for m in programme.mentors}
+    for (mentee, mentor), weight in eligible.items():
+        by_mentee[mentee].append((-weight, mentor))
+        by_mentor[mentor].append((-weight, mentee))
+
+    def ranked(own: Sequence[str], pool: list[tuple[int, str]]) -> list[str]:
+        allowed = {who for _, who in pool}
+        first = [who for who in own if who in allowed]
+        taken = set(first)
+        return first + [who for _, who in sorted(pool) if who not in taken]
+
+    mentees = {m.id: ranked(m.preferences, by_mentee[m.id]) for m in programme.mentees}
+    mentors = {m.id: ranked(m.preferences, by_mentor[m.id]) for m in programme.mentors}
+    return mentees, mentors
+
+
+def _solve(
+    programme: Programme, eligible: Mapping[tuple[str, str], int], places: Mapping[str, int]
+) -> dict[str, str | None]:
+    objective = programme.settings.objective
+    if objective == Objective.STABLE:
+        mentees, mentors = _preferences(programme, eligible)
+        return stable_matching(mentees, mentors, places)
+    weights = dict(eligible)
+    if objective == Objective.PARTICIPATION:
+        # One more pair outweighs any total of fit.
+        bonus = max(weights.values(), default=0) * (len(programme.mentees) + 1) + 1
+        weights = {key: weight + bonus for key, weight in weights.items()}
+    return optimal_assignment(weights, places)
+
+
+def match(programme: Programme, advisor: Advisor | None = None, *, jobs: int = 1) -> Match:
+    """Match ``programme`` by its settings' objective, and explain the result.
+
+    ``advisor`` weighs the pairs (the shipped rules if None); ``jobs`` processes evaluate
+    them. The optimal objectives need scipy (``pip install 'mentor-rules[programme]'``).
+    """
+    advisor = Advisor() if advisor is None else advisor
+    weighed = _weigh(programme, advisor, jobs)
+    chosen = _solve(programme, weighed.eligible, weighed.places)
+    return _explain(programme, weighed, chosen)
+
+
+def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str | None]) -> Match:
+    objective = programme.settings.objective
+    fixed = {e.mentee: e.mentor for e in programme.existing}
+    taken: dict[str, list[str]] = {m.id: [] for m in programme.mentors}
+    for someone, theirs in fixed.items():
+        taken[theirs].append(someone)
+    for someone, chosen_mentor in sorted(chosen.items()):
+        if chosen_mentor is not None:
+            taken[chosen_mentor].append(someone)
+    mentee_lists, mentor_lists = _preferences(programme, weighed.eligible)
+    mentor_rank = {m: {e: n for n, e in enumerate(lst)} for m, lst in mentor_lists.items()}
+
+    def full(mentee: str, mentor: str) -> WhyNotMentor:
+        others = tuple(taken[mentor])
+        if objective == Objective.STABLE:
+            mine = mentor_rank[mentor].get(mentee, len(mentor_rank[mentor]))
+            better = all(mentor_rank[mentor].get(o, -1) < mine for o in others)
+        else:
+            own = weighed.eligible.get((mentee, mentor), 0)
+            better = all(
+                weighed.advice[(o, mentor)].weight >= own
+                for o in others
+                if (o, mentor) in weighed.advice
+            )
+        return WhyNotMentor(mentor, Reason.FULL, "", others, better)
+
+    def why_not(mentee: str, mentor: str) -> WhyNotMentor:
+        removed = weighed.removed.get((mentee, mentor))
+        return removed if removed is not None else full(mentee, mentor)
+
+    def ranking(index: int) -> list[str]:
+        mentee = programme.mentees[index]
+        listed = list(mentee.preferences)
+        rest = sorted(
+            (
+                a
+                for (e, _), a in weighed.advice.items()
+                if e == mentee.id and a.mentor not in listed
+            ),
+            key=lambda a: (-a.weight, a.mentor),
+        )
+        return listed + [a.mentor for a in rest]
+
+    assignment: list[Assigned] = []
+    unmatched: list[Unmatched] = []
+    confirmed = 0
+    for index, mentee in enumerate(programme.mentees):
+        mentor = fixed.get(mentee.id) or chosen.get(mentee.id)
+        if mentor is not None:
+            order = ranking(index)
+            rank = order.index(mentor) + 1 if mentor in order else None
+            higher = tuple(why_not(mentee.id, m) for m in order[: (rank or 1) - 1][:SHOWN])
+            assignment.append(
+                Assigned(
+                    mentee.id,
+                    mentor,
+                    weighed.advice.get((mentee.id, mentor)),
+                    rank,
+                    higher,
+                    mentee.id in fixed,
+                )
+            )
+            continue
+        eligible = mentee_lists[mentee.id]
+        excluded: Counter[Reason] = Counter(
+            why.reason for (e, _), why in weighed.removed.items() if e == mentee.id
+        )
+        changes: list[WouldChange] = []
+        fulls: tuple[WhyNotMentor, ...] = ()
+        if eligible:
+            fulls = tuple(full(mentee.id, m) for m in eligible[:SHOWN])
+            if confirmed < CONFIRMED_MENTEES:
+                confirmed += 1
+                for m in eligible[:CONFIRMED_MENTORS]:
+                    places = {**weighed.places, m: weighed.places[m] + 1}
+                    if _solve(programme, weighed.eligible, places).get(mentee.id) is not None:
+                        changes.append(WouldChange(ChangeKind.ONE_MORE_PLACE, mentor=m))
+        fitted = {
+            g
+            for (e, _), a in weighed.advice.items()
+            if e == mentee.id and (e, a.mentor) in weighed.eligible
+            for g in a.fits_goals
+        }
+        for goal in range(len(mentee.mentee.goals)):
+            if goal not in fitted:
+                scope, subject = _goal_subject(programme, index, goal)
+                changes.append(
+                    WouldChange(
+                        ChangeKind.MENTOR_WHO_KNOWS, goal=goal, scope=scope, subject=subject
+                    )
+                )
+        unmatched.append(
+            Unmatched(
+                mentee.id,
+                tuple(sorted(excluded.items())) if not eligible else (),
+                fulls,
+                tuple(changes),
+            )
+        )
+    mentors = tuple(
+        MentorLoad(m.id, m.capacity, tuple(taken[m.id]), m.capacity - len(taken[m.id]))
+        for m in programme.mentors
+    )
+    uncovered = _uncovered(programme, weighed)
+    total = sum(weighed.eligible.get((a.mentee, a.mentor), 0) for a in assignment if not a.existing)
+    summary = Summary(
+        objective,
+        "stable" if objective == Objective.STABLE else "optimal",
+        len(programme.mentees),
+        len(assignment),
+        len(unmatched),
+        len(weighed.advice),
+        total,
+    )
+    return Match(tuple(assignment), tuple(unmatched), mentors, uncovered, summary, weighed.advice)
+
+
+def _uncovered(programme: Programme, weighed: _Weighed) -> tuple[Uncovered, ...]:
+    fitted: dict[str, set[int]] = {}
+    for key in weighed.eligible:
+        fitted.setdefault(key[0], set()).update(weighed.advice[key].fits_goals)
+    groups: dict[tuple[GoalScope, str | None], list[str]] = {}
+    fixed = {e.mentee for e in programme.existing}
+    for index, mentee in enumerate(programme.mentees):
+        if mentee.id in fixed:
+            continue
+        seen: set[tuple[GoalScope, str | None]] = set()
+        for goal in range(len(mentee.mentee.goals)):
+            if goal in fitted.get(mentee.id, set()):
+                continue
+            wanted = _goal_subject(programme, index, goal)
+            if wanted not in seen:
+                seen.add(wanted)
+                groups.setdefault(wanted, []).append(mentee.id)
+    return tuple(
+        Uncovered(scope, subject, tuple(ids))
+        for (scope, subject), ids in sorted(
+            groups.items(), key=lambda kv: (-len(kv[1]), kv[0][0].value, kv[0][1] or "")
+        )
+    )
+
+
+def suggest(match_: Match, programme: Programme, count: int) -> dict[str, tuple[str, ...]]:
+    """For self-matching programmes: the ``count`` best mentors for each mentee (by the pair's
+    weight), each mentor suggested at most as often as they have places left. Pairs are taken
+    best first over the whole programme."""
+    if count < 1:
+        raise ValueError(f"count must be at least 1, got {count}")
+    fixed = {e.mentee for e in programme.existing}
+    left = {m.id: m.capacity for m in programme.mentors}
+    for pair in programme.existing:
+        left[pair.mentor] -= 1
+    out: dict[str, list[str]] = {m.id: [] for m in programme.mentees if m.id not in fixed}
+    removed = set(match_.pairs) - _eligible_keys(match_, programme)
+    ranked = sorted(
+        (a for key, a in match_.pairs.items() if key not in removed and a.mentee in out),
+        key=lambda a: (-a.weight, a.mentee, a.mentor),
+    )
+    for a in ranked:
+        if len(out[a.mentee]) < count and left[a.mentor] > 0:
+            out[a.mentee].append(a.mentor)
+            left[a.mentor] -= 1
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _eligible_keys(match_: Match, programme: Programme) -> set[tuple[str, str]]:
+    lowest = _ORDER[programme.settings.lowest_verdict]
+    return {
+        key
+        for key, a in match_.pairs.items()
+        if a.verdict != Verdict.AVOID and _ORDER[a.verdict] <= lowest
+    }
