@@ -158,6 +158,20 @@ _ENUMS: tuple[type[StrEnum], ...] = (
 )
 
 
+#: Enums of higher floors' documents (the programme's objective), read as strictly as those above.
+_MORE_ENUMS: list[type[StrEnum]] = []
+
+
+def register_enum(enum_type: type[StrEnum]) -> None:
+    """Have the converter read ``enum_type`` strictly (one of its values, a message naming
+    them all otherwise): for documents of the floors above the model."""
+    if enum_type not in _MORE_ENUMS:
+        _MORE_ENUMS.append(enum_type)
+        made = converter._made
+        if made is not None:
+            _register_enum(made, enum_type)
+
+
 def _make_converter() -> cattrs.Converter:
     import cattrs
 
@@ -167,7 +181,7 @@ def _make_converter() -> cattrs.Converter:
     made.register_structure_hook(bool, _strict_bool)
     made.register_structure_hook(str, _strict_str)
     # Registered after ``str``, and more specific: the StrEnums do not fall to the ``str`` hook.
-    for enum_type in _ENUMS:
+    for enum_type in (*_ENUMS, *_MORE_ENUMS):
         _register_enum(made, enum_type)
     made.register_structure_hook_func(
         lambda t: getattr(t, "__origin__", None) is tuple, _strict_tuple

@@ -16,7 +16,7 @@ import attrs
 from attrs import field, frozen
 
 from .._errors import Problem, SituationError, json_type, show
-from ..model.documents import structure
+from ..model.documents import register_enum, structure
 from ..model.limits import Limits
 from ..model.output import Verdict
 from ..model.situation import Candidate, Chemistry, Mentee, Relation
@@ -42,6 +42,9 @@ class Objective(StrEnum):
     FIT = "fit"
     PARTICIPATION = "participation"
     STABLE = "stable"
+
+
+register_enum(Objective)
 
 
 @frozen

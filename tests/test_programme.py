@@ -1,0 +1,406 @@
+"""Programme matching: the document and its errors, relations from the chart, hard constraints,
+the objectives on generated programmes, explanations, and re-matching."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentor_rules import Advisor, SituationError
+from mentor_rules.programme.document import Programme, programme_from_dict
+from mentor_rules.programme.match import ChangeKind, Match, Reason, _preferences, match
+
+PEOPLE: list[dict[str, Any]] = [
+    {"id": "vp", "level": 9, "organisation": "acme"},
+    {"id": "dir", "reports_to": "vp", "level": 7, "organisation": "acme"},
+    {"id": "mgr", "reports_to": "dir", "level": 5, "organisation": "acme"},
+    {"id": "ana", "reports_to": "mgr", "level": 2, "organisation": "acme"},
+    {"id": "ben", "reports_to": "mgr", "level": 2, "organisation": "acme"},
+    {"id": "cat", "reports_to": "dir", "level": 4, "organisation": "acme"},
+    {"id": "cy", "level": 6, "organisation": "partner"},
+    {"id": "lee", "level": 6, "organisation": "acme"},
+]
+
+
+def _document(**changes: Any) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "people": PEOPLE,
+        "mentees": [
+            {
+                "id": "ana",
+                "months_at_company": 3,
+                "goals": [{"kind": "advice", "scope": "company"}],
+            },
+            {
+                "id": "ben",
+                "months_at_company": 30,
+                "goals": [{"kind": "advice", "scope": "company"}],
+            },
+        ],
+        "mentors": [
+            {"id": "mgr", "capacity": 1, "years_at_company": 8, "willing": "yes"},
+            {
+                "id": "dir",
+                "capacity": 1,
+                "years_at_company": 12,
+                "knows_culture": True,
+                "willing": "yes",
+            },
+            {"id": "cy", "capacity": 1, "years_in_industry": 10, "willing": "yes"},
+        ],
+    }
+    document.update(changes)
+    return document
+
+
+def _problems(document: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(SituationError) as caught:
+        programme_from_dict(document)
+    assert caught.value.document == "programme"
+    return {p.path: p.message for p in caught.value.problems}
+
+
+def test_the_relation_of_every_pair_comes_from_the_chart() -> None:
+    mentors = [{"id": m, "capacity": 1} for m in ("mgr", "dir", "vp", "ben", "cat", "cy", "lee")]
+    mentees = [{"id": "ana"}, {"id": "mgr"}]
+    programme = programme_from_dict(_document(mentees=mentees, mentors=mentors))
+    of_ana = {m: r.value for (e, m), r in programme.relations.items() if e == "ana"}
+    assert of_ana == {
+        "mgr": "direct_manager",
+        "dir": "skip_level",
+        "vp": "senior",
+        "ben": "peer",
+        "cat": "senior",  # no line between them: the levels decide
+        "cy": "outside",
+        "lee": "senior",
+    }
+    assert programme.relations[("mgr", "ben")].value == "junior"
+    assert ("mgr", "mgr") not in programme.relations
+
+
+def test_a_relation_the_chart_contradicts_is_an_error_and_one_it_cannot_say_is_asked_for() -> None:
+    people = [*PEOPLE, {"id": "zed", "organisation": "acme"}]
+    problems = _problems(
+        _document(
+            people=people,
+            mentors=[{"id": "dir", "capacity": 1}, {"id": "zed", "capacity": 1}],
+            pairs=[{"mentee": "ana", "mentor": "dir", "relation": "peer"}],
+        )
+    )
+    assert "the chart makes 'dir' skip_level to 'ana', not peer" in problems["pairs[0].relation"]
+    assert "the chart cannot say how 'zed' stands to" in problems["mentors[1]"]
+    given = [
+        {"mentee": "ana", "mentor": "zed", "relation": "outside"},
+        {"mentee": "ben", "mentor": "zed", "relation": "peer"},
+    ]
+    programme = programme_from_dict(
+        _document(people=people, mentors=[{"id": "zed", "capacity": 1}], pairs=given)
+    )
+    assert programme.relations[("ana", "zed")].value == "outside"
+
+
+def test_every_problem_is_reported_with_its_json_path() -> None:
+    people = [
+        *PEOPLE[:3],
+        {"id": "ana", "reports_to": "nobody"},
+        {"id": "x", "reports_to": "y"},
+        {"id": "y", "reports_to": "x"},
+    ]
+    problems = _problems(_document(people=people))
+    assert problems["people[3].reports_to"] == "unknown person 'nobody'"
+    cycle = _problems(
+        _document(people=[*PEOPLE, {"id": "x", "reports_to": "y"}, {"id": "y", "reports_to": "x"}])
+    )
+    assert "cycle" in cycle["people[8].reports_to"]
+    problems = _problems(
+        _document(
+            mentees=[
+                {
+                    "id": "ana",
+                    "goals": [{"kind": "advise", "scope": "company"}],
+                    "preferences": ["nobody"],
+                },
+                {"id": "ghost"},
+            ],
+            mentors=[
+                {"id": "mgr", "capacity": -1},
+                {"id": "dir", "capacity": 1, "relation": "peer"},
+                {"id": "cy", "capacity": 1},
+            ],
+            pairs=[{"mentee": "ana", "mentor": "ana"}],
+            existing=[{"mentee": "ana", "mentor": "cy"}, {"mentee": "ben", "mentor": "cy"}],
+            settings={"objective": "best"},
+        )
+    )
+    assert "expected one of" in problems["mentees[0].goals[0].kind"]
+    assert problems["mentors[0].capacity"] == "must be 0 or more, got -1"
+    assert "belongs to a pair" in problems["mentors[1].relation"]
+    assert "expected one of" in problems["settings.objective"]
+    problems = _problems(
+        _document(
+            mentees=[{"id": "ana", "preferences": ["nobody"]}, {"id": "ghost"}],
+            pairs=[{"mentee": "ana", "mentor": "ana"}],
+            existing=[{"mentee": "ana", "mentor": "cy"}, {"mentee": "ben", "mentor": "cy"}],
+        )
+    )
+    assert problems["mentees[1].id"] == "unknown person 'ghost': add them to people"
+    assert problems["mentees[0].preferences[0]"] == "unknown mentor 'nobody'"
+    assert problems["pairs[0].mentor"] == "unknown mentor 'ana'"
+    assert problems["pairs[0]"] == "'ana' is paired with themselves"
+    assert "used up by existing pairs" in problems["existing[1]"]
+
+
+@pytest.fixture(scope="module")
+def advisor() -> Advisor:
+    return Advisor(engine="python")
+
+
+def test_hard_constraints_come_first_and_every_pair_is_explained(advisor: Advisor) -> None:
+    document = _document(
+        pairs=[{"mentee": "ana", "mentor": "dir", "chemistry": "good", "conversations": 2}],
+        blocked=[
+            {"mentee": "ben", "mentor": "cy", "reason": "met, did not click"},
+            {"mentee": "ana", "mentor": "cy", "reason": "met, did not click"},
+        ],
+    )
+    result = match(programme_from_dict(document), advisor)
+    pairs = {a.mentee: a for a in result.assignment}
+    # mgr is both mentees' direct manager: excluded by default, never weighed.
+    assert ("ana", "mgr") not in result.pairs
+    assert ("ben", "mgr") not in result.pairs
+    assert pairs["ana"].mentor == "dir"
+    assert pairs["ana"].rank == 1
+    assert pairs["ana"].advice is not None
+    assert "pairs[0].chemistry" in {e.path for e in pairs["ana"].advice.evidence}
+    assert [u.mentee for u in result.unmatched] == ["ben"]
+    ben = result.unmatched[0]
+    assert [(w.mentor, w.reason, w.taken_by) for w in ben.full] == [("dir", Reason.FULL, ("ana",))]
+    assert any(c.kind == ChangeKind.ONE_MORE_PLACE and c.mentor == "dir" for c in ben.would_change)
+    loads = {m.mentor: (m.assigned, m.unused) for m in result.mentors}
+    assert loads == {"mgr": ((), 1), "dir": (("ana",), 0), "cy": ((), 1)}
+
+
+def test_fit_maximises_the_total_so_a_mentee_may_not_get_their_best_mentor(
+    advisor: Advisor,
+) -> None:
+    document = _document(
+        pairs=[{"mentee": "ana", "mentor": "dir", "chemistry": "good", "conversations": 2}],
+        blocked=[{"mentee": "ben", "mentor": "cy", "reason": "failed match"}],
+    )
+    result = match(programme_from_dict(document), advisor)
+    pairs = {a.mentee: a for a in result.assignment}
+    assert (pairs["ana"].mentor, pairs["ben"].mentor) == ("cy", "dir")
+    assert pairs["ana"].rank == 2
+    (why,) = pairs["ana"].higher
+    assert (why.mentor, why.reason, why.taken_by, why.fit_better) == (
+        "dir",
+        Reason.FULL,
+        ("ben",),
+        False,
+    )
+    assert (
+        result.summary.total_weight
+        == result.pairs[("ana", "cy")].weight + result.pairs[("ben", "dir")].weight
+    )
+
+
+def test_a_mentee_with_no_eligible_mentor_is_told_why_by_reason_and_count(advisor: Advisor) -> None:
+    document = _document(
+        mentees=[
+            {
+                "id": "ana",
+                "goals": [{"kind": "advice", "scope": "industry"}],
+                "industry": "logistics",
+            }
+        ],
+        mentors=[
+            {"id": "mgr", "capacity": 1},
+            {"id": "dir", "capacity": 0},
+            {"id": "cy", "capacity": 1},
+        ],
+        blocked=[{"mentee": "ana", "mentor": "cy", "reason": "failed match"}],
+    )
+    result = match(programme_from_dict(document), advisor)
+    (ana,) = result.unmatched
+    assert dict(ana.excluded) == {
+        Reason.EXCLUDED_RELATION: 1,
+        Reason.NO_PLACES: 1,
+        Reason.BLOCKED: 1,
+    }
+    assert [(c.kind, c.subject) for c in ana.would_change] == [
+        (ChangeKind.MENTOR_WHO_KNOWS, "logistics")
+    ]
+    assert [(u.subject, u.mentees) for u in result.uncovered] == [("logistics", ("ana",))]
+
+
+def test_re_matching_frees_the_mentee_of_a_failed_pair_and_keeps_the_rest(advisor: Advisor) -> None:
+    programme = programme_from_dict(_document())
+    first = match(programme, advisor)
+    kept = {a.mentee: a.mentor for a in first.assignment}
+    failed = first.assignment[0]
+    others = {e: m for e, m in kept.items() if e != failed.mentee}
+    again = match(
+        programme.with_existing(others).with_blocked(failed.mentee, failed.mentor, "no click"),
+        advisor,
+    )
+    after = {a.mentee: a.mentor for a in again.assignment}
+    assert all(after[e] == m for e, m in others.items())
+    assert after.get(failed.mentee) != failed.mentor
+
+
+# Generated programmes: a small chart, mentees and mentors drawn from it, random facts.
+
+_GOALS = [
+    {"kind": k, "scope": s} for k in ("advice", "questions") for s in ("job", "company", "industry")
+]
+
+
+@st.composite
+def programmes(draw: st.DrawFn) -> dict[str, Any]:
+    size = draw(st.integers(3, 6))
+    people = [{"id": "p0", "level": 9, "organisation": "o"}]
+    for n in range(1, size):
+        people.append(
+            {
+                "id": f"p{n}",
+                "reports_to": f"p{draw(st.integers(0, n - 1))}",
+                "level": draw(st.integers(1, 8)),
+                "organisation": draw(st.sampled_from(["o", "o", "x"])),
+            }
+        )
+    ids = [p["id"] for p in people]
+    mentees = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=4, unique=True))
+    mentors = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3, unique=True))
+    pairs = [(e, m) for e in mentees for m in mentors if e != m]
+    blocked = draw(st.lists(st.sampled_from(pairs), max_size=2, unique=True)) if pairs else []
+    return {
+        "settings": {
+            "objective": draw(st.sampled_from(["fit", "participation", "stable"])),
+            "lowest_verdict": draw(st.sampled_from(["weak_fit", "explore"])),
+            "exclude_relations": draw(
+                st.lists(st.sampled_from(["direct_manager", "junior", "peer"]), unique=True)
+            ),
+        },
+        "people": people,
+        "mentees": [
+            {
+                "id": e,
+                "months_at_company": draw(st.integers(0, 60)),
+                "goals": draw(st.lists(st.sampled_from(_GOALS), max_size=2)),
+                "preferences": draw(st.permutations(mentors)).__getitem__(
+                    slice(0, draw(st.integers(0, len(mentors))))
+                ),
+            }
+            for e in mentees
+        ],
+        "mentors": [
+            {
+                "id": m,
+                "capacity": draw(st.integers(0, 2)),
+                "years_at_company": draw(st.sampled_from([None, 1, 8])),
+                "knows_culture": draw(st.sampled_from([None, True])),
+                "willing": draw(st.sampled_from(["yes", "unknown", "no"])),
+            }
+            for m in mentors
+        ],
+        "pairs": [
+            {
+                "mentee": e,
+                "mentor": m,
+                "chemistry": draw(st.sampled_from(["good", "poor", "unknown"])),
+                "conversations": draw(st.integers(0, 3)),
+            }
+            for e, m in pairs
+            if draw(st.booleans())
+        ],
+        "blocked": [{"mentee": e, "mentor": m, "reason": "failed"} for e, m in blocked],
+    }
+
+
+def _check_constraints(programme: Programme, result: Match) -> None:
+    settings_ = programme.settings
+    capacity = {m.id: m.capacity for m in programme.mentors}
+    blocked = {(b.mentee, b.mentor) for b in programme.blocked}
+    order = list(type(settings_.lowest_verdict))
+    for a in result.assignment:
+        assert a.mentee != a.mentor
+        assert (a.mentee, a.mentor) not in blocked
+        assert programme.relations[(a.mentee, a.mentor)] not in settings_.exclude_relations
+        assert a.advice is not None
+        assert a.advice.verdict.value != "avoid"
+        assert order.index(a.advice.verdict) <= order.index(settings_.lowest_verdict)
+    for load in result.mentors:
+        assert len(load.assigned) <= capacity[load.mentor]
+        assert load.unused == capacity[load.mentor] - len(load.assigned)
+    assert len(result.assignment) + len(result.unmatched) == len(programme.mentees)
+
+
+@settings(max_examples=15)
+@given(programmes())
+def test_no_hard_constraint_is_broken_and_the_objective_holds(document: dict[str, Any]) -> None:
+    advisor = _python_advisor()
+    programme = programme_from_dict(document)
+    result = match(programme, advisor)
+    _check_constraints(programme, result)
+    chosen = {a.mentee: a.mentor for a in result.assignment}
+    if programme.settings.objective.value == "fit":
+        # No feasible assignment of the eligible pairs weighs more (brute force).
+        weights = _eligible_weights(programme, result)
+        best = _best(weights, {m.id: m.capacity for m in programme.mentors})
+        assert sum(weights[(e, m)] for e, m in chosen.items()) == best
+    if programme.settings.objective.value == "stable":
+        # No blocking pair under the lists the matching used (own preferences, then rank).
+        mentee_lists, mentor_lists = _preferences(programme, _eligible_weights(programme, result))
+        held = {m.mentor: list(m.assigned) for m in result.mentors}
+        capacity = {m.id: m.capacity for m in programme.mentors}
+        for e, ranked in mentee_lists.items():
+            for m in ranked:
+                if m == chosen.get(e):
+                    break
+                rank = mentor_lists[m].index
+                assert len(held[m]) >= capacity[m]
+                assert all(rank(o) < rank(e) for o in held[m])
+
+
+def _eligible_weights(programme: Programme, result: Match) -> dict[tuple[str, str], int]:
+    s = programme.settings
+    order = list(type(s.lowest_verdict))
+    blocked = {(b.mentee, b.mentor) for b in programme.blocked}
+    return {
+        key: a.weight
+        for key, a in result.pairs.items()
+        if key not in blocked
+        and a.relation not in s.exclude_relations
+        and a.verdict.value != "avoid"
+        and order.index(a.verdict) <= order.index(s.lowest_verdict)
+    }
+
+
+def _best(weights: dict[tuple[str, str], int], capacity: dict[str, int]) -> int:
+    mentees = sorted({e for e, _ in weights})
+    options = [[None, *[m for (x, m) in weights if x == e]] for e in mentees]
+    best = 0
+    for choice in itertools.product(*options):
+        used: dict[str, int] = {}
+        for m in choice:
+            if m is not None:
+                used[m] = used.get(m, 0) + 1
+        if all(n <= capacity[m] for m, n in used.items()):
+            best = max(
+                best,
+                sum(weights[(e, m)] for e, m in zip(mentees, choice, strict=True) if m is not None),
+            )
+    return best
+
+
+_ADVISOR: list[Advisor] = []
+
+
+def _python_advisor() -> Advisor:
+    if not _ADVISOR:
+        _ADVISOR.append(Advisor(engine="python"))
+    return _ADVISOR[0]
