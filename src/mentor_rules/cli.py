@@ -53,7 +53,15 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 #: What ``mentor-rules schema`` prints (``_schemas.SCHEMAS``, imported only by that command).
-SCHEMA_NAMES = ("situation", "advice", "rule-file", "pack", "rules")
+SCHEMA_NAMES = (
+    "situation",
+    "advice",
+    "rule-file",
+    "pack",
+    "rules",
+    "programme",
+    "programme-result",
+)
 
 # 2, a wrong command line, is argparse's own exit code. 141 is what a shell reports for a
 # program killed by SIGPIPE (128 + 13), as the usual tools are when their reader goes away.
@@ -230,9 +238,11 @@ def _parser() -> argparse.ArgumentParser:
         "what",
         choices=SCHEMA_NAMES,
         help="situation: the input; advice: the advice's JSON (advice_to_dict); rule-file: a "
-        "rule file; pack: a pack's manifest (pack.toml); rules: rule-file and pack together",
+        "rule file; pack: a pack's manifest (pack.toml); rules: rule-file and pack together; "
+        "programme: a programme to match; programme-result: what match --json prints",
     )
     schema.set_defaults(run=_schema)
+    _add_match_command(commands)
     return parser
 
 
@@ -677,6 +687,100 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     from .io.report import explanation_text
 
     out.write(explanation_text(explanation, rules, label))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- match
+
+
+def _add_match_command(commands: Any) -> None:
+    match = commands.add_parser(
+        "match",
+        help="match a programme's mentees to its mentors, and explain every pair",
+        description="FILE holds one programme (docs/programme.md; '-' reads standard input). "
+        "Weighs every allowed pair with the rules, matches by the objective (the programme's "
+        "settings, or --objective) and prints who is matched with whom and why, who is not "
+        "and what would change it. Exit code 3 if the programme is invalid, 4 if the solver "
+        "(scipy, the programme extra) is missing.",
+    )
+    match.add_argument("file", metavar="FILE")
+    match.add_argument(
+        "--objective",
+        choices=("fit", "participation", "stable"),
+        help="what to optimise (default: the programme's settings, else fit)",
+    )
+    match.add_argument(
+        "--suggest",
+        type=_positive_count,
+        metavar="N",
+        help="also suggest the N best mentors for each mentee, each mentor at most as often "
+        "as they have places (self-matching programmes)",
+    )
+    match.add_argument("--explain", metavar="ID", help="show one mentee's part, with evidence")
+    match.add_argument("--json", action="store_true", help="print the result as JSON")
+    match.add_argument("--format", choices=_REPORT_FORMATS, default="text")
+    match.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="weigh the pairs in N processes (0 or auto: one per CPU; default 1)",
+    )
+    _add_rules_option(match)
+    _add_engine_option(match)
+    match.set_defaults(run=_match)
+
+
+def _positive_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
+
+
+#: A programme file may be larger than a situation: 10,000 mentees and more.
+_PROGRAMME_BYTES = 512 * 2**20
+
+
+def _match(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    from .io.programme_report import match_to_dict, programme_report
+    from .programme.document import Objective, programme_from_dict
+    from .programme.match import match, suggest
+
+    label = args.file
+    try:
+        with _input(args.file) as handle:
+            data = handle.read(_PROGRAMME_BYTES + 1)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        if len(data) > _PROGRAMME_BYTES:
+            raise SituationError([Problem("", "the file is larger than 512 MB")], "programme")
+        programme = programme_from_dict(parse_json(data))
+    except OSError as exc:
+        print(f"{label}: cannot read the file: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except SituationError as error:
+        if args.json:
+            _print_json({"source": label, "error": converter.unstructure(error.problems)}, out)
+        else:
+            print(f"{label}: {SituationError(error.problems, 'programme')}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.objective is not None:
+        settings = attrs.evolve(programme.settings, objective=Objective(args.objective))
+        programme = attrs.evolve(programme, settings=settings)
+    if args.explain is not None and args.explain not in {m.id for m in programme.mentees}:
+        print(f"mentor-rules match: no mentee {args.explain!r} in {label}", file=sys.stderr)
+        return EXIT_USAGE
+    engine: EngineName = args.engine
+    jobs = cpu_count() if args.jobs == 0 else args.jobs
+    result = match(programme, Advisor(rules, engine=engine), jobs=jobs)
+    suggestions = None if args.suggest is None else suggest(result, programme, args.suggest)
+    if args.json:
+        return _print_json(match_to_dict(result, suggestions), out)
+    _write(programme_report(result, programme, args.format, explain=args.explain), out)
     return EXIT_OK
 
 
