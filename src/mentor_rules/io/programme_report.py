@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from ..model.documents import converter
 from ..model.situation import GoalScope
 from ..programme.document import Programme
@@ -167,6 +169,10 @@ def _about(scope: GoalScope | None, subject: str | None) -> str:
     return "the company"
 
 
+#: Full mentors named for an unmatched mentee on the first screen (all with --explain).
+_FIRST_SCREEN = 3
+
+
 def _document(result: Match, programme: Programme, explain: str | None) -> _Document:
     s = result.summary
     guarantee = (
@@ -184,10 +190,10 @@ def _document(result: Match, programme: Programme, explain: str | None) -> _Docu
         goals = "" if advice is None else f", fits {len(advice.fits_goals)} goal(s)"
         rank = "" if a.rank is None else f", their choice no. {a.rank}"
         existing = " (existing pair)" if a.existing else ""
-        sub = tuple(f"ranked higher, {_why_words(w)}" for w in a.higher)
+        sub: tuple[str, ...] = ()
         if explain is not None and advice is not None:
             sub = (
-                *sub,
+                *(f"ranked higher, {_why_words(w)}" for w in a.higher),
                 f"rules: {', '.join(advice.rules)}",
                 *(f"evidence: {e.path} = {_clean(str(e.value))}" for e in advice.evidence),
             )
@@ -205,8 +211,12 @@ def _document(result: Match, programme: Programme, explain: str | None) -> _Docu
             why = "every eligible mentor is full"
         else:
             why = "no mentor"
-        sub = tuple(_why_words(w) for w in u.full) + tuple(
-            f"would change it: {_change_words(c)}" for c in u.would_change
+        shown = u.full if explain is not None else u.full[:_FIRST_SCREEN]
+        more = len(u.full) - len(shown)
+        sub = (
+            *(_why_words(w) for w in shown),
+            *([f"and {more} more"] if more else []),
+            *(f"would change it: {_change_words(c)}" for c in u.would_change),
         )
         unmatched_items.append(_Item(why, _clean(u.mentee), sub))
     sections.append(_Section(f"Unmatched ({len(unmatched)})", tuple(unmatched_items)))
@@ -234,6 +244,10 @@ def _document(result: Match, programme: Programme, explain: str | None) -> _Docu
         "mentor-rules match FILE --explain ID shows one mentee's pair with its rules and "
         "evidence; --json gives every detail."
     )
+    sections = [
+        section if section.items else attrs.evolve(section, paragraphs=("none",))
+        for section in sections
+    ]
     return _Document("Programme matching", subtitle, tuple(sections), footer)
 
 

@@ -50,8 +50,16 @@ from ..model.situation import (
 )
 from ..model.text import ShortForm, TextMatch
 from ..model.vocabulary import ABOUT, Kind, Source
+from ..programme.document import Blocked, Existing, PairFacts, Person, Settings
 
-__all__ = ["SCHEMAS", "advice_schema", "rules_schema", "situation_schema"]
+__all__ = [
+    "SCHEMAS",
+    "advice_schema",
+    "programme_result_schema",
+    "programme_schema",
+    "rules_schema",
+    "situation_schema",
+]
 
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -172,6 +180,33 @@ def rules_schema() -> dict[str, Any]:
 #: What each field of the situation and of the advice means, by class (from docs/input.md and
 #: docs/output.md). Every field needs one: a field without is an error when a schema is made.
 _DESCRIPTIONS: dict[type, dict[str, str]] = {
+    Person: {
+        "id": "the person's id, unique; mentees and mentors are named by it",
+        "reports_to": "the id of their manager (none at the top of the chart)",
+        "level": "their level, higher is more senior: decides the relation where no line of "
+        "management joins two people of one organisation",
+        "organisation": "their organisation: people of different ones are outside each other",
+    },
+    PairFacts: {
+        "mentee": "the mentee's id",
+        "mentor": "the mentor's id",
+        "chemistry": "how well they get on, as far as the mentee can tell",
+        "conversations": "how many times they have talked",
+        "relation": "the relation, only where the chart cannot decide it (one the chart "
+        "contradicts is an error)",
+    },
+    Blocked: {
+        "mentee": "the mentee's id",
+        "mentor": "the mentor's id",
+        "reason": "why (a failed match)",
+    },
+    Existing: {"mentee": "the mentee's id", "mentor": "the mentor's id"},
+    Settings: {
+        "objective": "fit: most total fit; participation: most mentees matched, then fit; "
+        "stable: mentee-proposing deferred acceptance",
+        "lowest_verdict": "the lowest verdict a matched pair may have (avoid never is)",
+        "exclude_relations": "relations never matched",
+    },
     Situation: {
         "mentee": "the person looking for a mentor",
         "candidates": "the people the mentee might ask; names unique, ignoring case and runs "
@@ -458,6 +493,188 @@ def _document(title: str, about: str, cls: type, limits: Limits | None) -> dict[
     }
 
 
+_PROGRAMME_ABOUT = (
+    "A mentoring programme to match (docs/programme.md): people and their organisation "
+    "chart, mentees (the situation's mentee fields, with an id and ranked preferences), "
+    "mentors (the candidate fields but the per-pair ones, with an id, places and ranked "
+    "preferences), per-pair facts, blocked and existing pairs, settings. Not expressed here: "
+    "ids must be known and unique, reports_to must not make a cycle, nobody is paired with "
+    "themselves, existing pairs must fit the places, and the chart must decide every relation "
+    "a pair does not give."
+)
+
+_IDS = {"type": "array", "items": {"type": "string"}}
+
+
+def programme_schema() -> dict[str, Any]:
+    """The JSON Schema of a programme document (:func:`programme_from_dict`)."""
+    limited, free = _Builder(Limits()), _Builder(None)
+    mentee = limited.object(Mentee)
+    mentee["properties"] = {
+        "id": {"type": "string", "description": "the mentee's id, one of people", **_NOT_BLANK},
+        "preferences": {**_IDS, "description": "mentor ids, best first"},
+        **mentee["properties"],
+    }
+    mentee["required"] = ["id"]
+    mentor = limited.object(Candidate)
+    per_pair = ("name", "relation", "chemistry", "conversations")
+    mentor["properties"] = {
+        "id": {"type": "string", "description": "the mentor's id, one of people", **_NOT_BLANK},
+        "capacity": {"type": "integer", "minimum": 0, "description": "places"},
+        "preferences": {**_IDS, "description": "mentee ids, best first"},
+        **{k: v for k, v in mentor["properties"].items() if k not in per_pair},
+    }
+    mentor["required"] = ["id", "capacity"]
+    mentor["description"] = "A mentor of the pool, with the candidate fields that are theirs."
+
+    def listing(cls: type, about: str) -> dict[str, Any]:
+        return {"type": "array", "items": free.reference(cls), "description": about}
+
+    return {
+        "$schema": _DRAFT,
+        "title": "mentor-rules programme",
+        "type": "object",
+        "description": _PROGRAMME_ABOUT,
+        "properties": {
+            "settings": free.reference(Settings),
+            "people": listing(Person, "everyone named: the organisation chart"),
+            "mentees": {"type": "array", "items": mentee, "description": "the cohort"},
+            "mentors": {"type": "array", "items": mentor, "description": "the pool"},
+            "pairs": listing(PairFacts, "what is known of pairs"),
+            "blocked": listing(Blocked, "pairs never matched"),
+            "existing": listing(Existing, "pairs kept, using places"),
+        },
+        "additionalProperties": False,
+        "$defs": {**limited.defs, **free.defs},
+    }
+
+
+def _closed(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
+
+
+_ID = {"type": "string"}
+_NULL_ID = {"type": ["string", "null"]}
+
+
+def programme_result_schema() -> dict[str, Any]:
+    """The JSON Schema of what ``mentor-rules match --json`` prints (``match_to_dict``)."""
+    from ..model.output import Verdict
+    from ..model.situation import Relation
+    from ..programme.match import ChangeKind, Reason
+
+    why = _closed(
+        {
+            "mentor": _ID,
+            "reason": {"enum": [r.value for r in Reason]},
+            "detail": {"type": "string"},
+            "taken_by": _IDS,
+            "fit_better": {"type": "boolean"},
+        }
+    )
+    change = _closed(
+        {
+            "kind": {"enum": [c.value for c in ChangeKind]},
+            "mentor": _NULL_ID,
+            "goal": {"type": ["integer", "null"]},
+            "scope": {"enum": [*(g.value for g in GoalScope), None]},
+            "subject": _NULL_ID,
+        }
+    )
+    assigned = _closed(
+        {
+            "mentee": _ID,
+            "mentor": _ID,
+            "existing": {"type": "boolean"},
+            "rank": {"type": ["integer", "null"], "minimum": 1},
+            "relation": {"enum": [*(r.value for r in Relation), None]},
+            "verdict": {"enum": [*(v.value for v in Verdict), None]},
+            "score": {"type": ["integer", "null"]},
+            "goals_fitted": {"type": "array", "items": {"type": "integer"}},
+            "rules": _IDS,
+            "evidence": {
+                "type": "array",
+                "items": _closed({"path": {"type": "string"}, "value": {}}),
+            },
+            "ranked_higher": {"type": "array", "items": {"$ref": "#/$defs/why_not"}},
+        }
+    )
+    unmatched = _closed(
+        {
+            "mentee": _ID,
+            "why": _closed(
+                {
+                    "no_eligible_mentor": {
+                        "type": "array",
+                        "items": _closed(
+                            {
+                                "reason": {"enum": [r.value for r in Reason]},
+                                "mentors": {"type": "integer", "minimum": 1},
+                            }
+                        ),
+                    },
+                    "every_eligible_mentor_full": {
+                        "type": "array",
+                        "items": {"$ref": "#/$defs/why_not"},
+                    },
+                }
+            ),
+            "what_would_change": {"type": "array", "items": change},
+        }
+    )
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "$schema": _DRAFT,
+        "title": "mentor-rules programme result",
+        "description": "A programme matched and explained, as mentor-rules match --json prints "
+        "it (docs/programme.md).",
+        **_closed(
+            {
+                "assignment": {"type": "array", "items": assigned},
+                "unmatched": {"type": "array", "items": unmatched},
+                "mentors": {
+                    "type": "array",
+                    "items": _closed(
+                        {"mentor": _ID, "places": count, "assigned": _IDS, "unused": count}
+                    ),
+                },
+                "uncovered_goals": {
+                    "type": "array",
+                    "items": _closed(
+                        {
+                            "scope": {"enum": [g.value for g in GoalScope]},
+                            "subject": _NULL_ID,
+                            "mentees": _IDS,
+                        }
+                    ),
+                },
+                "summary": _closed(
+                    {
+                        "objective": {"enum": ["fit", "participation", "stable"]},
+                        "guarantee": {"enum": ["optimal", "stable"]},
+                        "mentees": count,
+                        "matched": count,
+                        "unmatched": count,
+                        "pairs_evaluated": count,
+                        "total_weight": count,
+                    }
+                ),
+                "suggestions": {
+                    "type": "array",
+                    "items": _closed({"mentee": _ID, "mentors": _IDS}),
+                },
+            },
+            ["assignment", "unmatched", "mentors", "uncovered_goals", "summary"],
+        ),
+        "$defs": {"why_not": why},
+    }
+
+
 #: What ``mentor-rules schema NAME`` prints, by NAME; each but ``rules`` is checked in as
 #: ``docs/schema/NAME.schema.json``.
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -466,4 +683,6 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "rule-file": lambda: RULE_FILE,
     "pack": lambda: MANIFEST,
     "rules": rules_schema,
+    "programme": programme_schema,
+    "programme-result": programme_result_schema,
 }

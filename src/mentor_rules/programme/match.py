@@ -42,7 +42,8 @@ _TIER = {Verdict.READY_TO_ASK: 3, Verdict.EXPLORE: 2, Verdict.WEAK_FIT: 1, Verdi
 _ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
 #: Mentors named in "ranked higher" and "every eligible mentor full": the first ones only.
 SHOWN = 10
-#: Unmatched mentees whose "one more place" is confirmed by re-solving, and mentors tried each.
+#: Unmatched mentees whose "one more place" is looked for by re-solving (with each of their
+#: first :data:`SHOWN` eligible mentors given one more place), and the most confirmed each.
 CONFIRMED_MENTEES = 50
 CONFIRMED_MENTORS = 3
 
@@ -449,10 +450,12 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
             fulls = tuple(full(mentee.id, m) for m in eligible[:SHOWN])
             if confirmed < CONFIRMED_MENTEES:
                 confirmed += 1
-                for m in eligible[:CONFIRMED_MENTORS]:
+                for m in eligible[:SHOWN]:
                     places = {**weighed.places, m: weighed.places[m] + 1}
                     if _solve(programme, weighed.eligible, places).get(mentee.id) is not None:
                         changes.append(WouldChange(ChangeKind.ONE_MORE_PLACE, mentor=m))
+                        if len(changes) == CONFIRMED_MENTORS:
+                            break
         fitted = {
             g
             for (e, _), a in weighed.advice.items()
