@@ -11,12 +11,80 @@ import json
 import random
 import sys
 
-NAMES = (
-    "Ada Bea Cai Dee Eli Fay Gus Hana Ines Jon Kai Lia Moe Nia Oda Pia Quin Rae Sol Tia Uma Vic "
-    "Wen Xia Yas Zoe Abe Bo Cy Dov Eva Fin Gil Hal Ivy Jas Kit Lou Max Ned Oli Pat Roz Sam Tam "
-    "Una Val Wes Xan Yul Zed Amy Ben Cat Dan Emi Flo Geo Hil Ira Jo Kay Leo Mia Noa Ola Pru Rex "
-    "Sia Teo Ula Vin"
-).split()
+NAMES = [
+    "Ada",
+    "Bea",
+    "Cai",
+    "Dee",
+    "Eli",
+    "Fay",
+    "Gus",
+    "Hana",
+    "Ines",
+    "Jon",
+    "Kai",
+    "Lia",
+    "Moe",
+    "Nia",
+    "Oda",
+    "Pia",
+    "Quin",
+    "Rae",
+    "Sol",
+    "Tia",
+    "Uma",
+    "Vic",
+    "Wen",
+    "Xia",
+    "Yas",
+    "Zoe",
+    "Abe",
+    "Bo",
+    "Cy",
+    "Dov",
+    "Eva",
+    "Fin",
+    "Gil",
+    "Hal",
+    "Ivy",
+    "Jas",
+    "Kit",
+    "Lou",
+    "Max",
+    "Ned",
+    "Oli",
+    "Pat",
+    "Roz",
+    "Sam",
+    "Tam",
+    "Una",
+    "Val",
+    "Wes",
+    "Xan",
+    "Yul",
+    "Zed",
+    "Amy",
+    "Ben",
+    "Cat",
+    "Dan",
+    "Emi",
+    "Flo",
+    "Geo",
+    "Hil",
+    "Ira",
+    "Jo",
+    "Kay",
+    "Leo",
+    "Mia",
+    "Noa",
+    "Ola",
+    "Pru",
+    "Rex",
+    "Sia",
+    "Teo",
+    "Ula",
+    "Vin",
+]
 
 
 def cohort() -> dict[str, object]:
@@ -71,8 +139,9 @@ def cohort() -> dict[str, object]:
             "willing": "yes" if n % 7 else "unknown",
             "industry": "software" if pid in partners else "retail",
             "years_in_industry": rng.choice([6.0, 10.0, 15.0]),
-            "jobs": rng.sample(["engineering manager", "product manager", "data scientist",
-                                "buyer", "engineer"], 2),
+            "jobs": rng.sample(
+                ["engineering manager", "product manager", "data scientist", "buyer", "engineer"], 2
+            ),
         }
         if pid in partners:
             entry["years_at_company"] = None
@@ -84,13 +153,27 @@ def cohort() -> dict[str, object]:
     pairs = [
         {"mentee": mentee_ids[0], "mentor": mentor_ids[3], "chemistry": "good", "conversations": 2},
         {"mentee": mentee_ids[2], "mentor": mentor_ids[4], "chemistry": "poor", "conversations": 1},
-        {"mentee": mentee_ids[5], "mentor": mentor_ids[14], "chemistry": "good", "conversations": 3},
+        {
+            "mentee": mentee_ids[5],
+            "mentor": mentor_ids[14],
+            "chemistry": "good",
+            "conversations": 3,
+        },
     ]
-    blocked = [{"mentee": mentee_ids[8], "mentor": mentor_ids[2], "reason": "matched last year; it did not work"}]
+    blocked = [
+        {
+            "mentee": mentee_ids[8],
+            "mentor": mentor_ids[2],
+            "reason": "matched last year; it did not work",
+        }
+    ]
     existing = [{"mentee": mentee_ids[39], "mentor": mentor_ids[1]}]
     return {
-        "settings": {"objective": "fit", "lowest_verdict": "weak_fit",
-                     "exclude_relations": ["direct_manager", "skip_level"]},
+        "settings": {
+            "objective": "fit",
+            "lowest_verdict": "weak_fit",
+            "exclude_relations": ["direct_manager", "skip_level"],
+        },
         "people": people,
         "mentees": mentees,
         "mentors": mentors,
