@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from mentor_rules import Advisor, SituationError
 from mentor_rules.programme.document import Programme, programme_from_dict
-from mentor_rules.programme.match import ChangeKind, Match, Reason, _preferences, match
+from mentor_rules.programme.match import ChangeKind, Matching, Reason, _preferences, match
 
 PEOPLE: list[dict[str, Any]] = [
     {"id": "vp", "level": 9, "organisation": "acme"},
@@ -321,7 +321,7 @@ def programmes(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def _check_constraints(programme: Programme, result: Match) -> None:
+def _check_constraints(programme: Programme, result: Matching) -> None:
     settings_ = programme.settings
     capacity = {m.id: m.capacity for m in programme.mentors}
     blocked = {(b.mentee, b.mentor) for b in programme.blocked}
@@ -366,7 +366,7 @@ def test_no_hard_constraint_is_broken_and_the_objective_holds(document: dict[str
                 assert all(rank(o) < rank(e) for o in held[m])
 
 
-def _eligible_weights(programme: Programme, result: Match) -> dict[tuple[str, str], int]:
+def _eligible_weights(programme: Programme, result: Matching) -> dict[tuple[str, str], int]:
     s = programme.settings
     order = list(type(s.lowest_verdict))
     blocked = {(b.mentee, b.mentor) for b in programme.blocked}
@@ -404,3 +404,24 @@ def _python_advisor() -> Advisor:
     if not _ADVISOR:
         _ADVISOR.append(Advisor(engine="python"))
     return _ADVISOR[0]
+
+
+def test_weighing_a_mentee_s_mentors_together_gives_each_pair_s_own_advice() -> None:
+    """A mentee's mentors are weighed in one situation when no rule reads what was concluded
+    about the other candidates: the same advice, evidence included, as one situation a pair,
+    on either engine."""
+    import json
+    from pathlib import Path
+
+    from mentor_rules import available_engines
+    from mentor_rules.programme.match import _weigh
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "programme" / "erg-cohort.json"
+    programme = programme_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    together = _weigh(programme, _python_advisor(), 1, True)
+    engine = "durable" if "durable" in available_engines() else "python"
+    alone = _weigh(programme, Advisor(engine=engine), 1, False)
+    assert together.advice == alone.advice
+    assert together.eligible == alone.eligible
+    assert together.removed == alone.removed
+    assert len(together.advice) > 400

@@ -71,3 +71,27 @@ def test_the_rule_catalogue_in_docs_is_up_to_date() -> None:
     assert docs.read_text(encoding="utf-8") == catalogue(shipped_rules()), (
         "regenerate it: mentor-rules catalogue > docs/rules-catalogue.md"
     )
+
+
+def test_programme_matching_is_public_and_imported_only_when_asked_for() -> None:
+    """``Programme`` and ``match`` are exported; the solvers are in ``mentor_rules.programme``;
+    importing the package loads neither the programme floor nor scipy."""
+    import mentor_rules.programme
+
+    assert {"Matching", "Programme", "match", "match_to_dict", "programme_from_dict"} <= set(
+        mentor_rules.__all__
+    )
+    assert mentor_rules.programme.__all__ == [
+        "SolverMissing",
+        "optimal_assignment",
+        "stable_matching",
+    ]
+    code = (
+        "import sys\n"
+        "import mentor_rules\n"
+        "print('mentor_rules.programme' in sys.modules, 'scipy' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["False", "False"]

@@ -75,11 +75,14 @@ from .rules.ruleset import (
 if _TYPE_CHECKING:
     from .advice.examples import ExampleResult, check_examples
     from .advice.explain import Change, ChangeSet, Explanation, Unmet, WhyNot, explanation_to_dict
+    from .io.programme_report import match_to_dict
+    from .programme.document import Programme, programme_from_dict
+    from .programme.match import Matching, match
     from .rules.packs import load_pack, load_rules
 
 #: Names imported from their module when first used (PEP 562): a process that only advises
-#: never loads the explanations, the example runner or the pack reader (its shipped rules
-#: come from the cache).
+#: never loads the explanations, the example runner, the pack reader (its shipped rules
+#: come from the cache) or programme matching.
 _LAZY = {
     "Change": "advice.explain",
     "ChangeSet": "advice.explain",
@@ -89,6 +92,11 @@ _LAZY = {
     "explanation_to_dict": "advice.explain",
     "ExampleResult": "advice.examples",
     "check_examples": "advice.examples",
+    "Matching": "programme.match",
+    "Programme": "programme.document",
+    "match": "programme.match",
+    "match_to_dict": "io.programme_report",
+    "programme_from_dict": "programme.document",
     "load_pack": "rules.packs",
     "load_rules": "rules.packs",
 }
@@ -131,6 +139,7 @@ __all__ = [
     "Kind",
     "Limits",
     "MatchHow",
+    "Matching",
     "Mentee",
     "MentorRulesError",
     "PackRef",
@@ -138,6 +147,7 @@ __all__ = [
     "PastMentor",
     "PlanStep",
     "Problem",
+    "Programme",
     "Provenance",
     "Recommendation",
     "Relation",
@@ -170,6 +180,9 @@ __all__ = [
     "explanation_to_dict",
     "load_pack",
     "load_rules",
+    "match",
+    "match_to_dict",
+    "programme_from_dict",
     "rules_from_documents",
     "shipped_rules",
     "situation_from_dict",

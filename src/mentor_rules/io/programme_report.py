@@ -17,7 +17,7 @@ from ..programme.document import Programme
 from ..programme.match import (
     Assigned,
     ChangeKind,
-    Match,
+    Matching,
     Reason,
     Unmatched,
     WhyNotMentor,
@@ -90,7 +90,7 @@ def _unmatched(u: Unmatched) -> dict[str, Any]:
 
 
 def match_to_dict(
-    result: Match, suggestions: Mapping[str, Sequence[str]] | None = None
+    result: Matching, suggestions: Mapping[str, Sequence[str]] | None = None
 ) -> dict[str, Any]:
     """The JSON form of a matched programme (schema: ``mentor-rules schema programme-result``);
     with ``suggestions`` (mentee id -> mentor ids, best first) for suggestions mode."""
@@ -173,7 +173,7 @@ def _about(scope: GoalScope | None, subject: str | None) -> str:
 _FIRST_SCREEN = 3
 
 
-def _document(result: Match, programme: Programme, explain: str | None) -> _Document:
+def _document(result: Matching, programme: Programme, explain: str | None) -> _Document:
     s = result.summary
     guarantee = (
         "a stable matching (no mentee and mentor would both rather have each other)"
@@ -252,7 +252,7 @@ def _document(result: Match, programme: Programme, explain: str | None) -> _Docu
 
 
 def programme_report(
-    result: Match, programme: Programme, format: Format = "text", *, explain: str | None = None
+    result: Matching, programme: Programme, format: Format = "text", *, explain: str | None = None
 ) -> str:
     """The programme lead's report (``explain``: one mentee's part only, with evidence)."""
     document = _document(result, programme, explain)

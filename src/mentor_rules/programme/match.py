@@ -8,8 +8,10 @@ the mentors the hard constraints leave is one situation, and only those are advi
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 
 import attrs
@@ -18,13 +20,14 @@ from attrs import frozen
 from ..advice.advisor import Advisor
 from ..model.output import Advice, Evidence, Verdict
 from ..model.situation import GoalScope, Relation, Situation
+from ..model.text import name_key
 from .document import Objective, Programme
 from .solve import optimal_assignment, stable_matching
 
 __all__ = [
     "Assigned",
     "ChangeKind",
-    "Match",
+    "Matching",
     "MentorLoad",
     "PairAdvice",
     "Reason",
@@ -180,7 +183,7 @@ class Summary:
 
 
 @frozen
-class Match:
+class Matching:
     """A programme matched and explained (see :func:`match`)."""
 
     assignment: tuple[Assigned, ...]
@@ -213,46 +216,104 @@ class _Weighed:
     places: dict[str, int]
 
 
+_CANDIDATE = re.compile(r"candidates\[(\d+)\]")
+
+
 def _remap(
-    path: str, mentee_index: int, mentor_index: int, pair: tuple[int, bool] | None, person: int
+    path: str,
+    mentee_index: int,
+    mentors: Sequence[int],
+    pair: Callable[[int], tuple[int, bool] | None],
+    person: int,
 ) -> str:
-    """A path in a pair's situation as a path in the programme document. ``pair`` is the
-    index of the pair's entry in ``pairs`` and whether it gives the relation; a per-pair value
-    with no entry points at ``pairs`` itself (where it would be given), a relation from the
-    chart at the mentee's entry in ``people``."""
+    """A path in a mentee's situation as a path in the programme document. ``mentors`` are
+    the mentor indices of the situation's candidates; ``pair(m)`` is the index of the pair's
+    entry in ``pairs`` and whether it gives the relation. A per-pair value with no entry
+    points at ``pairs`` itself (where it would be given), a relation from the chart at the
+    mentee's entry in ``people``."""
     if path.startswith("mentee"):
         return f"mentees[{mentee_index}]" + path[len("mentee") :]
-    prefix = "candidates[0]"
-    if path.startswith(prefix):
-        rest = path[len(prefix) :]
-        field_name = rest[1:].split("[")[0].split(".")[0]
-        if field_name in ("chemistry", "conversations"):
-            return f"pairs[{pair[0]}]{rest}" if pair is not None else "pairs"
-        if field_name == "relation":
-            if pair is not None and pair[1]:
-                return f"pairs[{pair[0]}].relation"
-            return f"people[{person}]"
-        return f"mentors[{mentor_index}]{rest}"
-    return path
+    found = _CANDIDATE.match(path)
+    if found is None:
+        return path
+    mentor_index = mentors[int(found.group(1))]
+    rest = path[found.end() :]
+    field_name = rest[1:].split("[")[0].split(".")[0]
+    entry = pair(mentor_index)
+    if field_name in ("chemistry", "conversations"):
+        return f"pairs[{entry[0]}]{rest}" if entry is not None else "pairs"
+    if field_name == "relation":
+        if entry is not None and entry[1]:
+            return f"pairs[{entry[0]}].relation"
+        return f"people[{person}]"
+    return f"mentors[{mentor_index}]{rest}"
 
 
-def _situations(programme: Programme, todo: Sequence[tuple[int, int]]) -> Iterator[Situation]:
+def _situations(
+    programme: Programme, todo: Sequence[tuple[int, tuple[int, ...]]]
+) -> Iterator[Situation]:
+    """One situation for each ``(mentee, mentors)`` of ``todo``: the mentee, and each of
+    those mentors as a candidate with the pair's relation, chemistry and conversations."""
     pairs = {(p.mentee, p.mentor): p for p in programme.pairs}
     bases = [m.candidate for m in programme.mentors]  # each mentor's candidate, built once
-    for e, m in todo:
-        mentee, mentor = programme.mentees[e], programme.mentors[m]
-        key = (mentee.id, mentor.id)
-        facts = pairs.get(key)
-        candidate = attrs.evolve(
-            bases[m],
-            relation=programme.relations[key],
-            chemistry=facts.chemistry if facts else bases[m].chemistry,
-            conversations=facts.conversations if facts else 0,
-        )
-        yield Situation(mentee.mentee, (candidate,))
+    for e, ms in todo:
+        mentee = programme.mentees[e]
+        candidates = []
+        for m in ms:
+            key = (mentee.id, programme.mentors[m].id)
+            facts = pairs.get(key)
+            candidates.append(
+                attrs.evolve(
+                    bases[m],
+                    relation=programme.relations[key],
+                    chemistry=facts.chemistry if facts else bases[m].chemistry,
+                    conversations=facts.conversations if facts else 0,
+                )
+            )
+        yield Situation(mentee.mentee, tuple(candidates))
 
 
-def _weigh(programme: Programme, advisor: Advisor, jobs: int) -> _Weighed:
+def _entry(
+    pair_index: Mapping[tuple[str, str], tuple[int, bool]],
+    programme: Programme,
+    mentee: str,
+    mentor_index: int,
+) -> tuple[int, bool] | None:
+    return pair_index.get((mentee, programme.mentors[mentor_index].id))
+
+
+def _independent(advisor: Advisor, programme: Programme) -> bool:
+    """Whether a candidate's verdict depends on that candidate alone under ``advisor``'s rules,
+    so that a mentee's mentors can be weighed together in one situation: no rule reads what
+    was concluded about the other candidates, and no two mentor ids are one name to the
+    situation model (which refuses names equal but for case and spaces)."""
+    reads = advisor.rules.reads().get("mentee", frozenset())
+    keys = {name_key(m.id) for m in programme.mentors}
+    return "candidates_concluded" not in reads and len(keys) == len(programme.mentors)
+
+
+def _grouped(
+    pairs: Sequence[tuple[int, int]], together: bool, most: int
+) -> list[tuple[int, tuple[int, ...]]]:
+    """``pairs`` (mentee, mentor indices) as situations: each pair alone, or a mentee's
+    mentors together, ``most`` at a time."""
+    if not together:
+        return [(e, (m,)) for e, m in pairs]
+    by_mentee: dict[int, list[int]] = {}
+    for e, m in pairs:
+        by_mentee.setdefault(e, []).append(m)
+    return [
+        (e, tuple(ms[start : start + most]))
+        for e, ms in by_mentee.items()
+        for start in range(0, len(ms), most)
+    ]
+
+
+def _weigh(
+    programme: Programme, advisor: Advisor, jobs: int, group: bool | None = None
+) -> _Weighed:
+    """Every pair the hard constraints leave, weighed: ``group`` (default: when
+    :func:`_independent` allows) puts a mentee's mentors in one situation."""
     settings = programme.settings
     blocked = {(b.mentee, b.mentor): b.reason for b in programme.blocked}
     fixed = {e.mentee: e.mentor for e in programme.existing}
@@ -287,44 +348,55 @@ def _weigh(programme: Programme, advisor: Advisor, jobs: int) -> _Weighed:
     advice: dict[tuple[str, str], PairAdvice] = {}
     eligible: dict[tuple[str, str], int] = {}
     lowest = _ORDER[settings.lowest_verdict]
-    items = advisor.advise_iter(_situations(programme, todo), workers=jobs)
-    for (e, m), item in zip(todo, items, strict=True):
-        mentee, mentor = programme.mentees[e], programme.mentors[m]
-        key = (mentee.id, mentor.id)
+    together = _independent(advisor, programme) if group is None else group
+    work = _grouped(todo, together, advisor.limits.max_candidates)
+    items = advisor.advise_iter(_situations(programme, work), workers=jobs)
+    for (e, ms), item in zip(work, items, strict=True):
+        mentee = programme.mentees[e]
         if item.error is not None:
             raise item.error
         assert item.advice is not None
         got: Advice = item.advice
-        verdict = got.candidates[0]
-        evidence: dict[str, Evidence] = {}
+        of_mentor = {programme.mentors[m].id: m for m in ms}
+        evidence: dict[str, dict[str, Evidence]] = {name: {} for name in of_mentor}
         for r in got.recommendations:
-            if r.subject != mentor.id:
+            found = evidence.get(r.subject)
+            if found is None:
                 continue
             for ev in r.evidence:
-                path = _remap(ev.path, e, m, pair_index.get(key), person_index[mentee.id])
-                evidence.setdefault(path, Evidence(path, ev.value))
-        weight = pair_weight(verdict.verdict, len(verdict.fits_goals), verdict.score)
-        advice[key] = PairAdvice(
-            mentee.id,
-            mentor.id,
-            programme.relations[key],
-            verdict.verdict,
-            verdict.score,
-            verdict.fits_goals,
-            verdict.rules,
-            tuple(evidence.values()),
-            weight,
-        )
-        if mentee.id in fixed:
-            continue
-        if verdict.verdict == Verdict.AVOID:
-            removed[key] = WhyNotMentor(mentor.id, Reason.AVOID, verdict.verdict.value)
-        elif _ORDER[verdict.verdict] > lowest:
-            removed[key] = WhyNotMentor(
-                mentor.id, Reason.BELOW_LOWEST_VERDICT, verdict.verdict.value
+                path = _remap(
+                    ev.path,
+                    e,
+                    ms,
+                    functools.partial(_entry, pair_index, programme, mentee.id),
+                    person_index[mentee.id],
+                )
+                found.setdefault(path, Evidence(path, ev.value))
+        for verdict in got.candidates:
+            mentor_id = verdict.name
+            key = (mentee.id, mentor_id)
+            weight = pair_weight(verdict.verdict, len(verdict.fits_goals), verdict.score)
+            advice[key] = PairAdvice(
+                mentee.id,
+                mentor_id,
+                programme.relations[key],
+                verdict.verdict,
+                verdict.score,
+                verdict.fits_goals,
+                verdict.rules,
+                tuple(evidence[mentor_id].values()),
+                weight,
             )
-        else:
-            eligible[key] = weight
+            if mentee.id in fixed:
+                continue
+            if verdict.verdict == Verdict.AVOID:
+                removed[key] = WhyNotMentor(mentor_id, Reason.AVOID, verdict.verdict.value)
+            elif _ORDER[verdict.verdict] > lowest:
+                removed[key] = WhyNotMentor(
+                    mentor_id, Reason.BELOW_LOWEST_VERDICT, verdict.verdict.value
+                )
+            else:
+                eligible[key] = weight
     return _Weighed(advice, removed, eligible, places)
 
 
@@ -365,19 +437,21 @@ def _solve(
     return optimal_assignment(weights, places)
 
 
-def match(programme: Programme, advisor: Advisor | None = None, *, jobs: int = 1) -> Match:
+def match(programme: Programme, advisor: Advisor | None = None, *, jobs: int = 1) -> Matching:
     """Match ``programme`` by its settings' objective, and explain the result.
 
-    ``advisor`` weighs the pairs (the shipped rules if None); ``jobs`` processes evaluate
+    ``advisor`` weighs the pairs (the shipped rules on the Python engine if None: the two
+    engines agree, and it weighs about twice the pairs a second); ``jobs`` processes evaluate
     them. The optimal objectives need scipy (``pip install 'mentor-rules[programme]'``).
     """
-    advisor = Advisor() if advisor is None else advisor
+    # The engines agree; on many small situations the Python engine is the faster.
+    advisor = Advisor(engine="python") if advisor is None else advisor
     weighed = _weigh(programme, advisor, jobs)
     chosen = _solve(programme, weighed.eligible, weighed.places)
     return _explain(programme, weighed, chosen)
 
 
-def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str | None]) -> Match:
+def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str | None]) -> Matching:
     objective = programme.settings.objective
     fixed = {e.mentee: e.mentor for e in programme.existing}
     taken: dict[str, list[str]] = {m.id: [] for m in programme.mentors}
@@ -493,7 +567,9 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
         len(weighed.advice),
         total,
     )
-    return Match(tuple(assignment), tuple(unmatched), mentors, uncovered, summary, weighed.advice)
+    return Matching(
+        tuple(assignment), tuple(unmatched), mentors, uncovered, summary, weighed.advice
+    )
 
 
 def _uncovered(programme: Programme, weighed: _Weighed) -> tuple[Uncovered, ...]:
@@ -521,7 +597,7 @@ def _uncovered(programme: Programme, weighed: _Weighed) -> tuple[Uncovered, ...]
     )
 
 
-def suggest(match_: Match, programme: Programme, count: int) -> dict[str, tuple[str, ...]]:
+def suggest(match_: Matching, programme: Programme, count: int) -> dict[str, tuple[str, ...]]:
     """For self-matching programmes: the ``count`` best mentors for each mentee (by the pair's
     weight), each mentor suggested at most as often as they have places left. Pairs are taken
     best first over the whole programme."""
@@ -544,7 +620,7 @@ def suggest(match_: Match, programme: Programme, count: int) -> dict[str, tuple[
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _eligible_keys(match_: Match, programme: Programme) -> set[tuple[str, str]]:
+def _eligible_keys(match_: Matching, programme: Programme) -> set[tuple[str, str]]:
     lowest = _ORDER[programme.settings.lowest_verdict]
     return {
         key

@@ -1,0 +1,163 @@
+"""Programme matching at scale: pairs weighed a second, solver time, end to end, memory.
+
+Run it from the repository root::
+
+    python benchmarks/programme.py            # 200 x 60 and 2,000 x 500
+    python benchmarks/programme.py --big      # and 10,000 x 2,000 (many minutes)
+    python benchmarks/programme.py --quick    # 60 x 20: a few seconds (what CI runs)
+    python benchmarks/programme.py --jobs 2   # weigh the pairs in 2 processes
+
+A generated programme (fixed seed): mentees and mentors spread over business units of about 30
+mentors each, matching within a unit only (``outside`` excluded), so each mentee has 20 to 50
+eligible mentors, as in issue 18's measurement. For each size it prints the time to read the
+document (relations from the chart), the pairs weighed a second, each solver's time (fit:
+scipy's sparse assignment; stable: deferred acceptance), the whole ``match`` (explanations
+included) and the peak resident memory of the process, with the issue's targets. It asserts
+nothing about timings; it exits 1 only if a result breaks a place or a constraint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import random
+import resource
+import sys
+import time
+from typing import Any
+
+from mentor_rules import Advisor
+from mentor_rules.programme.document import Objective, programme_from_dict
+from mentor_rules.programme.match import _solve, _weigh, match
+
+_UNIT = 30  # mentors in a business unit
+
+
+def programme_document(mentees: int, mentors: int, seed: int = 18) -> dict[str, Any]:
+    rng = random.Random(seed)
+    units = max(1, mentors // _UNIT)
+    industries = ["retail", "software", "logistics", "finance"]
+    jobs = ["engineer", "buyer", "data scientist", "product manager", "designer"]
+    people: list[dict[str, Any]] = []
+    mentee_entries = []
+    for n in range(mentees):
+        pid = f"e{n}"
+        people.append({"id": pid, "level": rng.randint(1, 4), "organisation": f"u{n % units}"})
+        goals = [{"kind": "advice", "scope": rng.choice(["job", "company", "industry"])}]
+        mentee_entries.append(
+            {
+                "id": pid,
+                "months_at_company": rng.choice([2, 8, 20, 60]),
+                "industry": rng.choice(industries),
+                "target_job": rng.choice(jobs),
+                "goals": goals,
+            }
+        )
+    mentor_entries = []
+    for n in range(mentors):
+        pid = f"m{n}"
+        people.append({"id": pid, "level": rng.randint(5, 9), "organisation": f"u{n % units}"})
+        mentor_entries.append(
+            {
+                "id": pid,
+                "capacity": rng.choice([2, 3, 3, 4]),
+                "years_at_company": rng.choice([2.0, 6.0, 12.0]),
+                "years_in_industry": rng.choice([3.0, 8.0, 15.0]),
+                "industry": rng.choice(industries),
+                "jobs": rng.sample(jobs, 2),
+                "knows_culture": rng.random() < 0.7,
+                "willing": rng.choice(["yes", "yes", "unknown"]),
+            }
+        )
+    return {
+        "settings": {"objective": "fit", "exclude_relations": ["direct_manager", "outside"]},
+        "people": people,
+        "mentees": mentee_entries,
+        "mentors": mentor_entries,
+    }
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def run(mentees: int, mentors: int, jobs: int, target: float | None, engine: str) -> bool:
+    print(f"\n{mentees:,} mentees x {mentors:,} mentors, --jobs {jobs}")
+    document = programme_document(mentees, mentors)
+    start = time.perf_counter()
+    programme = programme_from_dict(document)
+    read = time.perf_counter() - start
+    advisor = Advisor(engine="durable" if engine == "durable" else "python")
+    start = time.perf_counter()
+    weighed = _weigh(programme, advisor, jobs)
+    weigh = time.perf_counter() - start
+    pairs = len(weighed.advice)
+    print(f"    read (relations from the chart): {read:8.2f} s")
+    print(
+        f"    weighed {pairs:,} pairs ({pairs / mentees:.0f} a mentee, engine "
+        f"{advisor.engine}): {weigh:8.2f} s  {pairs / weigh:8,.0f} pairs/s"
+    )
+    timings = {}
+    ok = True
+    for objective in (Objective.FIT, Objective.STABLE):
+        settings = programme.settings.__class__(objective=objective)
+        import attrs
+
+        variant = attrs.evolve(programme, settings=settings)
+        start = time.perf_counter()
+        chosen = _solve(variant, weighed.eligible, weighed.places)
+        timings[objective] = time.perf_counter() - start
+        used: dict[str, int] = {}
+        for mentee, mentor in chosen.items():
+            if mentor is None:
+                continue
+            ok &= (mentee, mentor) in weighed.eligible
+            used[mentor] = used.get(mentor, 0) + 1
+        ok &= all(n <= weighed.places[m] for m, n in used.items())
+        matched = sum(m is not None for m in chosen.values())
+        print(
+            f"    solve {objective.value:>6}: {timings[objective]:8.2f} s  "
+            f"{matched:,} matched of {mentees:,}"
+        )
+    start = time.perf_counter()
+    result = match(programme, advisor, jobs=jobs)
+    whole = time.perf_counter() - start
+    said = (
+        ""
+        if target is None
+        else f"   target <= {target:.0f} s: {'MET' if whole <= target else 'NOT MET'}"
+    )
+    print(f"    match end to end (weigh, solve, explain): {whole:8.2f} s{said}")
+    print(
+        f"    peak resident memory: {_peak_mb():8.0f} MB   target <= 2048 MB: "
+        f"{'MET' if _peak_mb() <= 2048 else 'NOT MET'}"
+    )
+    ok &= len(result.assignment) + len(result.unmatched) == mentees
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="60 x 20 only")
+    parser.add_argument("--big", action="store_true", help="also 10,000 x 2,000")
+    parser.add_argument("--jobs", type=int, default=1, help="processes weighing pairs")
+    parser.add_argument(
+        "--engine", choices=("python", "durable"), default="python", help="what match uses"
+    )
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {platform.python_version()}, shared with other work")
+    sizes: list[tuple[int, int, float | None]] = (
+        [(60, 20, None)] if args.quick else [(200, 60, None), (2_000, 500, 60.0)]
+    )
+    if args.big:
+        sizes.append((10_000, 2_000, 600.0))
+    ok = all(
+        run(mentees, mentors, args.jobs, target, args.engine) for mentees, mentors, target in sizes
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
