@@ -419,8 +419,8 @@ def test_weighing_a_mentee_s_mentors_together_gives_each_pair_s_own_advice() -> 
     path = Path(__file__).resolve().parents[1] / "examples" / "programme" / "erg-cohort.json"
     programme = programme_from_dict(json.loads(path.read_text(encoding="utf-8")))
     together = _weigh(programme, _python_advisor(), 1, True)
-    engine = "durable" if "durable" in available_engines() else "python"
-    alone = _weigh(programme, Advisor(engine=engine), 1, False)
+    durable = "durable" in available_engines()
+    alone = _weigh(programme, Advisor(engine="durable" if durable else "python"), 1, False)
     assert together.advice == alone.advice
     assert together.eligible == alone.eligible
     assert together.removed == alone.removed

@@ -5,6 +5,7 @@ report's renderers, so the three formats say the same things."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -128,6 +129,11 @@ def match_to_dict(
     return out
 
 
+def _value(value: Any) -> str:
+    """An evidence value as JSON, cleaned."""
+    return _clean(json.dumps(converter.unstructure(value), ensure_ascii=False))
+
+
 def _clean(text: str) -> str:
     """An id or text from the input with its control and format characters shown as escapes,
     so that none reaches a terminal as a control code (Markdown and HTML escape the rest)."""
@@ -148,7 +154,12 @@ def _why_words(w: WhyNotMentor) -> str:
     words = f"{_clean(w.mentor)}: {_REASON_WORDS[w.reason]}"
     if w.reason == Reason.FULL:
         taken = ", ".join(_clean(t) for t in w.taken_by) or "nobody"
-        better = "who all fit them at least as well" if w.fit_better else "not all a better fit"
+        mentor = _clean(w.mentor)
+        better = (
+            f"each fits {mentor} at least as well"
+            if w.fit_better
+            else f"not all fit {mentor} better: the total fit decided"
+        )
         return f"{words} with {taken} ({better})"
     if w.detail:
         words += f" ({_clean(w.detail.replace('_', ' '))})"
@@ -195,7 +206,7 @@ def _document(result: Matching, programme: Programme, explain: str | None) -> _D
             sub = (
                 *(f"ranked higher, {_why_words(w)}" for w in a.higher),
                 f"rules: {', '.join(advice.rules)}",
-                *(f"evidence: {e.path} = {_clean(str(e.value))}" for e in advice.evidence),
+                *(f"evidence: {e.path} = {_value(e.value)}" for e in advice.evidence),
             )
         matched_items.append(
             _Item(f"{_clean(a.mentor)} ({verdict}{goals}{rank}){existing}", _clean(a.mentee), sub)

@@ -45,9 +45,10 @@ _TIER = {Verdict.READY_TO_ASK: 3, Verdict.EXPLORE: 2, Verdict.WEAK_FIT: 1, Verdi
 _ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
 #: Mentors named in "ranked higher" and "every eligible mentor full": the first ones only.
 SHOWN = 10
-#: Unmatched mentees whose "one more place" is looked for by re-solving (with each of their
-#: first :data:`SHOWN` eligible mentors given one more place), and the most confirmed each.
-CONFIRMED_MENTEES = 50
+#: Unmatched mentees whose "one more place" is looked for by re-solving (each of their first
+#: ``CONFIRMED_MENTORS`` eligible mentors given one more place in turn): each is a whole solve,
+#: so the first mentees only.
+CONFIRMED_MENTEES = 20
 CONFIRMED_MENTORS = 3
 
 
@@ -524,12 +525,10 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
             fulls = tuple(full(mentee.id, m) for m in eligible[:SHOWN])
             if confirmed < CONFIRMED_MENTEES:
                 confirmed += 1
-                for m in eligible[:SHOWN]:
+                for m in eligible[:CONFIRMED_MENTORS]:
                     places = {**weighed.places, m: weighed.places[m] + 1}
                     if _solve(programme, weighed.eligible, places).get(mentee.id) is not None:
                         changes.append(WouldChange(ChangeKind.ONE_MORE_PLACE, mentor=m))
-                        if len(changes) == CONFIRMED_MENTORS:
-                            break
         fitted = {
             g
             for (e, _), a in weighed.advice.items()
