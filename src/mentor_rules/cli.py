@@ -1,5 +1,5 @@
-"""The ``mentor-rules`` command line: advise, explain, check rules, print the example or the
-catalogue.
+"""The ``mentor-rules`` command line: advise, explain, match a programme, check rules, print
+the example or the catalogue.
 
 Exit codes: 0 success; 1 a rule's example failed (``check``); 2 the command line was wrong
 (for ``explain``, also a candidate name the situation does not hold); 3 a situation or a rule

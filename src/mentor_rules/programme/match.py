@@ -48,7 +48,7 @@ SHOWN = 10
 #: Unmatched mentees whose "one more place" is looked for by re-solving (each of their first
 #: ``CONFIRMED_MENTORS`` eligible mentors given one more place in turn): each is a whole solve,
 #: so the first mentees only.
-CONFIRMED_MENTEES = 20
+CONFIRMED_MENTEES = 10
 CONFIRMED_MENTORS = 3
 
 
