@@ -279,7 +279,7 @@ def programmes(draw: st.DrawFn) -> dict[str, Any]:
     blocked = draw(st.lists(st.sampled_from(pairs), max_size=2, unique=True)) if pairs else []
     return {
         "settings": {
-            "objective": draw(st.sampled_from(["fit", "participation", "stable"])),
+            "objective": draw(st.sampled_from(["fit", "participation", "fair", "stable"])),
             "lowest_verdict": draw(st.sampled_from(["weak_fit", "explore"])),
             "exclude_relations": draw(
                 st.lists(st.sampled_from(["direct_manager", "junior", "peer"]), unique=True)
@@ -339,7 +339,7 @@ def _check_constraints(programme: Programme, result: Matching) -> None:
     assert len(result.assignment) + len(result.unmatched) == len(programme.mentees)
 
 
-@settings(max_examples=15)
+@settings(max_examples=40)
 @given(programmes())
 def test_no_hard_constraint_is_broken_and_the_objective_holds(document: dict[str, Any]) -> None:
     advisor = _python_advisor()
@@ -352,6 +352,24 @@ def test_no_hard_constraint_is_broken_and_the_objective_holds(document: dict[str
         weights = _eligible_weights(programme, result)
         best = _best(weights, {m.id: m.capacity for m in programme.mentors})
         assert sum(weights[(e, m)] for e, m in chosen.items()) == best
+    if programme.settings.objective.value in ("participation", "fair"):
+        weights = _eligible_weights(programme, result)
+        capacity = {m.id: m.capacity for m in programme.mentors}
+        every = _assignments(weights, capacity)
+        most = max(len(a) for a in every)
+        assert len(chosen) == most
+        best_worst = max(min((weights[p] for p in a), default=0) for a in every if len(a) == most)
+        worst = min((weights[(e, m)] for e, m in chosen.items()), default=0)
+        total = sum(weights[(e, m)] for e, m in chosen.items())
+        if programme.settings.objective.value == "fair":
+            assert worst == best_worst
+            assert total == max(
+                sum(weights[p] for p in a)
+                for a in every
+                if len(a) == most and min((weights[p] for p in a), default=0) >= best_worst
+            )
+        else:
+            assert total == max(sum(weights[p] for p in a) for a in every if len(a) == most)
     if programme.settings.objective.value == "stable":
         # No blocking pair under the lists the matching used (own preferences, then rank).
         mentee_lists, mentor_lists = _preferences(programme, _eligible_weights(programme, result))
@@ -395,6 +413,23 @@ def _best(weights: dict[tuple[str, str], int], capacity: dict[str, int]) -> int:
                 sum(weights[(e, m)] for e, m in zip(mentees, choice, strict=True) if m is not None),
             )
     return best
+
+
+def _assignments(
+    weights: dict[tuple[str, str], int], capacity: dict[str, int]
+) -> list[list[tuple[str, str]]]:
+    """Every feasible assignment of the eligible pairs, as its list of pairs."""
+    mentees = sorted({e for e, _ in weights})
+    options = [[None, *[m for (x, m) in weights if x == e]] for e in mentees]
+    out = []
+    for choice in itertools.product(*options):
+        used: dict[str, int] = {}
+        for m in choice:
+            if m is not None:
+                used[m] = used.get(m, 0) + 1
+        if all(n <= capacity[m] for m, n in used.items()):
+            out.append([(e, m) for e, m in zip(mentees, choice, strict=True) if m is not None])
+    return out
 
 
 _ADVISOR: list[Advisor] = []

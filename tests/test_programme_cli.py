@@ -40,7 +40,7 @@ def test_the_example_cohort_is_what_its_script_writes_and_fits_the_schema(
     assert len(cohort["mentors"]) == 15
 
 
-@pytest.mark.parametrize("objective", ["fit", "participation", "stable"])
+@pytest.mark.parametrize("objective", ["fit", "participation", "fair", "stable"])
 def test_match_json_fits_the_result_schema_and_keeps_the_places(
     capsys: pytest.CaptureFixture[str], cohort: dict[str, Any], objective: str
 ) -> None:

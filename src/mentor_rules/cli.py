@@ -706,7 +706,7 @@ def _add_match_command(commands: Any) -> None:
     match.add_argument("file", metavar="FILE")
     match.add_argument(
         "--objective",
-        choices=("fit", "participation", "stable"),
+        choices=("fit", "participation", "fair", "stable"),
         help="what to optimise (default: the programme's settings, else fit)",
     )
     match.add_argument(

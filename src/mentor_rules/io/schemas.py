@@ -203,6 +203,7 @@ _DESCRIPTIONS: dict[type, dict[str, str]] = {
     Existing: {"mentee": "the mentee's id", "mentor": "the mentor's id"},
     Settings: {
         "objective": "fit: most total fit; participation: most mentees matched, then fit; "
+        "fair: most mentees matched, then the best worst pair, then fit; "
         "stable: mentee-proposing deferred acceptance",
         "lowest_verdict": "the lowest verdict a matched pair may have (avoid never is)",
         "exclude_relations": "relations never matched",
@@ -655,7 +656,7 @@ def programme_result_schema() -> dict[str, Any]:
                 },
                 "summary": _closed(
                     {
-                        "objective": {"enum": ["fit", "participation", "stable"]},
+                        "objective": {"enum": ["fit", "participation", "fair", "stable"]},
                         "guarantee": {"enum": ["optimal", "stable"]},
                         "mentees": count,
                         "matched": count,

@@ -41,6 +41,7 @@ class Objective(StrEnum):
 
     FIT = "fit"
     PARTICIPATION = "participation"
+    FAIR = "fair"
     STABLE = "stable"
 
 

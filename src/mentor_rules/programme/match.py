@@ -430,12 +430,35 @@ def _solve(
     if objective == Objective.STABLE:
         mentees, mentors = _preferences(programme, eligible)
         return stable_matching(mentees, mentors, places)
-    weights = dict(eligible)
+    if objective == Objective.FIT:
+        return optimal_assignment(eligible, places)
+    most = _most_pairs(eligible, places)
     if objective == Objective.PARTICIPATION:
-        # One more pair outweighs any total of fit.
-        bonus = max(weights.values(), default=0) * (len(programme.mentees) + 1) + 1
-        weights = {key: weight + bonus for key, weight in weights.items()}
-    return optimal_assignment(weights, places)
+        return most
+    # fair: as many matched as participation, the worst matched pair as good as can be (the
+    # highest weight ``floor`` that still lets that many be matched, found by bisection over
+    # the weights), then the most total weight among those pairs.
+    needed = sum(m is not None for m in most.values())
+    levels = sorted(set(eligible.values()))
+    low, high = 0, len(levels) - 1  # levels[low] always reaches ``needed``
+    while low < high:
+        middle = (low + high + 1) // 2
+        kept = {key: w for key, w in eligible.items() if w >= levels[middle]}
+        if sum(m is not None for m in _most_pairs(kept, places).values()) >= needed:
+            low = middle
+        else:
+            high = middle - 1
+    floor = levels[low] if levels else 0
+    chosen = _most_pairs({key: w for key, w in eligible.items() if w >= floor}, places)
+    return {mentee: chosen.get(mentee) for mentee in most}
+
+
+def _most_pairs(
+    eligible: Mapping[tuple[str, str], int], places: Mapping[str, int]
+) -> dict[str, str | None]:
+    """The most pairs, then the most total weight: each pair is worth more than any total."""
+    bonus = max(eligible.values(), default=0) * (len(eligible) + 1) + 1
+    return optimal_assignment({key: w + bonus for key, w in eligible.items()}, places)
 
 
 def match(programme: Programme, advisor: Advisor | None = None, *, jobs: int = 1) -> Matching:
