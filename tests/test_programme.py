@@ -460,3 +460,24 @@ def test_weighing_a_mentee_s_mentors_together_gives_each_pair_s_own_advice() -> 
     assert together.eligible == alone.eligible
     assert together.removed == alone.removed
     assert len(together.advice) > 400
+
+
+@settings(max_examples=25)
+@given(programmes(), st.randoms(use_true_random=False))
+def test_the_order_of_the_document_changes_nothing(document: dict[str, Any], rng: Any) -> None:
+    """Shuffling people, mentees and mentors gives the same totals; the stable matching (unique
+    for strict lists) is the same pair for pair."""
+    shuffled = dict(document)
+    for key in ("people", "mentees", "mentors"):
+        items = list(document[key])
+        rng.shuffle(items)
+        shuffled[key] = items
+    first = match(programme_from_dict(document), _python_advisor())
+    second = match(programme_from_dict(shuffled), _python_advisor())
+    assert (first.summary.matched, first.summary.total_weight) == (
+        second.summary.matched,
+        second.summary.total_weight,
+    )
+    if document["settings"]["objective"] == "stable":
+        pairs = {(a.mentee, a.mentor) for a in first.assignment}
+        assert pairs == {(a.mentee, a.mentor) for a in second.assignment}
