@@ -505,15 +505,19 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
         removed = weighed.removed.get((mentee, mentor))
         return removed if removed is not None else full(mentee, mentor)
 
+    # Each mentee's weighed pairs and removed mentors, found once (not a scan a mentee).
+    advice_of: dict[str, list[PairAdvice]] = {}
+    for a in weighed.advice.values():
+        advice_of.setdefault(a.mentee, []).append(a)
+    removed_of: dict[str, list[WhyNotMentor]] = {}
+    for (e, _), why in weighed.removed.items():
+        removed_of.setdefault(e, []).append(why)
+
     def ranking(index: int) -> list[str]:
         mentee = programme.mentees[index]
         listed = list(mentee.preferences)
         rest = sorted(
-            (
-                a
-                for (e, _), a in weighed.advice.items()
-                if e == mentee.id and a.mentor not in listed
-            ),
+            (a for a in advice_of.get(mentee.id, ()) if a.mentor not in listed),
             key=lambda a: (-a.weight, a.mentor),
         )
         return listed + [a.mentor for a in rest]
@@ -539,9 +543,7 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
             )
             continue
         eligible = mentee_lists[mentee.id]
-        excluded: Counter[Reason] = Counter(
-            why.reason for (e, _), why in weighed.removed.items() if e == mentee.id
-        )
+        excluded: Counter[Reason] = Counter(why.reason for why in removed_of.get(mentee.id, ()))
         changes: list[WouldChange] = []
         fulls: tuple[WhyNotMentor, ...] = ()
         if eligible:
@@ -554,8 +556,8 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
                         changes.append(WouldChange(ChangeKind.ONE_MORE_PLACE, mentor=m))
         fitted = {
             g
-            for (e, _), a in weighed.advice.items()
-            if e == mentee.id and (e, a.mentor) in weighed.eligible
+            for a in advice_of.get(mentee.id, ())
+            if (a.mentee, a.mentor) in weighed.eligible
             for g in a.fits_goals
         }
         for goal in range(len(mentee.mentee.goals)):
