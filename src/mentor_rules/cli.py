@@ -774,9 +774,7 @@ def _match(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     if args.explain is not None and args.explain not in {m.id for m in programme.mentees}:
         print(f"mentor-rules match: no mentee {args.explain!r} in {label}", file=sys.stderr)
         return EXIT_USAGE
-    # The engines agree; on a programme's many small situations the Python engine weighs about
-    # twice the pairs a second (benchmarks/programme.py), so "auto" means it here.
-    engine: EngineName = "python" if args.engine == "auto" else args.engine
+    engine: EngineName = args.engine
     jobs = cpu_count() if args.jobs == 0 else args.jobs
     result = match(programme, Advisor(rules, engine=engine), jobs=jobs)
     suggestions = None if args.suggest is None else suggest(result, programme, args.suggest)

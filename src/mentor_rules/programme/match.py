@@ -464,12 +464,11 @@ def _most_pairs(
 def match(programme: Programme, advisor: Advisor | None = None, *, jobs: int = 1) -> Matching:
     """Match ``programme`` by its settings' objective, and explain the result.
 
-    ``advisor`` weighs the pairs (the shipped rules on the Python engine if None: the two
-    engines agree, and it weighs about twice the pairs a second); ``jobs`` processes evaluate
-    them. The optimal objectives need scipy (``pip install 'mentor-rules[programme]'``).
+    ``advisor`` weighs the pairs (the shipped rules on the default engine if None);
+    ``jobs`` processes evaluate them. The optimal objectives need scipy
+    (``pip install 'mentor-rules[programme]'``).
     """
-    # The engines agree; on many small situations the Python engine is the faster.
-    advisor = Advisor(engine="python") if advisor is None else advisor
+    advisor = Advisor() if advisor is None else advisor
     weighed = _weigh(programme, advisor, jobs)
     chosen = _solve(programme, weighed.eligible, weighed.places)
     return _explain(programme, weighed, chosen)
