@@ -152,6 +152,16 @@ def test_every_problem_is_reported_with_its_json_path() -> None:
     assert problems["pairs[0].mentor"] == "unknown mentor 'ana'"
     assert problems["pairs[0]"] == "'ana' is paired with themselves"
     assert "used up by existing pairs" in problems["existing[1]"]
+    people = [*PEOPLE, {"id": "both", "organisation": "other"}]
+    problems = _problems(
+        _document(
+            people=people,
+            mentees=[{"id": "both", "preferences": ["both"]}],
+            mentors=[{"id": "both", "capacity": 1, "preferences": ["both"]}],
+        )
+    )
+    assert problems["mentees[0].preferences[0]"] == "'both' ranks themselves"
+    assert problems["mentors[0].preferences[0]"] == "'both' ranks themselves"
 
 
 @pytest.fixture(scope="module")
@@ -291,9 +301,11 @@ def programmes(draw: st.DrawFn) -> dict[str, Any]:
                 "id": e,
                 "months_at_company": draw(st.integers(0, 60)),
                 "goals": draw(st.lists(st.sampled_from(_GOALS), max_size=2)),
-                "preferences": draw(st.permutations(mentors)).__getitem__(
-                    slice(0, draw(st.integers(0, len(mentors))))
-                ),
+                "preferences": [
+                    m
+                    for m in draw(st.permutations(mentors))[: draw(st.integers(0, len(mentors)))]
+                    if m != e
+                ],
             }
             for e in mentees
         ],

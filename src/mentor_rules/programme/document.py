@@ -3,12 +3,12 @@ mentors with places, per-pair facts, blocked and existing pairs, and the setting
 
 Read strictly, like a situation: every problem is reported at once with its JSON path, in a
 :class:`SituationError` whose ``document`` is ``"programme"``. The relation of every mentee to
-every mentor is derived from the chart (:func:`relation_between`), never typed per pair.
+every mentor is derived from the chart (:class:`Relations`), never typed per pair.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -30,9 +30,9 @@ __all__ = [
     "Programme",
     "ProgrammeMentee",
     "ProgrammeMentor",
+    "Relations",
     "Settings",
     "programme_from_dict",
-    "relation_between",
 ]
 
 
@@ -346,31 +346,7 @@ def _chains(people: tuple[Person, ...], reader: _Reader) -> dict[str, list[str]]
     return chains
 
 
-def relation_between(
-    mentee: Person, mentor: Person, chains: Mapping[str, list[str]]
-) -> Relation | None:
-    """How ``mentor`` stands to ``mentee`` by the chart, or None where the chart cannot say
-    (same organisation, no line between them, a level missing)."""
-    up = chains[mentee.id]
-    if mentor.id in up:
-        depth = up.index(mentor.id)
-        return (
-            (Relation.DIRECT_MANAGER, Relation.SKIP_LEVEL)[depth] if depth < 2 else Relation.SENIOR
-        )
-    if mentee.id in chains[mentor.id]:
-        return Relation.JUNIOR
-    if mentee.reports_to is not None and mentee.reports_to == mentor.reports_to:
-        return Relation.PEER
-    if mentee.organisation != mentor.organisation:
-        return Relation.OUTSIDE
-    if mentee.level is None or mentor.level is None:
-        return None
-    if mentor.level > mentee.level:
-        return Relation.SENIOR
-    return Relation.PEER if mentor.level == mentee.level else Relation.JUNIOR
-
-
-def _check(programme: Programme, reader: _Reader) -> dict[tuple[str, str], Relation]:
+def _check(programme: Programme, reader: _Reader) -> Mapping[tuple[str, str], Relation]:
     chains = _chains(programme.people, reader)
     if chains is None:
         return {}
@@ -393,12 +369,16 @@ def _check(programme: Programme, reader: _Reader) -> dict[tuple[str, str], Relat
         for k, p in enumerate(m.preferences):
             if p not in mentor_ids:
                 reader.fail(f"mentees[{n}].preferences[{k}]", f"unknown mentor {p!r}")
+            elif p == m.id:
+                reader.fail(f"mentees[{n}].preferences[{k}]", f"{p!r} ranks themselves")
         if len(set(m.preferences)) != len(m.preferences):
             reader.fail(f"mentees[{n}].preferences", "a mentor is ranked twice")
     for n, mentor in enumerate(programme.mentors):
         for k, p in enumerate(mentor.preferences):
             if p not in mentee_ids:
                 reader.fail(f"mentors[{n}].preferences[{k}]", f"unknown mentee {p!r}")
+            elif p == mentor.id:
+                reader.fail(f"mentors[{n}].preferences[{k}]", f"{p!r} ranks themselves")
         if len(set(mentor.preferences)) != len(mentor.preferences):
             reader.fail(f"mentors[{n}].preferences", "a mentee is ranked twice")
     named: list[tuple[str, Sequence[PairFacts | Blocked | Existing]]] = [
@@ -434,18 +414,30 @@ def _check(programme: Programme, reader: _Reader) -> dict[tuple[str, str], Relat
                 )
     if reader.problems:
         return {}
-    given = {(p.mentee, p.mentor): (n, p.relation) for n, p in enumerate(programme.pairs)}
-    relations: dict[tuple[str, str], Relation] = {}
+    given = {(p.mentee, p.mentor): p.relation for p in programme.pairs if p.relation is not None}
+    relations = Relations(people, chains, given, [m.id for m in programme.mentees], mentor_ids)
+    for n, pair in enumerate(programme.pairs):
+        derived = relations.derived(pair.mentee, pair.mentor)
+        if derived is not None and pair.relation is not None and pair.relation != derived:
+            reader.fail(
+                f"pairs[{n}].relation",
+                f"the chart makes {pair.mentor!r} {derived.value} to {pair.mentee!r}, "
+                f"not {pair.relation.value}",
+            )
+    # The chart is silent only within one organisation where a level is missing: only there
+    # are the pairs looked at one by one.
+    unlevelled = {p.organisation for p in programme.people if p.level is None}
     undecided = 0
     for mentee in programme.mentees:
-        e = people[mentee.id]
+        if people[mentee.id].organisation not in unlevelled:
+            continue
         for mentor in programme.mentors:
-            if mentor.id == mentee.id:
-                continue
             pair_key = (mentee.id, mentor.id)
-            derived = relation_between(e, people[mentor.id], chains)
-            n, explicit = given.get(pair_key, (-1, None))
-            if derived is None and explicit is None:
+            if mentor.id == mentee.id or pair_key in given:
+                continue
+            if people[mentor.id].organisation != people[mentee.id].organisation:
+                continue
+            if relations.derived(*pair_key) is None:
                 undecided += 1
                 if undecided <= 20:
                     reader.fail(
@@ -454,16 +446,69 @@ def _check(programme: Programme, reader: _Reader) -> dict[tuple[str, str], Relat
                         "(same organisation, no line between them, a level missing): "
                         "give a level to both, or the relation in pairs",
                     )
-                continue
-            if derived is not None and explicit is not None and explicit != derived:
-                reader.fail(
-                    f"pairs[{n}].relation",
-                    f"the chart makes {mentor.id!r} {derived.value} to {mentee.id!r}, "
-                    f"not {explicit.value}",
-                )
-            chosen = derived if derived is not None else explicit
-            assert chosen is not None
-            relations[pair_key] = chosen
     if undecided > 20:
         reader.fail("people", f"{undecided} pairs in all have a relation the chart cannot say")
     return relations
+
+
+class Relations(Mapping[tuple[str, str], Relation]):
+    """The relation of every ``(mentee id, mentor id)`` pair (a person and themselves left
+    out), worked out from the chart when asked for, else the one given in ``pairs``: held for
+    the people, not for every pair (10,000 x 2,000 pairs would not fit in memory)."""
+
+    def __init__(
+        self,
+        people: Mapping[str, Person],
+        chains: Mapping[str, list[str]],
+        given: Mapping[tuple[str, str], Relation],
+        mentees: Sequence[str],
+        mentors: Mapping[str, int],
+    ) -> None:
+        self._people = people
+        self._above = {who: {up: depth for depth, up in enumerate(c)} for who, c in chains.items()}
+        self._given = given
+        self._mentees = list(mentees)
+        self._mentee_set = set(mentees)
+        self._mentors = list(mentors)
+        self._mentor_set = set(mentors)
+
+    def derived(self, mentee: str, mentor: str) -> Relation | None:
+        """What the chart says, or None where it cannot say."""
+        e, m = self._people[mentee], self._people[mentor]
+        depth = self._above[mentee].get(mentor)
+        if depth is not None:
+            if depth < 2:
+                return (Relation.DIRECT_MANAGER, Relation.SKIP_LEVEL)[depth]
+            return Relation.SENIOR
+        if mentee in self._above[mentor]:
+            return Relation.JUNIOR
+        if e.reports_to is not None and e.reports_to == m.reports_to:
+            return Relation.PEER
+        if e.organisation != m.organisation:
+            return Relation.OUTSIDE
+        if e.level is None or m.level is None:
+            return None
+        if m.level > e.level:
+            return Relation.SENIOR
+        return Relation.PEER if m.level == e.level else Relation.JUNIOR
+
+    def __getitem__(self, key: tuple[str, str]) -> Relation:
+        mentee, mentor = key
+        if mentee == mentor or mentee not in self._mentee_set or mentor not in self._mentor_set:
+            raise KeyError(key)
+        derived = self.derived(mentee, mentor)
+        return derived if derived is not None else self._given[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return ((e, m) for e in self._mentees for m in self._mentors if e != m)
+
+    def __len__(self) -> int:
+        both = len(self._mentee_set.intersection(self._mentors))
+        return len(self._mentees) * len(self._mentors) - both
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except (KeyError, TypeError, ValueError):
+            return False
+        return True

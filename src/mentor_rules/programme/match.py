@@ -209,12 +209,29 @@ def _goal_subject(
 
 @frozen
 class _Weighed:
-    """The pairs left after the hard constraints, and why the others were removed."""
+    """The pairs weighed, those the advice removed (``removed``: avoid, below the lowest
+    verdict) and those left (``eligible``, with their weights), and each mentor's places
+    after the existing pairs. Why a pair was removed before it was weighed is worked out when
+    asked (:meth:`why_removed`): kept for every pair, it would not fit in memory at scale."""
 
     advice: dict[tuple[str, str], PairAdvice]
     removed: dict[tuple[str, str], WhyNotMentor]
     eligible: dict[tuple[str, str], int]
     places: dict[str, int]
+    programme: Programme
+    blocked: dict[tuple[str, str], str]
+
+    def why_removed(self, mentee: str, mentor: str) -> WhyNotMentor | None:
+        """Why the pair is not eligible (a hard constraint, or the advice), or None."""
+        key = (mentee, mentor)
+        if key in self.blocked:
+            return WhyNotMentor(mentor, Reason.BLOCKED, self.blocked[key])
+        relation = self.programme.relations[key]
+        if relation in self.programme.settings.exclude_relations:
+            return WhyNotMentor(mentor, Reason.EXCLUDED_RELATION, relation.value)
+        if self.places[mentor] <= 0:
+            return WhyNotMentor(mentor, Reason.NO_PLACES)
+        return self.removed.get(key)
 
 
 _CANDIDATE = re.compile(r"candidates\[(\d+)\]")
@@ -333,14 +350,9 @@ def _weigh(
                 if fixed[mentee.id] == mentor.id:
                     todo.append((e, m))  # evaluated for its explanation only
                 continue
-            relation = programme.relations[key]
-            if key in blocked:
-                removed[key] = WhyNotMentor(mentor.id, Reason.BLOCKED, blocked[key])
-            elif relation in excluded:
-                removed[key] = WhyNotMentor(mentor.id, Reason.EXCLUDED_RELATION, relation.value)
-            elif places[mentor.id] <= 0:
-                removed[key] = WhyNotMentor(mentor.id, Reason.NO_PLACES)
-            else:
+            if key in blocked or places[mentor.id] <= 0:
+                continue
+            if programme.relations[key] not in excluded:
                 todo.append((e, m))
     pair_index = {
         (p.mentee, p.mentor): (n, p.relation is not None) for n, p in enumerate(programme.pairs)
@@ -398,7 +410,7 @@ def _weigh(
                 )
             else:
                 eligible[key] = weight
-    return _Weighed(advice, removed, eligible, places)
+    return _Weighed(advice, removed, eligible, places, programme, blocked)
 
 
 def _preferences(
@@ -501,16 +513,13 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
         return WhyNotMentor(mentor, Reason.FULL, "", others, better)
 
     def why_not(mentee: str, mentor: str) -> WhyNotMentor:
-        removed = weighed.removed.get((mentee, mentor))
+        removed = weighed.why_removed(mentee, mentor)
         return removed if removed is not None else full(mentee, mentor)
 
     # Each mentee's weighed pairs and removed mentors, found once (not a scan a mentee).
     advice_of: dict[str, list[PairAdvice]] = {}
     for a in weighed.advice.values():
         advice_of.setdefault(a.mentee, []).append(a)
-    removed_of: dict[str, list[WhyNotMentor]] = {}
-    for (e, _), why in weighed.removed.items():
-        removed_of.setdefault(e, []).append(why)
 
     def ranking(index: int) -> list[str]:
         mentee = programme.mentees[index]
@@ -542,7 +551,13 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
             )
             continue
         eligible = mentee_lists[mentee.id]
-        excluded: Counter[Reason] = Counter(why.reason for why in removed_of.get(mentee.id, ()))
+        excluded: Counter[Reason] = Counter()
+        if not eligible:  # every mentor looked at, for this mentee only
+            for other in programme.mentors:
+                if other.id != mentee.id:
+                    why = weighed.why_removed(mentee.id, other.id)
+                    if why is not None:
+                        excluded[why.reason] += 1
         changes: list[WouldChange] = []
         fulls: tuple[WhyNotMentor, ...] = ()
         if eligible:
