@@ -247,6 +247,16 @@ def test_a_mentee_with_no_eligible_mentor_is_told_why_by_reason_and_count(adviso
     assert [(u.subject, u.mentees) for u in result.uncovered] == [("logistics", ("ana",))]
 
 
+def test_a_programme_built_in_python_is_checked_too(advisor: Advisor) -> None:
+    read = programme_from_dict(_document())
+    built = Programme(read.people, read.mentees, read.mentors)
+    assert {(a.mentee, a.mentor) for a in match(built, advisor).assignment} == {
+        (a.mentee, a.mentor) for a in match(read, advisor).assignment
+    }
+    with pytest.raises(SituationError, match="used up by existing pairs"):
+        read.with_existing({"ana": "cy", "ben": "cy"})
+
+
 def test_re_matching_frees_the_mentee_of_a_failed_pair_and_keeps_the_rest(advisor: Advisor) -> None:
     programme = programme_from_dict(_document())
     first = match(programme, advisor)

@@ -128,7 +128,8 @@ class Programme:
     """A mentoring programme to match: see ``docs/programme.md``.
 
     Read one with :meth:`from_dict` (or :func:`programme_from_dict`), which checks the ids,
-    the chart and the places. ``relations`` holds the relation of every mentee to every mentor
+    the chart and the places; one built in Python is checked by :meth:`checked` (and by
+    :func:`~mentor_rules.match`). ``relations`` holds the relation of every mentee to every mentor
     (by ids), derived from the chart where it decides, else from ``pairs``.
     """
 
@@ -147,20 +148,33 @@ class Programme:
         problem's JSON path."""
         return programme_from_dict(document)
 
+    def checked(self) -> Programme:
+        """This programme with its ids, chart and places checked and its relations worked
+        out (what :meth:`from_dict` does after reading): for a programme built in Python.
+        Raises :class:`SituationError` naming each problem's path."""
+        reader = _Reader()
+        relations = _check(self, reader)
+        if reader.problems:
+            raise SituationError(reader.problems, "programme")
+        return attrs.evolve(self, relations=relations)
+
     def with_blocked(self, mentee: str, mentor: str, reason: str = "") -> Programme:
         """This programme with the pair blocked (a failed match) and, if it was an existing
-        pair, no longer existing: re-matching frees the mentee and keeps the rest."""
+        pair, no longer existing: re-matching frees the mentee and keeps the rest. Checked
+        again (:meth:`checked`)."""
         return attrs.evolve(
             self,
             blocked=(*self.blocked, Blocked(mentee, mentor, reason)),
             existing=tuple(e for e in self.existing if (e.mentee, e.mentor) != (mentee, mentor)),
-        )
+        ).checked()
 
     def with_existing(self, pairs: Mapping[str, str]) -> Programme:
-        """This programme with ``pairs`` (mentee id -> mentor id) added as existing pairs."""
+        """This programme with ``pairs`` (mentee id -> mentor id) added as existing pairs (a
+        mentee who has one keeps it). Checked again: more pairs than a mentor's places is a
+        :class:`SituationError`."""
         have = {e.mentee for e in self.existing}
         added = tuple(Existing(e, m) for e, m in sorted(pairs.items()) if e not in have)
-        return attrs.evolve(self, existing=(*self.existing, *added))
+        return attrs.evolve(self, existing=(*self.existing, *added)).checked()
 
 
 _TOP = ("settings", "people", "mentees", "mentors", "pairs", "blocked", "existing")

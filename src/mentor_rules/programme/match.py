@@ -480,6 +480,8 @@ def match(programme: Programme, advisor: Advisor | None = None, *, jobs: int = 1
     ``jobs`` processes evaluate them. The optimal objectives need scipy
     (``pip install 'mentor-rules[programme]'``).
     """
+    if not programme.relations and programme.mentees and programme.mentors:
+        programme = programme.checked()  # built in Python, not read by from_dict
     advisor = Advisor() if advisor is None else advisor
     weighed = _weigh(programme, advisor, jobs)
     chosen = _solve(programme, weighed.eligible, weighed.places)
