@@ -135,3 +135,17 @@ def test_an_invalid_programme_exits_3_naming_the_path(
     ]
     # The published schema refuses it too.
     assert not Draft202012Validator(SCHEMAS["programme"]()).is_valid(broken)
+
+
+def test_without_scipy_the_optimal_objectives_say_what_to_install_and_stable_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "scipy.sparse.csgraph", None)
+    code, _, err = run(capsys, "match", str(COHORT), "--objective", "fair")
+    assert code == 4
+    assert "pip install 'mentor-rules[programme]'" in err
+    code, out, _ = run(capsys, "match", str(COHORT), "--objective", "stable", "--json")
+    assert code == 0
+    assert json.loads(out)["summary"]["guarantee"] == "stable"
