@@ -302,7 +302,9 @@ def programmes(draw: st.DrawFn) -> dict[str, Any]:
             "objective": draw(st.sampled_from(["fit", "participation", "fair", "stable"])),
             "lowest_verdict": draw(st.sampled_from(["weak_fit", "explore"])),
             "exclude_relations": draw(
-                st.lists(st.sampled_from(["direct_manager", "junior", "peer"]), unique=True)
+                st.lists(
+                    st.sampled_from(["direct_manager", "junior", "peer", "outside"]), unique=True
+                )
             ),
         },
         "people": people,

@@ -341,16 +341,26 @@ def _weigh(
     excluded = set(settings.exclude_relations)
     removed: dict[tuple[str, str], WhyNotMentor] = {}
     todo: list[tuple[int, int]] = []
+    # With ``outside`` excluded, only a mentee's own organisation is looked at: everyone in
+    # another is outside by the chart (which a given relation cannot override).
+    organisation = {p.id: p.organisation for p in programme.people}
+    by_organisation: dict[str | None, list[int]] = {}
+    for m, mentor in enumerate(programme.mentors):
+        by_organisation.setdefault(organisation[mentor.id], []).append(m)
+    everyone = list(range(len(programme.mentors)))
+    mentor_index = {mentor.id: m for m, mentor in enumerate(programme.mentors)}
     for e, mentee in enumerate(programme.mentees):
-        for m, mentor in enumerate(programme.mentors):
+        if mentee.id in fixed:  # evaluated for its explanation only
+            todo.append((e, mentor_index[fixed[mentee.id]]))
+            continue
+        if Relation.OUTSIDE in excluded:
+            looked_at = by_organisation.get(organisation[mentee.id], [])
+        else:
+            looked_at = everyone
+        for m in looked_at:
+            mentor = programme.mentors[m]
             key = (mentee.id, mentor.id)
-            if mentor.id == mentee.id:
-                continue
-            if mentee.id in fixed:
-                if fixed[mentee.id] == mentor.id:
-                    todo.append((e, m))  # evaluated for its explanation only
-                continue
-            if key in blocked or places[mentor.id] <= 0:
+            if mentor.id == mentee.id or key in blocked or places[mentor.id] <= 0:
                 continue
             if programme.relations[key] not in excluded:
                 todo.append((e, m))
