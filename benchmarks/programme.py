@@ -6,6 +6,7 @@ Run it from the repository root::
     python benchmarks/programme.py --big      # and 10,000 x 2,000 (many minutes)
     python benchmarks/programme.py --quick    # 60 x 20: a few seconds (what CI runs)
     python benchmarks/programme.py --jobs 2   # weigh the pairs in 2 processes
+    python benchmarks/programme.py --size 10000x2000   # one size only
 
 A generated programme (fixed seed): mentees and mentors spread over business units of about 30
 mentors each, matching within a unit only (``outside`` excluded), so each mentee has 20 to 50
@@ -158,6 +159,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="60 x 20 only")
     parser.add_argument("--big", action="store_true", help="also 10,000 x 2,000")
+    parser.add_argument(
+        "--size", metavar="NxM", help="one size only: N mentees x M mentors (e.g. 10000x2000)"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="processes weighing pairs")
     parser.add_argument(
         "--engine", choices=("python", "durable"), default="python", help="what match uses"
@@ -169,6 +173,11 @@ def main() -> int:
     )
     if args.big:
         sizes.append((10_000, 2_000, 600.0))
+    if args.size:
+        mentees, _, mentors = args.size.partition("x")
+        targets = {(2_000, 500): 60.0, (10_000, 2_000): 600.0}
+        shape = (int(mentees), int(mentors))
+        sizes = [(*shape, targets.get(shape))]
     ok = all(
         run(mentees, mentors, args.jobs, target, args.engine) for mentees, mentors, target in sizes
     )
