@@ -1,9 +1,10 @@
 """A programme matched: every pair weighed by the rule set, hard constraints first, then the
 objective solved, then every pair and every unmatched mentee explained.
 
-Pair evaluation is the cost: each mentor's candidate is built once, each mentee with each of
-the mentors the hard constraints leave is one situation, and only those are advised (over
-``jobs`` processes by :meth:`Advisor.advise_iter`).
+Pair evaluation is the cost: each mentor's candidate is built once, only the pairs the hard
+constraints leave are advised, a mentee with their mentors in one situation where the rules
+allow (:func:`_independent`; else one situation a pair), over ``jobs`` processes by
+:meth:`Advisor.advise_iter`.
 """
 
 from __future__ import annotations
