@@ -72,7 +72,14 @@ def _assigned(a: Assigned) -> dict[str, Any]:
         "rules": [] if advice is None else list(advice.rules),
         "evidence": []
         if advice is None
-        else [{"path": e.path, "value": converter.unstructure(e.value)} for e in advice.evidence],
+        else [
+            {
+                "path": e.path,
+                "value": converter.unstructure(e.value),
+                "matched": converter.unstructure(e.matched),
+            }
+            for e in advice.evidence
+        ],
         "ranked_higher": [_why(w) for w in a.higher],
     }
 

@@ -600,7 +600,16 @@ def programme_result_schema() -> dict[str, Any]:
             "rules": _IDS,
             "evidence": {
                 "type": "array",
-                "items": _closed({"path": {"type": "string"}, "value": {}}),
+                "items": _closed(
+                    {
+                        "path": {"type": "string"},
+                        "value": {},
+                        "matched": {
+                            "type": ["object", "null"],
+                            "description": "how an industry or job matched, as in the advice",
+                        },
+                    }
+                ),
             },
             "ranked_higher": {"type": "array", "items": {"$ref": "#/$defs/why_not"}},
         }

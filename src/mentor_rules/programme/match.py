@@ -395,7 +395,7 @@ def _weigh(
                     functools.partial(_entry, pair_index, programme, mentee.id),
                     person_index[mentee.id],
                 )
-                found.setdefault(path, Evidence(path, ev.value))
+                found.setdefault(path, attrs.evolve(ev, path=path))
         for verdict in got.candidates:
             mentor_id = verdict.name
             key = (mentee.id, mentor_id)
