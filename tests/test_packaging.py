@@ -50,13 +50,21 @@ def _extra(name: str) -> set[str]:
 
 def test_the_test_extra_holds_only_what_mentor_rules_testing_and_the_tests_need() -> None:
     """The strategies need hypothesis; the tests pytest (with pytest-xdist, to use every
-    core), and jsonschema to hold the loader to the published JSON Schemas."""
+    core), jsonschema to hold the loader to the published JSON Schemas, the programme extra's
+    solver (scipy: the build writes ``mentor-rules[programme]`` out as what it holds) and
+    matching, the oracle the stable matchings are checked against."""
     assert {r.split(">")[0] for r in _extra("test")} == {
         "hypothesis",
         "pytest",
         "pytest-xdist",
         "jsonschema",
+        "scipy",
+        "matching",
     }
+
+
+def test_the_programme_extra_is_the_solver_only() -> None:
+    assert {r.split(">")[0] for r in _extra("programme")} == {"scipy"}
 
 
 def test_the_dev_extra_adds_the_static_checkers_with_ruff_pinned_exactly() -> None:
