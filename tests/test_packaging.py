@@ -52,7 +52,9 @@ def test_the_test_extra_holds_only_what_mentor_rules_testing_and_the_tests_need(
     """The strategies need hypothesis; the tests pytest (with pytest-xdist, to use every
     core), jsonschema to hold the loader to the published JSON Schemas, the programme extra's
     solver (scipy: the build writes ``mentor-rules[programme]`` out as what it holds) and
-    matching, the oracle the stable matchings are checked against."""
+    matching, the oracle the stable matchings are checked against, the serve extra to run the
+    server (its requirements, as installed), and Playwright to drive its page in the system's
+    Chromium."""
     assert {r.split(">")[0] for r in _extra("test")} == {
         "hypothesis",
         "pytest",
@@ -60,11 +62,18 @@ def test_the_test_extra_holds_only_what_mentor_rules_testing_and_the_tests_need(
         "jsonschema",
         "scipy",
         "matching",
+        "starlette",
+        "uvicorn",
+        "playwright",
     }
 
 
 def test_the_programme_extra_is_the_solver_only() -> None:
     assert {r.split(">")[0] for r in _extra("programme")} == {"scipy"}
+
+
+def test_the_serve_extra_is_starlette_on_uvicorn() -> None:
+    assert {r.split(">")[0] for r in _extra("serve")} == {"starlette", "uvicorn"}
 
 
 def test_the_dev_extra_adds_the_static_checkers_with_ruff_pinned_exactly() -> None:

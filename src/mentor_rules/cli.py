@@ -38,7 +38,7 @@ from .model.documents import (
     shape_problems,
     situation_from_dict,
 )
-from .model.limits import DEFAULT_BOUND, Limits
+from .model.limits import DEFAULT_BOUND, MAX_BOUND, Limits
 from .model.output import Advice, Verdict
 from .rules.cache import shipped_rules
 from .rules.packs import load_pack
@@ -56,6 +56,11 @@ __all__ = ["main"]
 SCHEMA_NAMES = (
     "situation",
     "advice",
+    "explanation",
+    "explain-request",
+    "error",
+    "rules-in-force",
+    "health",
     "rule-file",
     "pack",
     "rules",
@@ -229,6 +234,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_rules_option(listing)
     listing.set_defaults(run=_catalogue)
 
+    _add_serve_command(commands)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of a document mentor-rules reads or writes",
@@ -237,9 +244,12 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "what",
         choices=SCHEMA_NAMES,
-        help="situation: the input; advice: the advice's JSON (advice_to_dict); rule-file: a "
-        "rule file; pack: a pack's manifest (pack.toml); rules: rule-file and pack together; "
-        "programme: a programme to match; programme-result: what match --json prints",
+        help="situation: the input; advice: the advice's JSON (advice_to_dict); explanation: "
+        "the explanation's JSON (explain --json); explain-request, error, rules-in-force, "
+        "health: what mentor-rules serve reads and answers (error: also the CLI's JSON "
+        "errors); rule-file: a rule file; pack: a pack's manifest (pack.toml); rules: "
+        "rule-file and pack together; programme: a programme to match; programme-result: what "
+        "match --json prints",
     )
     schema.set_defaults(run=_schema)
     _add_match_command(commands)
@@ -605,6 +615,106 @@ def _read(source: str, limits: Limits) -> list[tuple[str, Any]]:
     return [(source, document)]
 
 
+# --------------------------------------------------------------------------- serve
+
+
+def _add_serve_command(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve the advice over HTTP: a REST API and a page (the serve extra)",
+        description="A REST API (POST /v1/advise, POST /v1/explain, GET /v1/schema/NAME, GET "
+        "/v1/rules, GET /health, GET /openapi.json) and a page with a form (GET /), on "
+        "127.0.0.1 unless --host says otherwise; see docs/serve.md. Needs the serve extra: "
+        "pip install 'mentor-rules[serve]'. Stops on Ctrl-C or SIGTERM.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    serve.add_argument(
+        "--port", type=_port, default=8080, help="the port (default 8080; 0: a free one)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="worker processes that advise, each with its rule set loaded once (default 1; "
+        "0 or auto: one for each CPU this process may use)",
+    )
+    serve.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="the time bound of a request, waiting for a worker included; a worker still "
+        "working then is stopped and replaced, and the answer is 503 (default 10)",
+    )
+    serve.add_argument(
+        "--limits",
+        type=_limits_file,
+        default=Limits(),
+        metavar="FILE",
+        help="a JSON object of limits, as for advise; max_document_bytes bounds a request's body",
+    )
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin whose pages may call the API from a browser, such as "
+        "https://intranet.example.com (repeatable; none by default: no CORS headers)",
+    )
+    serve.add_argument(
+        "--access-log", action="store_true", help="log each request (method, path, status)"
+    )
+    _add_rules_option(serve)
+    _add_engine_option(serve)
+    serve.set_defaults(run=_serve)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds, more than 0 and at most 3600, got {text!r}"
+        )
+    return value
+
+
+def _serve(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    try:
+        from .service.app import DEFAULT_TIMEOUT, Settings, serve
+    except ImportError as exc:
+        print(
+            f"mentor-rules serve: needs the serve extra ({exc}): pip install 'mentor-rules[serve]'",
+            file=sys.stderr,
+        )
+        return EXIT_ENGINE
+    settings = Settings(
+        rules=rules,
+        engine=args.engine,
+        limits=args.limits,
+        workers=cpu_count() if args.workers == 0 else args.workers,
+        timeout=DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
+        cors_origins=tuple(args.cors_origin),
+    )
+    try:
+        serve(settings, host=args.host, port=args.port, access_log=args.access_log)
+    except OSError as exc:
+        print(
+            f"mentor-rules serve: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr
+        )
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- explain
 
 
@@ -643,8 +753,10 @@ def _bound(text: str) -> int:
         value = int(text)
     except ValueError:
         value = -1
-    if not 0 <= value <= 10:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 10, got {text!r}")
+    if not 0 <= value <= MAX_BOUND:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 0 to {MAX_BOUND}, got {text!r}"
+        )
     return value
 
 

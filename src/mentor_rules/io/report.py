@@ -32,10 +32,13 @@ from ..rules.ruleset import RuleSet
 __all__ = [
     "FORMATS",
     "REPORT_BOUND",
+    "REPORT_CSS",
     "SituationReport",
     "build_report",
     "explanation_text",
+    "html_articles",
     "render",
+    "visible",
 ]
 
 #: The search bound for the report's "what would change it": smaller than the library's
@@ -436,10 +439,32 @@ def render(reports: Sequence[SituationReport], format: Format, *, details: bool 
     """The reports in one text, Markdown document or self-contained HTML page."""
     documents = [_document(report, details) for report in reports]
     if format == "text":
-        return "".join(_text(document) for document in documents)
+        return visible("".join(_text(document) for document in documents))
     if format == "markdown":
-        return "\n".join(_markdown(document) for document in documents)
-    return _html_page(documents)
+        return visible("\n".join(_markdown(document) for document in documents))
+    return visible(_html_page(documents))
+
+
+def html_articles(reports: Sequence[SituationReport], *, details: bool = False) -> str:
+    """The reports as HTML ``<article>`` s, for a page of one's own (``mentor-rules serve``'s):
+    the body of :func:`render`'s page, to be styled with :data:`REPORT_CSS` inside an element of
+    class ``mentor-rules-report``."""
+    return visible("\n".join(_html(_document(report, details)) for report in reports))
+
+
+#: Characters that would act instead of showing: control codes (a terminal's escape sequences,
+#: a carriage return overwriting a line) and the marks and overrides that reorder text
+#: (a name with U+202E would read backwards, and so would what follows it).
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def visible(text: str) -> str:
+    """``text`` with every control code and bidirectional mark or override (other than a new
+    line and a tab) shown as ``[U+202E]``, so that what came from the input shows as written
+    and cannot act on a terminal or reorder a page."""
+    return _INVISIBLE.sub(lambda found: f"[U+{ord(found.group()):04X}]", text)
 
 
 _WIDTH = 88
@@ -506,7 +531,7 @@ def _markdown(document: _Document) -> str:
     return "\n".join(lines)
 
 
-_CSS = """
+REPORT_CSS = """
 .mentor-rules-report{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
  color:#1f2328;background:#fff;max-width:52rem;margin:0 auto;padding:1.5rem}
 .mentor-rules-report h1{font-size:1.6rem;margin:0 0 .2rem}
@@ -534,7 +559,7 @@ def _html_page(documents: Sequence[_Document]) -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n"
         f'<body>\n<main class="mentor-rules-report">\n{body}\n</main>\n</body>\n</html>\n'
     )
 

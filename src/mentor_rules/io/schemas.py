@@ -21,8 +21,9 @@ from typing import Any
 
 import attrs
 
+from ..advice.explain import Change, ChangeSet, Explanation, Unmet, WhyNot
 from ..model.documents import converter
-from ..model.limits import Limits
+from ..model.limits import DEFAULT_BOUND, MAX_BOUND, Limits
 from ..model.output import (
     Advice,
     CandidateVerdict,
@@ -33,6 +34,7 @@ from ..model.output import (
     RuleSetInfo,
     Step,
     Suppressed,
+    Verdict,
 )
 from ..model.situation import (
     Candidate,
@@ -55,8 +57,13 @@ from ..programme.document import Blocked, Existing, PairFacts, Person, Settings
 __all__ = [
     "SCHEMAS",
     "advice_schema",
+    "error_schema",
+    "explain_request_schema",
+    "explanation_schema",
+    "health_schema",
     "programme_result_schema",
     "programme_schema",
+    "rules_in_force_schema",
     "rules_schema",
     "situation_schema",
 ]
@@ -322,6 +329,41 @@ _DESCRIPTIONS: dict[type, dict[str, str]] = {
         "name": "the pack's name",
         "version": "its version; empty for a pack without a manifest",
     },
+    Explanation: {
+        "candidate": "the candidate explained, as named in the situation",
+        "verdict": "the candidate's verdict now",
+        "targets": "the verdicts explained (by default the next better one and ready_to_ask)",
+        "why_not": "each rule that would have given a target and did not, or that holds the "
+        "candidate back",
+        "what_would_change": "sets of changes that would give a target, smallest first",
+        "bound": "the most changes a set may hold",
+        "notes": "for a target no set within the bound reaches: why",
+    },
+    WhyNot: {
+        "rule": "the rule's id",
+        "title": "the rule's title",
+        "gives": "the verdict the rule gives",
+        "blocks": "true for an avoid rule that fired and holds the candidate back",
+        "unmet": "its conditions that failed (for a blocking rule: the values that made it "
+        "fire)",
+        "alternatives": "for a condition with or: the failing conditions of each alternative",
+        "vetoed_by": "the rules whose conclusions held it back where its own condition held",
+    },
+    Unmet: {
+        "path": "where the value is in the situation document: candidates[2].chemistry",
+        "value": "the value there (any JSON value)",
+        "text": "in plain words, what it is and what was needed",
+    },
+    ChangeSet: {
+        "reaches": "the verdict the changes give (or a better one)",
+        "changes": "the changes, all to be made",
+    },
+    Change: {
+        "path": "where in the situation document the value changes",
+        "value": "the new value (any JSON value)",
+        "kind": "action: something the mentee can do; outcome: something to hope turns out",
+        "text": "the change in plain words",
+    },
     Provenance: {
         "library": "mentor-rules",
         "version": "the library's version (mentor_rules.__version__)",
@@ -479,6 +521,161 @@ def situation_schema() -> dict[str, Any]:
 def advice_schema() -> dict[str, Any]:
     """The JSON Schema of an advice document (:func:`advice_to_dict`)."""
     return _document("mentor-rules advice", _ADVICE_ABOUT, Advice, None)
+
+
+_EXPLANATION_ABOUT = (
+    "Why a candidate is not better placed and what would change it, as explanation_to_dict "
+    "writes it (docs/explanations.md): what mentor-rules explain --json prints under "
+    "\"explanation\", and what POST /v1/explain of mentor-rules serve answers (docs/serve.md)."
+)
+
+
+def explanation_schema() -> dict[str, Any]:
+    """The JSON Schema of an explanation (:func:`explanation_to_dict`)."""
+    return _document("mentor-rules explanation", _EXPLANATION_ABOUT, Explanation, None)
+
+
+def explain_request_schema() -> dict[str, Any]:
+    """What ``POST /v1/explain`` of ``mentor-rules serve`` reads: a situation (the situation
+    schema, among the ``$defs``) and whom to explain."""
+    situation = situation_schema()
+    root = {k: v for k, v in situation.items() if k not in ("$schema", "$defs")}
+    return {
+        "$schema": _DRAFT,
+        "title": "mentor-rules explain request",
+        "description": "What POST /v1/explain of mentor-rules serve reads (docs/serve.md): a "
+        "situation and the name of one of its candidates; the options of mentor-rules explain.",
+        "type": "object",
+        "required": ["situation", "candidate"],
+        "additionalProperties": False,
+        "properties": {
+            "situation": {"$ref": "#/$defs/situation"},
+            "candidate": {
+                "type": "string",
+                "minLength": 1,
+                "description": "the name of a candidate of the situation, as spelled there",
+            },
+            "target": {
+                "enum": [verdict.value for verdict in Verdict],
+                "description": "the verdict to explain (default: the next better one and "
+                "ready_to_ask)",
+            },
+            "bound": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": MAX_BOUND,
+                "default": DEFAULT_BOUND,
+                "description": "the most changes a proposed set may hold",
+            },
+        },
+        "$defs": {**situation["$defs"], "situation": root},
+    }
+
+
+def error_schema() -> dict[str, Any]:
+    """The JSON Schema of an error report: what ``mentor-rules advise --json`` and ``explain
+    --json`` print for an invalid situation, and the body of every error of ``mentor-rules
+    serve``."""
+    return {
+        "$schema": _DRAFT,
+        "title": "mentor-rules error",
+        "description": "What is wrong, each problem with the JSON path it is at (empty: the "
+        "whole document): an entry of mentor-rules advise --json for an invalid situation, "
+        "what mentor-rules explain --json prints for one, and the body of every error answer "
+        "of mentor-rules serve (docs/serve.md, docs/errors.md).",
+        "type": "object",
+        "required": ["source", "error"],
+        "additionalProperties": False,
+        "properties": {
+            "source": {
+                "type": "string",
+                "description": "what was read: a file name, or for mentor-rules serve the "
+                "request (POST /v1/advise)",
+            },
+            "error": {
+                "type": "array",
+                "minItems": 1,
+                "description": "every problem found",
+                "items": {
+                    "type": "object",
+                    "required": ["path", "message"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "path": {
+                            "type": "string",
+                            "description": "where: candidates[2].relation; empty for the "
+                            "document as a whole",
+                        },
+                        "message": {"type": "string", "description": "what is wrong there"},
+                    },
+                },
+            },
+        },
+    }
+
+
+def rules_in_force_schema() -> dict[str, Any]:
+    """The JSON Schema of what ``GET /v1/rules`` of ``mentor-rules serve`` answers."""
+    advice = advice_schema()
+    defs = {name: advice["$defs"][name] for name in ("rule_set_info", "pack_ref")}
+    return {
+        "$schema": _DRAFT,
+        "title": "mentor-rules rules in force",
+        "description": "What GET /v1/rules of mentor-rules serve answers (docs/serve.md): the "
+        "rule set every answer of the server comes from, the engine and the limits.",
+        "type": "object",
+        "required": ["library", "version", "engine", "rule_set", "rules", "limits"],
+        "additionalProperties": False,
+        "properties": {
+            "library": {"const": "mentor-rules"},
+            "version": {"type": "string", "description": "the library's version"},
+            "engine": {"enum": ["durable", "python"], "description": "the engine in use"},
+            "rule_set": {
+                "$ref": "#/$defs/rule_set_info",
+                "description": "the packs composed, the rules disabled, the parameters",
+            },
+            "rules": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "the ids of the rules in force, sorted",
+            },
+            "limits": {
+                "type": "object",
+                "description": "the limits every situation is held to (docs/limits.md)",
+                "additionalProperties": False,
+                "required": [field.name for field in attrs.fields(Limits)],
+                "properties": {
+                    field.name: {"type": "integer", "minimum": 1}
+                    for field in attrs.fields(Limits)
+                },
+            },
+        },
+        "$defs": defs,
+    }
+
+
+def health_schema() -> dict[str, Any]:
+    """The JSON Schema of what ``GET /health`` of ``mentor-rules serve`` answers."""
+    return {
+        "$schema": _DRAFT,
+        "title": "mentor-rules health",
+        "description": "What GET /health of mentor-rules serve answers (docs/serve.md): 200 "
+        "with status ok while at least one worker process can advise, else 503 with status "
+        "unavailable.",
+        "type": "object",
+        "required": ["status", "version", "workers", "ready"],
+        "additionalProperties": False,
+        "properties": {
+            "status": {"enum": ["ok", "unavailable"]},
+            "version": {"type": "string", "description": "the library's version"},
+            "workers": {"type": "integer", "minimum": 1, "description": "worker processes"},
+            "ready": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "worker processes running now (the others are starting again)",
+            },
+        },
+    }
 
 
 def _document(title: str, about: str, cls: type, limits: Limits | None) -> dict[str, Any]:
@@ -690,6 +887,11 @@ def programme_result_schema() -> dict[str, Any]:
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "situation": situation_schema,
     "advice": advice_schema,
+    "explanation": explanation_schema,
+    "explain-request": explain_request_schema,
+    "error": error_schema,
+    "rules-in-force": rules_in_force_schema,
+    "health": health_schema,
     "rule-file": lambda: RULE_FILE,
     "pack": lambda: MANIFEST,
     "rules": rules_schema,

@@ -10,13 +10,15 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
-__all__ = ["DEFAULT_BOUND", "Limits"]
+__all__ = ["DEFAULT_BOUND", "MAX_BOUND", "Limits"]
 
 #: The search bound of an explanation by default (how many changes a proposed set may hold):
 #: a mentee with no goals and a candidate not yet talked to needs a goal, two conversations
 #: and good chemistry before an ask. Here, not in the explanations' module, so that
 #: ``Advisor`` and the command line need not import that module until they explain.
 DEFAULT_BOUND = 4
+#: The largest bound the command line and the server accept: the search grows quickly with it.
+MAX_BOUND = 10
 
 
 def _positive(_: object, attribute: Attribute[Any], value: object) -> None:
