@@ -455,9 +455,7 @@ def html_articles(reports: Sequence[SituationReport], *, details: bool = False) 
 #: Characters that would act instead of showing: control codes (a terminal's escape sequences,
 #: a carriage return overwriting a line) and the marks and overrides that reorder text
 #: (a name with U+202E would read backwards, and so would what follows it).
-_INVISIBLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def visible(text: str) -> str:

@@ -344,8 +344,7 @@ _DESCRIPTIONS: dict[type, dict[str, str]] = {
         "title": "the rule's title",
         "gives": "the verdict the rule gives",
         "blocks": "true for an avoid rule that fired and holds the candidate back",
-        "unmet": "its conditions that failed (for a blocking rule: the values that made it "
-        "fire)",
+        "unmet": "its conditions that failed (for a blocking rule: the values that made it fire)",
         "alternatives": "for a condition with or: the failing conditions of each alternative",
         "vetoed_by": "the rules whose conclusions held it back where its own condition held",
     },
@@ -526,7 +525,7 @@ def advice_schema() -> dict[str, Any]:
 _EXPLANATION_ABOUT = (
     "Why a candidate is not better placed and what would change it, as explanation_to_dict "
     "writes it (docs/explanations.md): what mentor-rules explain --json prints under "
-    "\"explanation\", and what POST /v1/explain of mentor-rules serve answers (docs/serve.md)."
+    '"explanation", and what POST /v1/explain of mentor-rules serve answers (docs/serve.md).'
 )
 
 
@@ -645,8 +644,7 @@ def rules_in_force_schema() -> dict[str, Any]:
                 "additionalProperties": False,
                 "required": [field.name for field in attrs.fields(Limits)],
                 "properties": {
-                    field.name: {"type": "integer", "minimum": 1}
-                    for field in attrs.fields(Limits)
+                    field.name: {"type": "integer", "minimum": 1} for field in attrs.fields(Limits)
                 },
             },
         },
