@@ -89,18 +89,12 @@ def answer(advisor: Advisor, job: Job) -> Answer:
             return Answer(200, _json(_explain(advisor, document)))
         situation = situation_from_dict(document, advisor.limits)
         advice = advisor.advise(situation)
-        report = build_report(advisor, situation, advice, _label(document))
+        report = build_report(advisor, situation, advice, "your answers on this page")
         return Answer(200, html_articles([report]).encode("utf-8"), HTML)
     except _Unreadable as unreadable:
         return Answer(400, error_body(job.source, list(unreadable.error.problems)))
     except SituationError as error:
         return Answer(422, error_body(job.source, list(error.problems)))
-
-
-def _label(document: Mapping[str, Any]) -> str:
-    mentee = document.get("mentee")
-    name = mentee.get("name") if isinstance(mentee, Mapping) else None
-    return name if isinstance(name, str) and name.strip() else "you"
 
 
 #: The fields of an explain request (the schema ``explain-request``).

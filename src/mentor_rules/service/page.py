@@ -224,7 +224,7 @@ body{margin:0;background:#fff;color:#1f2328;font:16px/1.5 system-ui,-apple-syste
 .page a{color:#0b5cad}
 fieldset{border:1px solid #8c959f;border-radius:6px;margin:1rem 0;padding:.5rem 1rem 1rem}
 legend{font-weight:600;padding:0 .3rem}
-.row{display:grid;grid-template-columns:1fr;gap:.5rem 1rem}
+.row{display:grid;grid-template-columns:1fr;gap:.5rem 1rem;align-items:end}
 @media (min-width:40rem){.row{grid-template-columns:repeat(2,1fr)}}
 @media (min-width:56rem){.row.three{grid-template-columns:repeat(3,1fr)}}
 label{display:block;font-weight:500}
