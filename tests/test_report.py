@@ -251,3 +251,26 @@ def test_the_outputs_pasted_into_the_docs_are_what_the_commands_print(
     assert pasted is not None, shown
     _, out, _ = run(capsys, *command)
     assert out.rstrip("\n") + "\n" == pasted.group(1)
+
+
+@pytest.mark.parametrize("format", ["text", "markdown", "html"])
+def test_control_codes_and_bidi_overrides_from_the_input_show_instead_of_acting(
+    format: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A name with a terminal escape, a carriage return or a right-to-left override is shown
+    with those characters as [U+XXXX], in every format (issue 20); the text report's wrapping
+    makes a carriage return a space."""
+    document = {
+        "candidates": [
+            {"name": "Eve\u202eevil", "relation": "peer"},
+            {"name": "Red\x1b[31mX\rY", "relation": "outside"},
+        ]
+    }
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code, out, _ = run(capsys, "advise", str(path), "--format", format, "--details")
+    assert code == 0
+    assert "Eve[U+202E]evil" in out
+    assert "Red[U+001B]" in out  # then "[31m", escaped as each format escapes "["
+    for acting in ("\u202e", "\x1b", "\r"):
+        assert acting not in out

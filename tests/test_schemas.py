@@ -103,3 +103,39 @@ def test_the_cli_offers_every_schema() -> None:
     from mentor_rules.cli import SCHEMA_NAMES
 
     assert tuple(SCHEMAS) == SCHEMA_NAMES
+
+
+def test_the_cli_s_json_errors_and_explanations_match_their_schemas(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"candidates": [{"name": "Dana", "relation": "boss"}, {}]}', encoding="utf-8")
+    assert main(["advise", "--json", str(bad)]) == 3
+    [entry] = json.loads(capsys.readouterr().out)
+    Draft202012Validator(SCHEMAS["error"]()).validate(entry)
+    assert main(["explain", "--json", str(bad), "--candidate", "Dana"]) == 3
+    Draft202012Validator(SCHEMAS["error"]()).validate(json.loads(capsys.readouterr().out))
+    assert main(["explain", "--json", "--candidate", "Tom Becker"]) == 0
+    explained = json.loads(capsys.readouterr().out)["explanation"]
+    Draft202012Validator(SCHEMAS["explanation"]()).validate(explained)
+    assert explained["why_not"]  # not an empty shell
+    assert explained["what_would_change"]
+
+
+def test_the_explanation_schema_refuses_what_an_explanation_cannot_hold() -> None:
+    validator = Draft202012Validator(SCHEMAS["explanation"]())
+    good = {
+        "candidate": "Dana",
+        "verdict": "avoid",
+        "targets": ["weak_fit"],
+        "why_not": [],
+        "what_would_change": [],
+        "bound": 4,
+    }
+    assert validator.is_valid(good)
+    assert not validator.is_valid({**good, "verdict": "maybe"})
+    assert not validator.is_valid({**good, "extra": 1})
+    change = {"path": "candidates[0].chemistry", "value": "good", "kind": "wish", "text": "x"}
+    assert not validator.is_valid(
+        {**good, "what_would_change": [{"reaches": "explore", "changes": [change]}]}
+    )

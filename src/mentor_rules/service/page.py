@@ -393,7 +393,7 @@ def page(
             '<p><a href="#situation-form">Change your answers</a></p>'
         )
     parts.append(
-        '<form id="situation-form" method="post" action="/" accept-charset="utf-8">'
+        '<form id="situation-form" method="post" accept-charset="utf-8">'
         f"{_form(fields, rows)}</form>"
     )
     if document is not None:
