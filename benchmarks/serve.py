@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -209,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limits-requests", type=int, default=3)
     parser.add_argument("--memory-requests", type=int, default=20000)
     args = parser.parse_args(argv)
+    # SIGTERM ends the run as Ctrl-C does, through the blocks that stop the servers
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("benchmarks/serve.py: terminated"))
     if args.quick:
         args.requests, args.limits_requests, args.memory_requests = 60, 1, 200
     print(
