@@ -420,8 +420,10 @@ def test_a_request_over_the_time_bound_is_stopped_and_its_worker_replaced() -> N
         ["--workers", "1", "--timeout", "0.3", "--cors-origin", ORIGIN, "--engine", "python"]
     ) as bounded:
         [worker] = bounded.workers()
-        [problem] = _error(bounded.post_json("/v1/advise", _heavy(1)), 503, "POST /v1/advise")
+        stopped = bounded.post_json("/v1/advise", _heavy(1))
+        [problem] = _error(stopped, 503, "POST /v1/advise")
         assert "time bound (0.3 s)" in problem["message"]
+        assert stopped.headers["retry-after"] == "1"
         assert not alive(worker)  # stopped, not left working
         # another worker took its place, and answers
         reply = bounded.post_json("/v1/advise", example_document())

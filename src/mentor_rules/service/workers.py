@@ -26,7 +26,7 @@ from attrs import frozen
 
 from .._errors import EngineError
 from ..advice.advisor import Advisor
-from .answers import Answer, Job, answer
+from .answers import Answer, Job, Op, answer
 
 __all__ = ["Busy", "Crashed", "Pool", "Started", "TimedOut"]
 
@@ -65,6 +65,7 @@ def _work(connection: Connection, make: Callable[[], Advisor]) -> None:
     except EngineError as error:
         connection.send(_Failed(str(error)))
         return
+    _warm(advisor)
     connection.send(Started(advisor.engine))
     while True:
         try:
@@ -72,6 +73,25 @@ def _work(connection: Connection, make: Callable[[], Advisor]) -> None:
         except (EOFError, OSError):  # the server process has gone
             return
         connection.send(answer(advisor, job))
+
+
+#: A small situation a worker advises on before it says it has started: the modules only a first
+#: request needs (reading documents, stemming, explaining, the report) are imported then, not
+#: within a request's time bound.
+_WARM_UP = (
+    b'{"mentee": {"goals": [{"kind": "advice", "scope": "job"}], "past_mentors": [{"setting": '
+    b'"school", "worked": ["patient"]}]}, "candidates": [{"name": "A", "relation": "peer", '
+    b'"traits": ["patient"]}]}'
+)
+
+
+def _warm(advisor: Advisor) -> None:
+    for op in Op:
+        body = (
+            _WARM_UP if op is not Op.EXPLAIN else b'{"situation": %s, "candidate": "A"}' % _WARM_UP
+        )
+        answered = answer(advisor, Job(op, body, "warm-up"))
+        assert answered.status == 200, answered.body
 
 
 class _Worker:
@@ -178,6 +198,9 @@ class Pool:
             raise Busy from None
         finally:
             self._waiting -= 1
+        if deadline - loop.time() <= 0:  # came free just as the bound was reached: not used
+            self._idle.put_nowait(worker)
+            raise Busy
         try:
             reply = await loop.run_in_executor(None, worker.call, job, deadline - loop.time())
         except (TimedOut, Crashed):
