@@ -225,6 +225,7 @@ body{margin:0;background:#fff;color:#1f2328;font:16px/1.5 system-ui,-apple-syste
 fieldset{border:1px solid #8c959f;border-radius:6px;margin:1rem 0;padding:.5rem 1rem 1rem}
 legend{font-weight:600;padding:0 .3rem}
 .row{display:grid;grid-template-columns:1fr;gap:.5rem 1rem;align-items:end}
+.row+.row{margin-top:.75rem;padding-top:.75rem;border-top:1px solid #d0d7de}
 @media (min-width:40rem){.row{grid-template-columns:repeat(2,1fr)}}
 @media (min-width:56rem){.row.three{grid-template-columns:repeat(3,1fr)}}
 label{display:block;font-weight:500}
