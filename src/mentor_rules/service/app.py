@@ -39,7 +39,7 @@ from ..rules.ruleset import RuleSet
 from .answers import HTML, JSON, Answer, Job, Op, error_body
 from .openapi import openapi
 from .page import PEOPLE_ROWS, page, situation_from_form
-from .workers import Busy, Crashed, Pool, TimedOut
+from .workers import Busy, Crashed, Full, Pool, TimedOut
 
 __all__ = ["DEFAULT_TIMEOUT", "Settings", "create_app", "serve"]
 
@@ -144,6 +144,8 @@ class _Service:
         bound = f"{self.settings.timeout:g} s"
         try:
             return await self.pool.run(Job(op, body, source), deadline)
+        except Full:
+            message = "the server is busy: too many requests are waiting for a worker"
         except Busy:
             message = f"the server is busy: no worker came free within the time bound ({bound})"
         except TimedOut:
@@ -211,7 +213,7 @@ class _Service:
         return _json(document, 200 if ready else 503)
 
     async def openapi(self, request: Request) -> Response:
-        return _json(openapi())
+        return _json(_openapi())
 
     async def page(self, request: Request) -> Response:
         if request.method == "GET":
@@ -248,6 +250,12 @@ class _Service:
             notice = f"No advice this time: {problems[0].message}. Please try again."
             return _html(shown(notice=notice), 503)
         return _html(shown(problems=problems), answer.status)
+
+
+@functools.cache
+def _openapi() -> dict[str, Any]:
+    """The OpenAPI document, made once (it never changes while the server runs)."""
+    return openapi()
 
 
 def _unstructure(value: object) -> Any:

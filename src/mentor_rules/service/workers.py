@@ -28,11 +28,15 @@ from .._errors import EngineError
 from ..advice.advisor import Advisor
 from .answers import Answer, Job, Op, answer
 
-__all__ = ["Busy", "Crashed", "Pool", "Started", "TimedOut"]
+__all__ = ["Busy", "Crashed", "Full", "Pool", "Started", "TimedOut"]
 
 
 class Busy(Exception):
-    """No worker came free within the request's time bound, or too many requests wait."""
+    """No worker came free within the request's time bound."""
+
+
+class Full(Busy):
+    """Too many requests wait for a worker already: refused at once."""
 
 
 class TimedOut(Exception):
@@ -190,7 +194,7 @@ class Pool:
         """The answer to ``job`` from a free worker, by ``deadline`` (the event loop's clock)."""
         loop = asyncio.get_running_loop()
         if self._waiting >= self.backlog + self.workers:
-            raise Busy
+            raise Full
         self._waiting += 1
         try:
             worker = await asyncio.wait_for(self._idle.get(), deadline - loop.time())
