@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -88,6 +89,22 @@ def test_explain_answers_the_library_s_explanation(server: Server, advisor: Advi
     expected = explanation_to_dict(advisor.explain(document, "Tom Becker", bound=3))
     assert reply.json() == expected
     _valid(reply.json(), "explanation")
+
+
+def test_match_answers_the_library_s_matching(server: Server, advisor: Advisor) -> None:
+    from mentor_rules.io.programme_report import match_to_dict
+    from mentor_rules.programme.document import programme_from_dict
+    from mentor_rules.programme.match import match
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "programme" / "erg-cohort.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    reply = server.post_json("/v1/match", document)
+    assert reply.status == 200, reply.body[:500]
+    assert reply.json() == match_to_dict(match(programme_from_dict(document), advisor))
+    _valid(reply.json(), "programme-result")
+    broken = {**document, "mentors": [{**document["mentors"][0], "capacity": -1}]}
+    problems = _error(server.post_json("/v1/match", broken), 422, "POST /v1/match")
+    assert "mentors[0].capacity" in {p["path"] for p in problems}
 
 
 def test_an_invalid_situation_is_422_with_every_problem_and_its_path(server: Server) -> None:

@@ -622,7 +622,8 @@ def _add_serve_command(commands: Any) -> None:
     serve = commands.add_parser(
         "serve",
         help="serve the advice over HTTP: a REST API and a page (the serve extra)",
-        description="A REST API (POST /v1/advise, POST /v1/explain, GET /v1/schema/NAME, GET "
+        description="A REST API (POST /v1/advise, POST /v1/explain, POST /v1/match, GET "
+        "/v1/schema/NAME, GET "
         "/v1/rules, GET /health, GET /openapi.json) and a page with a form (GET /), on "
         "127.0.0.1 unless --host says otherwise; see docs/serve.md. Needs the serve extra: "
         "pip install 'mentor-rules[serve]'. Stops on Ctrl-C or SIGTERM.",

@@ -16,7 +16,7 @@ from typing import Any
 
 from attrs import frozen
 
-from .._errors import Problem, SituationError, json_type, show
+from .._errors import EngineError, Problem, SituationError, json_type, show
 from ..advice.advisor import Advisor
 from ..advice.explain import explanation_to_dict
 from ..io.report import build_report, html_articles
@@ -37,6 +37,8 @@ class Op(enum.Enum):
     EXPLAIN = "explain"
     #: The page's report (HTML ``<article>``) on a situation the page's form built.
     REPORT = "report"
+    #: Programme matching: a programme document -> the matching (docs/programme.md).
+    MATCH = "match"
 
 
 @frozen
@@ -87,6 +89,8 @@ def answer(advisor: Advisor, job: Job) -> Answer:
             return Answer(200, _json(advice_to_dict(advisor.advise(document))))
         if job.op is Op.EXPLAIN:
             return Answer(200, _json(_explain(advisor, document)))
+        if job.op is Op.MATCH:
+            return Answer(200, _json(_match(advisor, document)))
         situation = situation_from_dict(document, advisor.limits)
         advice = advisor.advise(situation)
         report = build_report(advisor, situation, advice, "your answers on this page")
@@ -95,6 +99,20 @@ def answer(advisor: Advisor, job: Job) -> Answer:
         return Answer(400, error_body(job.source, list(unreadable.error.problems)))
     except SituationError as error:
         return Answer(422, error_body(job.source, list(error.problems)))
+    except EngineError as error:  # what the request needs cannot run here (a missing solver)
+        return Answer(503, error_body(job.source, [Problem("", str(error))]))
+
+
+def _match(advisor: Advisor, document: object) -> dict[str, Any]:
+    """The matching of a programme document, as ``mentor-rules match --json`` prints it. Its
+    modules (and the solver's) are imported on the first match a worker makes."""
+    from ..io.programme_report import match_to_dict
+    from ..programme.document import programme_from_dict
+    from ..programme.match import match
+
+    if not isinstance(document, Mapping):
+        raise SituationError([Problem("", f"expected an object, got {json_type(document)}")])
+    return match_to_dict(match(programme_from_dict(document), advisor))
 
 
 #: The fields of an explain request (the schema ``explain-request``).

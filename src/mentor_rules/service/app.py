@@ -177,6 +177,9 @@ class _Service:
     async def explain(self, request: Request) -> Response:
         return await self._api(request, Op.EXPLAIN)
 
+    async def match(self, request: Request) -> Response:
+        return await self._api(request, Op.MATCH)
+
     async def schema(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name not in SCHEMAS:
@@ -291,6 +294,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/", service.page, methods=["GET", "POST"]),
         Route("/v1/advise", service.advise, methods=["POST"]),
         Route("/v1/explain", service.explain, methods=["POST"]),
+        Route("/v1/match", service.match, methods=["POST"]),
         Route("/v1/schema/{name}", service.schema, methods=["GET"]),
         Route("/v1/rules", service.rules, methods=["GET"]),
         Route("/health", service.health, methods=["GET"]),

@@ -24,6 +24,8 @@ COMPONENTS = (
     "error",
     "rules-in-force",
     "health",
+    "programme",
+    "programme-result",
 )
 
 
@@ -108,6 +110,20 @@ def openapi() -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _json("explanation", "the explanation (docs/explanations.md)"),
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/v1/match": {
+                "post": {
+                    "operationId": "match",
+                    "summary": "Programme matching: a cohort of mentees matched to mentors",
+                    "requestBody": {
+                        "required": True,
+                        **_json("programme", "a programme (docs/programme.md)"),
+                    },
+                    "responses": {
+                        "200": _json("programme-result", "the matching, as match --json"),
                         **_ERRORS,
                     },
                 }
