@@ -9,7 +9,6 @@ imported then: ``import mentor_rules`` reads no document.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import math
@@ -266,6 +265,8 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
 
 def _unknown_field(key: str, known: Sequence[str]) -> str:
     """ "unknown field", with the closest known name, or the known names when none is close."""
+    import difflib  # here: only a problem needs it
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     if close:
         return f"unknown field; did you mean {close[0]!r}?"
