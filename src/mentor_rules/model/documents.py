@@ -640,29 +640,72 @@ def _compiled_reader(limits: Limits) -> Callable[[object], Situation] | None:
 
 
 def _read_object(cls: type[_T], limits: Limits) -> Callable[[object], _T]:
+    """The reader of an attrs class: a function made from source (as the writer below, and as
+    cattrs makes its own) that reads each field present in place, scalars checked inline, and
+    calls the class with them (its validators run as ever)."""
     hints = typing.get_type_hints(cls)
-    readers = {
-        field.name: _read_value(
-            hints[field.name],
-            limits,
-            limits.max_candidates if field.name == "candidates" else limits.max_items,
-        )
-        for field in attrs.fields(typing.cast(Any, cls))
+    names = [field.name for field in attrs.fields(typing.cast(Any, cls))]
+    namespace: dict[str, Any] = {
+        "_cls": cls,
+        "_names": frozenset(names),
+        "_Irregular": _Irregular,
+        "_text_problem": _text_problem,
+        "_limits": limits,
+        "_isfinite": math.isfinite,
     }
-    get = readers.get
+    lines = [
+        "def read(value):",
+        "    if type(value) is not dict or not value.keys() <= _names:",
+        "        raise _Irregular",
+        "    given = {}",
+    ]
+    for name in names:
+        most = limits.max_candidates if name == "candidates" else limits.max_items
+        lines.append(f"    if {name!r} in value:")
+        lines.append(f"        x = value[{name!r}]")
+        lines += _read_statements(hints[name], limits, most, namespace, "        ")
+        lines.append(f"        given[{name!r}] = x")
+    lines.append("    return _cls(**given)")
+    exec(compile("\n".join(lines) + "\n", f"<reader of {cls.__name__}>", "exec"), namespace)
+    made: Callable[[object], _T] = namespace["read"]
+    return made
 
-    def read(value: object) -> _T:
-        if type(value) is not dict:
-            raise _Irregular
-        given = {}
-        for key, item in value.items():
-            reader = get(key)
-            if reader is None:
-                raise _Irregular
-            given[key] = reader(item)
-        return cls(**given)
 
-    return read
+def _read_statements(
+    hint: Any, limits: Limits, most_items: int, namespace: dict[str, Any], indent: str
+) -> list[str]:
+    """Python source that checks the value ``x`` of declared type ``hint`` and leaves in ``x``
+    what the model holds, raising ``_Irregular`` where the reader does not vouch for it."""
+    origin = typing.get_origin(hint)
+    fail = f"{indent}    raise _Irregular"
+    if origin is types.UnionType or origin is typing.Union:
+        inner = next(t for t in typing.get_args(hint) if t is not type(None))
+        deeper = indent + "    "
+        return [
+            f"{indent}if x is not None:",
+            *_read_statements(inner, limits, most_items, namespace, deeper),
+        ]
+    if hint is str:
+        return [f"{indent}if type(x) is not str or _text_problem(x, _limits) is not None:", fail]
+    if hint is int or hint is bool:
+        return [f"{indent}if type(x) is not {hint.__name__}:", fail]
+    if hint is float:
+        return [
+            f"{indent}if type(x) is int:",
+            f"{indent}    x = float(x)  # too big for a float: OverflowError, the reference path",
+            f"{indent}if type(x) is not float or not _isfinite(x):",
+            fail,
+        ]
+    name = f"_read_{len(namespace)}"
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        namespace[name] = {member.value: member for member in hint}.get
+        return [
+            f"{indent}x = {name}(x) if type(x) is str else None",
+            f"{indent}if x is None:",
+            fail,
+        ]
+    namespace[name] = _read_value(hint, limits, most_items)
+    return [f"{indent}x = {name}(x)"]
 
 
 def _read_value(hint: Any, limits: Limits, most_items: int) -> _Read:
