@@ -604,9 +604,10 @@ def advice_from_dict(document: Mapping[str, Any]) -> Advice:
 # --------------------------------------------------------------------------- compiled paths
 #
 # The reader and the writer below are made from the model's attrs classes and field types,
-# once, as closures: no document is walked twice and nothing is looked up by type while one is
-# read or written. Each stands for a reference definition above (the limits' walk and the
-# converter), which the tests hold equal to it on generated valid and broken documents.
+# once, as functions written from source (as cattrs makes its own): no document is walked twice
+# and nothing is looked up by type while one is read or written. Each stands for a reference
+# definition above (the limits' walk and the converter), which the tests hold equal to it on
+# generated valid and broken documents.
 
 
 class _Irregular(Exception):
@@ -632,9 +633,7 @@ def _compiled_reader(limits: Limits) -> Callable[[object], Situation] | None:
     """
     fixed = [name for cls in _FIELD_NAMES for name in _FIELD_NAMES[cls][0]]
     fixed += [member.value for enum_type in _ENUMS for member in enum_type]
-    if limits.max_depth < _SITUATION_DEPTH or any(len(text) > limits.max_text for text in fixed):
-        return None
-    if any(_text_problem(text, limits) for text in fixed):
+    if limits.max_depth < _SITUATION_DEPTH or any(_text_problem(text, limits) for text in fixed):
         return None
     return _read_object(Situation, limits)
 
@@ -645,14 +644,7 @@ def _read_object(cls: type[_T], limits: Limits) -> Callable[[object], _T]:
     calls the class with them (its validators run as ever)."""
     hints = typing.get_type_hints(cls)
     names = [field.name for field in attrs.fields(typing.cast(Any, cls))]
-    namespace: dict[str, Any] = {
-        "_cls": cls,
-        "_names": frozenset(names),
-        "_Irregular": _Irregular,
-        "_text_problem": _text_problem,
-        "_limits": limits,
-        "_isfinite": math.isfinite,
-    }
+    namespace = {**_reader_namespace(limits), "_cls": cls, "_names": frozenset(names)}
     lines = [
         "def read(value):",
         "    if type(value) is not dict or not value.keys() <= _names:",
@@ -669,6 +661,16 @@ def _read_object(cls: type[_T], limits: Limits) -> Callable[[object], _T]:
     exec(compile("\n".join(lines) + "\n", f"<reader of {cls.__name__}>", "exec"), namespace)
     made: Callable[[object], _T] = namespace["read"]
     return made
+
+
+def _reader_namespace(limits: Limits) -> dict[str, Any]:
+    """What the source of every reader names."""
+    return {
+        "_Irregular": _Irregular,
+        "_text_problem": _text_problem,
+        "_limits": limits,
+        "_isfinite": math.isfinite,
+    }
 
 
 def _read_statements(
@@ -709,26 +711,17 @@ def _read_statements(
 
 
 def _read_value(hint: Any, limits: Limits, most_items: int) -> _Read:
-    """The reader of one field's value, by its declared type."""
-    origin = typing.get_origin(hint)
-    if origin is types.UnionType or origin is typing.Union:
-        inner = _read_value(
-            next(t for t in typing.get_args(hint) if t is not type(None)), limits, most_items
-        )
-        return lambda value: None if value is None else inner(value)
-    if origin is tuple:
+    """The reader of a value of one declared type, on its own (a list's items, an object)."""
+    if typing.get_origin(hint) is tuple:
         return _read_tuple(typing.get_args(hint)[0], limits, most_items)
     if attrs.has(hint):
         return _read_object(hint, limits)
-    if isinstance(hint, type) and issubclass(hint, StrEnum):
-        return _read_enum(hint)
-    scalars: dict[Any, _Read] = {
-        str: _read_text(limits),
-        int: _read_int,
-        float: _read_float,
-        bool: _read_bool,
-    }
-    return scalars[hint]
+    namespace = _reader_namespace(limits)
+    lines = ["def read(x):", *_read_statements(hint, limits, most_items, namespace, "    ")]
+    lines.append("    return x")
+    exec(compile("\n".join(lines) + "\n", f"<reader of {hint!r}>", "exec"), namespace)
+    made: _Read = namespace["read"]
+    return made
 
 
 def _read_tuple(item_type: Any, limits: Limits, most: int) -> _Read:
@@ -751,47 +744,6 @@ def _read_tuple(item_type: Any, limits: Limits, most: int) -> _Read:
         return tuple([read_item(item) for item in value])
 
     return items
-
-
-def _read_text(limits: Limits) -> _Read:
-    def text(value: object) -> str:
-        if type(value) is not str or _text_problem(value, limits) is not None:
-            raise _Irregular
-        return value
-
-    return text
-
-
-def _read_enum(enum_type: type[StrEnum]) -> _Read:
-    members = {member.value: member for member in enum_type}.get
-
-    def member(value: object) -> StrEnum:
-        found = members(value) if type(value) is str else None
-        if found is None:
-            raise _Irregular
-        return found
-
-    return member
-
-
-def _read_int(value: object) -> int:
-    if type(value) is not int:
-        raise _Irregular
-    return value
-
-
-def _read_float(value: object) -> float:
-    if type(value) is int:
-        value = float(value)  # too big for a float: OverflowError, and the reference path
-    if type(value) is not float or not math.isfinite(value):
-        raise _Irregular
-    return value
-
-
-def _read_bool(value: object) -> bool:
-    if type(value) is not bool:
-        raise _Irregular
-    return value
 
 
 _Write = Callable[[Any], Any]
