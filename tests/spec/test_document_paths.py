@@ -26,15 +26,18 @@ from mentor_rules import (
     CandidateVerdict,
     Evidence,
     Limits,
+    MatchHow,
     PackRef,
     Provenance,
     Recommendation,
     RuleSetInfo,
+    ShortForm,
     Situation,
     SituationError,
     Source,
     Step,
     Suppressed,
+    TextMatch,
     Verdict,
     advice_to_dict,
     situation_from_dict,
@@ -206,6 +209,13 @@ def test_the_compiled_writer_writes_advice_as_the_converter_does(situation: Situ
 
 
 _sources = st.builds(Source, st.text(max_size=5), st.integers(1, 9))
+_matches = st.builds(
+    TextMatch,
+    st.sampled_from(MatchHow),
+    st.text(max_size=5),
+    st.text(max_size=5),
+    st.lists(st.builds(ShortForm, st.text(max_size=5), st.text(max_size=5))).map(tuple),
+)
 #: Evidence values of every kind the converter writes: scalars, lists, tuples, objects (with
 #: keys that are not strings too), enum members.
 _values = st.recursive(
@@ -233,7 +243,9 @@ advices = st.builds(
             subject=st.text(max_size=5),
             message=st.text(max_size=5),
             because=st.text(max_size=5),
-            evidence=st.lists(st.builds(Evidence, st.text(max_size=5), _values)).map(tuple),
+            evidence=st.lists(
+                st.builds(Evidence, st.text(max_size=5), _values, st.none() | _matches)
+            ).map(tuple),
             source=_sources,
             see_also=st.lists(_sources, max_size=2).map(tuple),
         ),

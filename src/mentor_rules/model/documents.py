@@ -39,6 +39,7 @@ from .situation import (
     Willingness,
     type_problems,
 )
+from .text import MatchHow
 from .vocabulary import Kind
 
 if TYPE_CHECKING:
@@ -159,6 +160,7 @@ _ENUMS: tuple[type[StrEnum], ...] = (
     Willingness,
     Kind,
     Verdict,
+    MatchHow,  # how an industry or job matched, in evidence: written as its value too
 )
 
 
