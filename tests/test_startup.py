@@ -274,3 +274,46 @@ def test_the_command_line_loads_only_what_advise_as_json_needs(tmp_path: Path) -
         stdin=subprocess.DEVNULL,
     )
     assert json.loads(result.stdout.splitlines()[-1]) == []
+
+
+#: What ``mentor-rules advise FILE --format json`` does not use on a valid document, the
+#: shipped rules coming from the cache: the converter (the compiled reader and writer stand for
+#: it), durable-rules (``auto`` is the Python engine, and the engines after it are not probed),
+#: the line reader of ``--jsonl``, packs, TOML, the report, explanations.
+_UNUSED_BY_ADVISE_JSON = (
+    "cattrs",
+    "durable_rules_engine",
+    "mentor_rules.engines.durable",
+    "mentor_rules.io.jsonl",
+    "mentor_rules.io.report",
+    "mentor_rules.rules.packs",
+    "mentor_rules.advice.explain",
+    "tomllib",
+)
+
+
+def test_advise_file_as_json_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    situation = tmp_path / "situation.json"
+    situation.write_text(json.dumps({"candidates": [{"name": "Dana", "relation": "peer"}]}))
+    code = (
+        "import json, sys\n"
+        "from mentor_rules.cli import main\n"
+        f"status = main(['advise', {str(situation)!r}, '--format', 'json'])\n"
+        f"print(json.dumps([status, [m for m in {_UNUSED_BY_ADVISE_JSON!r} if m in sys.modules]]))"
+    )
+    env = {**os.environ, CACHE_ENV: str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+        for _ in range(2)  # the first fills the rule cache (reading TOML with the converter)
+    ]
+    status, loaded = json.loads(runs[1].stdout.splitlines()[-1])
+    assert status == 0
+    assert loaded == []
+    assert '"candidates"' in runs[1].stdout  # the advice was written

@@ -29,7 +29,6 @@ from ._version import __version__
 # schemas) is imported by that command, to keep the start-up of the others short.
 from .advice.advisor import Advisor
 from .engines import ENGINES, EngineName
-from .io.jsonl import advise_lines, read_lines
 from .model.documents import (
     advice_to_dict,
     converter,
@@ -41,7 +40,6 @@ from .model.documents import (
 from .model.limits import DEFAULT_BOUND, MAX_BOUND, Limits
 from .model.output import Advice, Verdict
 from .rules.cache import shipped_rules
-from .rules.packs import load_pack
 from .rules.ruleset import RuleSet
 from .scale.batch import CHUNK_SIZE, chunks, cpu_count, run_ordered
 
@@ -348,8 +346,11 @@ def _rule_set(args: argparse.Namespace) -> RuleSet:
     """The rule set the options name: shipped (or none), the packs added, ids left out,
     parameters set."""
     rules = RuleSet(()) if args.no_shipped else shipped_rules()
-    for path in args.rules:
-        rules = load_pack(path, onto=rules)
+    if args.rules:
+        from .rules.packs import load_pack  # here: only packs need it
+
+        for path in args.rules:
+            rules = load_pack(path, onto=rules)
     if args.disable:
         rules = rules.without(*args.disable)
     if args.param:
@@ -486,6 +487,8 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     if wrong is not None:
         print(f"mentor-rules advise: with --jsonl, {wrong}", file=sys.stderr)
         return EXIT_USAGE
+    from .io.jsonl import advise_lines, read_lines  # here: only --jsonl reads lines
+
     limits: Limits = args.limits
     advisor = Advisor(rules, engine=args.engine, limits=limits)
     workers = cpu_count() if args.jobs == 0 else args.jobs or 1

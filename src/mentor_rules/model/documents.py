@@ -9,10 +9,12 @@ imported then: ``import mentor_rules`` reads no document.
 
 from __future__ import annotations
 
-import difflib
+import functools
 import json
 import math
-from collections.abc import Iterator, Mapping, Sequence
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -37,6 +39,7 @@ from .situation import (
     Willingness,
     type_problems,
 )
+from .text import MatchHow
 from .vocabulary import Kind
 
 if TYPE_CHECKING:
@@ -46,12 +49,14 @@ __all__ = [
     "MAX_DIGITS",
     "advice_from_dict",
     "advice_to_dict",
+    "advice_to_dict_reference",
     "check_limits",
     "converter",
     "over_limit",
     "parse_json",
     "shape_problems",
     "situation_from_dict",
+    "situation_from_dict_reference",
     "situation_to_dict",
     "structure",
     "structure_problems",
@@ -155,6 +160,7 @@ _ENUMS: tuple[type[StrEnum], ...] = (
     Willingness,
     Kind,
     Verdict,
+    MatchHow,  # how an industry or job matched, in evidence: written as its value too
 )
 
 
@@ -261,6 +267,8 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
 
 def _unknown_field(key: str, known: Sequence[str]) -> str:
     """ "unknown field", with the closest known name, or the known names when none is close."""
+    import difflib  # here: only a problem needs it
+
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     if close:
         return f"unknown field; did you mean {close[0]!r}?"
@@ -291,8 +299,9 @@ def shape_problems(document: Mapping[Any, Any], limits: Limits | None) -> list[P
     while stack:
         path, depth, node = stack.pop()
         if isinstance(node, str):
-            if limits is not None and len(node) > limits.max_text:
-                problems.append(Problem(path, over_limit(limits, "max_text", len(node))))
+            problem = None if limits is None else _text_problem(node, limits)
+            if problem:
+                problems.append(Problem(path, problem))
             continue
         if not isinstance(node, Mapping | list | tuple):
             continue
@@ -314,6 +323,18 @@ def shape_problems(document: Mapping[Any, Any], limits: Limits | None) -> list[P
                 reversed([(f"{path}[{n}]", depth + 1, item) for n, item in enumerate(node)])
             )
     return problems
+
+
+def _text_problem(text: str, limits: Limits) -> str | None:
+    """What is wrong with one text of a situation document (a value, not a key), or None.
+
+    Every check on a single text belongs here: :func:`shape_problems` reports what it says,
+    and the compiled reader (:func:`_compiled_reader`) calls it on every text it reads, so
+    that both paths refuse the same texts.
+    """
+    if len(text) > limits.max_text:
+        return over_limit(limits, "max_text", len(text))
+    return None
 
 
 #: How deeply an advice document (which has no limits) may nest: far deeper than any advice,
@@ -447,8 +468,24 @@ def situation_from_dict(document: Mapping[str, Any], limits: Limits | None = Non
     """Turn a JSON-like mapping into a :class:`Situation`, or raise :class:`SituationError`.
 
     ``limits`` (the defaults if None) bound its size: see :class:`Limits`.
+
+    A document is read once by the reader compiled for ``limits`` (:func:`_compiled_reader`),
+    which checks its shape, its types and the limits in the walk that builds the model; at the
+    first thing it does not vouch for, the document is read again by the reference path
+    (:func:`shape_problems`, then the converter), which names every problem. Both give the
+    same situation or the same problems (``tests/spec/test_document_paths.py``).
     """
-    return structure(document, Situation, limits=Limits() if limits is None else limits)
+    limits = _DEFAULT_LIMITS if limits is None else limits
+    read = _compiled_reader(limits)
+    if read is not None:
+        try:
+            return read(document)
+        except Exception:  # anything at all: the reference path says what
+            pass
+    return structure(document, Situation, limits=limits)
+
+
+_DEFAULT_LIMITS = Limits()
 
 
 def check_limits(situation: Situation, limits: Limits) -> None:
@@ -528,9 +565,34 @@ def situation_to_dict(situation: Situation) -> dict[str, Any]:
 
 
 def advice_to_dict(advice: Advice) -> dict[str, Any]:
-    """Advice as plain JSON-compatible data."""
+    """Advice as plain JSON-compatible data.
+
+    Written by the writer compiled from the output model's types (:func:`_writer`), which
+    gives what the converter gives (``tests/spec/test_document_paths.py``); advice it cannot
+    write (a field holding another type than it declares) goes to the converter.
+    """
+    if type(advice) is Advice:
+        try:
+            document: dict[str, Any] = _writer(Advice)(advice)
+            return document
+        except Exception:  # the converter writes it, or says what is wrong
+            pass
+    return advice_to_dict_reference(advice)
+
+
+def advice_to_dict_reference(advice: Advice) -> dict[str, Any]:
+    """Advice as plain JSON-compatible data, written by the converter: the definition the
+    compiled writer of :func:`advice_to_dict` stands for."""
     document: dict[str, Any] = converter.unstructure(advice)
     return document
+
+
+def situation_from_dict_reference(
+    document: Mapping[str, Any], limits: Limits | None = None
+) -> Situation:
+    """:func:`situation_from_dict` by the reference path alone: the limits' walk
+    (:func:`shape_problems`), then the converter."""
+    return structure(document, Situation, limits=_DEFAULT_LIMITS if limits is None else limits)
 
 
 def advice_from_dict(document: Mapping[str, Any]) -> Advice:
@@ -539,3 +601,235 @@ def advice_from_dict(document: Mapping[str, Any]) -> Advice:
         return structure(document, Advice, "advice")
     except SituationError as exc:
         raise AdviceError(exc.problems) from None
+
+
+# --------------------------------------------------------------------------- compiled paths
+#
+# The reader and the writer below are made from the model's attrs classes and field types,
+# once, as functions written from source (as cattrs makes its own): no document is walked twice
+# and nothing is looked up by type while one is read or written. Each stands for a reference
+# definition above (the limits' walk and the converter), which the tests hold equal to it on
+# generated valid and broken documents.
+
+
+class _Irregular(Exception):
+    """Raised by the compiled reader where it stops vouching for a document."""
+
+
+_Read = Callable[[object], Any]
+
+#: How deeply a valid situation nests its lists and objects (a past mentor's ``worked``): a
+#: reader is compiled only for limits that allow it.
+_SITUATION_DEPTH = 5
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled_reader(limits: Limits) -> Callable[[object], Situation] | None:
+    """A function that reads a situation document within ``limits`` in one walk, building the
+    model as it goes, and raises at anything it does not vouch for: an object that is not a
+    plain ``dict`` (repeated keys included), a key that is not a field, a value of another
+    type, a list or text over the limits, a value the model's validators refuse.
+
+    None for limits under which a valid situation's own keys or enum values would break them
+    (then every document takes the reference path).
+    """
+    fixed = [name for cls in _FIELD_NAMES for name in _FIELD_NAMES[cls][0]]
+    fixed += [member.value for enum_type in _ENUMS for member in enum_type]
+    if limits.max_depth < _SITUATION_DEPTH or any(_text_problem(text, limits) for text in fixed):
+        return None
+    return _read_object(Situation, limits)
+
+
+def _read_object(cls: type[_T], limits: Limits) -> Callable[[object], _T]:
+    """The reader of an attrs class: a function made from source (as the writer below, and as
+    cattrs makes its own) that reads each field present in place, scalars checked inline, and
+    calls the class with them (its validators run as ever)."""
+    hints = typing.get_type_hints(cls)
+    names = [field.name for field in attrs.fields(typing.cast(Any, cls))]
+    namespace = {**_reader_namespace(limits), "_cls": cls, "_names": frozenset(names)}
+    lines = [
+        "def read(value):",
+        "    if type(value) is not dict or not value.keys() <= _names:",
+        "        raise _Irregular",
+        "    given = {}",
+    ]
+    for name in names:
+        most = limits.max_candidates if name == "candidates" else limits.max_items
+        lines.append(f"    if {name!r} in value:")
+        lines.append(f"        x = value[{name!r}]")
+        lines += _read_statements(hints[name], limits, most, namespace, "        ")
+        lines.append(f"        given[{name!r}] = x")
+    lines.append("    return _cls(**given)")
+    exec(compile("\n".join(lines) + "\n", f"<reader of {cls.__name__}>", "exec"), namespace)
+    made: Callable[[object], _T] = namespace["read"]
+    return made
+
+
+def _reader_namespace(limits: Limits) -> dict[str, Any]:
+    """What the source of every reader names."""
+    return {
+        "_Irregular": _Irregular,
+        "_text_problem": _text_problem,
+        "_limits": limits,
+        "_isfinite": math.isfinite,
+    }
+
+
+def _read_statements(
+    hint: Any, limits: Limits, most_items: int, namespace: dict[str, Any], indent: str
+) -> list[str]:
+    """Python source that checks the value ``x`` of declared type ``hint`` and leaves in ``x``
+    what the model holds, raising ``_Irregular`` where the reader does not vouch for it."""
+    origin = typing.get_origin(hint)
+    fail = f"{indent}    raise _Irregular"
+    if origin is types.UnionType or origin is typing.Union:
+        inner = next(t for t in typing.get_args(hint) if t is not type(None))
+        deeper = indent + "    "
+        return [
+            f"{indent}if x is not None:",
+            *_read_statements(inner, limits, most_items, namespace, deeper),
+        ]
+    if hint is str:
+        return [f"{indent}if type(x) is not str or _text_problem(x, _limits) is not None:", fail]
+    if hint is int or hint is bool:
+        return [f"{indent}if type(x) is not {hint.__name__}:", fail]
+    if hint is float:
+        return [
+            f"{indent}if type(x) is int:",
+            f"{indent}    x = float(x)  # too big for a float: OverflowError, the reference path",
+            f"{indent}if type(x) is not float or not _isfinite(x):",
+            fail,
+        ]
+    name = f"_read_{len(namespace)}"
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        namespace[name] = {member.value: member for member in hint}.get
+        return [
+            f"{indent}x = {name}(x) if type(x) is str else None",
+            f"{indent}if x is None:",
+            fail,
+        ]
+    namespace[name] = _read_value(hint, limits, most_items)
+    return [f"{indent}x = {name}(x)"]
+
+
+def _read_value(hint: Any, limits: Limits, most_items: int) -> _Read:
+    """The reader of a value of one declared type, on its own (a list's items, an object)."""
+    if typing.get_origin(hint) is tuple:
+        return _read_tuple(typing.get_args(hint)[0], limits, most_items)
+    if attrs.has(hint):
+        return _read_object(hint, limits)
+    namespace = _reader_namespace(limits)
+    lines = ["def read(x):", *_read_statements(hint, limits, most_items, namespace, "    ")]
+    lines.append("    return x")
+    exec(compile("\n".join(lines) + "\n", f"<reader of {hint!r}>", "exec"), namespace)
+    made: _Read = namespace["read"]
+    return made
+
+
+def _read_tuple(item_type: Any, limits: Limits, most: int) -> _Read:
+    if item_type is str:  # the usual list: texts, checked in place
+
+        def texts(value: object) -> tuple[str, ...]:
+            if (type(value) is not list and type(value) is not tuple) or len(value) > most:
+                raise _Irregular
+            for item in value:
+                if type(item) is not str or _text_problem(item, limits) is not None:
+                    raise _Irregular
+            return tuple(value)
+
+        return texts
+    read_item = _read_value(item_type, limits, limits.max_items)
+
+    def items(value: object) -> tuple[Any, ...]:
+        if (type(value) is not list and type(value) is not tuple) or len(value) > most:
+            raise _Irregular
+        return tuple([read_item(item) for item in value])
+
+    return items
+
+
+_Write = Callable[[Any], Any]
+
+
+@functools.cache
+def _writer(hint: Any) -> _Write:
+    """A function that writes a value of the declared type ``hint`` as the converter's
+    ``unstructure`` does: attrs instances as objects of their fields in order, tuples as
+    lists, enum members as their values; a value of undeclared type (``Any``) by its own."""
+    origin = typing.get_origin(hint)
+    if origin is types.UnionType or origin is typing.Union:
+        inner = _writer(next(t for t in typing.get_args(hint) if t is not type(None)))
+        return lambda value: None if value is None else inner(value)
+    if attrs.has(hint):
+        return _write_object(hint)
+    namespace: dict[str, Any] = {}
+    source = f"lambda value: {_write_expression(hint, 'value', namespace)}"
+    made: _Write = eval(compile(source, f"<writer of {hint!r}>", "eval"), namespace)
+    return made
+
+
+def _write_object(cls: type) -> _Write:
+    """The writer of an attrs class: a function made from source, as cattrs makes its own,
+    that returns one dict display of the fields (``{"rule": value.rule, ...}``), with the
+    attrs instances inside written in place rather than by calls."""
+    namespace: dict[str, Any] = {}
+    source = f"def write(value):\n    return {_write_fields(cls, 'value', namespace, 0)}\n"
+    exec(compile(source, f"<writer of {cls.__name__}>", "exec"), namespace)
+    made: _Write = namespace["write"]
+    return made
+
+
+def _write_fields(cls: type, read: str, namespace: dict[str, Any], depth: int) -> str:
+    hints = typing.get_type_hints(cls)
+    items = ", ".join(
+        f"{field.name!r}: "
+        + _write_expression(hints[field.name], f"{read}.{field.name}", namespace, depth)
+        for field in attrs.fields(cls)
+    )
+    return f"{{{items}}}"
+
+
+def _write_expression(hint: Any, read: str, namespace: dict[str, Any], depth: int = 0) -> str:
+    """Python source that writes the value of declared type ``hint`` found by ``read`` (an
+    expression without side effects, read again where that is cheaper than a call); the
+    functions it calls are put in ``namespace``."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint in (str, int, float, bool) or origin is typing.Literal:
+        return read
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        return f"{read}._value_"  # what ``.value`` returns, without the property's call
+    if hint is Any:  # most often a text, written as it is without a call
+        namespace["_write_any"] = _write_any
+        return f"({read} if type({read}) is str else _write_any({read}))"
+    if origin is tuple and args[0] in (str, int):
+        return f"list({read})"
+    if origin is dict and args[0] is str and args[1] in (int, float):
+        return f"dict({read})"
+    if origin is tuple and attrs.has(args[0]):
+        item = f"item{depth}"
+        written = _write_fields(args[0], item, namespace, depth + 1)
+        return f"[{written} for {item} in {read}]"
+    if attrs.has(hint):
+        return _write_fields(hint, read, namespace, depth)
+    name = f"_write_{len(namespace)}"
+    if origin is tuple:
+        namespace[name] = _writer(args[0])
+        return f"[{name}(item) for item in {read}]"
+    namespace[name] = _writer(hint)
+    return f"{name}({read})"
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+def _write_any(value: Any) -> Any:
+    """A value of undeclared type (evidence), by its own type."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is list or kind is tuple:
+        return [_write_any(item) for item in value]
+    if kind is dict and all(type(key) is str for key in value):
+        return {key: _write_any(item) for key, item in value.items()}
+    return converter.unstructure(value)
