@@ -6,6 +6,7 @@ Worker processes cost start-up time: few tests start them, and those run few exa
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 import json
@@ -488,3 +489,178 @@ def test_worker_processes_end_when_the_process_that_started_them_is_killed() -> 
     while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_running(pid) for pid in workers)
+
+
+# --------------------------------------------------------------------------- a worker killed
+
+
+def _wchan(pid: int) -> str:
+    """What process ``pid`` waits on in the kernel (``anon_pipe_write``, ``pipe_read``...)."""
+    try:
+        with open(f"/proc/{pid}/wchan", encoding="utf-8") as wchan:
+            return wchan.read()
+    except OSError:
+        return ""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text(encoding="utf-8")
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid and _running(int(entry.name)):
+                found.append(int(entry.name))
+    return found
+
+
+def _kill_a_worker_writing(parent: int) -> int:
+    """Kills (SIGKILL) one of ``parent``'s workers while it is blocked half-way through
+    writing its results (more than a pipe holds) to ``parent``, which has stopped reading
+    them; the killed worker's pid. (Not by stopping ``parent`` with SIGSTOP: a write to a
+    pipe that SIGSTOP and SIGCONT interrupt comes back short, and Python's buffered streams
+    then lose the rest of what they were writing.)"""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for child in _children(parent):
+            if "pipe_write" in _wchan(child):
+                os.kill(child, signal.SIGKILL)
+                return child
+        time.sleep(0.005)
+    raise AssertionError("no worker came to write its results")
+
+
+_WRITING_SUPPORTED = pytest.mark.skipif(
+    not Path("/proc/self/wchan").exists(), reason="reads /proc/PID/wchan"
+)
+
+#: Rounds of advise_iter(workers=2), each with a worker killed as it writes its results.
+ROUNDS = """
+import sys
+from mentor_rules import Advisor, EngineError
+from mentor_rules.cli import example_document
+advisor = Advisor(engine="python")
+for round in range(int(sys.argv[1])):
+    results = advisor.advise_iter(iter([example_document()] * 2000), workers=2)
+    got = [next(results)]
+    print("started", flush=True)
+    sys.stdin.readline()  # reads no results meanwhile: the workers come to wait as they write
+    try:
+        got.extend(results)
+    except EngineError as error:
+        assert f"with item {len(got)} and those" in str(error), (len(got), str(error))
+        assert [item.index for item in got] == list(range(len(got)))
+        print("stopped", len(got), flush=True)
+    else:
+        print("finished", len(got), flush=True)
+"""
+
+
+@_WRITING_SUPPORTED
+def test_advise_iter_raises_and_never_hangs_when_a_worker_dies_as_it_writes() -> None:
+    """Found by a hostile review: a worker killed half-way through writing its results hung
+    the whole batch for ever (the old pool read the rest of a message that never came)."""
+    rounds = 12
+    with subprocess.Popen(
+        [sys.executable, "-c", ROUNDS, str(rounds)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        assert process.stderr is not None
+        try:
+            for _ in range(rounds):
+                assert process.stdout.readline() == "started\n"
+                _kill_a_worker_writing(process.pid)
+                process.stdin.write("go on\n")
+                process.stdin.flush()
+                said = process.stdout.readline().split()
+                assert said[0] == "stopped"
+                assert int(said[1]) < 2000
+            code = process.wait(timeout=60)
+        finally:
+            process.kill()
+        assert process.stderr.read() == ""
+    assert code == 0
+
+
+@_WRITING_SUPPORTED
+@pytest.mark.parametrize("run", range(4))
+def test_jsonl_exits_4_saying_where_the_output_stops_when_a_worker_dies_as_it_writes(
+    tmp_path: Path, run: int
+) -> None:
+    path = tmp_path / "many.jsonl"
+    path.write_text((json.dumps(example_document()) + "\n") * 3000, encoding="utf-8")
+    command = [sys.executable, "-m", "mentor_rules", "advise", "--jsonl", "--jobs", "2"]
+    with subprocess.Popen(
+        [*command, "--engine", "python", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        try:
+            # Reads no more for a while: the command waits to write, its workers to send back.
+            first = "".join(process.stdout.readline() for _ in range(1 + 40 * run))
+            _kill_a_worker_writing(process.pid)  # later in the batch in each run
+            rest = process.stdout.read()
+            code = process.wait(timeout=60)
+        finally:
+            process.kill()
+        errors = process.stderr.read()
+    lines = [json.loads(line)["line"] for line in (first + rest).splitlines()]
+    assert lines == list(range(1, len(lines) + 1))
+    assert code == 4
+    assert "Traceback" not in errors
+    assert "a worker process stopped abruptly (SIGKILL" in errors
+    assert f"the output stops after line {lines[-1]} of {path}" in errors
+
+
+@_WRITING_SUPPORTED
+def test_a_worker_killed_while_it_waits_for_work_stops_the_batch_with_exit_4() -> None:
+    """Killed while idle: the next chunk sent to it finds its pipe closed (it was a
+    ``BrokenProcessPool`` traceback and exit 1, raised from the old pool's ``submit``)."""
+    command = [sys.executable, "-m", "mentor_rules", "advise", "--jsonl", "--jobs", "2"]
+    with subprocess.Popen(
+        [*command, "--engine", "python", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        assert process.stderr is not None
+        try:
+            # Two chunks of invalid lines (short error lines back), and the input left open:
+            # both workers have done their chunk and wait for the next.
+            process.stdin.write("1\n" * (2 * CHUNK_SIZE))
+            process.stdin.flush()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                workers = _children(process.pid)
+                if len(workers) == 2 and all("pipe_read" in _wchan(pid) for pid in workers):
+                    break
+                time.sleep(0.01)
+            os.kill(workers[0], signal.SIGKILL)
+            with contextlib.suppress(BrokenPipeError):  # it may have seen the death and ended
+                process.stdin.write((json.dumps(example_document()) + "\n") * (8 * CHUNK_SIZE))
+                process.stdin.close()
+            out = process.stdout.read()
+            code = process.wait(timeout=60)
+        finally:
+            process.kill()
+        errors = process.stderr.read()
+    lines = [json.loads(line)["line"] for line in out.splitlines()]
+    assert lines == list(range(1, len(lines) + 1))
+    assert len(lines) < 10 * CHUNK_SIZE
+    assert code == 4
+    assert "Traceback" not in errors
+    where = f"after line {lines[-1]}" if lines else "before the first line"
+    assert f"the output stops {where} of -" in errors

@@ -16,18 +16,22 @@ from __future__ import annotations
 
 import functools
 import os
+import pickle
+import signal
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import closing
+from contextlib import closing, suppress
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import frozen
 
 from .._errors import EngineError
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from multiprocessing.connection import Connection
 
 __all__ = ["CHUNK_SIZE", "Task", "chunks", "cpu_count", "flatten", "run_ordered"]
 
@@ -44,9 +48,22 @@ Task = Callable[[_W, list[_T]], list[_R]]
 
 
 def chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
-    """``items`` in lists of ``size`` (the last may be shorter), each read only when asked for."""
+    """``items`` in lists of ``size`` (the last may be shorter), each read only when asked for.
+
+    When reading ``items`` raises, the items read before it are given as a last, shorter chunk,
+    and the exception is raised when the next chunk is asked for: nothing read is lost.
+    """
     iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
+    while True:
+        chunk: list[_T] = []
+        try:
+            chunk.extend(islice(iterator, size))
+        except Exception:
+            if chunk:
+                yield chunk
+            raise
+        if not chunk:
+            return
         yield chunk
 
 
@@ -71,58 +88,267 @@ def run_ordered(
 
     ``workers == 1`` runs each chunk here when it is asked for. More runs them in that many
     worker processes, each with its own ``make()`` (``make`` must pickle), with at most
-    ``ahead`` chunks (default: two a worker) submitted and not yet given back. A worker process
-    that dies raises :class:`EngineError`; an exception the task raises (such as an
-    ``EngineError``) is raised here as it is. A chunk that cannot be sent to a worker or back
-    (an item that does not pickle) is run here instead, so that its items are reported as they
-    would be without workers. Stopping early (closing the generator) cancels the chunks not yet
-    started and waits for the ones running.
+    ``ahead`` chunks (default: two a worker) read and not yet given back. A worker process
+    that dies, at any moment (even half-way through sending a result), raises
+    :class:`EngineError` once the chunks before its own have been given back; an exception
+    the task raises (such as an ``EngineError``) is raised here as it is. A chunk that cannot
+    be sent to a worker or back (an item that does not pickle) is run here instead, so that its
+    items are reported as they would be without workers. An exception raised by ``work``
+    itself is raised once every chunk read before it has been given back. Stopping early
+    (closing the generator) stops the workers, those working on a chunk included.
     """
     if workers == 1:
         for chunk in work:
             yield task(here, chunk)
         return
-    # Imported here: the process pool's modules take about 20 ms to import, which a process
-    # that never starts workers should not pay at start-up.
-    from concurrent.futures import ProcessPoolExecutor
-
-    ahead = 2 * workers if ahead is None else ahead
-    pending: deque[tuple[list[_T], Future[list[_R]]]] = deque()
+    ahead = 2 * workers if ahead is None else max(1, ahead)
     source = iter(work)
-    done = 0  # items given back so far, to say which ones a dead worker left undone
-    pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(make,))
+    ended = False  # ``work`` has ended, or raised
+    failure: Exception | None = None  # what reading ``work`` raised, if it did
+    read = given = 0  # chunks read from ``work``, and given back
+    items = 0  # items given back so far, to say which ones a dead worker left undone
+    waiting: deque[tuple[int, list[_T]]] = deque()  # read, not yet sent to a worker
+    chunks_of: dict[int, list[_T]] = {}  # every chunk read and not yet given back
+    outcomes: dict[int, _Outcome] = {}
+    stopped = False  # a worker died: nothing more is sent
+    pool = _Pool(make, workers)
     try:
         while True:
-            while len(pending) < ahead:
-                taken: list[_T] | None = next(source, None)
+            while not ended and read - given < ahead:
+                try:
+                    taken: list[_T] | None = next(source, None)
+                except Exception as exc:  # raised once the chunks before it are given back
+                    failure = exc
+                    taken = None
                 if taken is None:
+                    ended = True
                     break
-                pending.append((taken, pool.submit(_run_in_worker, task, taken)))
-            if not pending:
+                waiting.append((read, taken))
+                chunks_of[read] = taken
+                read += 1
+            while not stopped and waiting and pool.idle():
+                number, chunk = waiting.popleft()
+                sent = pool.send(number, task, chunk)
+                if sent is not None:
+                    outcomes[number] = sent
+                    stopped = isinstance(sent, _Died)
+            if given == read:
+                if failure is not None:
+                    raise failure
                 return
-            chunk, future = pending.popleft()
-            yield _result(future, done, functools.partial(task, here, chunk))
-            done += len(chunk)
+            if given not in outcomes:  # wait for a worker, then send it more
+                for number, outcome in pool.receive():
+                    outcomes[number] = outcome
+                    stopped = stopped or isinstance(outcome, _Died)
+                continue
+            chunk = chunks_of.pop(given)
+            yield _result(outcomes.pop(given), items, functools.partial(task, here, chunk))
+            given += 1
+            items += len(chunk)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.close()
 
 
-def _result(future: Future[list[_R]], done: int, here: Callable[[], list[_R]]) -> list[_R]:
+@frozen
+class _Done:
+    """A worker's results for a chunk."""
+
+    results: list[Any]
+
+
+@frozen
+class _Raised:
+    """What the task raised in a worker."""
+
+    error: Exception
+
+
+@frozen
+class _Here:
+    """A chunk that could not be sent to a worker or back: it is worked on here."""
+
+
+@frozen
+class _Died:
+    """The worker given the chunk died before it sent the whole of its results back."""
+
+    how: str
+
+
+_Outcome = _Done | _Raised | _Here | _Died
+
+
+def _result(outcome: _Outcome, done: int, here: Callable[[], list[_R]]) -> list[_R]:
     """The results of a chunk sent to a worker; ``here`` works the chunk out in this process."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        return future.result()
-    except BrokenProcessPool as exc:
+    if isinstance(outcome, _Done):
+        return outcome.results
+    if isinstance(outcome, _Died):
         raise EngineError(
-            "a worker process stopped abruptly (killed, out of memory, or crashed in the "
-            f"engine): the batch stopped there, with item {done} and those after it not given "
-            "back"
-        ) from exc
-    except EngineError:
-        raise
-    except Exception:  # the chunk or its results did not pickle (or the task failed: then
-        return here()  # it fails here too, and raises as it would without workers)
+            f"a worker process stopped abruptly ({outcome.how}: killed, out of memory, or "
+            f"crashed in the engine): the batch stopped there, with item {done} and those after "
+            "it not given back"
+        )
+    if isinstance(outcome, _Raised) and isinstance(outcome.error, EngineError):
+        raise outcome.error
+    # The chunk or its results did not pickle (or the task failed: then it fails here too,
+    # and raises as it would without workers).
+    return here()
+
+
+class _Slot:
+    """One worker process, with a pipe of its own each way, and the chunk it works on."""
+
+    __slots__ = ("number", "process", "results", "tasks")
+
+    def __init__(self, process: Any, tasks: Connection, results: Connection) -> None:
+        self.process = process
+        self.tasks = tasks
+        self.results = results
+        self.number: int | None = None  # the chunk it was sent, until its results are back
+
+
+#: What tells a worker to end.
+_STOP = pickle.dumps(None)
+
+
+class _Pool:
+    """Worker processes for :func:`run_ordered`, each sent one chunk at a time.
+
+    Not ``concurrent.futures.ProcessPoolExecutor``: its workers share one pipe for their
+    results, so a worker killed half-way through writing a result leaves the executor's
+    thread waiting for the rest of it for ever (the other workers keep the pipe open), and the
+    batch hangs. Here each worker has its own pipes, and this process keeps no copy of a
+    worker's end: once a worker dies, reading its pipe ends (``EOFError``), whatever it was
+    doing. A worker is sent a chunk only when it waits for one, so that neither side can block
+    the other on a full pipe.
+    """
+
+    def __init__(self, make: Callable[[], object], count: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context()
+        self._slots: list[_Slot] = []  # those alive
+        self._started: list[_Slot] = []
+        try:
+            for _ in range(count):
+                tasks_in, tasks_out = context.Pipe(duplex=False)
+                results_in, results_out = context.Pipe(duplex=False)
+                try:
+                    process = context.Process(
+                        target=_serve,
+                        args=(make, tasks_in, results_out),
+                        name="mentor-rules-worker",
+                        daemon=True,
+                    )
+                    process.start()
+                finally:  # the worker's ends: this process keeps no copy of them
+                    tasks_in.close()
+                    results_out.close()
+                slot = _Slot(process, tasks_out, results_in)
+                self._slots.append(slot)
+                self._started.append(slot)
+        except BaseException:
+            self.close()
+            raise
+
+    def idle(self) -> bool:
+        """Whether a worker waits for a chunk."""
+        return any(slot.number is None for slot in self._slots)
+
+    def send(self, number: int, task: Task[Any, Any, Any], chunk: list[Any]) -> _Outcome | None:
+        """Sends chunk ``number`` to a worker that waits for one: None once sent, else its
+        outcome (it does not pickle, or the worker had died)."""
+        from multiprocessing.reduction import ForkingPickler
+
+        slot = next(slot for slot in self._slots if slot.number is None)
+        try:
+            data = ForkingPickler.dumps((task, chunk))
+        except Exception:
+            return _Here()
+        try:
+            slot.tasks.send_bytes(data)
+        except OSError:  # its end of the pipe is closed: it died
+            return self._died(slot)
+        slot.number = number
+        return None
+
+    def receive(self) -> list[tuple[int, _Outcome]]:
+        """Waits for a worker to send its results back, or to die: the outcome of each chunk
+        done (one at least)."""
+        from multiprocessing.connection import wait
+
+        busy = [slot for slot in self._slots if slot.number is not None]
+        ready = set(
+            wait([slot.results for slot in busy] + [slot.process.sentinel for slot in busy])
+        )
+        done: list[tuple[int, _Outcome]] = []
+        for slot in busy:
+            number = slot.number
+            assert number is not None
+            ended = slot.process.sentinel in ready
+            if slot.results in ready or (ended and slot.results.poll(0)):
+                try:
+                    data = slot.results.recv_bytes()
+                except (EOFError, OSError):  # died, before or half-way through its results
+                    done.append((number, self._died(slot)))
+                    continue
+                slot.number = None
+                done.append((number, _loaded(data)))
+            elif ended:
+                done.append((number, self._died(slot)))
+        return done
+
+    def _died(self, slot: _Slot) -> _Died:
+        self._slots.remove(slot)
+        slot.process.join(timeout=_GRACE_SECONDS)
+        if slot.process.exitcode is None:  # its pipe broke, yet it runs: end it
+            slot.process.kill()
+            slot.process.join()
+        code = slot.process.exitcode
+        if code is not None and code < 0:
+            try:
+                how = signal.Signals(-code).name
+            except ValueError:
+                how = f"signal {-code}"
+        else:
+            how = f"exit code {code}"
+        return _Died(how)
+
+    def close(self) -> None:
+        """Ends every worker: one that waits for a chunk is told to; one working on a chunk,
+        whose results are no longer wanted, is terminated."""
+        for slot in self._slots:
+            if slot.number is None:
+                with suppress(OSError):
+                    slot.tasks.send_bytes(_STOP)
+            else:
+                slot.process.terminate()
+        for slot in self._started:
+            slot.process.join(timeout=_GRACE_SECONDS)
+            if slot.process.exitcode is None:  # stopped (SIGSTOP), or deaf to SIGTERM
+                slot.process.kill()
+                slot.process.join()
+            slot.tasks.close()
+            slot.results.close()
+        self._slots = []
+
+
+#: How long a worker is given to end once told to, before it is killed.
+_GRACE_SECONDS = 5.0
+
+
+def _loaded(data: bytes) -> _Outcome:
+    """A worker's reply: its results, what its task raised, or a chunk to work on here."""
+    try:
+        reply = pickle.loads(data)
+    except Exception:  # results (or an exception) that cannot be rebuilt here
+        return _Here()
+    kind, value = reply
+    if kind == "done":
+        return _Done(value)
+    if kind == "raised":
+        return _Raised(value)
+    return _Here()
 
 
 _worker_here: Any = None
@@ -133,26 +359,59 @@ _worker_here: Any = None
 _WATCH_SECONDS = 0.5
 
 
-def _start_worker(make: Callable[[], object]) -> None:
+def _serve(make: Callable[[], object], tasks: Connection, results: Connection) -> None:
+    """A worker process: builds its worker object, then works on each chunk it is sent and
+    sends its results back, until told to stop or its pipe ends."""
+    from multiprocessing.reduction import ForkingPickler
+
     global _worker_here
-    _worker_here = make()
-    # A worker waits for work on a queue for ever: were the process that started it killed
-    # (SIGKILL, or SIGTERM without clean-up), nothing would end it. This thread does.
+    # Ctrl-C reaches every process of the terminal's group: the process that started this one
+    # decides what it means, and ends this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker waits for work for ever: were the process that started it killed (SIGKILL, or
+    # SIGTERM without clean-up), nothing would end it. This thread does.
     threading.Thread(
         target=_end_when_orphaned, args=(os.getppid(),), name="mentor-rules-watch", daemon=True
     ).start()
+    broken: Exception | None = None
+    try:
+        _worker_here = make()
+    except Exception as exc:  # raised for each chunk, as the task would raise it
+        broken = exc
+    while True:
+        try:
+            data = tasks.recv_bytes()
+        except (EOFError, OSError):
+            return
+        reply: tuple[str, Any]
+        try:
+            message = pickle.loads(data)
+        except Exception:  # an item that cannot be rebuilt here: worked on by the sender
+            reply = ("here", None)
+        else:
+            if message is None:
+                return
+            task, chunk = message
+            try:
+                if broken is not None:
+                    raise broken
+                reply = ("done", task(_worker_here, chunk))
+            except Exception as exc:
+                reply = ("raised", exc)
+        try:
+            out = ForkingPickler.dumps(reply)
+        except Exception:
+            out = ForkingPickler.dumps(("here", None))
+        try:
+            results.send_bytes(out)
+        except OSError:  # the process that started this one has gone
+            return
 
 
 def _end_when_orphaned(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(_WATCH_SECONDS)
     os._exit(1)
-
-
-def _run_in_worker(task: Task[Any, _T, _R], chunk: list[_T]) -> list[_R]:
-    if _worker_here is None:  # pragma: no cover - the initializer always runs first
-        raise EngineError("a worker process was given work before it built its advisor")
-    return task(_worker_here, chunk)
 
 
 def cpu_count() -> int:
