@@ -664,3 +664,57 @@ def test_a_worker_killed_while_it_waits_for_work_stops_the_batch_with_exit_4() -
     assert "Traceback" not in errors
     where = f"after line {lines[-1]}" if lines else "before the first line"
     assert f"the output stops {where} of -" in errors
+
+
+# --------------------------------------------------------------------------- an input that fails
+
+
+def _fails_after(count: int) -> Iterator[Any]:
+    """``count`` situations, then the error of a source that broke (a lost connection)."""
+    for _ in range(count):
+        yield example_document()
+    raise ConnectionResetError("the source went away")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_advise_iter_gives_every_item_read_before_its_input_fails_then_raises_the_error(
+    python_advisor: Advisor, workers: int
+) -> None:
+    """Found by a hostile review: 96 of 100 items with one worker, none with two (the items
+    read ahead were dropped with the error)."""
+    got: list[BatchItem] = []
+    with pytest.raises(ConnectionResetError, match="the source went away"):
+        got.extend(python_advisor.advise_iter(_fails_after(100), workers=workers))
+    assert [item.index for item in got] == list(range(100))
+    assert all(item.ok for item in got)
+
+
+class _BreaksAfter(io.RawIOBase):
+    """A standard input that gives ``lines`` lines, then fails as a disk or a socket can."""
+
+    def __init__(self, lines: int) -> None:
+        self._data = io.BytesIO((json.dumps(example_document()) + "\n").encode() * lines)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._data.readinto(buffer)
+        if not count:
+            raise OSError(5, "Input/output error")
+        return count
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_jsonl_writes_every_line_read_before_its_input_fails_then_exits_5(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    stdin = io.TextIOWrapper(io.BufferedReader(_BreaksAfter(100)))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    code, out, err = run(capsys, "advise", "--jsonl", "--jobs", jobs, "--engine", "python", "-")
+    assert [json.loads(line)["line"] for line in out.splitlines()] == list(range(1, 101))
+    assert code == 5
+    assert err == (
+        "mentor-rules: -: cannot read on: [Errno 5] Input/output error; the output stops "
+        "after line 100\n"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import os
 import stat
@@ -80,6 +81,10 @@ EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE, EXIT_BROKE
     4,
     141,
 )
+#: Reading the input or writing the output failed partway (a full disk, an I/O error).
+EXIT_IO = 5
+#: What writing the output can fail with, besides a closed pipe: reported, not a traceback.
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 #: The shell's code for a process ended by SIGINT (128 + 2).
 EXIT_INTERRUPTED = 130
 
@@ -106,6 +111,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _drop_standard_output()
         return EXIT_BROKEN_PIPE
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            raise
+        _drop_standard_output()
+        print(f"mentor-rules: cannot write the output: {error.strerror}", file=sys.stderr)
+        return EXIT_IO
     except KeyboardInterrupt:  # Ctrl-C: what was written stays written, and no traceback
         print("mentor-rules: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -503,13 +514,16 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         work = chunks(read_lines(stream, limits.max_document_bytes), CHUNK_SIZE)
         results = run_ordered(advisor, advisor.maker(), work, advise_lines, workers=workers)
         with contextlib.closing(results):  # stops the workers however the loop ends
+            writing = False
             try:
                 for done in results:
+                    writing = True
                     for _, text, ok in done:
                         out.write(text + "\n")
                         invalid += not ok
-                    last = done[-1][0] if done else last
                     out.flush()  # each chunk as it is done: a reader downstream need not wait
+                    writing = False
+                    last = done[-1][0] if done else last
                     written += len(done)
                     progress.update(len(done))
             except EngineError as error:
@@ -518,6 +532,15 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
                     f"{error}; the output stops {where} of {source}: advise the lines after "
                     "it again"
                 ) from error
+            except OSError as error:  # reading the input, partway (not writing: see main)
+                if writing:
+                    raise
+                where = f"after line {last}" if last else "before the first line"
+                print(
+                    f"mentor-rules: {source}: cannot read on: {error}; the output stops {where}",
+                    file=sys.stderr,
+                )
+                return EXIT_IO
     if not written:
         print(f"{source}: nothing to advise on (no JSON lines)", file=sys.stderr)
     return EXIT_INVALID if invalid else EXIT_OK
@@ -596,15 +619,12 @@ def _read(source: str, limits: Limits) -> list[tuple[str, Any]]:
     most = limits.max_document_bytes
     try:
         if source == "-":
-            stream = getattr(sys.stdin, "buffer", sys.stdin)
-            data = stream.read(most + 1)
+            data = _read_at_most(getattr(sys.stdin, "buffer", sys.stdin), most)
             size = None
         else:
             with open(source, "rb") as handle:
-                data = handle.read(most + 1)
+                data = _read_at_most(handle, most)
                 size = os.fstat(handle.fileno()).st_size
-        if isinstance(data, str):  # a standard input without bytes (replaced in Python)
-            data = data.encode("utf-8")
         if len(data) > most:
             shown = size if size is not None and size > most else None
             raise SituationError([Problem("", over_limit(limits, "max_document_bytes", shown))])
@@ -616,6 +636,27 @@ def _read(source: str, limits: Limits) -> list[tuple[str, Any]]:
     if isinstance(document, list):
         return [(f"{source}[{index}]", item) for index, item in enumerate(document)]
     return [(source, document)]
+
+
+def _read_at_most(stream: IO[Any], most: int) -> bytes:
+    """At most ``most + 1`` bytes of ``stream``, read in pieces: ``read(most + 1)`` would set
+    aside that much memory first, however little the stream holds (a ``MemoryError`` for a
+    limits file's huge ``max_document_bytes``)."""
+    pieces: list[bytes] = []
+    size = 0
+    while size <= most:
+        piece = stream.read(min(_PIECE, most + 1 - size))
+        if not piece:
+            break
+        if isinstance(piece, str):  # a standard input without bytes (replaced in Python)
+            piece = piece.encode("utf-8")
+        pieces.append(piece)
+        size += len(piece)
+    return b"".join(pieces)
+
+
+#: What :func:`_read_at_most` reads at a time.
+_PIECE = 1 << 20
 
 
 # --------------------------------------------------------------------------- serve
