@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,14 +17,14 @@ from mentor_rules.cli import example_document
 FULL = Path("/dev/full")
 
 
-def mentor_rules(*args: str, **options: object) -> subprocess.CompletedProcess[str]:
+def mentor_rules(*args: str, stdout: Any = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "mentor_rules", *args],
-        capture_output="stdout" not in options,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
         text=True,
         timeout=120,
         check=False,
-        **options,  # type: ignore[call-overload]
     )
 
 
@@ -48,7 +49,7 @@ def test_a_full_disk_is_reported_with_exit_5_not_a_traceback(
     batch.write_text(json.dumps([example_document()] * 40), encoding="utf-8")
     files = [] if args[0] != "advise" else [str(path if "--jsonl" in args else batch)]
     with FULL.open("w", encoding="utf-8") as full:
-        done = mentor_rules(*args, *files, stdout=full, stderr=subprocess.PIPE)
+        done = mentor_rules(*args, *files, stdout=full)
     assert done.stderr == "mentor-rules: cannot write the output: No space left on device\n"
     assert done.returncode == 5
 
