@@ -305,3 +305,65 @@ def test_the_command_line_adds_packs_disables_and_sets_parameters(
     assert main(["check", "--rules", str(COMPANY_PACK), "--param", "company_years=2.5"]) == 0
     assert main([*argv, "--no-shipped"]) == 0
     assert json.loads(capsys.readouterr().out)[-1]["advice"]["recommendations"] == []
+
+
+# --------------------------------------------------------------------------- one name, two packs
+
+
+def test_two_packs_of_one_name_are_refused_not_one_dropped(tmp_path: Path) -> None:
+    """Found by a hostile review: the second ``policies`` was dropped in silence, so a
+    company's rules did not run and nothing said so."""
+    rule_file(tmp_path / "company" / "policies", "company-rule", "mentee.months_at_company < 2")
+    rule_file(tmp_path / "team" / "policies", "team-rule", "mentee.months_at_company < 3")
+    with pytest.raises(RuleError, match=r"another pack is called 'policies' too") as caught:
+        load_pack(tmp_path / "team" / "policies", onto=load_pack(tmp_path / "company" / "policies"))
+    assert str(tmp_path / "company" / "policies") in str(caught.value)
+    code = main(
+        [
+            "check",
+            "--no-shipped",
+            "--rules",
+            str(tmp_path / "company" / "policies"),
+            "--rules",
+            str(tmp_path / "team" / "policies"),
+        ]
+    )
+    assert code == 3
+
+
+def test_two_manifests_of_one_name_and_version_are_refused(tmp_path: Path) -> None:
+    for folder, rule_id in (("a", "rule-a"), ("b", "rule-b")):
+        write(tmp_path / folder, "pack.toml", 'name = "policies"\nversion = "1"\n')
+        rule_file(tmp_path / folder, rule_id, "mentee.months_at_company < 2")
+    with pytest.raises(RuleError, match=r"'policies' version '1' too"):
+        load_rules(tmp_path / "a", tmp_path / "b")
+    write(tmp_path / "b", "pack.toml", 'name = "policies"\nversion = "2"\n')
+    both = load_rules(tmp_path / "a", tmp_path / "b")
+    assert {"rule-a", "rule-b"} <= set(both.ids)
+    assert both.packs == (PackRef("policies", "1"), PackRef("policies", "2"))
+
+
+def test_a_pack_two_packs_extend_is_composed_once(tmp_path: Path) -> None:
+    """The diamond: both extend the company pack; it is composed once, and the second does not
+    undo what the first changed."""
+    for folder, rule_id in (("left", "left-rule"), ("right", "right-rule")):
+        write(tmp_path / folder, "pack.toml", f'extends = ["{COMPANY_PACK}"]\n')
+        rule_file(tmp_path / folder, rule_id, "mentee.months_at_company < 2")
+    both = load_rules(tmp_path / "left", tmp_path / "right")
+    assert {"left-rule", "right-rule"} <= set(both.ids)
+    assert [p.name for p in both.packs].count("acme-mentoring") == 1
+    assert both.packs == load_pack(tmp_path / "right", onto=load_pack(tmp_path / "left")).packs
+
+
+@pytest.mark.parametrize("where", ["pack", "extends"])
+def test_a_loop_of_symbolic_links_is_a_rule_error_not_a_crash(tmp_path: Path, where: str) -> None:
+    """Found by a hostile review: ``RuntimeError: Symlink loop`` and a traceback."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    pack = tmp_path / "a"
+    if where == "extends":
+        pack = tmp_path / "p"
+        write(pack, "pack.toml", 'extends = ["../a"]\n')
+    with pytest.raises(RuleError, match="a loop of symbolic links") as caught:
+        load_pack(pack)
+    assert caught.value.problems[0].field == (None if where == "pack" else "extends")

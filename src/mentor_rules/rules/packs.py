@@ -9,6 +9,7 @@ out on the composed set, so a pack's rules may read the conclusions of the rules
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -81,7 +82,11 @@ def load_pack(path: str | Path, *, onto: RuleSet | None = None) -> RuleSet:
 
 
 def _load(path: Path, base: RuleSet, seen: tuple[Path, ...]) -> RuleSet:
-    where = path.resolve()
+    try:
+        where = path.resolve()
+    except (RuntimeError, OSError) as exc:  # RuntimeError: a symbolic link loop (3.11, 3.12)
+        field = "extends" if seen else None
+        raise RuleError([RuleProblem(str(path), None, field, _unresolved(exc))]) from None
     if where in seen:
         chain = " -> ".join(str(p) for p in (*seen, where))
         raise RuleError([RuleProblem(str(path / MANIFEST), None, "extends", f"a cycle: {chain}")])
@@ -96,9 +101,24 @@ def _load(path: Path, base: RuleSet, seen: tuple[Path, ...]) -> RuleSet:
     if shipped and not version:
         version = VERSION
     pack = PackRef(name, version)
-    if pack in base.packs:  # composed already: once is enough
-        return base
     label = str(manifest_file) if manifest_file else str(path)
+    if pack in base.packs:
+        other = _elsewhere(base, pack, where)
+        if other is None:  # this very pack, composed already (two packs extend it): once
+            return base
+        said = f"{name!r}" + (f" version {version!r}" if version else "")
+        raise RuleError(
+            [
+                RuleProblem(
+                    label,
+                    None,
+                    "name",
+                    f"another pack is called {said} too ({other}): two packs of one name and "
+                    "version cannot be told apart in the advice, and neither is dropped; "
+                    "rename one (the name in its pack.toml, or its folder)",
+                )
+            ]
+        )
     for entry in manifest.extends:
         if entry == SHIPPED:
             target = shipped_rules_dir()
@@ -139,6 +159,28 @@ def _short_forms(label: str, table: Mapping[str, str], base: RuleSet) -> ShortFo
     if problems:
         raise RuleError(problems)
     return own
+
+
+def _unresolved(exc: BaseException) -> str:
+    if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+        return "a loop of symbolic links: the path leads back to itself"
+    return f"cannot read the path: {exc}"
+
+
+def _elsewhere(base: RuleSet, pack: PackRef, where: Path) -> str | None:
+    """Where the pack ``pack`` composed into ``base`` was read from, if not from ``where``
+    (another pack of the same name and version); None if it was, or if none of its rules is
+    left to tell (all overridden or disabled since: it is taken to be the same pack)."""
+    for rule in base.rules:
+        if rule.pack != pack:
+            continue
+        try:
+            file = Path(rule.file).resolve()
+        except (RuntimeError, OSError):
+            return rule.file
+        if file != where and file.parent != where:
+            return str(file.parent) if where.is_dir() else str(file)
+    return None
 
 
 def _read_manifest(file: Path) -> _Manifest:
@@ -236,17 +278,20 @@ def load_rules(*paths: str | Path) -> RuleSet:
     order given. Raises :class:`~mentor_rules.RuleError` listing every problem in every file.
     """
     files: list[Path] = []
-    packs: list[RuleSet] = []
+    base = RuleSet(())
+    packs = 0
     for given in paths:
         path = Path(given)
         if path.is_dir() and (path / MANIFEST).is_file():
-            packs.append(load_pack(path))
+            # Each onto those before: a pack two of them extend is composed once, and two
+            # different packs of one name are refused (load_pack), not merged in silence.
+            base = load_pack(path, onto=base)
+            packs += 1
         else:
             files.extend(rule_files(path) if path.is_dir() else [path])
     if not files and not packs:
         where = ", ".join(map(str, paths)) or "<no path given>"
         raise RuleError([RuleProblem(where, None, None, "no rule files found")])
-    base = RuleSet(()).extend(*packs)
     if not files:
         return base
     declared = {p.name: p for p in base.parameters}
