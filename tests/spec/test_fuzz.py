@@ -1,15 +1,17 @@
 """Fuzzing the input side (issue 8): whatever an embedder hands over, only SituationError.
 
 Arbitrary JSON-like values (nested lists and objects, keys that are not strings, huge
-integers, non-finite floats, deep nesting) and valid situations with one part replaced by such
-a value go to ``situation_from_dict``, ``advise`` and ``Advisor.advise_many``. Each either
-gives advice or raises ``SituationError`` whose problems speak of the document, never of
-Python; a batch always has one item per input, in order.
+integers, non-finite floats, deep nesting, texts with a lone surrogate) and valid situations
+with one part replaced by such a value go to ``situation_from_dict``, ``advise`` and
+``Advisor.advise_many``. Each either gives advice (which any writer can write) or raises
+``SituationError`` whose problems speak of the document, never of Python; a batch always has
+one item per input, in order.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any
 
@@ -26,6 +28,7 @@ from mentor_rules import (
     PastMentor,
     Situation,
     SituationError,
+    advice_to_dict,
     advise,
     situation_from_dict,
 )
@@ -69,7 +72,16 @@ _ENUM_VALUES = sorted(
     }
 )
 
+#: Texts holding a lone surrogate: valid JSON (``"\\ud800"``), but no text a writer can encode.
+surrogate_texts = st.builds(
+    lambda before, half, after: before + half + after,
+    st.text(max_size=4),
+    st.sampled_from(["\ud800", "\udbff", "\udc80", "\udfff"]),
+    st.text(max_size=4),
+)
+
 _SCALARS = st.one_of(
+    surrogate_texts,
     st.none(),
     st.booleans(),
     st.integers(),
@@ -84,6 +96,7 @@ _SCALARS = st.one_of(
 _KEYS = st.one_of(
     st.sampled_from(_FIELDS),
     st.text(max_size=10),
+    surrogate_texts,
     st.integers(),
     st.floats(),
     st.booleans(),
@@ -184,11 +197,24 @@ def test_reading_anything_gives_a_situation_or_a_situation_error(document: Any) 
     _outcome(situation_from_dict, document)
 
 
+def _holds_a_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= character <= "\udfff" for character in value)
+    if isinstance(value, dict):
+        return any(_holds_a_surrogate(k) or _holds_a_surrogate(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(map(_holds_a_surrogate, value))
+    return False
+
+
 @given(documents)
 def test_advising_on_anything_gives_advice_or_a_situation_error(document: Any) -> None:
     read = _outcome(situation_from_dict, document)
     advised = _outcome(advise, document)
     assert isinstance(advised, SituationError) == isinstance(read, SituationError)
+    if isinstance(advised, Advice):  # which any writer can write: text, all of it
+        assert not _holds_a_surrogate(document)
+        json.dumps(advice_to_dict(advised), ensure_ascii=False).encode("utf-8")
     if isinstance(read, SituationError):
         assert isinstance(advised, SituationError)
         assert advised.problems == read.problems

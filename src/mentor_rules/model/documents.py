@@ -37,6 +37,7 @@ from .situation import (
     Setting,
     Situation,
     Willingness,
+    text_problem,
     type_problems,
 )
 from .text import MatchHow
@@ -299,7 +300,7 @@ def shape_problems(document: Mapping[Any, Any], limits: Limits | None) -> list[P
     while stack:
         path, depth, node = stack.pop()
         if isinstance(node, str):
-            problem = None if limits is None else _text_problem(node, limits)
+            problem = text_problem(node) if limits is None else _text_problem(node, limits)
             if problem:
                 problems.append(Problem(path, problem))
             continue
@@ -334,7 +335,7 @@ def _text_problem(text: str, limits: Limits) -> str | None:
     """
     if len(text) > limits.max_text:
         return over_limit(limits, "max_text", len(text))
-    return None
+    return text_problem(text)
 
 
 #: How deeply an advice document (which has no limits) may nest: far deeper than any advice,
@@ -371,6 +372,8 @@ def _key_problem(node: Mapping[Any, Any], limits: Limits | None) -> str | None:
             return f"keys must be strings, got {show(key)}"
         if limits is not None and len(key) > limits.max_text:
             return f"keys must be {over_limit(limits, 'max_text', len(key))}"
+        if (problem := text_problem(key)) is not None:
+            return f"a key is {problem}"
     if isinstance(node, _RepeatedKeys):
         return f"duplicate key {node.repeated[0]!r}"
     return None
@@ -480,8 +483,9 @@ def situation_from_dict(document: Mapping[str, Any], limits: Limits | None = Non
     if read is not None:
         try:
             return read(document)
-        except Exception:  # anything at all: the reference path says what
-            pass
+        except Exception as exc:  # what it does not vouch for: the reference path says what
+            if not isinstance(exc, _Irregular) and foreign(exc) is not None:
+                raise  # the host's own (a signal handler's timeout): not the document's
     return structure(document, Situation, limits=limits)
 
 
@@ -511,7 +515,7 @@ def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
     attrs instance of the model, or a value of one of its fields) at ``depth``: what it
     checks, checked on the instances themselves. False for anything it does not know."""
     if isinstance(node, str):  # enum members too: their value is the text in the document
-        return len(node) <= limits.max_text
+        return len(node) <= limits.max_text and (node.isascii() or text_problem(node) is None)
     if node is None or isinstance(node, int | float):  # bool is an int
         return True
     if depth > limits.max_depth:  # a list or an object, too deep
@@ -521,7 +525,7 @@ def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
             return False
         for item in node:  # texts inline: the usual items
             if type(item) is str:
-                if len(item) > limits.max_text:
+                if len(item) > limits.max_text or not _plain(item):
                     return False
             elif not _within(item, depth + 1, limits, limits.max_items):
                 return False
@@ -534,7 +538,7 @@ def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
         value = getattr(node, name)
         kind = type(value)
         if kind is str:  # the usual fields inline: texts, numbers, flags, unknowns
-            if len(value) > text:
+            if len(value) > text or not _plain(value):
                 return False
         elif value is None or kind is int or kind is float or kind is bool:
             continue
@@ -547,6 +551,11 @@ def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
         elif not _within(value, depth + 1, limits, limits.max_items):
             return False
     return True
+
+
+def _plain(text: str) -> bool:
+    """Whether ``text`` is surely text (:func:`text_problem` finds nothing): at once for ASCII."""
+    return text.isascii() or text_problem(text) is None
 
 
 #: The fields of each class of the input model (the keys of its document), and the length of

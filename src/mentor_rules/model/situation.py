@@ -32,6 +32,7 @@ __all__ = [
     "Setting",
     "Situation",
     "Willingness",
+    "text_problem",
 ]
 
 #: Upper bounds that keep numbers meaningful for a working life. How long texts and lists may
@@ -118,11 +119,29 @@ def _fail(attribute: Attribute[Any], message: str) -> SituationError:
     return SituationError([Problem(attribute.name, message)])
 
 
+def text_problem(text: str) -> str | None:
+    """What makes ``text`` no text at all, or None: a lone surrogate (``"\\ud800"`` is valid
+    JSON, and Python takes it as a character), which no output can encode as UTF-8: a writer
+    would fail on it, or write a byte that is not UTF-8."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"not valid text: a lone surrogate, U+{ord(text[exc.start]):04X}, at character "
+            f"{exc.start} (half of a UTF-16 pair, which text may not hold alone)"
+        )
+    return None
+
+
 def _text(_: object, attribute: Attribute[Any], value: str) -> None:
     if not isinstance(value, str):
         raise _fail(attribute, f"must be a text, got {show(value)}")
     if not value.strip():
         raise _fail(attribute, "must not be empty or blank")
+    if (problem := text_problem(value)) is not None:
+        raise _fail(attribute, problem)
 
 
 def _optional_text(instance: object, attribute: Attribute[Any], value: str | None) -> None:
@@ -140,6 +159,8 @@ def _texts(_: object, attribute: Attribute[Any], value: tuple[str, ...]) -> None
             raise SituationError(
                 [Problem(f"{attribute.name}[{index}]", "must not be empty or blank")]
             )
+        if (problem := text_problem(item)) is not None:
+            raise SituationError([Problem(f"{attribute.name}[{index}]", problem)])
 
 
 @frozen

@@ -22,6 +22,7 @@ from .._errors import RuleError, RuleProblem
 from .._version import VERSION
 from ..model.documents import converter, structure_problems
 from ..model.output import PackRef
+from ..model.situation import text_problem
 from ..model.text import ShortForms
 from .ruleset import (
     MANIFEST,
@@ -102,6 +103,18 @@ def _load(path: Path, base: RuleSet, seen: tuple[Path, ...]) -> RuleSet:
         version = VERSION
     pack = PackRef(name, version)
     label = str(manifest_file) if manifest_file else str(path)
+    unwritable = text_problem(name)
+    if unwritable is not None:  # a folder whose name is not UTF-8: its bytes as surrogates
+        raise RuleError(
+            [
+                RuleProblem(
+                    label,
+                    None,
+                    "name",
+                    f"the pack's name, its folder's, is {unwritable}; name it in pack.toml",
+                )
+            ]
+        )
     if pack in base.packs:
         other = _elsewhere(base, pack, where)
         if other is None:  # this very pack, composed already (two packs extend it): once

@@ -35,7 +35,7 @@ from ..language.expr import (
     parameters_in,
     parse_condition,
 )
-from ..model.documents import converter, structure, structure_problems
+from ..model.documents import converter, shape_problems, structure, structure_problems
 from ..model.output import PackRef, RuleSetInfo
 from ..model.situation import GoalScope, Situation
 from ..model.text import ShortForms
@@ -646,6 +646,11 @@ def _compile(
     """A rule from its document. ``require_examples``: missing examples are a problem
     (``True``), accepted (``False``) or a :class:`RuleWarning` (``None``)."""
     rule_id = document.get("id") if isinstance(document.get("id"), str) else None
+    # Texts no output could write (a lone surrogate, from a document made in Python), keys
+    # that are not strings, nesting without end: refused before anything else is read.
+    shape = shape_problems(document, None)
+    if shape:
+        return None, [RuleProblem(file, rule_id, p.path or None, p.message) for p in shape]
     # Unknown keys are reported, then set aside, so that the rest of the rule is checked too.
     problems = [
         RuleProblem(file, rule_id, key, f"unknown field; rule fields are {', '.join(_FIELDS)}")
