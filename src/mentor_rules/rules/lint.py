@@ -27,6 +27,7 @@ import itertools
 from collections.abc import Mapping
 from typing import Any, Literal, assert_never
 
+import attrs
 from attrs import frozen
 
 from ..language.evaluate import holds
@@ -63,7 +64,12 @@ class LintWarning:
     """A finding of the lint: which rule (or parameter), what was found, and why it matters."""
 
     check: Literal[
-        "never-holds", "always-holds", "always-vetoed", "same-condition", "unused-parameter"
+        "never-holds",
+        "always-holds",
+        "always-vetoed",
+        "same-condition",
+        "unused-parameter",
+        "undecided",
     ]
     rule: str | None
     file: str | None
@@ -76,27 +82,47 @@ class LintWarning:
 
 def decide(condition: Condition) -> Verdict:
     """Whether ``condition`` never holds, always holds or sometimes does, on any fact; or
-    ``"unknown"`` when that takes too many cases to decide."""
+    ``"unknown"`` when that takes too much work to decide (more than :data:`MAX_CASES`
+    combinations, or :data:`MAX_WORK` steps: combinations times the tests to evaluate)."""
     operands: dict[tuple[str, ...], list[Any]] = {}
-    atoms: list[Condition] = []
-    _collect(condition, operands, atoms)
-    domains = [_domain(key, found) for key, found in operands.items()]
+    atoms: dict[str, int] = {}
+    found = _Found(operands, atoms)
+    _collect(condition, found)
+    domains = [_domain(key, values) for key, values in operands.items()]
     cases = 1
     for domain in domains:
         cases *= len(domain)
     cases *= 2 ** len(atoms)
-    if cases > MAX_CASES:
+    if cases > MAX_CASES or cases * len(found.seen) > MAX_WORK:
         return "unknown"
     keys = list(operands)
     seen: set[bool] = set()
     for values in itertools.product(*domains):
+        assignment = dict(zip(keys, values, strict=True))
         for truths in itertools.product((False, True), repeat=len(atoms)):
-            assignment = dict(zip(keys, values, strict=True))
-            fixed = {repr(atom): truth for atom, truth in zip(atoms, truths, strict=True)}
-            seen.add(_holds(condition, assignment, fixed))
+            seen.add(_holds(condition, assignment, truths, found.atom_of, {}))
             if len(seen) == 2:
                 return "sometimes"
     return "always" if seen == {True} else "never"
+
+
+#: The most steps (combinations of regions times the distinct tests of the condition) one
+#: decision may take: a bound on the lint's time, whatever the rules (about 10 s at worst on
+#: the development machine).
+MAX_WORK = 5_000_000
+
+
+@attrs.define
+class _Found:
+    """What a condition reads: its operands with the literals compared with them, its atoms
+    (one number for each distinct ``in``/``any``/``all`` test), which node is which atom, and
+    the nodes already walked (an expanded condition shares them: walked once, not once for each
+    use)."""
+
+    operands: dict[tuple[str, ...], list[Any]]
+    atoms: dict[str, int]
+    atom_of: dict[int, int] = attrs.Factory(dict)
+    seen: set[int] = attrs.Factory(set)
 
 
 # An operand's key: its path, with "#len" added for len(...).
@@ -104,9 +130,11 @@ def _key(read: Field | Count) -> tuple[str, ...]:
     return (*read.path, "#len") if isinstance(read, Count) else read.path
 
 
-def _collect(
-    condition: Condition, operands: dict[tuple[str, ...], list[Any]], atoms: list[Condition]
-) -> None:
+def _collect(condition: Condition, found: _Found) -> None:
+    if id(condition) in found.seen:
+        return
+    found.seen.add(id(condition))
+    operands = found.operands
     match condition:
         case Compare(left=left, value=value):
             operands.setdefault(_key(left), [left]).append(value)
@@ -114,14 +142,14 @@ def _collect(
             operands.setdefault(field.path, [field]).extend(values)
         case IsNull(field=field):
             operands.setdefault(field.path, [field])
-        case Contains() | Quantified():
-            if all(repr(atom) != repr(condition) for atom in atoms):  # the same test, one atom
-                atoms.append(condition)
+        case Contains() | Quantified():  # the same test anywhere: one atom
+            number = found.atoms.setdefault(repr(condition), len(found.atoms))
+            found.atom_of[id(condition)] = number
         case Not(operand=operand):
-            _collect(operand, operands, atoms)
+            _collect(operand, found)
         case And(operands=parts) | Or(operands=parts):
             for part in parts:
-                _collect(part, operands, atoms)
+                _collect(part, found)
         case _:
             assert_never(condition)
 
@@ -152,24 +180,39 @@ def _domain(key: tuple[str, ...], found: list[Any]) -> list[Any]:
     return values
 
 
-def _holds(condition: Condition, values: Mapping[tuple[str, ...], Any], fixed: Any) -> bool:
+def _holds(
+    condition: Condition,
+    values: Mapping[tuple[str, ...], Any],
+    truths: tuple[bool, ...],
+    atom_of: Mapping[int, int],
+    known: dict[int, bool],
+) -> bool:
+    """Whether ``condition`` holds for these operand ``values`` and atom ``truths``; ``known``
+    holds what shared parts were found to be, so that each is evaluated once."""
+    done = known.get(id(condition))
+    if done is not None:
+        return done
+    result: bool
     match condition:
         case Contains() | Quantified():
-            return bool(fixed[repr(condition)])
+            result = truths[atom_of[id(condition)]]
         case Compare(left=left) | OneOf(field=left) | IsNull(field=left):
             # The reference semantics on a fact holding just this operand's value.
             value = values[_key(left)]
             if isinstance(left, Count):
-                return _count(condition, value)
-            return holds(_at_root(condition), {"v": value})
+                result = _count(condition, value)
+            else:
+                result = holds(_at_root(condition), {"v": value})
         case Not(operand=operand):
-            return not _holds(operand, values, fixed)
+            result = not _holds(operand, values, truths, atom_of, known)
         case And(operands=parts):
-            return all(_holds(part, values, fixed) for part in parts)
+            result = all(_holds(part, values, truths, atom_of, known) for part in parts)
         case Or(operands=parts):
-            return any(_holds(part, values, fixed) for part in parts)
+            result = any(_holds(part, values, truths, atom_of, known) for part in parts)
         case _:
             assert_never(condition)
+    known[id(condition)] = result
+    return result
 
 
 def _count(condition: Condition, length: int) -> bool:
@@ -189,39 +232,50 @@ def _at_root(condition: Compare | OneOf | IsNull) -> Condition:
     raise AssertionError(condition)  # pragma: no cover
 
 
-def _expanded(condition: Condition, rules: RuleSet) -> Condition:
+def _expanded(condition: Condition, rules: RuleSet, fires: dict[str, Condition]) -> Condition:
     """``condition`` with each test of what rules concluded about its subject replaced by the
-    conditions under which those rules conclude it."""
+    conditions under which those rules conclude it. ``fires`` holds each rule's expansion once
+    made: a rule read by many (layers of ``unless`` that each read the layer below, twice) is
+    one shared expression, not a copy at every use, which grew exponentially."""
     match condition:
         case Contains(field=Field(path=(root, "concluded_kinds")), value=kind):
-            return Or(tuple(_fires(r, rules) for r in rules if r.about == root and r.kind == kind))
+            return Or(
+                tuple(_fires(r, rules, fires) for r in rules if r.about == root and r.kind == kind)
+            )
         case Contains(field=Field(path=(root, "concluded")), value=str() as rule_id) if (
             rule_id in rules.ids and rules[rule_id].about == root
         ):
-            return _fires(rules[rule_id], rules)
+            return _fires(rules[rule_id], rules, fires)
         case Not(operand=operand):
-            return Not(_expanded(operand, rules))
+            return Not(_expanded(operand, rules, fires))
         case And(operands=parts):
-            return And(tuple(_expanded(part, rules) for part in parts))
+            return And(tuple(_expanded(part, rules, fires) for part in parts))
         case Or(operands=parts):
-            return Or(tuple(_expanded(part, rules) for part in parts))
+            return Or(tuple(_expanded(part, rules, fires) for part in parts))
         case _:
             return condition
 
 
-def _fires(rule: Rule, rules: RuleSet) -> Condition:
+def _fires(rule: Rule, rules: RuleSet, fires: dict[str, Condition]) -> Condition:
     """When ``rule`` concludes: its condition, and not its unless."""
-    condition = _expanded(rule.condition, rules)
-    if rule.unless is None:
-        return condition
-    return And((condition, Not(_expanded(rule.unless, rules))))
+    made = fires.get(rule.id)
+    if made is not None:
+        return made
+    condition = _expanded(rule.condition, rules, fires)
+    if rule.unless is not None:
+        condition = And((condition, Not(_expanded(rule.unless, rules, fires))))
+    fires[rule.id] = condition
+    return condition
 
 
 def lint(rules: RuleSet) -> list[LintWarning]:
     """Everything the lint finds in ``rules``, rule by rule."""
     found: list[LintWarning] = []
+    fires: dict[str, Condition] = {}  # each rule's expansion, shared by the rules reading it
     for rule in rules:
+        undecided = False
         verdict = decide(rule.condition)
+        undecided |= verdict == "unknown"
         if verdict == "never":
             found.append(
                 LintWarning(
@@ -242,7 +296,9 @@ def lint(rules: RuleSet) -> list[LintWarning]:
                     "it tests nothing",
                 )
             )
-        if rule.unless is not None and decide(rule.unless) == "always":
+        unless = None if rule.unless is None else decide(rule.unless)
+        undecided |= unless == "unknown"
+        if unless == "always":
             found.append(
                 LintWarning(
                     "never-holds",
@@ -252,12 +308,14 @@ def lint(rules: RuleSet) -> list[LintWarning]:
                 )
             )
         elif rule.unless is not None and verdict in ("sometimes", "unknown"):
-            vetoed = And((rule.condition, Not(_expanded(rule.unless, rules))))
-            if decide(vetoed) == "never":
+            vetoed = And((rule.condition, Not(_expanded(rule.unless, rules, fires))))
+            held_back = decide(vetoed)
+            undecided |= held_back == "unknown"
+            if held_back == "never":
                 by = ", ".join(
                     repr(r)
                     for r in sorted(condition_dependencies(rule.unless, rules.rules))
-                    if decide(And((rule.condition, _fires(rules[r], rules)))) != "never"
+                    if decide(And((rule.condition, _fires(rules[r], rules, fires)))) != "never"
                 )
                 found.append(
                     LintWarning(
@@ -270,6 +328,17 @@ def lint(rules: RuleSet) -> list[LintWarning]:
                         "drop the rule",
                     )
                 )
+        if undecided:
+            found.append(
+                LintWarning(
+                    "undecided",
+                    rule.id,
+                    rule.file,
+                    "the lint gave up on this rule: its conditions (with what the rules its "
+                    f"unless reads conclude) take more than {MAX_CASES:,} combinations or "
+                    f"{MAX_WORK:,} steps to decide, so they were not checked",
+                )
+            )
     by_condition: dict[tuple[str, str], list[str]] = {}
     for rule in rules:
         by_condition.setdefault((rule.about, repr(rule.condition)), []).append(rule.id)
