@@ -199,6 +199,13 @@ if hasattr(os, "register_at_fork"):  # pragma: no branch - every POSIX Python ha
     )
 
 
+#: What an evaluation's failure is judged to be the engine's, and reported as EngineError:
+#: the C module's own error, and what reading a firing it wrote wrong raises. Anything else
+#: (the host program's exception, raised by its signal handler while a session is under way)
+#: goes on as it is, once the session is closed.
+_ENGINE_FAILURES = (_engine.error, ValueError, KeyError, TypeError, IndexError)
+
+
 class _Part:
     """One durable-rules ruleset: a part of the rule set small enough for the engine."""
 
@@ -246,11 +253,17 @@ class _Part:
         self._open.add(sid)
         try:
             _, state = _engine.assert_facts(self.handle, payload)
-        except Exception as exc:
+        except _engine.error as exc:
             # The session may never have started an action, and deleting such a session
             # crashes the process (C1): it is left to the engine, and the error reported.
             self._open.discard(sid)
             raise EngineError(f"durable-rules refused the facts: {exc}") from exc
+        except BaseException:
+            # Not the engine's: the host's own (raised by its signal handler, say, just before
+            # the call or just after it returned). The session may exist: it is closed (left,
+            # it held about 170 KB for ever), and the exception goes on as it is.
+            self._recover()
+            raise
         drained = False
         try:
             started = _engine.start_action_for_state(self.handle, state)
@@ -264,7 +277,7 @@ class _Part:
                     firings.update(_firings(message))
                 message = _engine.complete_and_start_action(self.handle, state)
             drained = True
-        except Exception as exc:
+        except _ENGINE_FAILURES as exc:  # the engine's, or a firing it wrote wrong
             with contextlib.suppress(Exception):
                 _engine.abandon_action(self.handle, state)
             raise EngineError(f"durable-rules failed during an evaluation: {exc}") from exc
@@ -272,7 +285,7 @@ class _Part:
             if drained:
                 _engine.delete_state(self.handle, sid)
                 self._open.discard(sid)
-            else:  # anything at all, a KeyboardInterrupt included: close what is open
+            else:  # anything at all, the host's exceptions included: close what is open
                 self._recover()
         return firings
 

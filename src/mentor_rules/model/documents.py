@@ -228,7 +228,34 @@ converter = _Converter()
 
 
 def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
-    """Flatten a structuring failure into problems, each with the path where it happened."""
+    """Flatten a structuring failure into problems, each with the path where it happened.
+
+    An exception that is no judgement of the document (see :func:`foreign`) is raised as it
+    is: the host program's own, raised by its signal handler while a document was read (a
+    request timeout), is not turned into "invalid situation"."""
+    found = foreign(exc)
+    if found is not None:
+        raise found
+    return _problems(exc, path)
+
+
+def foreign(exc: BaseException) -> BaseException | None:
+    """The first exception within ``exc`` (a structuring failure, whose groups it looks into)
+    that this library did not raise to judge a document: neither a SituationError nor the
+    TypeError, ValueError or KeyError of a check, nor cattrs' unknown keys. None if all are."""
+    from cattrs.errors import ForbiddenExtraKeysError
+
+    if isinstance(exc, BaseExceptionGroup):
+        for inner in exc.exceptions:
+            found = foreign(inner)
+            if found is not None:
+                return found
+        return None
+    judged = SituationError | ForbiddenExtraKeysError | KeyError | TypeError | ValueError
+    return None if isinstance(exc, judged) else exc
+
+
+def _problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
     from cattrs.errors import (
         ClassValidationError,
         ForbiddenExtraKeysError,
@@ -238,15 +265,15 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
     if isinstance(exc, IterableValidationError):
         with_notes, without = exc.group_exceptions()
         for inner, note in with_notes:
-            yield from structure_problems(inner, f"{path}[{note.index}]")
+            yield from _problems(inner, f"{path}[{note.index}]")
         for inner in without:
-            yield from structure_problems(inner, path)
+            yield from _problems(inner, path)
     elif isinstance(exc, ClassValidationError):
         with_notes, without = exc.group_exceptions()  # type: ignore[assignment]
         for inner, note in with_notes:
-            yield from structure_problems(inner, _join(path, note.name))  # type: ignore[attr-defined]
+            yield from _problems(inner, _join(path, note.name))  # type: ignore[attr-defined]
         for inner in without:
-            yield from structure_problems(inner, path)
+            yield from _problems(inner, path)
     elif isinstance(exc, SituationError):
         for problem in exc.problems:
             yield Problem(_join(path, problem.path), problem.message)
@@ -464,7 +491,8 @@ def structure(
     except SituationError as exc:  # raised by a top-level validator: paths are already whole
         raise SituationError(exc.problems, what) from None
     except (ClassValidationError, IterableValidationError) as exc:
-        raise SituationError(list(structure_problems(exc)), what) from None
+        problems = list(structure_problems(exc))  # raises what is not about the document
+        raise SituationError(problems, what) from None
 
 
 def situation_from_dict(document: Mapping[str, Any], limits: Limits | None = None) -> Situation:
