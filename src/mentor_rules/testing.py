@@ -75,7 +75,7 @@ from .model.vocabulary import (
     enum_values,
     roots_for,
 )
-from .rules.ruleset import RuleSet, rules_from_documents
+from .rules.ruleset import POSITION_FIELDS, RuleSet, rules_from_documents
 
 __all__ = [
     "ECHO_POOL",
@@ -526,7 +526,8 @@ def _message(draw: st.DrawFn, about: About) -> str:
         for root, object_type in roots_for(about).items()
         for name, field_type in object_type.fields.items()
         if not (isinstance(field_type, ListType) and isinstance(field_type.item, ObjectType))
-    ]  # lists of objects have no plain-words form, and may not stand in a message
+        and (root, name) not in POSITION_FIELDS
+    ]  # lists of objects have no plain-words form, and positions no meaning: not in a message
     chosen = draw(st.lists(st.sampled_from(slots), max_size=2))
     braces = " {{literally}}" if draw(st.integers(0, 4)) == 0 else ""
     return " ".join(["Generated advice", *chosen]) + braces + "."

@@ -43,6 +43,7 @@ from ..model.vocabulary import ABOUT, CANDIDATE_KINDS, About, Kind, Source, enum
 from .strata import stratify
 
 __all__ = [
+    "POSITION_FIELDS",
     "UNLESS",
     "Example",
     "Parameter",
@@ -864,6 +865,12 @@ def _words(field_type: FieldType) -> bool:
     return not isinstance(field_type, ObjectType)
 
 
+#: Fields that hold positions in the input's lists (``candidate.fits_goals``: indices in
+#: ``mentee.goals``): conditions may count them, but a message may not show them, or the
+#: advice would change when the mentee's goals were listed in another order (issue 16).
+POSITION_FIELDS = frozenset({("candidate", "fits_goals")})
+
+
 def _template(text: str, roots: Mapping[str, ObjectType], slots: tuple[str, ...] = ()) -> Template:
     parts: list[tuple[str, tuple[str, ...] | None]] = []
     try:
@@ -891,10 +898,19 @@ def _template(text: str, roots: Mapping[str, ObjectType], slots: tuple[str, ...]
         if not _words(root.fields[path[1]]):
             bad.append(f"{{{name}}} is a list of objects, which has no plain-words form")
             continue
+        if path in POSITION_FIELDS:
+            bad.append(
+                f"{{{name}}} holds positions in a list of the input, which change with its "
+                "order and mean nothing to a reader"
+            )
+            continue
         parts.append(("", path))
     if unknown:
         known = ", ".join(
-            f"{r}.{f}" for r, t in roots.items() for f, ft in t.fields.items() if _words(ft)
+            f"{r}.{f}"
+            for r, t in roots.items()
+            for f, ft in t.fields.items()
+            if _words(ft) and (r, f) not in POSITION_FIELDS
         )
         extra = "".join(f", {{{slot}}}" for slot in slots)
         are = "is not a field" if len(unknown) == 1 else "are not fields"
