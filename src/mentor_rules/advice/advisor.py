@@ -305,9 +305,11 @@ class Advisor:
         asked for; ``N > 1`` in ``N`` worker processes, each building its own advisor once from
         this one's rules, engine and limits; results come back once that many chunks have been
         read, or the input has ended. A chunk that does not pickle is advised here instead. An
-        invalid situation is reported in its place. A worker process that dies, or an engine
-        that fails, raises :class:`EngineError`; stopping early (``close()``, or leaving a
-        ``for`` loop and dropping the iterator) stops the workers.
+        invalid situation is reported in its place. A worker process that dies (at any moment),
+        or an engine that fails, raises :class:`EngineError`; an exception raised by
+        ``situations`` itself is raised once every item read before it has been given back;
+        stopping early (``close()``, or leaving a ``for`` loop and dropping the iterator) stops
+        the workers.
         """
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
