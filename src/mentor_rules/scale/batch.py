@@ -111,7 +111,10 @@ def run_ordered(
     chunks_of: dict[int, list[_T]] = {}  # every chunk read and not yet given back
     outcomes: dict[int, _Outcome] = {}
     stopped = False  # a worker died: nothing more is sent
-    pool = _Pool(make, workers)
+    try:
+        pool = _Pool(make, workers)
+    except OSError as exc:  # no more processes (EAGAIN), or memory, for the workers
+        raise EngineError(f"could not start {workers} worker processes: {exc}") from exc
     try:
         while True:
             while not ended and read - given < ahead:
