@@ -242,8 +242,9 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
 def foreign(exc: BaseException) -> BaseException | None:
     """The first exception within ``exc`` (a structuring failure, whose groups it looks into)
     that this library did not raise to judge a document: neither a SituationError nor the
-    TypeError, ValueError or KeyError of a check, nor cattrs' unknown keys. None if all are."""
-    from cattrs.errors import ForbiddenExtraKeysError
+    TypeError, ValueError or KeyError of a check, nor cattrs' own (a value not among those of a
+    literal, unknown keys). None if all are."""
+    from cattrs.errors import CattrsError, ForbiddenExtraKeysError
 
     if isinstance(exc, BaseExceptionGroup):
         for inner in exc.exceptions:
@@ -251,7 +252,9 @@ def foreign(exc: BaseException) -> BaseException | None:
             if found is not None:
                 return found
         return None
-    judged = SituationError | ForbiddenExtraKeysError | KeyError | TypeError | ValueError
+    judged = (
+        SituationError | CattrsError | ForbiddenExtraKeysError | KeyError | TypeError | ValueError
+    )
     return None if isinstance(exc, judged) else exc
 
 
