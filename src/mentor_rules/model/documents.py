@@ -242,8 +242,8 @@ def structure_problems(exc: BaseException, path: str = "") -> Iterator[Problem]:
 def foreign(exc: BaseException) -> BaseException | None:
     """The first exception within ``exc`` (a structuring failure, whose groups it looks into)
     that this library did not raise to judge a document: neither a SituationError nor the
-    TypeError, ValueError or KeyError of a check, nor cattrs' own (a value not among those of a
-    literal, unknown keys). None if all are."""
+    TypeError, ValueError, KeyError or OverflowError of a check, nor cattrs' own (a value not
+    among those of a literal, unknown keys). None if all are."""
     from cattrs.errors import CattrsError, ForbiddenExtraKeysError
 
     if isinstance(exc, BaseExceptionGroup):
@@ -253,7 +253,13 @@ def foreign(exc: BaseException) -> BaseException | None:
                 return found
         return None
     judged = (
-        SituationError | CattrsError | ForbiddenExtraKeysError | KeyError | TypeError | ValueError
+        SituationError
+        | CattrsError
+        | ForbiddenExtraKeysError
+        | KeyError
+        | TypeError
+        | ValueError
+        | OverflowError  # a number too big for a float
     )
     return None if isinstance(exc, judged) else exc
 
