@@ -145,7 +145,7 @@ def test_json_is_the_same_by_either_option_and_parses(capsys: pytest.CaptureFixt
     _, by_format, _ = run(capsys, "advise", "--format", "json")
     _, by_flag, _ = run(capsys, "advise", "--json")
     assert json.loads(by_format) == json.loads(by_flag)
-    assert json.loads(by_format)[0]["source"] == "built-in example"
+    assert json.loads(by_format)["produced_by"]["library"] == "mentor-rules"
 
 
 def test_explain_says_why_not_and_what_would_change_it(

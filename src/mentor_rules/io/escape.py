@@ -63,7 +63,7 @@ def visible(text: str) -> str:
     return _UNSAFE_BUT_LINES.sub(_escape, text)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|{}!~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 _MD_LIST_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
 
 
