@@ -157,7 +157,7 @@ def test_explain_says_why_not_and_what_would_change_it(
     assert said.startswith("Mei Lin: worth exploring (built-in example)")
     assert "“Ready to ask someone to be your mentor” did not apply:" in said
     assert "the chemistry with Mei Lin is mixed; it needs to be good" in said
-    assert "What would change it (sets of up to 4 changes, smallest first)" in said
+    assert "What would change it (sets of up to 3 changes, smallest first)" in said
     assert "1. have 1 more conversation with Mei Lin (2 in all)" in said
     code, out, _ = run(capsys, "explain", "--candidate", "Dana Reyes", "--bound", "2")
     said = words(out)

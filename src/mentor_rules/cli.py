@@ -20,6 +20,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
@@ -43,7 +44,7 @@ from .model.documents import (
     shape_problems,
     situation_from_dict,
 )
-from .model.limits import DEFAULT_BOUND, MAX_BOUND, Limits
+from .model.limits import MAX_BOUND, Limits
 from .model.output import Advice, Verdict
 from .model.text import name_key
 from .rules.cache import shipped_rules
@@ -99,6 +100,11 @@ EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE, EXIT_BROKE
 EXIT_IO = 5
 #: What writing the output can fail with, besides a closed pipe: reported, not a traceback.
 _OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+#: The most changes a set proposed by ``explain`` and by the report of ``advise`` may hold, by
+#: default: the same for both (``io.report.REPORT_BOUND``; a test keeps them equal), smaller
+#: than the library's ``DEFAULT_BOUND`` to keep the report quick.
+BOUND = 3
+
 #: The shell's code for a process ended by SIGINT (128 + 2).
 EXIT_INTERRUPTED = 130
 
@@ -168,7 +174,8 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(given)
     if getattr(args, "strict", False) and not args.lint:
         parser.error("--strict goes with --lint (it makes the lint's findings fail the check)")
-    with _Output(getattr(args, "output", None)) as output:
+    with _Output(getattr(args, "output", None)) as output, warnings.catch_warnings():
+        warnings.showwarning = _warning if not getattr(args, "quiet", False) else _no_warning
         code = _run(args, output.stream)
         output.keep = code == EXIT_OK or (code == EXIT_INVALID and _machine_output(args))
     return code
@@ -188,6 +195,23 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     except _UsageError as error:
         _say(f"mentor-rules: {error}")
         return EXIT_USAGE
+
+
+def _warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """A warning (a RuleWarning: a rule loads but needs attention) as the command line says
+    it: ``warning: ...``, without Python's file, line number and source line."""
+    _say(f"warning: {escape.terminal(str(message))}")
+
+
+def _no_warning(*args: Any, **kwargs: Any) -> None:
+    """``-q``: warnings are not said."""
 
 
 def _say(message: str) -> None:
@@ -296,6 +320,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --jsonl: advise in N worker processes, output still in input order (default "
         "1: in this process; 0 or auto: one for each CPU this process may use)",
+    )
+    advise.add_argument(
+        "--bound",
+        type=_bound,
+        default=BOUND,
+        metavar="N",
+        help=f"the report's 'what would change it': sets of up to N changes (default {BOUND})",
     )
     advise.add_argument(
         "--validate-only",
@@ -733,7 +764,7 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             from .io.report import build_report
 
             situation = situation_from_dict(document, limits)
-            reports.append(build_report(advisor, situation, advice, label))
+            reports.append(build_report(advisor, situation, advice, label, bound=args.bound))
     if args.json:
         # One situation: its advice document (or its error document); a batch: the list.
         _print_json(results[0].get("advice", results[0]) if one and results else results, out)
@@ -1187,9 +1218,10 @@ def _add_explain_command(commands: Any, common: argparse.ArgumentParser) -> None
     explain.add_argument(
         "--bound",
         type=_bound,
-        default=DEFAULT_BOUND,
+        default=BOUND,
         metavar="N",
-        help=f"the most changes a proposed set may hold (default {DEFAULT_BOUND})",
+        help=f"the most changes a proposed set may hold (default {BOUND}, as in the report "
+        "of advise)",
     )
     explain.add_argument(
         "--format",
@@ -1245,7 +1277,8 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     name = next((n for n in names if name_key(n) == wanted), None)
     if name is None:
         listed = ", ".join(map(repr, names)) or "none"
-        close = difflib.get_close_matches(args.candidate, names, n=1)
+        keys = {name_key(n): n for n in names}
+        close = [keys[k] for k in difflib.get_close_matches(wanted, list(keys), n=1)]
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         _say(
             escape.terminal(

@@ -120,6 +120,11 @@ class _Section:
     ordered: bool = False
     level: int = 2
     css: str = ""
+    start: int = 1  # the number of an ordered list's first item
+
+
+#: How many next steps the first screen shows; the details list the others.
+_FIRST_STEPS = 3
 
 
 @frozen
@@ -136,7 +141,7 @@ def _document(report: SituationReport, details: bool) -> _Document:
     title = f"Mentoring advice for {name or 'you'}"
     ask = _step_of(advice, lambda step: rules[step.rule].kind == Kind.READY)
     try_out = _step_of(advice, lambda step: step.rule == TRY_OUT_RULE)
-    shown = advice.next_steps[:3]
+    shown = advice.next_steps[:_FIRST_STEPS]
     more = len(advice.next_steps) - len(shown)
     sections = [
         _Section("Whom to ask", (_whom(ask, "nobody is ready to be asked yet"),), css="ask"),
@@ -260,14 +265,17 @@ def _join(items: Sequence[str]) -> str:
 def _details(report: SituationReport) -> list[_Section]:
     advice, rules, situation = report.advice, report.rules, report.situation
     goals = len(situation.mentee.goals)
-    sections = [
-        _Section(
-            "Details: every next step",
-            tuple(_Item(step.text) for step in advice.next_steps) or (_Item("none"),),
-            ordered=True,
-            css="all-steps",
+    sections = []
+    if len(advice.next_steps) > _FIRST_STEPS:  # the first ones are on the first screen
+        sections.append(
+            _Section(
+                f"Details: the other next steps (from step {_FIRST_STEPS + 1})",
+                tuple(_Item(step.text) for step in advice.next_steps[_FIRST_STEPS:]),
+                ordered=True,
+                css="all-steps",
+                start=_FIRST_STEPS + 1,
+            )
         )
-    ]
     candidates = []
     for v in advice.candidates:
         fits = f"; fits {len(v.fits_goals)} of your {goals} goals" if goals else ""
@@ -519,7 +527,7 @@ def _text(document: _Document, style: Style) -> str:
         how = section.css if section.css in _ANSI else "bold"
         for paragraph in section.paragraphs:
             lines.extend(style.wrap(paragraph, "  ", "  "))
-        for n, item in enumerate(section.items, 1):
+        for n, item in enumerate(section.items, section.start):
             mark = f"{n}. " if section.ordered else ""
             rest = "  " + " " * len(mark) if section.ordered else "    "
             lines.extend(style.led(item.lead, item.text, f"  {mark}", rest, how))
@@ -550,7 +558,7 @@ def _markdown(document: _Document) -> str:
         lines.extend([f"{'#' * section.level} {_md(section.heading)}", ""])
         for paragraph in section.paragraphs:
             lines.extend([_md(paragraph), ""])
-        for n, item in enumerate(section.items, 1):
+        for n, item in enumerate(section.items, section.start):
             mark = f"{n}." if section.ordered else "-"
             lead = f"**{_md(item.lead)}**: " if item.lead else ""
             lines.append(f"{mark} {lead}{_md(item.text)}")
@@ -580,12 +588,25 @@ REPORT_CSS = """
 .mentor-rules-report li ul{color:#59636e;font-size:.92rem;list-style:circle}
 .mentor-rules-report .lead{font-weight:600}
 .mentor-rules-report footer{color:#59636e;font-size:.9rem;margin-top:1.5rem}
+.mentor-rules-report summary{cursor:pointer}
+.mentor-rules-report summary>h2,.mentor-rules-report summary>h3{display:inline}
+.mentor-rules-report details{margin:.6rem 0}
+.mentor-rules-report nav.contents{font-size:.95rem}
 """
+
+
+#: The sections of the details, shown collapsible in HTML.
+_COLLAPSIBLE = frozenset({"all-steps", "candidates", "rule", "held-back", "all-changes"})
+
+
+def _slug(text: str) -> str:
+    """A heading as part of an id: lower-case ASCII words joined by ``-``."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:40] or "section"
 
 
 def _html_page(documents: Sequence[_Document]) -> str:
     title = documents[0].title if len(documents) == 1 else "Mentoring advice"
-    body = "\n".join(_html(document) for document in documents)
+    body = "\n".join(_html(document, n) for n, document in enumerate(documents, 1))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -595,28 +616,46 @@ def _html_page(documents: Sequence[_Document]) -> str:
     )
 
 
-def _html(document: _Document) -> str:
+def _html(document: _Document, number: int = 1) -> str:
+    """One report as an ``<article>``. With the details, it opens with a table of contents
+    linking every section (each has an id, unique on the page), and the details are in
+    ``<details>`` elements: the sections open, each rule's closed until clicked."""
     e, isolated = escape.html_text, escape.html_isolated
     out = [
-        "<article>",
+        f'<article id="report-{number}">',
         f"<h1>{isolated(document.title)}</h1>",
         f'<p class="subtitle">{isolated(document.subtitle)}</p>',
     ]
-    for section in document.sections:
+    ids = [f"r{number}-{n}-{_slug(s.heading)}" for n, s in enumerate(document.sections, 1)]
+    detailed = any(section.css in _COLLAPSIBLE for section in document.sections)
+    if detailed:
+        out.append('<nav class="contents"><h2>Contents</h2><ol>')
+        for anchor, section in zip(ids, document.sections, strict=True):
+            if section.level == 2:
+                out.append(f'<li><a href="#{anchor}">{e(section.heading)}</a></li>')
+        out.append("</ol></nav>")
+    for anchor, section in zip(ids, document.sections, strict=True):
         css = f' class="{e(section.css)}"' if section.css else ""
-        out.append(f"<section{css}>")
-        out.append(f"<h{section.level}>{e(section.heading)}</h{section.level}>")
+        heading = f"<h{section.level}>{e(section.heading)}</h{section.level}>"
+        if section.css in _COLLAPSIBLE:
+            opened = " open" if section.level == 2 else ""
+            out.append(f'<details id="{anchor}"{css}{opened}>')
+            out.append(f"<summary>{heading}</summary>")
+        else:
+            out.append(f'<section id="{anchor}"{css}>')
+            out.append(heading)
         out.extend(f"<p>{isolated(paragraph)}</p>" for paragraph in section.paragraphs)
         if section.items:
             tag = "ol" if section.ordered else "ul"
-            out.append(f"<{tag}>")
+            start = f' start="{section.start}"' if section.ordered and section.start != 1 else ""
+            out.append(f"<{tag}{start}>")
             for item in section.items:
                 lead = f'<span class="lead">{isolated(item.lead)}</span>: ' if item.lead else ""
                 sub = "".join(f"<li>{isolated(s)}</li>" for s in item.sub)
                 text = isolated(item.text)
                 out.append(f"<li>{lead}{text}{f'<ul>{sub}</ul>' if sub else ''}</li>")
             out.append(f"</{tag}>")
-        out.append("</section>")
+        out.append("</details>" if section.css in _COLLAPSIBLE else "</section>")
     if document.footer:
         out.append(f"<footer>{isolated(document.footer)}</footer>")
     out.append("</article>")

@@ -9,9 +9,10 @@ out on the composed set, so a pack's rules may read the conclusions of the rules
 
 from __future__ import annotations
 
+import difflib
 import errno
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -204,10 +205,10 @@ def _read_manifest(file: Path) -> _Manifest:
         document: dict[str, Any] = tomllib.loads(_read(file))
     except ValueError as exc:  # unreadable, or TOMLDecodeError (a ValueError)
         raise RuleError([RuleProblem(name, None, None, f"not a valid manifest: {exc}")]) from None
+    if isinstance(document.get("extends"), str):  # one pack, as ESLint's extends takes it
+        document["extends"] = [document["extends"]]
     problems = [
-        RuleProblem(
-            name, None, key, f"unknown field; manifest fields are {', '.join(_MANIFEST_FIELDS)}"
-        )
+        RuleProblem(name, None, key, f"unknown field; {_closest(key, _MANIFEST_FIELDS, 'fields')}")
         for key in document
         if key not in _MANIFEST_FIELDS
     ]
@@ -247,6 +248,18 @@ def _parameters(
             )
             continue
         kind = spec.type or (known.type if known else None)
+        close = difflib.get_close_matches(key, list(inherited), n=1)
+        if kind is None and close:  # a misspelled inherited parameter, not a new one
+            problems.append(
+                RuleProblem(
+                    label,
+                    None,
+                    f"parameters.{key}",
+                    f"no inherited parameter {key!r}: did you mean {close[0]!r}? (a new "
+                    "parameter needs type = 'int' or 'number')",
+                )
+            )
+            continue
         if kind not in ("int", "number"):
             problems.append(
                 RuleProblem(
@@ -281,6 +294,12 @@ def _parameters(
     if problems:
         raise RuleError(problems)
     return tuple(made)
+
+
+def _closest(name: str, known: Sequence[str], what: str) -> str:
+    """``did you mean 'x'?`` when a known name is close to ``name``, else the known names."""
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean {close[0]!r}?" if close else f"the {what} are {', '.join(known)}"
 
 
 def load_rules(*paths: str | Path) -> RuleSet:
