@@ -3,7 +3,7 @@
 Embedding applications can test their own rule packs the way the library tests its shipped one::
 
     from hypothesis import given
-    from mentor_rules import Advisor
+    from mentor_rules import Advisor, load_rules
     from mentor_rules.testing import situations
 
     advisor = Advisor(load_rules("my-rules/"))

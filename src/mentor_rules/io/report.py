@@ -520,10 +520,12 @@ _ANSI = {
 
 
 def _text(document: _Document, style: Style) -> str:
-    subtitle = f"({escape.terminal(document.subtitle)})"
-    lines = [style.paint(escape.terminal(document.title), "title"), subtitle, ""]
+    subtitle = f"({document.subtitle})"
+    title = [style.paint(line, "title") for line in style.wrap(document.title, "", "  ")]
+    lines = [*title, *style.wrap(subtitle, "", " "), ""]
     for section in document.sections:
-        lines.append(style.paint(escape.terminal(section.heading), "heading"))
+        heading = style.wrap(section.heading, "", "  ")
+        lines.extend(style.paint(line, "heading") for line in heading)
         how = section.css if section.css in _ANSI else "bold"
         for paragraph in section.paragraphs:
             lines.extend(style.wrap(paragraph, "  ", "  "))
@@ -537,7 +539,7 @@ def _text(document: _Document, style: Style) -> str:
     if document.footer:
         lines.extend(style.wrap(document.footer, "", ""))
     else:
-        lines.extend(_TEXT_HINT)
+        lines.extend(style.wrap(" ".join(_TEXT_HINT), "", ""))
     return "\n".join(lines) + "\n\n"
 
 
@@ -714,7 +716,11 @@ def explanation_text(
 
 def _explanation_lines(lines: list[str], style: Style) -> str:
     """The explanation's lines, input made safe, the headings (lines not indented) painted."""
-    safe = [escape.terminal(line) for line in lines]
+    safe = []
+    for line in lines:  # the lines not wrapped yet (headings) are, at the width
+        indent = line[: len(line) - len(line.lstrip())]
+        wrapped = len(line) > style.width
+        safe.extend(style.wrap(line, indent, indent + "  ") if wrapped else [escape.terminal(line)])
     painted = (style.paint(line, "heading") if line[:1].strip() else line for line in safe)
     return "\n".join(painted) + "\n"
 
