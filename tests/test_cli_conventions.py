@@ -150,7 +150,8 @@ def test_output_file_is_written_only_when_the_command_succeeds(tmp_path: Path) -
     good, bad = write(tmp_path / "good.json", GOOD), write(tmp_path / "bad.json", BAD)
     page = tmp_path / "advice.html"
     done = command("advise", str(good), "--format", "html", "-o", str(page))
-    assert done.returncode == 0 and done.stdout == ""
+    assert done.returncode == 0
+    assert done.stdout == ""
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     before = page.read_text(encoding="utf-8")
     failed = command("advise", str(bad), "--format", "html", "-o", str(page))
@@ -208,17 +209,18 @@ def test_completion_script_is_valid_bash_and_completes_commands_and_options() ->
 # --------------------------------------------------------------------------- messages
 
 
+TWO_LINES = json.dumps(GOOD) + "\n" + json.dumps(GOOD) + "\n"
+
+
 @pytest.mark.parametrize(
-    ("text", "jsonl", "said"),
+    ("text", "said"),
     [
-        ("mentee:\n  months_at_company: 3\n", False, "this looks like YAML: mentor-rules reads JSON"),
-        ("---\ncandidates: []\n", False, "this looks like YAML"),
-        (json.dumps(GOOD) + "\n" + json.dumps(GOOD) + "\n", False, "one a line (JSON Lines): add --jsonl"),
+        ("mentee:\n  months_at_company: 3\n", "this looks like YAML: mentor-rules reads JSON"),
+        ("---\ncandidates: []\n", "this looks like YAML"),
+        (TWO_LINES, "one a line (JSON Lines): add --jsonl"),
     ],
-)  # fmt: skip
-def test_other_formats_are_named_with_what_to_do(
-    tmp_path: Path, text: str, jsonl: bool, said: str
-) -> None:
+)
+def test_other_formats_are_named_with_what_to_do(tmp_path: Path, text: str, said: str) -> None:
     path = tmp_path / "in.json"
     path.write_text(text, encoding="utf-8")
     done = command("advise", str(path))
@@ -332,8 +334,10 @@ def test_strict_without_lint_is_a_usage_error_and_warnings_have_no_python_source
     warned = command("check", "--rules", str(folder))
     assert warned.returncode == 1
     warning = [line for line in warned.stderr.splitlines() if line.startswith("warning:")]
-    assert warning and "no-examples.toml" in warning[0]
-    assert ".py:" not in warned.stderr and "warnings.warn" not in warned.stderr
+    assert warning
+    assert "no-examples.toml" in warning[0]
+    assert ".py:" not in warned.stderr
+    assert "warnings.warn" not in warned.stderr
     assert "1 without examples" in warned.stdout  # the summary counts every FAIL line
     assert warned.stdout.count("FAIL") == 1
 

@@ -49,14 +49,16 @@ def unsafe_in(text: str) -> list[str]:
 def test_terminal_text_holds_no_control_bidi_or_newline(text: str) -> None:
     shown = escape.terminal(text)
     assert not RAW.search(shown)
-    assert "\n" not in shown and "\t" not in shown
+    assert "\n" not in shown
+    assert "\t" not in shown
     assert escape.terminal(shown) == shown  # once is enough: escaping again changes nothing
 
 
 @given(hostile_texts())
 def test_markdown_text_is_one_line_without_markup(text: str) -> None:
     shown = escape.markdown(text)
-    assert not RAW.search(shown) and "\n" not in shown
+    assert not RAW.search(shown)
+    assert "\n" not in shown
     unescaped = re.sub(r"\\.", "", shown)  # what is left once escaped characters are taken out
     assert not re.search(r"[<>|`*_\[\]#]", unescaped)
     assert "&" not in unescaped.replace("&amp;", "")
@@ -68,7 +70,9 @@ def test_html_text_has_no_markup_and_is_isolated(text: str) -> None:
     shown = escape.html_isolated(text)
     inner = shown.removeprefix("<bdi>").removesuffix("</bdi>")
     assert shown == f"<bdi>{inner}</bdi>"
-    assert "<" not in inner and ">" not in inner and '"' not in inner
+    assert "<" not in inner
+    assert ">" not in inner
+    assert '"' not in inner
     assert not RAW.search(html.unescape(inner))
 
 
@@ -139,7 +143,8 @@ def test_a_hostile_name_cannot_add_a_markdown_step_or_reverse_an_html_line() -> 
     assert "&amp; \\<script\\>" in markdown
     page = render([report], "html")
     assert "<bdi>Dana\\n1. Quit your job" in page
-    assert "Bob\\u202egnp.exe" in page and "\u202e" not in page
+    assert "Bob\\u202egnp.exe" in page
+    assert "\u202e" not in page
 
 
 # --------------------------------------------------------------------------- the command line
@@ -221,7 +226,8 @@ def test_the_catalogue_escapes_pack_texts(tmp_path: Path) -> None:
     done = command("catalogue", "--rules", str(pack))
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "<script>" not in out and "<img" not in out
+    assert "<script>" not in out
+    assert "<img" not in out
     assert "a \\| pipe \\<script\\>x\\</script\\> &amp;lt;" in out
     row = next(line for line in out.splitlines() if line.startswith("| [`avoid-direct-manager`]"))
     assert len(re.findall(r"(?<!\\)\|", row)) == 9  # eight cells: the pipes of the texts escaped
