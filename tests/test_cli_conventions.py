@@ -403,3 +403,40 @@ def test_every_json_document_the_command_line_writes_fits_its_schema(tmp_path: P
         assert done.returncode == 3
         validate("rule-errors", done.stdout)
     validate("situation", command("example").stdout)
+
+
+# --------------------------------------------------------------------------- smaller things
+
+
+def test_the_testing_docstring_example_imports_every_name_it_uses() -> None:
+    import ast
+
+    import mentor_rules.testing
+
+    doc = mentor_rules.testing.__doc__ or ""
+    example = doc.split("::\n", 1)[1].split("\nThe strategies", 1)[0]
+    code = "\n".join(line[4:] for line in example.splitlines())
+    tree = ast.parse(code)
+    bound = {n.asname or n.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+             for n in node.names}  # fmt: skip
+    bound |= {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    bound |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) for a in n.args.args}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    assert used - bound == set()
+
+
+def test_the_dask_example_of_scale_md_has_the_main_guard() -> None:
+    text = (ROOT / "docs" / "scale.md").read_text(encoding="utf-8")
+    example = text[text.index("**A bag of JSON Lines in, JSON Lines out.**") :]
+    example = example[: example.index("```\n", example.index("```python") + 9)]
+    assert 'if __name__ == "__main__":' in example
+    assert example.index("__main__") < example.index("Client(")
+
+
+def test_standard_input_is_named_in_the_report(tmp_path: Path) -> None:
+    done = command("advise", input=json.dumps(GOOD))
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[1] == "(standard input)"
