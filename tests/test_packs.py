@@ -226,7 +226,11 @@ def test_a_pack_declares_parameters_of_its_own(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("manifest", "said"),
     [
-        ('name = "x"\nextend = ["shipped"]\n', "extend: unknown field; manifest fields are"),
+        ('name = "x"\nextend = ["shipped"]\n', "extend: unknown field; did you mean 'extends'?"),
+        (
+            'name = "x"\nrules = ["a"]\n',
+            "rules: unknown field; the manifest fields are name, version",
+        ),
         ('extends = ["shipped"]\ndisable = ["nope"]\n', "no inherited rule with this id"),
         ("[parameters.new_one]\ndefault = 1\n", "a new parameter needs type = 'int' or 'number'"),
         (

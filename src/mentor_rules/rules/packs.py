@@ -208,7 +208,9 @@ def _read_manifest(file: Path) -> _Manifest:
     if isinstance(document.get("extends"), str):  # one pack, as ESLint's extends takes it
         document["extends"] = [document["extends"]]
     problems = [
-        RuleProblem(name, None, key, f"unknown field; {_closest(key, _MANIFEST_FIELDS, 'fields')}")
+        RuleProblem(
+            name, None, key, f"unknown field; {_closest(key, _MANIFEST_FIELDS, 'manifest fields')}"
+        )
         for key in document
         if key not in _MANIFEST_FIELDS
     ]
