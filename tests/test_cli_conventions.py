@@ -440,3 +440,50 @@ def test_standard_input_is_named_in_the_report(tmp_path: Path) -> None:
     done = command("advise", input=json.dumps(GOOD))
     assert done.returncode == 0
     assert done.stdout.splitlines()[1] == "(standard input)"
+
+
+REPLACEMENT = """
+[[examples]]
+rule = "ready-to-ask"
+replaces = {replaces}
+description = "good chemistry after three talks with a long-tenured senior"
+fires_for = [{fires}]
+
+[examples.situation.mentee]
+months_at_company = 6
+goals = [{{ kind = "advice", scope = "company" }}]
+
+[[examples.situation.candidates]]
+name = "Rita"
+relation = "senior"
+years_at_company = 8
+conversations = 3
+chemistry = "good"
+"""
+TUNED = (
+    'name = "tuned"\nextends = "shipped"\n[parameters.conversations_before_asking]\ndefault = 3\n'
+)
+
+
+def test_a_pack_replaces_an_example_of_an_inherited_rule_by_its_number(tmp_path: Path) -> None:
+    folder = pack(tmp_path, TUNED + REPLACEMENT.format(replaces=1, fires='"Rita"'))
+    done = command("check", "--rules", str(folder))
+    assert (done.returncode, done.stdout) == (0, "")
+    assert "ready-to-ask example 1" not in done.stderr  # replaced: written for these values
+    report = json.loads(command("check", "--json", "--rules", str(folder)).stdout)
+    assert report["examples"] == 58
+    assert report["failed"] == []
+    wrong = folder / "pack.toml"
+    wrong.write_text(TUNED + REPLACEMENT.format(replaces=1, fires=""), encoding="utf-8")
+    failed = command("check", "--rules", str(folder))
+    assert failed.returncode == 1
+    assert "(good chemistry after three talks with a long-tenured senior)" in failed.stdout
+    wrong.write_text(TUNED + REPLACEMENT.format(replaces=9, fires=""), encoding="utf-8")
+    bad = command("check", "--rules", str(folder))
+    assert bad.returncode == 3
+    assert "examples[0].replaces: no example 9: the rule has 3" in bad.stderr
+    wrong.write_text(
+        TUNED + REPLACEMENT.format(replaces=1, fires="").replace("ready-to-ask", "ready-to-asc"),
+        encoding="utf-8",
+    )
+    assert "did you mean 'ready-to-ask'?" in command("check", "--rules", str(folder)).stderr

@@ -8,7 +8,7 @@ from typing import cast
 from attrs import frozen
 
 from ..engines import EngineName
-from ..rules.ruleset import Rule
+from ..rules.ruleset import Example, Rule
 from .advisor import Advisor
 
 __all__ = ["ExampleResult", "MovedExample", "check_examples", "check_examples_as_written"]
@@ -32,22 +32,11 @@ class ExampleResult:
 
 def check_examples(advisor: Advisor, rules: tuple[Rule, ...] | None = None) -> list[ExampleResult]:
     """Run the examples of ``rules`` (default: all of the advisor's) through ``advisor``."""
-    results = []
-    for rule in advisor.rules.rules if rules is None else rules:
-        for index, example in enumerate(rule.examples):
-            advice = advisor.advise(example.situation)
-            actual = sorted({r.subject for r in advice.recommendations if r.rule == rule.id})
-            results.append(
-                ExampleResult(
-                    rule.id,
-                    rule.file,
-                    index,
-                    example.description,
-                    tuple(sorted(set(example.fires_for))),
-                    tuple(actual),
-                )
-            )
-    return results
+    return [
+        _run(advisor, rule, index, example)
+        for rule in (advisor.rules.rules if rules is None else rules)
+        for index, example in enumerate(rule.examples)
+    ]
 
 
 @frozen
@@ -86,7 +75,8 @@ def check_examples_as_written(
     written_for: Mapping[str, Mapping[str, int | float]],
 ) -> tuple[list[ExampleResult], list[MovedExample]]:
     """Each rule's examples judged under the parameter values they were written for (by the
-    name of the rule's pack, in ``written_for``; a pack not there: the values in force), and
+    name of the pack that replaced the example, else of the rule's pack, in ``written_for``; a
+    pack not there: the values in force), and
     the examples whose outcome the values in force change.
 
     A pack that tunes a parameter (``conversations_before_asking = 3``) thus leaves the shipped
@@ -98,35 +88,51 @@ def check_examples_as_written(
     moved: list[MovedExample] = []
     others: dict[tuple[tuple[str, int | float], ...], Advisor] = {}
     for rule in chosen:
-        written = written_for.get(rule.pack.name, {}) if rule.pack is not None else {}
         read = {name for name, _ in rule.parameters}
-        differ = tuple(
-            sorted(
-                (name, value)
-                for name, value in in_force.items()
-                if name in read and name in written and written[name] != value
+        for index, example in enumerate(rule.examples):
+            pack = example.pack or (rule.pack.name if rule.pack is not None else None)
+            written = written_for.get(pack, {}) if pack is not None else {}
+            differ = tuple(
+                sorted(
+                    (name, value)
+                    for name, value in in_force.items()
+                    if name in read and name in written and written[name] != value
+                )
             )
-        )
-        if not differ:
-            results.extend(check_examples(advisor, (rule,)))
-            continue
-        key = tuple(sorted((n, v) for n, v in written.items() if n in declared))
-        if key not in others:
-            tuned = advisor.rules.with_parameters(dict(key))
-            others[key] = Advisor(tuned, engine=cast(EngineName, advisor.engine))
-        as_written = check_examples(others[key], (rule,))
-        results.extend(as_written)
-        for result, now in zip(as_written, check_examples(advisor, (rule,)), strict=True):
-            if result.actual != now.actual:
+            now = _run(advisor, rule, index, example)
+            if not differ:
+                results.append(now)
+                continue
+            key = tuple(sorted((n, v) for n, v in written.items() if n in declared))
+            if key not in others:
+                tuned = advisor.rules.with_parameters(dict(key))
+                others[key] = Advisor(tuned, engine=cast(EngineName, advisor.engine))
+            as_written = _run(others[key], others[key].rules[rule.id], index, example)
+            results.append(as_written)
+            if as_written.actual != now.actual:
                 moved.append(
                     MovedExample(
                         rule.id,
                         rule.file,
-                        result.index,
-                        result.description,
+                        index,
+                        example.description,
                         differ,
-                        result.actual,
+                        as_written.actual,
                         now.actual,
                     )
                 )
     return results, moved
+
+
+def _run(advisor: Advisor, rule: Rule, index: int, example: Example) -> ExampleResult:
+    """One example of ``rule`` run through ``advisor``."""
+    advice = advisor.advise(example.situation)
+    actual = sorted({r.subject for r in advice.recommendations if r.rule == rule.id})
+    return ExampleResult(
+        rule.id,
+        rule.file,
+        index,
+        example.description,
+        tuple(sorted(set(example.fires_for))),
+        tuple(actual),
+    )

@@ -128,6 +128,10 @@ RULE_FILE: dict[str, Any] = {
                 "required": ["description", "situation", "fires_for"],
                 "additionalProperties": False,
                 "properties": {
+                    "id": {
+                        "type": "string",
+                        "description": "a name a pack may replace the example by",
+                    },
                     "description": {"type": "string"},
                     "situation": {"type": "object", "description": "see docs/input.md"},
                     "fires_for": {"type": "array", "items": {"type": "string"}},
@@ -147,9 +151,10 @@ MANIFEST: dict[str, Any] = {
         "version": {"type": "string"},
         "description": {"type": "string"},
         "extends": {
-            "type": "array",
+            "type": ["array", "string"],
             "items": {"type": "string"},
-            "description": '"shipped", or paths of packs relative to this one',
+            "description": '"shipped", or paths of packs relative to this one; one may be '
+            "given as a string",
         },
         "disable": {"type": "array", "items": {"type": "string"}},
         "short_forms": {
@@ -172,6 +177,28 @@ MANIFEST: dict[str, Any] = {
                     },
                     "default": {"type": "number"},
                     "description": {"type": "string"},
+                },
+            },
+        },
+        "examples": {
+            "type": "array",
+            "description": "examples of inherited rules replaced, each by its number or id: "
+            "judged under this pack's parameter values",
+            "items": {
+                "type": "object",
+                "required": ["rule", "replaces", "description", "situation", "fires_for"],
+                "additionalProperties": False,
+                "properties": {
+                    "rule": {"type": "string"},
+                    "replaces": {
+                        "type": ["integer", "string"],
+                        "minimum": 1,
+                        "description": "the example's number (1 for the first) or its id",
+                    },
+                    "id": {"type": "string"},
+                    "description": {"type": "string"},
+                    "situation": {"type": "object", "description": "see docs/input.md"},
+                    "fires_for": {"type": "array", "items": {"type": "string"}},
                 },
             },
         },
