@@ -23,9 +23,8 @@ from .._errors import RuleError, RuleProblem, SituationError
 from .._version import VERSION
 from ..model.documents import converter, structure, structure_problems
 from ..model.output import PackRef
-from ..model.situation import text_problem
+from ..model.situation import Situation, text_problem
 from ..model.text import ShortForms
-from ..model.situation import Situation
 from .ruleset import (
     MANIFEST,
     Example,
