@@ -519,7 +519,8 @@ _ANSI = {
 }
 
 
-def _text(document: _Document, style: Style) -> str:
+def _text(document: _Document, style: Style | None = None) -> str:
+    style = style or Style()
     subtitle = f"({document.subtitle})"
     title = [style.paint(line, "title") for line in style.wrap(document.title, "", "  ")]
     lines = [*title, *style.wrap(subtitle, "", " "), ""]
