@@ -396,7 +396,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("what", nargs="?", choices=SCHEMA_NAMES, metavar="NAME")
     schema.set_defaults(run=_schema)
-    _add_match_command(commands)
+    _add_match_command(commands, common)
 
     completion = commands.add_parser(
         "completion",
@@ -1301,9 +1301,10 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
 # --------------------------------------------------------------------------- match
 
 
-def _add_match_command(commands: Any) -> None:
+def _add_match_command(commands: Any, common: argparse.ArgumentParser) -> None:
     match = commands.add_parser(
         "match",
+        parents=[common],
         help="match a programme's mentees to its mentors, and explain every pair",
         description="FILE holds one programme (docs/programme.md; '-' reads standard input). "
         "Weighs every allowed pair with the rules, matches by the objective (the programme's "
