@@ -387,8 +387,9 @@ def test_every_json_document_the_command_line_writes_fits_its_schema(tmp_path: P
     validate("validation", command("advise", "--validate-only", "--json", str(good)).stdout)
     validate("validation", command("advise", "--validate-only", "--json", str(listed)).stdout)
     for name in ("Mei Lin", "Dana Reyes", "Priya Nair"):
-        validate("explanation", command("explain", "--json", "--candidate", name).stdout)
-    validate("explanation", command("explain", "--json", str(bad), "--candidate", "Bo").stdout)
+        explained = command("explain", "--json", "--candidate", name).stdout
+        validate("explanation", json.dumps(validate("explain-output", explained)["explanation"]))
+    validate("explain-output", command("explain", "--json", str(bad), "--candidate", "Bo").stdout)
     validate("check", command("check", "--json", "--lint").stdout)
     tuned = pack(
         tmp_path, 'extends = "shipped"\n[parameters.conversations_before_asking]\ndefault = 3\n'

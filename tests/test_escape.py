@@ -84,13 +84,14 @@ def test_json_text_is_the_same_data_with_nothing_raw(document: Any) -> None:
 
 
 def test_escapes_are_python_s_and_ordinary_text_is_left_alone() -> None:
-    assert escape.terminal(HOSTILE) == "\\x1b]0;pwned\\x07\\x1b[2J"
-    assert escape.terminal("Bob\u202egnp.exe") == "Bob\\u202egnp.exe"
-    assert escape.terminal("a\nb\tc") == "a\\nb\\tc"
+    assert escape.terminal(HOSTILE) == "[U+001B]]0;pwned[U+0007][U+001B][2J"
+    assert escape.terminal("Bob\u202egnp.exe") == "Bob[U+202E]gnp.exe"
+    assert escape.terminal("a\nb\tc") == "a[U+000A]b[U+0009]c"
+    assert escape.visible("a\nb\tc\x1b") == "a\nb\tc[U+001B]"  # a whole document's lines stay
     for kept in ("José Álvarez", "李雷", "שלום", "مرحبا", "👩\u200d💻", "O'Brien"):
         assert escape.terminal(kept) == kept  # scripts, emoji and their joiners stay
-    # The escape's backslash is escaped too: the page shows "Dana\n1. Quit & <b>|".
-    assert escape.markdown("Dana\n1. Quit & <b>|") == "Dana\\\\n1. Quit &amp; \\<b\\>\\|"
+    # The escape's brackets are escaped too: the page shows "Dana[U+000A]1. Quit & <b>|".
+    assert escape.markdown("Dana\n1. Quit & <b>|") == "Dana\\[U+000A\\]1. Quit &amp; \\<b\\>\\|"
     assert escape.markdown("1. first") == "1\\. first"
 
 
@@ -142,8 +143,8 @@ def test_a_hostile_name_cannot_add_a_markdown_step_or_reverse_an_html_line() -> 
     assert not re.search(r"^\s*- \[x\]", markdown, re.MULTILINE)
     assert "&amp; \\<script\\>" in markdown
     page = render([report], "html")
-    assert "<bdi>Dana\\n1. Quit your job" in page
-    assert "Bob\\u202egnp.exe" in page
+    assert "<bdi>Dana[U+000A]1. Quit your job" in page
+    assert "Bob[U+202E]gnp.exe" in page
     assert "\u202e" not in page
 
 
@@ -182,7 +183,8 @@ def test_the_terminal_never_gets_the_input_s_control_codes(tmp_path: Path) -> No
         # --color always: the report's own SGR escapes only, never the input's.
         out = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout) if "always" in args else done.stdout
         no_escape_codes(out, done.stderr)
-        assert "\\x1b]0;pwned\\x07" in done.stdout + done.stderr
+        said = done.stdout + done.stderr  # names in messages are quoted as Python's repr does
+        assert "[U+001B]]0;pwned[U+0007]" in said or "\\x1b]0;pwned\\x07" in said
     bad = hostile_situation(HOSTILE)
     bad["candidates"][0]["relation"] = HOSTILE  # an invalid value
     bad["mentee"][HOSTILE] = 1  # the key of an unknown field
@@ -190,7 +192,7 @@ def test_the_terminal_never_gets_the_input_s_control_codes(tmp_path: Path) -> No
     done = command("advise", str(situation))
     assert done.returncode == 3
     no_escape_codes(done.stdout, done.stderr)
-    assert "\\x1b]0;pwned" in done.stderr
+    assert "[U+001B]]0;pwned" in done.stderr
     named = tmp_path / f"in{HOSTILE}.json"  # a file name is input too
     named.write_text("{", encoding="utf-8")
     done = command("advise", str(named))

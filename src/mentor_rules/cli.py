@@ -1103,7 +1103,7 @@ def _add_serve_command(commands: Any) -> None:
         "/v1/schema/NAME, GET "
         "/v1/rules, GET /health, GET /openapi.json) and a page with a form (GET /), on "
         "127.0.0.1 unless --host says otherwise; see docs/serve.md. Needs the serve extra: "
-        "pip install 'mentor-rules[serve]'. Stops on Ctrl-C or SIGTERM.",
+        "pip install '.[serve]' in a checkout. Stops on Ctrl-C or SIGTERM.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     serve.add_argument(
@@ -1171,7 +1171,8 @@ def _serve(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         from .service.app import DEFAULT_TIMEOUT, Settings, serve
     except ImportError as exc:
         print(
-            f"mentor-rules serve: needs the serve extra ({exc}): pip install 'mentor-rules[serve]'",
+            f"mentor-rules serve: needs the serve extra ({exc}): pip install '.[serve]' in a "
+            "checkout of mentor-rules",
             file=sys.stderr,
         )
         return EXIT_ENGINE
