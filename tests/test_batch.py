@@ -278,7 +278,7 @@ def test_jsonl_writes_one_line_for_each_situation_line_in_order_and_exits_3_at_t
     assert lines[2]["error"][0]["path"] == ""
     assert lines[2]["error"][0]["message"].startswith("not valid JSON")
     assert code == 3
-    assert err == ""
+    assert err == "mentor-rules: 2 of 4 situations advised; 2 invalid (line 3, line 4)\n"
 
 
 def test_jsonl_reads_standard_input_without_a_file_or_with_dash(
@@ -328,8 +328,8 @@ def test_jsonl_says_when_the_file_cannot_be_read_or_holds_no_situation(
 ) -> None:
     missing = tmp_path / "nothere.jsonl"
     code, out, err = run(capsys, "advise", "--jsonl", str(missing))
-    assert (code, out) == (3, "")
-    assert err.startswith(f"mentor-rules: {missing}: cannot read the file: [Errno 2]")
+    assert (code, out) == (2, "")
+    assert err == f"mentor-rules: {missing}: no such file\n"
     blank = tmp_path / "blank.jsonl"
     blank.write_text("\n  \n", encoding="utf-8")
     code, out, err = run(capsys, "advise", "--jsonl", str(blank))
@@ -370,14 +370,20 @@ class _Terminal(io.StringIO):
 def test_a_progress_bar_is_drawn_on_standard_error_only_when_it_is_a_terminal(
     jsonl: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    code, out, err = run(capsys, "advise", "--jsonl", str(jsonl))
+    code, out, err = run(capsys, "advise", "--jsonl", "--quiet", str(jsonl))
     assert (code, err) == (3, "")
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     code, shown, _ = run(capsys, "advise", "--jsonl", str(jsonl))
     assert code == 3
-    assert "4 situations" in terminal.getvalue()
+    drawn = terminal.getvalue()
+    assert "5/5 [" in drawn  # the file's lines, counted first: a total and the time left
+    assert "2 invalid (line 3, line 4)" in drawn  # then the summary
     assert shown == out  # the bar is not in the output
+    quiet = _Terminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert run(capsys, "advise", "--jsonl", "-q", str(jsonl))[:2] == (3, out)
+    assert quiet.getvalue() == ""  # -q: no bar, no summary
 
 
 def test_jsonl_ends_quietly_with_141_when_its_reader_stops_early(tmp_path: Path) -> None:

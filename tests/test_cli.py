@@ -47,10 +47,9 @@ def test_advise_without_a_file_reports_on_the_built_in_example(
 
 
 def test_advise_json_prints_the_advice_document(capsys: pytest.CaptureFixture[str]) -> None:
+    """One situation gives its advice document itself, as the advice schema describes."""
     code, out, _ = run(capsys, "advise", "--json", "--engine", "python")
-    (result,) = json.loads(out)
-    assert result["source"] == "built-in example"
-    document = result["advice"]
+    document = json.loads(out)
     assert code == 0
     assert {"recommendations", "candidates", "next_steps"} <= set(document)
     assert document["candidates"][-1]["verdict"] == "avoid"
@@ -194,6 +193,7 @@ def test_check_json_lists_each_failed_example_with_its_documented_keys(
     report = json.loads(out)
     assert code == 1
     assert report == {
+        "moved": [],
         "rules": 1,
         "examples": 2,
         "failed": [
@@ -271,7 +271,11 @@ def test_files_nested_too_deeply_or_with_huge_numbers_are_reported_and_the_other
     assert done.stdout.count("Mentoring advice for you") == 2  # good.json and last.json
     # Where the depth is found depends on the Python: 3.11's JSON reader gives up on the whole
     # document (the path is the document's), 3.13's reads it, and the limit names the place.
-    deep, deep_objects, digits = done.stderr.splitlines()
+    deep, deep_objects, digits, summary = done.stderr.splitlines()
+    assert summary == (
+        "mentor-rules: 2 of 5 situations advised; 3 invalid (deep.json, deep-objects.json, "
+        "digits.json)"
+    )
     too_deep = "nested too deeply: at most 16 levels (limit max_depth)"
     assert deep.startswith("deep.json: invalid situation: ")
     assert deep.endswith(too_deep)
@@ -314,6 +318,7 @@ def test_a_key_repeated_in_an_object_is_refused_with_its_path(
     assert err.splitlines() == [
         f"{repeated}[0]: invalid situation: candidates[1]: duplicate key 'name'",
         f"{repeated}[1]: invalid situation: <document>: duplicate key 'mentee'",
+        f"mentor-rules: 0 of 2 situations advised; 2 invalid ({repeated}[0], {repeated}[1])",
     ]
 
 
@@ -387,13 +392,15 @@ def test_advise_reads_standard_input_when_it_is_a_file_or_a_pipe(tmp_path: Path)
     with situation.open(encoding="utf-8") as redirected:
         from_file = command("advise", "--json", stdin=redirected)
     from_pipe = command("advise", "--json", input=json.dumps(GOOD))
-    expected = [{"source": "-", "advice": json.loads(from_file.stdout)[0]["advice"]}]
+    expected = json.loads(from_file.stdout)
     assert from_file.returncode == from_pipe.returncode == 0
-    assert json.loads(from_file.stdout) == json.loads(from_pipe.stdout) == expected
-    assert [c["name"] for c in expected[0]["advice"]["candidates"]] == ["Ann"]
+    assert json.loads(from_pipe.stdout) == expected
+    assert [c["name"] for c in expected["candidates"]] == ["Ann"]
     empty = command("advise", input="")
     assert empty.returncode == 3
-    assert empty.stderr == "-: invalid situation: <document>: no JSON: the input is empty\n"
+    assert empty.stderr == (
+        "standard input: invalid situation: <document>: no JSON: the input is empty\n"
+    )
 
 
 def test_advise_uses_the_built_in_example_when_standard_input_is_a_terminal_or_null(

@@ -186,7 +186,8 @@ def test_without_dask_the_import_error_says_what_to_install() -> None:
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
-    assert "pip install 'mentor-rules[dask]'" in result.stdout
+    assert "pip install 'dask[bag]>=2025.1'" in result.stdout
+    assert "pip install '.[dask]'" in result.stdout  # mentor-rules is not on the index
 
 
 def test_the_dask_extra_is_dask_s_bags_and_dev_adds_a_cluster_and_dataframes() -> None:

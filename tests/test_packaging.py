@@ -98,3 +98,22 @@ def test_the_install_without_a_c_compiler_names_every_pure_python_dependency() -
         recipe = " ".join(f"'{r}'" for r in sorted(pure))
         assert f"pip install {recipe}" in text, f"{doc}: the recipe must install {recipe}"
         assert "pip install --no-deps" in text, doc
+
+
+def test_no_page_tells_to_install_mentor_rules_from_the_package_index() -> None:
+    """mentor-rules is not on the package index: every install command works from a checkout
+    or a built wheel (issue 17, item 2)."""
+    import re
+
+    from_index = re.compile(r"pip install (--no-deps )?['\"]?mentor-rules\b")
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    sources = sorted((ROOT / "src" / "mentor_rules").rglob("*.py"))
+    said = [
+        f"{path.name}: {match.group()}"
+        for path in (*pages, *sources)
+        for match in from_index.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert said == []
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip wheel --no-deps -w dist ." in readme
+    assert "pip install --no-deps ." in readme

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import mentor_rules
 from mentor_rules import shipped_rules
-from mentor_rules.rules.catalogue import catalogue
+from mentor_rules.io.catalogue import catalogue
 
 
 def test_all_is_sorted_and_complete() -> None:

@@ -43,7 +43,7 @@ class _TextOf(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self.skip = False
-        if tag != "span":
+        if tag not in ("span", "bdi"):  # inline: no break where they end
             self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
@@ -136,7 +136,7 @@ def test_every_format_escapes_what_the_input_says(
             assert "Cy &amp; *Co*" in out
         elif format == "markdown":
             assert "\\<b\\>Bo\\</b\\>" in out
-            assert "Cy & \\*Co\\*" in out
+            assert "Cy &amp; \\*Co\\*" in out
         else:
             assert "<b>Bo</b>: Don't ask <b>Bo</b>" in out
 
@@ -145,7 +145,7 @@ def test_json_is_the_same_by_either_option_and_parses(capsys: pytest.CaptureFixt
     _, by_format, _ = run(capsys, "advise", "--format", "json")
     _, by_flag, _ = run(capsys, "advise", "--json")
     assert json.loads(by_format) == json.loads(by_flag)
-    assert json.loads(by_format)[0]["source"] == "built-in example"
+    assert json.loads(by_format)["produced_by"]["library"] == "mentor-rules"
 
 
 def test_explain_says_why_not_and_what_would_change_it(
@@ -157,7 +157,7 @@ def test_explain_says_why_not_and_what_would_change_it(
     assert said.startswith("Mei Lin: worth exploring (built-in example)")
     assert "“Ready to ask someone to be your mentor” did not apply:" in said
     assert "the chemistry with Mei Lin is mixed; it needs to be good" in said
-    assert "What would change it (sets of up to 4 changes, smallest first)" in said
+    assert "What would change it (sets of up to 3 changes, smallest first)" in said
     assert "1. have 1 more conversation with Mei Lin (2 in all)" in said
     code, out, _ = run(capsys, "explain", "--candidate", "Dana Reyes", "--bound", "2")
     said = words(out)
@@ -270,7 +270,8 @@ def test_control_codes_and_bidi_overrides_from_the_input_show_instead_of_acting(
     path.write_text(json.dumps(document), encoding="utf-8")
     code, out, _ = run(capsys, "advise", str(path), "--format", format, "--details")
     assert code == 0
-    assert "Eve[U+202E]evil" in out
-    assert "Red[U+001B]" in out  # then "[31m", escaped as each format escapes "["
+    shown = out.replace("\\[", "[").replace("\\]", "]")  # Markdown escapes the brackets
+    assert "Eve[U+202E]evil" in shown
+    assert "Red[U+001B]" in shown  # then "[31m", escaped as each format escapes "["
     for acting in ("\u202e", "\x1b", "\r"):
         assert acting not in out

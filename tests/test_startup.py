@@ -94,6 +94,27 @@ def test_the_second_load_comes_from_the_cache_and_equals_a_fresh_one(cache: Path
     assert file.stat().st_mode & 0o077 == 0
 
 
+def test_the_cache_keeps_only_the_newest_files_of_all_installations(cache: Path) -> None:
+    """Each virtual environment and checkout is an installation with its own file: without a
+    bound they pile up (ten files, 444 KB, in one afternoon; issue 17)."""
+    from mentor_rules.rules.cache import KEEP
+
+    cache.mkdir(mode=0o700)
+    others = []
+    for n in range(KEEP + 3):  # files of other installations, oldest first
+        other = cache / f"shipped-{n:016x}-key{n}.pickle"
+        other.write_bytes(b"x")
+        os.utime(other, (1_000_000 + n, 1_000_000 + n))
+        others.append(other.name)
+    cached_rules(_shipped_rules_dir(), _counting([]))
+    kept = sorted(p.name for p in cache.iterdir())
+    assert len(kept) == KEEP
+    assert sorted(others[-(KEEP - 1) :]) == [name for name in kept if name in others]
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == []  # the file just written is kept, and read
+
+
 def test_shipped_rules_uses_the_cache_and_gives_the_same_advice(cache: Path) -> None:
     situation = {"candidates": [{"name": "Dana", "relation": "direct_manager"}]}
     fresh = mentor_rules.Advisor(load_pack(_shipped_rules_dir()), engine="python")

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import errno
 import json
 import os
+import re
+import shutil
 import stat
 import sys
+import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
@@ -30,6 +35,7 @@ from ._version import __version__
 # schemas) is imported by that command, to keep the start-up of the others short.
 from .advice.advisor import Advisor
 from .engines import ENGINES, EngineName
+from .io import escape
 from .model.documents import (
     advice_to_dict,
     converter,
@@ -38,26 +44,35 @@ from .model.documents import (
     shape_problems,
     situation_from_dict,
 )
-from .model.limits import DEFAULT_BOUND, MAX_BOUND, Limits
+from .model.limits import MAX_BOUND, Limits
 from .model.output import Advice, Verdict
+from .model.text import name_key
 from .rules.cache import shipped_rules
 from .rules.ruleset import RuleSet
 from .scale.batch import CHUNK_SIZE, chunks, cpu_count, run_ordered
 
 if TYPE_CHECKING:
-    from .advice.examples import ExampleResult
-    from .io.report import SituationReport
+    from .advice.examples import ExampleResult, MovedExample
+    from .io.report import SituationReport, Style
     from .rules.lint import LintWarning
 
 __all__ = ["main"]
 
-#: What ``mentor-rules schema`` prints (``_schemas.SCHEMAS``, imported only by that command).
+#: What ``mentor-rules schema`` prints (``io.schemas.SCHEMAS``, imported only by that command;
+#: a test keeps the two equal).
 SCHEMA_NAMES = (
     "situation",
     "advice",
-    "explanation",
-    "explain-request",
+    "advice-batch",
+    "advice-line",
     "error",
+    "validation",
+    "explanation",
+    "explain-output",
+    "explain-request",
+    "check",
+    "catalogue",
+    "rule-errors",
     "rules-in-force",
     "health",
     "rule-file",
@@ -85,6 +100,11 @@ EXIT_OK, EXIT_EXAMPLES_FAILED, EXIT_USAGE, EXIT_INVALID, EXIT_ENGINE, EXIT_BROKE
 EXIT_IO = 5
 #: What writing the output can fail with, besides a closed pipe: reported, not a traceback.
 _OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+#: The most changes a set proposed by ``explain`` and by the report of ``advise`` may hold, by
+#: default: the same for both (``io.report.REPORT_BOUND``; a test keeps them equal), smaller
+#: than the library's ``DEFAULT_BOUND`` to keep the report quick.
+BOUND = 3
+
 #: The shell's code for a process ended by SIGINT (128 + 2).
 EXIT_INTERRUPTED = 130
 
@@ -108,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _main(argv)
         finally:
             sys.stdout.flush()  # here rather than at exit, so that a closed pipe is caught below
+    except _OutputError as error:
+        print(f"mentor-rules: {escape.terminal(str(error))}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:
         _drop_standard_output()
         return EXIT_BROKEN_PIPE
@@ -137,19 +160,117 @@ def _drop_standard_output() -> None:
         os.close(devnull)
 
 
+class _UsageError(Exception):
+    """A command line that cannot be done as given (a file that is not there): exit 2, with
+    this message."""
+
+
 def _main(argv: Sequence[str] | None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if not given:  # a bare ``mentor-rules``: what it can do, not an error
+        parser.print_help(sys.stdout)
+        return EXIT_OK
+    args = parser.parse_args(given)
+    if getattr(args, "strict", False) and not args.lint:
+        parser.error("--strict goes with --lint (it makes the lint's findings fail the check)")
+    with _Output(getattr(args, "output", None)) as output, warnings.catch_warnings():
+        warnings.showwarning = _warning if not getattr(args, "quiet", False) else _no_warning
+        code = _run(args, output.stream)
+        output.keep = code == EXIT_OK or (code == EXIT_INVALID and _machine_output(args))
+    return code
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         rules = _rule_set(args) if hasattr(args, "rules") else RuleSet(())
-        code: int = args.run(args, rules, sys.stdout)
+        code: int = args.run(args, rules, out)
         return code
     except RuleError as error:
-        _report_rule_error(error, getattr(args, "json", False))
+        _report_rule_error(error, getattr(args, "json", False), out)
         return EXIT_INVALID
     except EngineError as error:
-        print(f"mentor-rules: {error}", file=sys.stderr)
+        _say(f"mentor-rules: {escape.terminal(str(error))}")
         return EXIT_ENGINE
+    except _UsageError as error:
+        _say(f"mentor-rules: {error}")
+        return EXIT_USAGE
+
+
+def _warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """A warning (a RuleWarning: a rule loads but needs attention) as the command line says
+    it: ``warning: ...``, without Python's file, line number and source line."""
+    _say(f"warning: {escape.terminal(str(message))}")
+
+
+def _no_warning(*args: Any, **kwargs: Any) -> None:
+    """``-q``: warnings are not said."""
+
+
+def _say(message: str) -> None:
+    """A message on standard error (made safe by the caller)."""
+    print(message, file=sys.stderr)
+
+
+def _machine_output(args: argparse.Namespace) -> bool:
+    """Whether the output is JSON that records every invalid situation in its place, so that
+    it is worth keeping when some were invalid (exit 3)."""
+    return bool(getattr(args, "json", False) or getattr(args, "jsonl", False))
+
+
+class _Output:
+    """Where a command writes: standard output, or with ``-o FILE`` a temporary file beside
+    FILE that becomes FILE only if ``keep`` is set by the end (the command succeeded), so that
+    a failed command never leaves an empty or half-written FILE; it is removed otherwise."""
+
+    def __init__(self, path: str | None) -> None:
+        self._path = path
+        self._temporary: str | None = None
+        self.stream: TextIO = sys.stdout
+        self.keep = False
+
+    def __enter__(self) -> _Output:
+        if self._path is None:
+            return self
+        target = Path(self._path)
+        if target.is_dir():
+            raise _OutputError(f"{self._path}: is a folder; -o takes a file name")
+        try:
+            handle, name = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".part", dir=target.parent
+            )
+        except OSError as exc:
+            raise _OutputError(f"{self._path}: cannot write there: {exc.strerror}") from None
+        self._temporary = name
+        self.stream = open(handle, "w", encoding="utf-8", newline="\n")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._temporary is None:
+            return
+        try:
+            self.stream.close()
+            if self.keep and exc[0] is None:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self._temporary, 0o666 & ~umask)  # as an ordinary new file would be
+                os.replace(self._temporary, str(self._path))
+                self._temporary = None
+        finally:
+            if self._temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._temporary)
+
+
+class _OutputError(Exception):
+    """``-o FILE`` names a place that cannot be written."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -157,18 +278,22 @@ def _parser() -> argparse.ArgumentParser:
         prog="mentor-rules",
         description="Career-mentoring advice from a declarative rule set, with reasons.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common_options()
 
     advise = commands.add_parser(
         "advise",
+        parents=[common],
         help="advise on situations (JSON files, or standard input; none: the built-in example)",
         description="Each FILE holds one situation (a JSON object) or a batch (a JSON list). "
         "'-' reads standard input. With no FILE, standard input is read when it is a file or "
         "a pipe ('mentor-rules advise < situation.json'); otherwise (a terminal, /dev/null) "
         "the built-in example is used. Every situation is reported, valid or not; the exit "
-        "code is 3 if any was invalid. With --format json (or --json), the output is a list "
-        "with one {source, advice} or {source, error} per situation.",
+        "code is 3 if any was invalid. With --format json (or --json), one situation gives "
+        "its advice document (or an error document), a batch a list with one {source, advice} "
+        "or {source, error} per situation (docs/output.md). A batch ends with a summary on "
+        "standard error.",
     )
     advise.add_argument("files", nargs="*", metavar="FILE")
     _add_format_options(advise)
@@ -196,14 +321,27 @@ def _parser() -> argparse.ArgumentParser:
         help="with --jsonl: advise in N worker processes, output still in input order (default "
         "1: in this process; 0 or auto: one for each CPU this process may use)",
     )
+    advise.add_argument(
+        "--bound",
+        type=_bound,
+        default=BOUND,
+        metavar="N",
+        help=f"the report's 'what would change it': sets of up to N changes (default {BOUND})",
+    )
+    advise.add_argument(
+        "--validate-only",
+        action="store_true",
+        help="only check that each situation is valid input (exit 3 if not), without advising",
+    )
     _add_rules_option(advise)
     _add_engine_option(advise)
     advise.set_defaults(run=_advise)
 
-    _add_explain_command(commands)
+    _add_explain_command(commands, common)
 
     check = commands.add_parser(
         "check",
+        parents=[common],
         help="check rule files and run every rule's examples",
         description="Loads the rules (the shipped ones, or --rules) and runs each rule's "
         "examples. Prints nothing and exits 0 when all pass.",
@@ -235,10 +373,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_engine_option(check)
     check.set_defaults(run=_check)
 
-    example = commands.add_parser("example", help="print the built-in example situation")
+    example = commands.add_parser(
+        "example", parents=[common], help="print the built-in example situation"
+    )
     example.set_defaults(run=lambda args, rules, out: _print_json(example_document(), out))
 
-    listing = commands.add_parser("catalogue", help="print the rule catalogue as Markdown")
+    listing = commands.add_parser(
+        "catalogue", parents=[common], help="print the rule catalogue as Markdown"
+    )
     listing.add_argument("--json", action="store_true", help="print the catalogue as JSON")
     _add_rules_option(listing)
     listing.set_defaults(run=_catalogue)
@@ -247,28 +389,105 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser(
         "schema",
+        parents=[common],
         help="print the JSON Schema of a document mentor-rules reads or writes",
-        description="Print a JSON Schema (draft 2020-12); docs/schema/ holds each but rules.",
+        description="Print a JSON Schema (draft 2020-12); docs/schema/ holds each but rules. "
+        "With no NAME, list the schemas and what each describes.",
     )
-    schema.add_argument(
-        "what",
-        choices=SCHEMA_NAMES,
-        help="situation: the input; advice: the advice's JSON (advice_to_dict); explanation: "
-        "the explanation's JSON (explain --json); explain-request, error, rules-in-force, "
-        "health: what mentor-rules serve reads and answers (error: also the CLI's JSON "
-        "errors); rule-file: a rule file; pack: a pack's manifest (pack.toml); rules: "
-        "rule-file and pack together; programme: a programme to match; programme-result: what "
-        "match --json prints",
-    )
+    schema.add_argument("what", nargs="?", choices=SCHEMA_NAMES, metavar="NAME")
     schema.set_defaults(run=_schema)
-    _add_match_command(commands)
+    _add_match_command(commands, common)
+
+    completion = commands.add_parser(
+        "completion",
+        parents=[common],
+        help="print a shell completion script (bash; zsh through bashcompinit)",
+        description="Print a bash completion script for mentor-rules. Load it with "
+        "'source <(mentor-rules completion bash)', or save it in "
+        "~/.local/share/bash-completion/completions/mentor-rules.",
+    )
+    completion.add_argument("shell", choices=("bash",))
+    completion.set_defaults(run=lambda args, rules, out: _completion(parser, out))
     return parser
 
 
-def _schema(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
-    from .io.schemas import SCHEMAS
+def _common_options() -> argparse.ArgumentParser:
+    """The options every command takes: where the output goes, quiet, colour."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the output to FILE, only if the command succeeds (for JSON output, also "
+        "when some situations were invalid: each is in it); otherwise FILE is left as it was",
+    )
+    common.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar, summary or warnings on standard error (errors are still said)",
+    )
+    common.add_argument(
+        "--color",
+        "--colour",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour and bold in text output: auto (the default) on a terminal unless NO_COLOR "
+        "is set or TERM is dumb; always; never",
+    )
+    return common
 
+
+def _schema(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
+    from .io.schemas import SCHEMAS, describe
+
+    if args.what is None:
+        width = max(map(len, SCHEMAS))
+        for name in SCHEMAS:
+            out.write(f"{name:<{width}}  {describe(name)}\n")
+        return EXIT_OK
     return _print_json(SCHEMAS[args.what](), out)
+
+
+def _completion(parser: argparse.ArgumentParser, out: TextIO) -> int:
+    """A bash completion script made from the parser: commands, their options and choices."""
+    commands: dict[str, list[str]] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                words = [o for a in sub._actions for o in a.option_strings]
+                words += [
+                    str(c)
+                    for a in sub._actions
+                    if a.choices and not a.option_strings
+                    for c in a.choices
+                ]
+                commands[name] = words
+    cases = "".join(
+        f'        {name}) words="{" ".join(words)}" ;;\n' for name, words in commands.items()
+    )
+    out.write(_COMPLETION.replace("@COMMANDS@", " ".join(commands)).replace("@CASES@", cases))
+    return EXIT_OK
+
+
+_COMPLETION = """# bash completion for mentor-rules (mentor-rules completion bash)
+_mentor_rules() {
+    local cur=${COMP_WORDS[COMP_CWORD]} command=${COMP_WORDS[1]} words
+    if [ "$COMP_CWORD" -eq 1 ]; then
+        COMPREPLY=($(compgen -W "@COMMANDS@ --help --version -V" -- "$cur"))
+        return
+    fi
+    case "$command" in
+@CASES@        *) words="" ;;
+    esac
+    if [[ "$cur" == -* ]]; then
+        COMPREPLY=($(compgen -W "$words" -- "$cur"))
+    else
+        COMPREPLY=($(compgen -f -W "$words" -- "$cur"))
+    fi
+}
+complete -o filenames -F _mentor_rules mentor-rules
+"""
 
 
 class _FormatAction(argparse.Action):
@@ -355,18 +574,53 @@ def _param(text: str) -> tuple[str, int | float]:
 
 def _rule_set(args: argparse.Namespace) -> RuleSet:
     """The rule set the options name: shipped (or none), the packs added, ids left out,
-    parameters set."""
+    parameters set. ``args.written_for`` is set to the parameter values in force when each
+    pack was loaded (by pack name): what its rules' examples were written for."""
     rules = RuleSet(()) if args.no_shipped else shipped_rules()
+    written_for = {pack.name: rules.parameter_values for pack in rules.packs}
     if args.rules:
         from .rules.packs import load_pack  # here: only packs need it
 
         for path in args.rules:
             rules = load_pack(path, onto=rules)
+            for pack in rules.packs:
+                written_for.setdefault(pack.name, rules.parameter_values)
+    args.written_for = written_for
     if args.disable:
+        unknown = [rule_id for rule_id in args.disable if rule_id not in rules.ids]
+        if unknown:
+            raise RuleError([_no_rule("--disable", rule_id, rules) for rule_id in unknown])
         rules = rules.without(*args.disable)
     if args.param:
+        declared = [p.name for p in rules.parameters]
+        unknown = [name for name, _ in args.param if name not in declared]
+        if unknown:
+            raise RuleError([_no_parameter(name, declared) for name in unknown])
         rules = rules.with_parameters(dict(args.param))
     return rules
+
+
+def _no_rule(option: str, rule_id: str, rules: RuleSet) -> RuleProblem:
+    """``option`` names a rule id the rule set does not hold: the closest ids, or all."""
+    ids = sorted(rules.ids)
+    close = difflib.get_close_matches(rule_id, ids, n=3)
+    said = f"did you mean {_either(close)}?" if close else f"the rule ids are {', '.join(ids)}"
+    return RuleProblem(option, rule_id, None, f"no rule with this id; {said}")
+
+
+def _no_parameter(name: str, declared: Sequence[str]) -> RuleProblem:
+    close = difflib.get_close_matches(name, declared, n=3)
+    said = (
+        f"did you mean {_either(close)}?"
+        if close
+        else f"the parameters are {', '.join(declared) or 'none'}"
+    )
+    return RuleProblem("--param", None, f"params.{name}", f"no such parameter; {said}")
+
+
+def _either(names: Sequence[str]) -> str:
+    quoted = [repr(name) for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def _add_engine_option(parser: argparse.ArgumentParser) -> None:
@@ -380,11 +634,18 @@ def _add_engine_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _catalogue(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
-    from .rules.catalogue import catalogue, catalogue_data
+    from .io.catalogue import catalogue
+    from .rules.catalogue import catalogue_data
 
+    shipped = frozenset() if args.no_shipped else frozenset(shipped_rules().ids)
+    overriding = frozenset(
+        rule.id
+        for rule in rules
+        if rule.id in shipped and rule.pack is not None and rule.pack.name != "shipped"
+    )
     if args.json:
-        return _print_json(catalogue_data(rules), out)
-    out.write(catalogue(rules))
+        return _print_json(catalogue_data(rules, overriding), out)
+    out.write(catalogue(rules, overriding))
     return EXIT_OK
 
 
@@ -424,11 +685,37 @@ def _write(text: str, out: TextIO) -> None:
 
 
 def _print_json(document: object, out: TextIO) -> int:
-    # In pieces, not as one string: one large write to a pipe whose reader has gone can come
-    # back short without an error, and the run would end as if it had all been read.
-    json.dump(document, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    """``document`` as indented JSON, nothing a terminal acts on left raw (``escape``)."""
+    _write(escape.json_text(document, indent=2) + "\n", out)
     return EXIT_OK
+
+
+def _style(args: argparse.Namespace, out: TextIO) -> Style:
+    """The text report's width and colour for ``out``: the terminal's width (88 when not a
+    terminal); colour as ``--color`` says, on a terminal by default, unless NO_COLOR is set
+    (to anything but the empty string) or TERM is ``dumb``."""
+    from .io.report import Style
+
+    terminal = _terminal(out)
+    width = shutil.get_terminal_size((88, 24)).columns if terminal else 88
+    choice = getattr(args, "color", "auto")
+    if choice == "auto":
+        color = terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    else:
+        color = choice == "always"
+    return Style(width=max(width, 20), color=color)
+
+
+def _error_text(error: SituationError | RuleError) -> str:
+    """The error's message with every problem made safe for a terminal, one a line."""
+    if isinstance(error, SituationError):
+        one = several = f"invalid {error.document}"
+    else:
+        one, several = "invalid rule", "invalid rules"
+    shown = [escape.terminal(str(problem)) for problem in error.problems]
+    if len(shown) == 1:
+        return f"{one}: {shown[0]}"
+    return f"{several} ({len(shown)} problems):" + "".join(f"\n  {line}" for line in shown)
 
 
 # --------------------------------------------------------------------------- advise
@@ -438,18 +725,22 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     if args.jsonl:
         return _advise_jsonl(args, rules, out)
     if args.jobs is not None:
-        print("mentor-rules advise: --jobs goes with --jsonl", file=sys.stderr)
+        _say("mentor-rules advise: --jobs goes with --jsonl")
         return EXIT_USAGE
     engine: EngineName = args.engine
     limits: Limits = args.limits
     advisor = Advisor(rules, engine=engine, limits=limits)
     sources = args.files or (["-"] if _standard_input_given() else ["<example>"])
     situations = []
+    one = len(sources) == 1
     for source in sources:
-        read = _read(source, limits)
+        read, batch = _read_source(source, limits)
+        one = one and not batch
         if not read and not args.json:
-            print(f"{source}: nothing to advise on (an empty batch)", file=sys.stderr)
+            _say(f"{escape.terminal(_label(source))}: nothing to advise on (an empty batch)")
         situations.extend(read)
+    if args.validate_only:
+        return _validate(args, advisor, situations, one, out)
     readable = [document for _, document in situations if not isinstance(document, Exception)]
     outcomes = iter(advisor.advise_many(readable))  # in the order of the readable ones
     results: list[dict[str, Any]] = []
@@ -465,7 +756,7 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         if error is not None:
             results.append({"source": label, "error": converter.unstructure(error.problems)})
             if not args.json:
-                print(f"{label}: {error}", file=sys.stderr)
+                _say(f"{escape.terminal(label)}: {_error_text(error)}")
         elif advice is not None and args.json:
             results.append({"source": label, "advice": advice_to_dict(advice)})
         elif advice is not None:
@@ -473,14 +764,78 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             from .io.report import build_report
 
             situation = situation_from_dict(document, limits)
-            reports.append(build_report(advisor, situation, advice, label))
+            reports.append(build_report(advisor, situation, advice, label, bound=args.bound))
     if args.json:
-        _print_json(results, out)
+        # One situation: its advice document (or its error document); a batch: the list.
+        _print_json(results[0].get("advice", results[0]) if one and results else results, out)
     elif reports:
         from .io.report import render
 
-        _write(render(reports, args.format, details=args.details), out)
+        _write(render(reports, args.format, details=args.details, style=_style(args, out)), out)
+    if not one and not args.quiet:
+        _summary([r["source"] for r in results if "error" in r], len(results), "situations")
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
+
+
+def _validate(
+    args: argparse.Namespace,
+    advisor: Advisor,
+    situations: list[tuple[str, Any]],
+    one: bool,
+    out: TextIO,
+) -> int:
+    """``advise --validate-only``: each situation read and checked, none advised."""
+    results: list[dict[str, Any]] = []
+    for label, document in situations:
+        error = document if isinstance(document, SituationError) else None
+        if error is None:
+            try:
+                situation_from_dict(document, advisor.limits)
+            except SituationError as invalid:
+                error = invalid
+        if error is None:
+            results.append({"source": label, "valid": True})
+            if not args.json:
+                out.write(f"{escape.terminal(label)}: valid\n")
+        else:
+            results.append({"source": label, "error": converter.unstructure(error.problems)})
+            if not args.json:
+                _say(f"{escape.terminal(label)}: {_error_text(error)}")
+    if args.json:
+        _print_json(results[0] if one and results else results, out)
+    if not one and not args.quiet:
+        places = [r["source"] for r in results if "error" in r]
+        _summary(places, len(results), "situations", "valid")
+    return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
+
+
+def _summary(
+    places: Sequence[object],
+    total: int,
+    what: str,
+    done: str = "advised",
+    *,
+    invalid: int | None = None,
+) -> None:
+    """The one line a batch ends with on standard error: how many were advised, how many
+    were invalid (``invalid``, or as many as ``places``), and the first few ``places``."""
+    count = len(places) if invalid is None else invalid
+    if not total:
+        return
+    first = ", ".join(escape.terminal(str(where)) for where in places[:_SHOWN_INVALID])
+    more = ", ..." if count > _SHOWN_INVALID else ""
+    said = f"; {count:,} invalid ({first}{more})" if count else "; none invalid"
+    _say(f"mentor-rules: {total - count:,} of {total:,} {what} {done}{said}")
+
+
+#: How many invalid places the summary of a batch names.
+_SHOWN_INVALID = 5
+
+
+def _label(source: str) -> str:
+    """How a source is named in messages, reports and JSON: standard input by name, not
+    ``-``."""
+    return "standard input" if source == "-" else source
 
 
 def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
@@ -496,7 +851,10 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         else None
     )
     if wrong is not None:
-        print(f"mentor-rules advise: with --jsonl, {wrong}", file=sys.stderr)
+        _say(f"mentor-rules advise: with --jsonl, {wrong}")
+        return EXIT_USAGE
+    if args.validate_only:
+        _say("mentor-rules advise: --validate-only reads JSON documents, not --jsonl")
         return EXIT_USAGE
     from .io.jsonl import advise_lines, read_lines  # here: only --jsonl reads lines
 
@@ -504,13 +862,18 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     advisor = Advisor(rules, engine=args.engine, limits=limits)
     workers = cpu_count() if args.jobs == 0 else args.jobs or 1
     source = args.files[0] if args.files else "-"
+    label = escape.terminal(_label(source))
     try:
         opened = _input(source)
+    except FileNotFoundError:
+        raise _UsageError(f"{label}: no such file") from None
     except OSError as exc:
-        print(f"mentor-rules: {source}: cannot read the file: {exc}", file=sys.stderr)
+        _say(f"mentor-rules: {label}: cannot read the file: {exc.strerror or exc}")
         return EXIT_INVALID
-    written = invalid = last = 0
-    with opened as stream, _Progress() as progress:
+    written = last = 0
+    invalid: list[int] = []
+    shown = not args.quiet and _terminal(sys.stderr) and not _terminal(out)
+    with opened as stream, _Progress(shown, _lines_in(stream) if shown else None) as progress:
         work = chunks(read_lines(stream, limits.max_document_bytes), CHUNK_SIZE)
         results = run_ordered(advisor, advisor.maker(), work, advise_lines, workers=workers)
         with contextlib.closing(results):  # stops the workers however the loop ends
@@ -518,32 +881,53 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             try:
                 for done in results:
                     writing = True
-                    for _, text, ok in done:
+                    for number, text, ok in done:
                         out.write(text + "\n")
-                        invalid += not ok
+                        if not ok:
+                            invalid.append(number)
                     out.flush()  # each chunk as it is done: a reader downstream need not wait
                     writing = False
                     last = done[-1][0] if done else last
                     written += len(done)
-                    progress.update(len(done))
+                    progress.reached(last)
             except EngineError as error:
                 where = f"after line {last}" if last else "before the first line"
                 raise EngineError(
-                    f"{error}; the output stops {where} of {source}: advise the lines after "
-                    "it again"
+                    f"{error}; the output stops {where} of {_label(source)}: advise the lines "
+                    "after it again"
                 ) from error
             except OSError as error:  # reading the input, partway (not writing: see main)
                 if writing:
                     raise
                 where = f"after line {last}" if last else "before the first line"
                 print(
-                    f"mentor-rules: {source}: cannot read on: {error}; the output stops {where}",
+                    f"mentor-rules: {label}: cannot read on: {error}; the output stops {where}",
                     file=sys.stderr,
                 )
                 return EXIT_IO
     if not written:
-        print(f"{source}: nothing to advise on (no JSON lines)", file=sys.stderr)
+        _say(f"{label}: nothing to advise on (no JSON lines)")
+    elif not args.quiet:
+        places = [f"line {n}" for n in invalid[:_SHOWN_INVALID]]
+        _summary(places, written, "situations", invalid=len(invalid))
     return EXIT_INVALID if invalid else EXIT_OK
+
+
+def _lines_in(stream: IO[Any]) -> int | None:
+    """The number of lines of ``stream`` when it is a regular file (counted in blocks, then
+    read again from the start), for the progress bar's total; None for a pipe."""
+    try:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return None
+        start = stream.tell()
+        count, block, last = 0, b"", b"\n"
+        while block := stream.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+        stream.seek(start)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return count + (last != b"\n")
 
 
 def _input(source: str) -> contextlib.AbstractContextManager[IO[Any]]:
@@ -555,13 +939,16 @@ def _input(source: str) -> contextlib.AbstractContextManager[IO[Any]]:
 
 
 class _Progress:
-    """A progress bar on standard error (tqdm), only when that is a terminal and standard
-    output is not: the output lines would break the bar up. It starts at the first results, once
-    any worker processes are running, and without tqdm's monitor thread: a process forked while
-    another thread runs may inherit a lock held for ever."""
+    """A progress bar on standard error (tqdm), in lines of the input, with the total and the
+    time left when the input is a file. Shown only when standard error is a terminal and the
+    output is not (its lines would break the bar up), and not with ``-q``. It starts at the
+    first results, once any worker processes are running, and without tqdm's monitor thread: a
+    process forked while another thread runs may inherit a lock held for ever."""
 
-    def __init__(self) -> None:
-        self._shown = _terminal(sys.stderr) and not _terminal(sys.stdout)
+    def __init__(self, shown: bool, total: int | None) -> None:
+        self._shown = shown
+        self._total = total
+        self._at = 0
         self._bar: Any = None
 
     def __enter__(self) -> _Progress:
@@ -571,15 +958,17 @@ class _Progress:
         if self._bar is not None:
             self._bar.close()
 
-    def update(self, count: int) -> None:
-        if not self._shown:
+    def reached(self, line: int) -> None:
+        """The input is done up to ``line`` (blank lines included)."""
+        if not self._shown or line <= self._at:
             return
         if self._bar is None:
             from tqdm import tqdm  # only when a bar is shown: it takes time to import
 
             tqdm.monitor_interval = 0  # no monitor thread: this command owns its process
-            self._bar = tqdm(unit=" situations", file=sys.stderr, mininterval=0.5)
-        self._bar.update(count)
+            self._bar = tqdm(unit=" lines", total=self._total, file=sys.stderr, mininterval=0.5)
+        self._bar.update(line - self._at)
+        self._at = line
 
 
 def _terminal(stream: TextIO | None) -> bool:
@@ -614,9 +1003,18 @@ def _standard_input_given() -> bool:
 
 def _read(source: str, limits: Limits) -> list[tuple[str, Any]]:
     """``(label, document)`` pairs; a document that cannot be read is a SituationError."""
+    return _read_source(source, limits)[0]
+
+
+def _read_source(source: str, limits: Limits) -> tuple[list[tuple[str, Any]], bool]:
+    """``(label, document)`` pairs, and whether the source held a batch (a JSON list); a
+    document that cannot be read is a SituationError. A file that is not there, or a folder,
+    is a command-line error (:class:`_UsageError`)."""
     if source == "<example>":
-        return [("built-in example", example_document())]
+        return [("built-in example", example_document())], False
+    label = _label(source)
     most = limits.max_document_bytes
+    data: Any = b""
     try:
         if source == "-":
             data = _read_at_most(getattr(sys.stdin, "buffer", sys.stdin), most)
@@ -629,13 +1027,48 @@ def _read(source: str, limits: Limits) -> list[tuple[str, Any]]:
             shown = size if size is not None and size > most else None
             raise SituationError([Problem("", over_limit(limits, "max_document_bytes", shown))])
         document = parse_json(data, limits)
+    except FileNotFoundError:
+        raise _UsageError(f"{escape.terminal(source)}: no such file") from None
+    except IsADirectoryError:
+        raise _UsageError(f"{escape.terminal(source)}: is a folder, not a JSON file") from None
     except OSError as exc:
-        return [(source, SituationError([Problem("", f"cannot read the file: {exc}")]))]
+        why = f"cannot read the file: {exc.strerror or exc}"
+        return [(label, SituationError([Problem("", why)]))], False
     except SituationError as error:
-        return [(source, error)]
+        return [(label, _with_format_hint(error, data))], False
     if isinstance(document, list):
-        return [(f"{source}[{index}]", item) for index, item in enumerate(document)]
-    return [(source, document)]
+        return [(f"{label}[{index}]", item) for index, item in enumerate(document)], True
+    return [(label, document)], False
+
+
+def _with_format_hint(error: SituationError, data: bytes) -> SituationError:
+    """``error`` with what to do when the text is another format than JSON: YAML, or JSON
+    Lines given without ``--jsonl``."""
+    problem = error.problems[0]
+    if len(error.problems) != 1 or not problem.message.startswith("not valid JSON"):
+        return error
+    text = data.decode("utf-8", "replace")
+    lines = [line for line in text.splitlines() if line.strip()]
+    hint = None
+    if len(lines) > 1 and "Extra data" in problem.message and _is_json(lines[0]):
+        hint = "several JSON documents, one a line (JSON Lines): add --jsonl"
+    elif lines and _YAML_LINE.match(lines[0]) and not lines[0].lstrip().startswith(("{", "[")):
+        hint = "this looks like YAML: mentor-rules reads JSON (convert it, e.g. yq -o=json)"
+    if hint is None:
+        return error
+    return SituationError([Problem(problem.path, f"{hint}; {problem.message}")], error.document)
+
+
+def _is_json(line: str) -> bool:
+    try:
+        json.loads(line)
+    except ValueError:
+        return False
+    return True
+
+
+#: The first line of a YAML document: ``---``, a comment, ``key: value``, or ``- item``.
+_YAML_LINE = re.compile(r"^\s*(---|#|- |[\w\"' -]+:(\s|$))")
 
 
 def _read_at_most(stream: IO[Any], most: int) -> bytes:
@@ -670,7 +1103,7 @@ def _add_serve_command(commands: Any) -> None:
         "/v1/schema/NAME, GET "
         "/v1/rules, GET /health, GET /openapi.json) and a page with a form (GET /), on "
         "127.0.0.1 unless --host says otherwise; see docs/serve.md. Needs the serve extra: "
-        "pip install 'mentor-rules[serve]'. Stops on Ctrl-C or SIGTERM.",
+        "pip install '.[serve]' in a checkout. Stops on Ctrl-C or SIGTERM.",
     )
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on")
     serve.add_argument(
@@ -738,7 +1171,8 @@ def _serve(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         from .service.app import DEFAULT_TIMEOUT, Settings, serve
     except ImportError as exc:
         print(
-            f"mentor-rules serve: needs the serve extra ({exc}): pip install 'mentor-rules[serve]'",
+            f"mentor-rules serve: needs the serve extra ({exc}): pip install '.[serve]' in a "
+            "checkout of mentor-rules",
             file=sys.stderr,
         )
         return EXIT_ENGINE
@@ -763,14 +1197,16 @@ def _serve(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
 # --------------------------------------------------------------------------- explain
 
 
-def _add_explain_command(commands: Any) -> None:
+def _add_explain_command(commands: Any, common: argparse.ArgumentParser) -> None:
     explain = commands.add_parser(
         "explain",
+        parents=[common],
         help="why a candidate is not better placed, and what would change it",
         description="FILE holds one situation ('-' reads standard input; with no FILE, the "
         "built-in example). Prints, for the candidate called NAME, every rule that would "
         "have placed them better and the conditions it missed, then the smallest sets of "
-        "changes that would. Exit code 2 if no candidate is called NAME (the names are "
+        "changes that would. NAME is matched ignoring case and runs of white space, as "
+        "names are everywhere. Exit code 2 if no candidate is called NAME (the names are "
         "listed), 3 if the situation is invalid.",
     )
     explain.add_argument("file", nargs="?", metavar="FILE")
@@ -783,11 +1219,21 @@ def _add_explain_command(commands: Any) -> None:
     explain.add_argument(
         "--bound",
         type=_bound,
-        default=DEFAULT_BOUND,
+        default=BOUND,
         metavar="N",
-        help=f"the most changes a proposed set may hold (default {DEFAULT_BOUND})",
+        help=f"the most changes a proposed set may hold (default {BOUND}, as in the report "
+        "of advise)",
     )
-    explain.add_argument("--json", action="store_true", help="print the explanation as JSON")
+    explain.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        action=_FormatAction,
+        help="text (the default): to read; json: the explanation as data (--json)",
+    )
+    explain.add_argument(
+        "--json", action="store_true", help="print the explanation as JSON (--format json)"
+    )
     _add_rules_option(explain)
     _add_engine_option(explain)
     explain.set_defaults(run=_explain)
@@ -825,34 +1271,41 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         if args.json:
             _print_json({"source": label, "error": converter.unstructure(error.problems)}, out)
         else:
-            print(f"{label}: {error}", file=sys.stderr)
+            _say(f"{escape.terminal(label)}: {_error_text(error)}")
         return EXIT_INVALID
     names = [candidate.name for candidate in situation.candidates]
-    if args.candidate not in names:
+    wanted = name_key(args.candidate)
+    name = next((n for n in names if name_key(n) == wanted), None)
+    if name is None:
         listed = ", ".join(map(repr, names)) or "none"
-        print(
-            f"mentor-rules explain: no candidate called {args.candidate!r} in {label}; "
-            f"the candidates are: {listed}",
-            file=sys.stderr,
+        keys = {name_key(n): n for n in names}
+        close = [keys[k] for k in difflib.get_close_matches(wanted, list(keys), n=1)]
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        _say(
+            escape.terminal(
+                f"mentor-rules explain: no candidate called {args.candidate!r} in {label}{hint}; "
+                f"the candidates are: {listed}"
+            )
         )
         return EXIT_USAGE
-    explanation = advisor.explain(situation, args.candidate, args.target, bound=args.bound)
+    explanation = advisor.explain(situation, name, args.target, bound=args.bound)
     if args.json:
         from .advice.explain import explanation_to_dict
 
         return _print_json({"source": label, "explanation": explanation_to_dict(explanation)}, out)
     from .io.report import explanation_text
 
-    out.write(explanation_text(explanation, rules, label))
+    out.write(explanation_text(explanation, rules, label, _style(args, out)))
     return EXIT_OK
 
 
 # --------------------------------------------------------------------------- match
 
 
-def _add_match_command(commands: Any) -> None:
+def _add_match_command(commands: Any, common: argparse.ArgumentParser) -> None:
     match = commands.add_parser(
         "match",
+        parents=[common],
         help="match a programme's mentees to its mentors, and explain every pair",
         description="FILE holds one programme (docs/programme.md; '-' reads standard input). "
         "Weighs every allowed pair with the rules, matches by the objective (the programme's "
@@ -945,23 +1398,23 @@ def _match(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
 
 
 def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
-    from .advice.examples import check_examples
+    from .advice.examples import check_examples_as_written
     from .rules.lint import lint
 
     engine: EngineName = args.engine
     unknown = [rule_id for rule_id in args.rule if rule_id not in rules.ids]
     if unknown:
-        raise RuleError(
-            [RuleProblem("--rule", rule_id, None, "no rule with this id") for rule_id in unknown]
-        )
+        raise RuleError([_no_rule("--rule", rule_id, rules) for rule_id in unknown])
     chosen = tuple(rules[rule_id] for rule_id in args.rule) or rules.rules
     found = lint(rules) if args.lint else []
     lint_failed = bool(found) and args.strict
+    moved: list[MovedExample] = []
     if args.validate_only:
         results: list[ExampleResult] = []
         missing: list[str] = []
     else:
-        results = check_examples(Advisor(rules, engine=engine), chosen)
+        advisor = Advisor(rules, engine=engine)
+        results, moved = check_examples_as_written(advisor, chosen, args.written_for)
         missing = [rule.id for rule in chosen if not rule.has_examples()]
     failed = [r for r in results if not r.passed]
     if args.json:
@@ -971,27 +1424,38 @@ def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             tuple(map(_FailedExample.of, failed)),
             tuple(missing),
             tuple(_Finding.of(w) for w in found),
+            tuple(map(_MovedExample.of, moved)),
         )
         _print_json(converter.unstructure(report), out)
         return EXIT_EXAMPLES_FAILED if failed or missing or lint_failed else EXIT_OK
-    for warning in found:
-        print(f"warning: {warning}", file=sys.stderr)
+    if not args.quiet:
+        for warning in found:
+            _say(f"warning: {escape.terminal(str(warning))}")
+        for example in moved:
+            _say(f"note: {escape.terminal(str(example))}")
+    paint = _style(args, out).paint
     for rule_id in missing:
         rule = rules[rule_id]
         out.write(
-            f"FAIL {rule.file} rule {rule_id!r}: needs at least one example that fires "
-            "(fires_for = [...]) and one that does not (fires_for = [])\n"
+            f"{paint('FAIL', 'avoid')} {escape.terminal(rule.file)} rule {rule_id!r}: needs at "
+            "least one example that fires (fires_for = [...]) and one that does not "
+            "(fires_for = [])\n"
         )
     for r in results if args.verbose else failed:
-        status = "ok  " if r.passed else "FAIL"
-        out.write(f"{status} {r.file} rule {r.rule!r} examples[{r.index}] ({r.description})")
+        status = paint("ok  ", "ask") if r.passed else paint("FAIL", "avoid")
+        said = escape.terminal(f"{r.file} rule {r.rule!r} examples[{r.index}] ({r.description})")
+        out.write(f"{status} {said}")
         out.write(
             "\n"
             if r.passed
-            else f": expected it to fire for {list(r.expected)}, it fired for {list(r.actual)}\n"
+            else escape.terminal(
+                f": expected it to fire for {list(r.expected)}, it fired for {list(r.actual)}"
+            )
+            + "\n"
         )
-    if args.verbose or failed:
-        out.write(f"{len(results) - len(failed)} passed, {len(failed)} failed\n")
+    if args.verbose or failed or missing:
+        without = f", {len(missing)} without examples" if missing else ""
+        out.write(f"{len(results) - len(failed)} passed, {len(failed)} failed{without}\n")
     return EXIT_EXAMPLES_FAILED if failed or missing or lint_failed else EXIT_OK
 
 
@@ -1019,6 +1483,31 @@ class _FailedExample:
 
 
 @frozen
+class _MovedExample:
+    """An example the parameters in force move, as ``check --json`` prints it."""
+
+    file: str
+    rule: str
+    example: int
+    description: str
+    parameters: dict[str, int | float]
+    expected: tuple[str, ...]
+    actual: tuple[str, ...]
+
+    @classmethod
+    def of(cls, moved: MovedExample) -> _MovedExample:
+        return cls(
+            moved.file,
+            moved.rule,
+            moved.index,
+            moved.description,
+            dict(moved.parameters),
+            moved.expected,
+            moved.actual,
+        )
+
+
+@frozen
 class _Finding:
     """A lint finding as ``check --json --lint`` prints it."""
 
@@ -1041,6 +1530,7 @@ class _CheckReport:
     failed: tuple[_FailedExample, ...]
     without_examples: tuple[str, ...] = ()
     lint: tuple[_Finding, ...] = ()
+    moved: tuple[_MovedExample, ...] = ()
 
 
 @frozen
@@ -1050,11 +1540,11 @@ class _RuleErrorReport:
     errors: tuple[RuleProblem, ...]
 
 
-def _report_rule_error(error: RuleError, as_json: bool) -> None:
+def _report_rule_error(error: RuleError, as_json: bool, out: TextIO) -> None:
     if as_json:
-        _print_json(converter.unstructure(_RuleErrorReport(error.problems)), sys.stdout)
+        _print_json(converter.unstructure(_RuleErrorReport(error.problems)), out)
     else:
-        print(f"mentor-rules: {error}", file=sys.stderr)
+        _say(f"mentor-rules: {_error_text(error)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,7 +34,8 @@ try:
     from dask.delayed import delayed
 except ImportError as _missing:  # pragma: no cover - tested in a subprocess without Dask
     raise ImportError(
-        f"mentor_rules.dask needs Dask's bags ({_missing}): pip install 'mentor-rules[dask]'"
+        f"mentor_rules.dask needs Dask's bags ({_missing}): pip install 'dask[bag]>=2025.1' (or, "
+        "in a checkout of mentor-rules, its dask extra: pip install '.[dask]')"
     ) from _missing
 
 from ._errors import Problem, SituationError

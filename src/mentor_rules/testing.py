@@ -3,7 +3,7 @@
 Embedding applications can test their own rule packs the way the library tests its shipped one::
 
     from hypothesis import given
-    from mentor_rules import Advisor
+    from mentor_rules import Advisor, load_rules
     from mentor_rules.testing import situations
 
     advisor = Advisor(load_rules("my-rules/"))
@@ -25,7 +25,8 @@ values: the first pool entries, short lists, ``None`` and zero.
 :func:`rule_packs` generates rule sets with random but type-correct conditions in the condition
 language, covering every construct it has (see :func:`conditions`).
 
-Hypothesis is an optional dependency: install ``mentor-rules[test]``.
+Hypothesis is an optional dependency: ``pip install hypothesis``, or the ``test`` extra
+(``pip install '.[test]'`` in a checkout).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ try:
 except ImportError as _missing:  # pragma: no cover - exercised in a subprocess by the spec tests
     raise ImportError(
         "mentor_rules.testing needs Hypothesis, an optional dependency of mentor-rules: "
-        "install it with `pip install 'mentor-rules[test]'` (or `pip install hypothesis`)"
+        "install it with `pip install hypothesis` (or, in a checkout of mentor-rules, its test "
+        "extra: `pip install '.[test]'`)"
     ) from _missing
 
 import attrs

@@ -43,6 +43,7 @@ from ..model.documents import converter
 from ..model.limits import DEFAULT_BOUND
 from ..model.output import Advice, Verdict
 from ..model.situation import Chemistry, Goal, GoalKind, GoalScope, Situation, Willingness
+from ..model.text import name_key
 from ..model.vocabulary import Kind
 from ..rules.ruleset import RuleSet
 from .evidence import input_evidence
@@ -140,10 +141,15 @@ def explain_candidate(
     target: Verdict | None = None,
     bound: int = DEFAULT_BOUND,
 ) -> Explanation:
-    """The explanation for the candidate called ``name`` (see :class:`Explanation`)."""
-    position = next((n for n, c in enumerate(situation.candidates) if c.name == name), None)
+    """The explanation for the candidate called ``name``, ignoring case and runs of white
+    space (see :class:`Explanation`)."""
+    key = name_key(name)
+    position = next(
+        (n for n, c in enumerate(situation.candidates) if name_key(c.name) == key), None
+    )
     if position is None:
         raise KeyError(name)
+    name = situation.candidates[position].name  # as written in the situation
     advice = advise(situation)
     verdict = advice.for_candidate(name).verdict
     targets = _targets(verdict, target)
@@ -525,15 +531,25 @@ def _covers(done: frozenset[str], picks: Sequence[_Option]) -> bool:
 
 def _why_nothing(why_not: Sequence[WhyNot], target: Verdict, bound: int, name: str) -> str:
     blocking = list(dict.fromkeys(w.rule for w in why_not if w.blocks))
+    become = _BECOMES[target]
     if blocking:
         return (
             f"{name} stays held back by {', '.join(blocking)}, which no change you can make "
-            f"lifts; nothing within {bound} changes gives {target.value.replace('_', ' ')}"
+            f"lifts; nothing within {bound} changes makes them {become}"
         )
     return (
-        f"no set of up to {bound} changes you can make, or outcomes you can hope for, gives "
-        f"{name} {target.value.replace('_', ' ')}"
+        f"no set of up to {bound} changes you can make, or outcomes you can hope for, makes "
+        f"{name} {become}"
     )
+
+
+#: A verdict as what a candidate becomes, in prose (never the enum's value).
+_BECOMES = {
+    Verdict.READY_TO_ASK: "someone to ask",
+    Verdict.EXPLORE: "worth exploring",
+    Verdict.WEAK_FIT: "a weak fit",
+    Verdict.AVOID: "someone to avoid",
+}
 
 
 def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:

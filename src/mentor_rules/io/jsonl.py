@@ -8,13 +8,13 @@ no further than the ``max_document_bytes`` limit, so that one huge line cannot f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from .._errors import Problem, SituationError
 from ..model.documents import advice_to_dict, converter, over_limit, parse_json
 from ..model.output import Advice
+from .escape import json_text
 
 if TYPE_CHECKING:
     from ..advice.advisor import Advisor
@@ -67,7 +67,7 @@ def advise_lines(advisor: Advisor, chunk: list[Line]) -> list[tuple[int, str, bo
             documents.append(None)
     lines = []
     for (number, _), outcome in zip(chunk, advise_each(advisor, documents, unread), strict=True):
-        text = json.dumps({"line": number, **outcome_document(outcome)}, ensure_ascii=False)
+        text = json_text({"line": number, **outcome_document(outcome)})
         lines.append((number, text, isinstance(outcome, Advice)))
     return lines
 

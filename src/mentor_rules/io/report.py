@@ -13,7 +13,6 @@ person reads verdicts, goals fitted and the rules that applied, in their titles.
 
 from __future__ import annotations
 
-import html
 import re
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
@@ -28,12 +27,14 @@ from ..model.situation import Situation
 from ..model.text import MatchHow, TextMatch, name_key
 from ..model.vocabulary import Kind
 from ..rules.ruleset import RuleSet
+from . import escape
 
 __all__ = [
     "FORMATS",
     "REPORT_BOUND",
     "REPORT_CSS",
     "SituationReport",
+    "Style",
     "build_report",
     "explanation_text",
     "html_articles",
@@ -119,6 +120,11 @@ class _Section:
     ordered: bool = False
     level: int = 2
     css: str = ""
+    start: int = 1  # the number of an ordered list's first item
+
+
+#: How many next steps the first screen shows; the details list the others.
+_FIRST_STEPS = 3
 
 
 @frozen
@@ -135,7 +141,7 @@ def _document(report: SituationReport, details: bool) -> _Document:
     title = f"Mentoring advice for {name or 'you'}"
     ask = _step_of(advice, lambda step: rules[step.rule].kind == Kind.READY)
     try_out = _step_of(advice, lambda step: step.rule == TRY_OUT_RULE)
-    shown = advice.next_steps[:3]
+    shown = advice.next_steps[:_FIRST_STEPS]
     more = len(advice.next_steps) - len(shown)
     sections = [
         _Section("Whom to ask", (_whom(ask, "nobody is ready to be asked yet"),), css="ask"),
@@ -259,14 +265,17 @@ def _join(items: Sequence[str]) -> str:
 def _details(report: SituationReport) -> list[_Section]:
     advice, rules, situation = report.advice, report.rules, report.situation
     goals = len(situation.mentee.goals)
-    sections = [
-        _Section(
-            "Details: every next step",
-            tuple(_Item(step.text) for step in advice.next_steps) or (_Item("none"),),
-            ordered=True,
-            css="all-steps",
+    sections = []
+    if len(advice.next_steps) > _FIRST_STEPS:  # the first ones are on the first screen
+        sections.append(
+            _Section(
+                f"Details: the other next steps (from step {_FIRST_STEPS + 1})",
+                tuple(_Item(step.text) for step in advice.next_steps[_FIRST_STEPS:]),
+                ordered=True,
+                css="all-steps",
+                start=_FIRST_STEPS + 1,
+            )
         )
-    ]
     candidates = []
     for v in advice.candidates:
         fits = f"; fits {len(v.fits_goals)} of your {goals} goals" if goals else ""
@@ -435,11 +444,18 @@ def value_words(value: Any) -> str:
 # --------------------------------------------------------------------------- rendering
 
 
-def render(reports: Sequence[SituationReport], format: Format, *, details: bool = False) -> str:
-    """The reports in one text, Markdown document or self-contained HTML page."""
+def render(
+    reports: Sequence[SituationReport],
+    format: Format,
+    *,
+    details: bool = False,
+    style: Style | None = None,
+) -> str:
+    """The reports in one text, Markdown document or self-contained HTML page; ``style`` is
+    the text report's width and colour (default: 88 columns, no colour)."""
     documents = [_document(report, details) for report in reports]
     if format == "text":
-        return visible("".join(_text(document) for document in documents))
+        return "".join(_text(document, style or Style()) for document in documents)
     if format == "markdown":
         return visible("\n".join(_markdown(document) for document in documents))
     return visible(_html_page(documents))
@@ -452,46 +468,79 @@ def html_articles(reports: Sequence[SituationReport], *, details: bool = False) 
     return visible("\n".join(_html(_document(report, details)) for report in reports))
 
 
-#: Characters that would act instead of showing: control codes (a terminal's escape sequences,
-#: a carriage return overwriting a line) and the marks and overrides that reorder text
-#: (a name with U+202E would read backwards, and so would what follows it).
-_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: ``text`` with every control code and bidirectional control but new lines and tabs shown as
+#: ``[U+202E]`` (``io/escape.py``): for whole documents, whose line breaks are their own.
+visible = escape.visible
 
 
-def visible(text: str) -> str:
-    """``text`` with every control code and bidirectional mark or override (other than a new
-    line and a tab) shown as ``[U+202E]``, so that what came from the input shows as written
-    and cannot act on a terminal or reorder a page."""
-    return _INVISIBLE.sub(lambda found: f"[U+{ord(found.group()):04X}]", text)
+@frozen
+class Style:
+    """How the text report is laid out: the width it wraps at, and whether headings, names
+    and verdicts are in bold and colour (ANSI escapes, for a terminal)."""
+
+    width: int = 88
+    color: bool = False
+
+    def wrap(self, text: str, first: str, rest: str) -> list[str]:
+        """``text`` (input made safe first) wrapped at the width, without breaking words at
+        hyphens; the indents are the first line's and the others'."""
+        return textwrap.wrap(
+            escape.terminal(text),
+            max(self.width, len(rest) + 20),
+            initial_indent=first,
+            subsequent_indent=rest,
+            break_on_hyphens=False,
+        ) or [first.rstrip()]
+
+    def paint(self, text: str, how: str) -> str:
+        """``text`` in ``how`` (a key of :data:`_ANSI`) when colour is on."""
+        return f"{_ANSI[how]}{text}{_ANSI['reset']}" if self.color and text else text
+
+    def led(self, lead: str, text: str, first: str, rest: str, how: str = "bold") -> list[str]:
+        """``lead: text`` wrapped, the lead painted where it is whole on the first line."""
+        if not lead:
+            return self.wrap(text, first, rest)
+        lines = self.wrap(f"{lead}: {text}", first, rest)
+        shown = first + escape.terminal(lead) + ":"
+        if self.color and lines[0].startswith(shown):
+            lines[0] = first + self.paint(shown[len(first) :], how) + lines[0][len(shown) :]
+        return lines
 
 
-_WIDTH = 88
+#: The ANSI escapes of the text report's colours (SGR codes); only ever around generated text.
+_ANSI = {
+    "reset": "\x1b[0m",
+    "bold": "\x1b[1m",
+    "title": "\x1b[1;4m",
+    "heading": "\x1b[1;34m",
+    "ask": "\x1b[1;32m",
+    "try-out": "\x1b[1;36m",
+    "avoid": "\x1b[1;31m",
+}
 
 
-def _wrap(text: str, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(
-        text, _WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
-    ) or [first.rstrip()]
-
-
-def _text(document: _Document) -> str:
-    lines = [document.title, f"({document.subtitle})", ""]
+def _text(document: _Document, style: Style | None = None) -> str:
+    style = style or Style()
+    subtitle = f"({document.subtitle})"
+    title = [style.paint(line, "title") for line in style.wrap(document.title, "", "  ")]
+    lines = [*title, *style.wrap(subtitle, "", " "), ""]
     for section in document.sections:
-        lines.append(section.heading)
+        heading = style.wrap(section.heading, "", "  ")
+        lines.extend(style.paint(line, "heading") for line in heading)
+        how = section.css if section.css in _ANSI else "bold"
         for paragraph in section.paragraphs:
-            lines.extend(_wrap(paragraph, "  ", "  "))
-        for n, item in enumerate(section.items, 1):
+            lines.extend(style.wrap(paragraph, "  ", "  "))
+        for n, item in enumerate(section.items, section.start):
             mark = f"{n}. " if section.ordered else ""
-            lead = f"{item.lead}: " if item.lead else ""
             rest = "  " + " " * len(mark) if section.ordered else "    "
-            lines.extend(_wrap(lead + item.text, f"  {mark}", rest))
+            lines.extend(style.led(item.lead, item.text, f"  {mark}", rest, how))
             for sub in item.sub:
-                lines.extend(_wrap(sub, "      ", "        "))
+                lines.extend(style.wrap(sub, "      ", "        "))
         lines.append("")
     if document.footer:
-        lines.extend(_wrap(document.footer, "", ""))
+        lines.extend(style.wrap(document.footer, "", ""))
     else:
-        lines.extend(_TEXT_HINT)
+        lines.extend(style.wrap(" ".join(_TEXT_HINT), "", ""))
     return "\n".join(lines) + "\n\n"
 
 
@@ -503,12 +552,7 @@ _TEXT_HINT = (
 )
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|{}!~])")
-
-
-def _md(text: str) -> str:
-    """Text with Markdown's special characters escaped, so names and notes show as written."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+_md = escape.markdown
 
 
 def _markdown(document: _Document) -> str:
@@ -517,7 +561,7 @@ def _markdown(document: _Document) -> str:
         lines.extend([f"{'#' * section.level} {_md(section.heading)}", ""])
         for paragraph in section.paragraphs:
             lines.extend([_md(paragraph), ""])
-        for n, item in enumerate(section.items, 1):
+        for n, item in enumerate(section.items, section.start):
             mark = f"{n}." if section.ordered else "-"
             lead = f"**{_md(item.lead)}**: " if item.lead else ""
             lines.append(f"{mark} {lead}{_md(item.text)}")
@@ -547,44 +591,76 @@ REPORT_CSS = """
 .mentor-rules-report li ul{color:#59636e;font-size:.92rem;list-style:circle}
 .mentor-rules-report .lead{font-weight:600}
 .mentor-rules-report footer{color:#59636e;font-size:.9rem;margin-top:1.5rem}
+.mentor-rules-report summary{cursor:pointer}
+.mentor-rules-report summary>h2,.mentor-rules-report summary>h3{display:inline}
+.mentor-rules-report details{margin:.6rem 0}
+.mentor-rules-report nav.contents{font-size:.95rem}
 """
+
+
+#: The sections of the details, shown collapsible in HTML.
+_COLLAPSIBLE = frozenset({"all-steps", "candidates", "rule", "held-back", "all-changes"})
+
+
+def _slug(text: str) -> str:
+    """A heading as part of an id: lower-case ASCII words joined by ``-``."""
+    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))[:40] or "section"
 
 
 def _html_page(documents: Sequence[_Document]) -> str:
     title = documents[0].title if len(documents) == 1 else "Mentoring advice"
-    body = "\n".join(_html(document) for document in documents)
+    body = "\n".join(_html(document, n) for n, document in enumerate(documents, 1))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n"
+        f"<title>{escape.html_text(title)}</title>\n<style>{REPORT_CSS}</style>\n</head>\n"
         f'<body>\n<main class="mentor-rules-report">\n{body}\n</main>\n</body>\n</html>\n'
     )
 
 
-def _html(document: _Document) -> str:
-    e = html.escape
+def _html(document: _Document, number: int = 1) -> str:
+    """One report as an ``<article>``. With the details, it opens with a table of contents
+    linking every section (each has an id, unique on the page), and the details are in
+    ``<details>`` elements: the sections open, each rule's closed until clicked."""
+    e, isolated = escape.html_text, escape.html_isolated
     out = [
-        "<article>",
-        f"<h1>{e(document.title)}</h1>",
-        f'<p class="subtitle">{e(document.subtitle)}</p>',
+        f'<article id="report-{number}">',
+        f"<h1>{isolated(document.title)}</h1>",
+        f'<p class="subtitle">{isolated(document.subtitle)}</p>',
     ]
-    for section in document.sections:
+    ids = [f"r{number}-{n}-{_slug(s.heading)}" for n, s in enumerate(document.sections, 1)]
+    detailed = any(section.css in _COLLAPSIBLE for section in document.sections)
+    if detailed:
+        out.append('<nav class="contents"><h2>Contents</h2><ol>')
+        for anchor, section in zip(ids, document.sections, strict=True):
+            if section.level == 2:
+                out.append(f'<li><a href="#{anchor}">{e(section.heading)}</a></li>')
+        out.append("</ol></nav>")
+    for anchor, section in zip(ids, document.sections, strict=True):
         css = f' class="{e(section.css)}"' if section.css else ""
-        out.append(f"<section{css}>")
-        out.append(f"<h{section.level}>{e(section.heading)}</h{section.level}>")
-        out.extend(f"<p>{e(paragraph)}</p>" for paragraph in section.paragraphs)
+        heading = f"<h{section.level}>{e(section.heading)}</h{section.level}>"
+        if section.css in _COLLAPSIBLE:
+            opened = " open" if section.level == 2 else ""
+            out.append(f'<details id="{anchor}"{css}{opened}>')
+            out.append(f"<summary>{heading}</summary>")
+        else:
+            out.append(f'<section id="{anchor}"{css}>')
+            out.append(heading)
+        out.extend(f"<p>{isolated(paragraph)}</p>" for paragraph in section.paragraphs)
         if section.items:
             tag = "ol" if section.ordered else "ul"
-            out.append(f"<{tag}>")
+            start = f' start="{section.start}"' if section.ordered and section.start != 1 else ""
+            out.append(f"<{tag}{start}>")
             for item in section.items:
-                lead = f'<span class="lead">{e(item.lead)}</span>: ' if item.lead else ""
-                sub = "".join(f"<li>{e(s)}</li>" for s in item.sub)
-                out.append(f"<li>{lead}{e(item.text)}{f'<ul>{sub}</ul>' if sub else ''}</li>")
+                lead = f'<span class="lead">{isolated(item.lead)}</span>: ' if item.lead else ""
+                sub = "".join(f"<li>{isolated(s)}</li>" for s in item.sub)
+                text = isolated(item.text)
+                out.append(f"<li>{lead}{text}{f'<ul>{sub}</ul>' if sub else ''}</li>")
             out.append(f"</{tag}>")
-        out.append("</section>")
+        out.append("</details>" if section.css in _COLLAPSIBLE else "</section>")
     if document.footer:
-        out.append(f"<footer>{e(document.footer)}</footer>")
+        out.append(f"<footer>{isolated(document.footer)}</footer>")
     out.append("</article>")
     return "\n".join(out)
 
@@ -592,22 +668,25 @@ def _html(document: _Document) -> str:
 # --------------------------------------------------------------------------- explain
 
 
-def explanation_text(explanation: Explanation, rules: RuleSet, label: str) -> str:
+def explanation_text(
+    explanation: Explanation, rules: RuleSet, label: str, style: Style | None = None
+) -> str:
     """An explanation in plain words: why the candidate is not better placed, what would
-    change it."""
+    change it; ``style`` as for :func:`render`."""
+    style = style or Style()
     name = explanation.candidate
     lines = [f"{name}: {VERDICT_WORDS[explanation.verdict]} ({label})", ""]
     if not explanation.targets:
         lines.append(
             f"{name} is {VERDICT_WORDS[explanation.verdict]} already: nothing better to explain."
         )
-        return "\n".join(lines) + "\n"
+        return _explanation_lines(lines, style)
     blocking = [w for w in explanation.why_not if w.blocks]
     if blocking:
         lines.append(f"What holds {name} back")
         for w in blocking:
             said = "; ".join(u.text for u in w.unmet)
-            lines.extend(_wrap(f"{_quote(w.title)}: {said}", "  ", "    "))
+            lines.extend(style.wrap(f"{_quote(w.title)}: {said}", "  ", "    "))
         lines.append("")
     for target in explanation.targets:
         missing = [w for w in explanation.why_not if w.gives == target and not w.blocks]
@@ -615,7 +694,7 @@ def explanation_text(explanation: Explanation, rules: RuleSet, label: str) -> st
             continue
         lines.append(f"Why {name} is not {_BECOME[target]}")
         for w in missing:
-            lines.extend(_why_not_lines(w, rules))
+            lines.extend(_why_not_lines(w, rules, style))
         lines.append("")
     lines.append(
         f"What would change it (sets of up to {explanation.bound} changes, smallest first)"
@@ -626,14 +705,25 @@ def explanation_text(explanation: Explanation, rules: RuleSet, label: str) -> st
             continue
         lines.append(f"  to become {_BECOME[target]}:")
         for n, change_set in enumerate(sets, 1):
-            lines.extend(_wrap(_changes_words(change_set.changes), f"    {n}. ", "       "))
+            lines.extend(style.wrap(_changes_words(change_set.changes), f"    {n}. ", "       "))
     for note in dict.fromkeys(_held_back_once(n) for n in explanation.notes):
         lines.extend(
-            _wrap(
+            style.wrap(
                 "nothing you can change: " + _titled(note, explanation.why_not, rules), "  ", "    "
             )
         )
-    return "\n".join(lines) + "\n"
+    return _explanation_lines(lines, style)
+
+
+def _explanation_lines(lines: list[str], style: Style) -> str:
+    """The explanation's lines, input made safe, the headings (lines not indented) painted."""
+    safe = []
+    for line in lines:  # the lines not wrapped yet (headings) are, at the width
+        indent = line[: len(line) - len(line.lstrip())]
+        wrapped = len(line) > style.width
+        safe.extend(style.wrap(line, indent, indent + "  ") if wrapped else [escape.terminal(line)])
+    painted = (style.paint(line, "heading") if line[:1].strip() else line for line in safe)
+    return "\n".join(painted) + "\n"
 
 
 def _held_back_once(note: str) -> str:
@@ -642,20 +732,20 @@ def _held_back_once(note: str) -> str:
     return head + held if held else note
 
 
-def _why_not_lines(w: WhyNot, rules: RuleSet) -> list[str]:
+def _why_not_lines(w: WhyNot, rules: RuleSet, style: Style) -> list[str]:
     title = _quote(w.title)
     if w.vetoed_by:
         by = _join([_quote(rules[v].title) if v in rules.ids else v for v in w.vetoed_by])
-        return _wrap(f"{title} would apply, but {by} holds it back", "  ", "    ")
+        return style.wrap(f"{title} would apply, but {by} holds it back", "  ", "    ")
     if w.alternatives:
-        lines = _wrap(
+        lines = style.wrap(
             f"{title} did not apply; it needs one of these, and each falls short:", "  ", "    "
         )
         for alternative in w.alternatives:
             said = "; ".join(u.text for u in alternative) or "(this part holds)"
-            lines.extend(_wrap(said, "    - ", "      "))
+            lines.extend(style.wrap(said, "    - ", "      "))
         return lines
-    lines = _wrap(f"{title} did not apply:", "  ", "    ")
+    lines = style.wrap(f"{title} did not apply:", "  ", "    ")
     for u in w.unmet:
-        lines.extend(_wrap(u.text, "    - ", "      "))
+        lines.extend(style.wrap(u.text, "    - ", "      "))
     return lines

@@ -57,7 +57,9 @@ from ..programme.document import Blocked, Existing, PairFacts, Person, Settings
 __all__ = [
     "SCHEMAS",
     "advice_schema",
+    "describe",
     "error_schema",
+    "explain_output_schema",
     "explain_request_schema",
     "explanation_schema",
     "health_schema",
@@ -126,6 +128,10 @@ RULE_FILE: dict[str, Any] = {
                 "required": ["description", "situation", "fires_for"],
                 "additionalProperties": False,
                 "properties": {
+                    "id": {
+                        "type": "string",
+                        "description": "a name a pack may replace the example by",
+                    },
                     "description": {"type": "string"},
                     "situation": {"type": "object", "description": "see docs/input.md"},
                     "fires_for": {"type": "array", "items": {"type": "string"}},
@@ -145,9 +151,10 @@ MANIFEST: dict[str, Any] = {
         "version": {"type": "string"},
         "description": {"type": "string"},
         "extends": {
-            "type": "array",
+            "type": ["array", "string"],
             "items": {"type": "string"},
-            "description": '"shipped", or paths of packs relative to this one',
+            "description": '"shipped", or paths of packs relative to this one; one may be '
+            "given as a string",
         },
         "disable": {"type": "array", "items": {"type": "string"}},
         "short_forms": {
@@ -170,6 +177,28 @@ MANIFEST: dict[str, Any] = {
                     },
                     "default": {"type": "number"},
                     "description": {"type": "string"},
+                },
+            },
+        },
+        "examples": {
+            "type": "array",
+            "description": "examples of inherited rules replaced, each by its number or id: "
+            "judged under this pack's parameter values",
+            "items": {
+                "type": "object",
+                "required": ["rule", "replaces", "description", "situation", "fires_for"],
+                "additionalProperties": False,
+                "properties": {
+                    "rule": {"type": "string"},
+                    "replaces": {
+                        "type": ["integer", "string"],
+                        "minimum": 1,
+                        "description": "the example's number (1 for the first) or its id",
+                    },
+                    "id": {"type": "string"},
+                    "description": {"type": "string"},
+                    "situation": {"type": "object", "description": "see docs/input.md"},
+                    "fires_for": {"type": "array", "items": {"type": "string"}},
                 },
             },
         },
@@ -506,8 +535,8 @@ _SITUATION_ABOUT = (
 
 _ADVICE_ABOUT = (
     "The advice on one situation, as advice_to_dict writes it and advice_from_dict reads it "
-    "(docs/output.md); mentor-rules advise --json prints a list of {{source, advice}} (or "
-    "{{source, error}}) entries holding it. Read as strictly as a situation, without limits."
+    "(docs/output.md) and mentor-rules advise --json prints it for one situation (a batch: "
+    "schema advice-batch). Read as strictly as a situation, without limits."
 )
 
 
@@ -880,14 +909,356 @@ def programme_result_schema() -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- what the CLI writes
+#
+# Every JSON document the command line writes has a schema here (docs/output.md, "The command
+# line's JSON"). They are written by hand: each is a small envelope around the advice, the
+# problems of an invalid situation or rule, or the rows of a listing.
+
+_PROBLEM: dict[str, Any] = {
+    "type": "object",
+    "description": "one thing wrong with a situation: where (a JSON path; empty for the whole "
+    "document) and what",
+    "required": ["path", "message"],
+    "additionalProperties": False,
+    "properties": {"path": {"type": "string"}, "message": {"type": "string"}},
+}
+_PROBLEMS: dict[str, Any] = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/problem"}}
+_RULE_PROBLEM: dict[str, Any] = {
+    "type": "object",
+    "description": "one thing wrong with a rule: the file, the rule id, the field, and what; "
+    "line and column where known",
+    "required": ["file", "rule", "field", "message", "line", "column"],
+    "additionalProperties": False,
+    "properties": {
+        "file": {"type": "string"},
+        "rule": {"type": ["string", "null"]},
+        "field": {"type": ["string", "null"]},
+        "message": {"type": "string"},
+        "line": {"type": ["integer", "null"], "minimum": 1},
+        "column": {"type": ["integer", "null"], "minimum": 1},
+    },
+}
+_SOURCE_FIELD = {
+    "type": "string",
+    "description": "where the situation came from: a file name, 'standard input' or 'built-in "
+    "example'; an item of a JSON list adds its index, as in 'batch.json[2]'",
+}
+_ERROR_ENTRY: dict[str, Any] = {
+    "type": "object",
+    "description": "a situation that is not valid input, and every problem with it",
+    "required": ["source", "error"],
+    "additionalProperties": False,
+    "properties": {"source": _SOURCE_FIELD, "error": _PROBLEMS},
+}
+
+
+def _with_advice(title: str, about: str, root: dict[str, Any]) -> dict[str, Any]:
+    """A schema whose ``$defs`` hold the advice document (as ``advice``) and the problem."""
+    advice = advice_schema()
+    defs = {
+        **advice.pop("$defs"),
+        "advice": {k: v for k, v in advice.items() if k not in ("$schema", "title")},
+        "problem": _PROBLEM,
+    }
+    return {"$schema": _DRAFT, "title": title, "description": about, **root, "$defs": defs}
+
+
+def advice_batch_schema() -> dict[str, Any]:
+    """``advise --json`` on a batch (a JSON list, or several files)."""
+    entry = {
+        "oneOf": [
+            {
+                "type": "object",
+                "description": "a situation advised",
+                "required": ["source", "advice"],
+                "additionalProperties": False,
+                "properties": {"source": _SOURCE_FIELD, "advice": {"$ref": "#/$defs/advice"}},
+            },
+            _ERROR_ENTRY,
+        ]
+    }
+    return _with_advice(
+        "mentor-rules advise --json, a batch",
+        "What 'mentor-rules advise --json' prints for a batch (a file holding a JSON list, or "
+        "several files): one entry per situation, in input order, holding its advice or its "
+        "problems. One situation gives its advice document alone (schema 'advice') or an "
+        "error document (schema 'error').",
+        {"type": "array", "items": entry},
+    )
+
+
+def advice_line_schema() -> dict[str, Any]:
+    """One line of ``advise --jsonl``."""
+    line = {"type": "integer", "minimum": 1, "description": "the input line, 1-based"}
+    return _with_advice(
+        "mentor-rules advise --jsonl, one line",
+        "One line of what 'mentor-rules advise --jsonl' writes: for each situation line of the "
+        "input, in order, its advice or its problems, with the input's line number (blank "
+        "lines give no output line).",
+        {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["line", "advice"],
+                    "additionalProperties": False,
+                    "properties": {"line": line, "advice": {"$ref": "#/$defs/advice"}},
+                },
+                {
+                    "type": "object",
+                    "required": ["line", "error"],
+                    "additionalProperties": False,
+                    "properties": {"line": line, "error": _PROBLEMS},
+                },
+            ]
+        },
+    )
+
+
+def _small(title: str, about: str, root: dict[str, Any], **defs: Any) -> dict[str, Any]:
+    return {"$schema": _DRAFT, "title": title, "description": about, **root, "$defs": defs}
+
+
+def validation_schema() -> dict[str, Any]:
+    """``advise --validate-only --json``."""
+    valid = {
+        "type": "object",
+        "description": "a situation that is valid input",
+        "required": ["source", "valid"],
+        "additionalProperties": False,
+        "properties": {"source": _SOURCE_FIELD, "valid": {"const": True}},
+    }
+    entry = {"oneOf": [{"$ref": "#/$defs/valid"}, {"$ref": "#/$defs/invalid"}]}
+    return _small(
+        "mentor-rules advise --validate-only --json",
+        "What 'mentor-rules advise --validate-only --json' prints: for one situation, one "
+        "entry; for a batch, a list of entries in input order.",
+        {"oneOf": [entry, {"type": "array", "items": entry}]},
+        valid=valid,
+        invalid=_ERROR_ENTRY,
+        problem=_PROBLEM,
+    )
+
+
+def explain_output_schema() -> dict[str, Any]:
+    """``explain --json``: the explanation (schema ``explanation``) with its source, or the
+    problems of an invalid situation (schema ``error``)."""
+    explanation = explanation_schema()
+    defs = explanation.pop("$defs")
+    root = {k: v for k, v in explanation.items() if k not in ("$schema", "title")}
+    return _small(
+        "mentor-rules explain --json",
+        "What 'mentor-rules explain --json' prints: the explanation of one candidate's verdict "
+        "(schema explanation) with where the situation came from, or (exit 3) the problems of a "
+        "situation that is not valid input (schema error).",
+        {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["source", "explanation"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "source": _SOURCE_FIELD,
+                        "explanation": {"$ref": "#/$defs/explanation"},
+                    },
+                },
+                _ERROR_ENTRY,
+            ]
+        },
+        **defs,
+        explanation=root,
+        problem=_PROBLEM,
+    )
+
+
+def check_schema() -> dict[str, Any]:
+    """``check --json``."""
+    ids = {"type": "array", "items": {"type": "string"}}
+    failed: dict[str, Any] = {
+        "type": "object",
+        "description": "a rule example whose outcome is not the one it states",
+        "required": ["file", "rule", "example", "description", "expected", "actual"],
+        "additionalProperties": False,
+        "properties": {
+            "file": {"type": "string"},
+            "rule": {"type": "string"},
+            "example": {"type": "integer", "minimum": 0, "description": "its index, 0-based"},
+            "description": {"type": "string"},
+            "expected": ids,
+            "actual": ids,
+        },
+    }
+    moved = {
+        "type": "object",
+        "description": "an example of a rule from another pack, written for other parameter "
+        "values, whose outcome the values in force change: information, not a failure",
+        "required": ["file", "rule", "example", "description", "parameters", "expected", "actual"],
+        "additionalProperties": False,
+        "properties": {
+            **failed["properties"],
+            "parameters": {
+                "type": "object",
+                "description": "the parameters in force that differ from the example's",
+                "additionalProperties": {"type": "number"},
+            },
+        },
+    }
+    finding = {
+        "type": "object",
+        "required": ["check", "rule", "file", "message"],
+        "additionalProperties": False,
+        "properties": {
+            "check": {"type": "string"},
+            "rule": {"type": ["string", "null"]},
+            "file": {"type": ["string", "null"]},
+            "message": {"type": "string"},
+        },
+    }
+    return _small(
+        "mentor-rules check --json",
+        "What 'mentor-rules check --json' prints when the rules load: how many rules and "
+        "examples, the examples that failed, the rules without examples, the lint's findings "
+        "(--lint) and the examples the parameters in force move. Rules that do not load give "
+        "the 'rule-errors' document instead.",
+        {
+            "type": "object",
+            "required": ["rules", "examples", "failed", "without_examples", "lint", "moved"],
+            "additionalProperties": False,
+            "properties": {
+                "rules": {"type": "integer", "minimum": 0},
+                "examples": {"type": "integer", "minimum": 0},
+                "failed": {"type": "array", "items": failed},
+                "without_examples": ids,
+                "lint": {"type": "array", "items": finding},
+                "moved": {"type": "array", "items": moved},
+            },
+        },
+    )
+
+
+def rule_errors_schema() -> dict[str, Any]:
+    """What a command given ``--json`` prints when the rules do not load."""
+    return _small(
+        "mentor-rules rule errors",
+        "What a command given --json (advise, explain, check, catalogue) prints when a rule "
+        "file, a pack or an option naming rules is not valid; the exit code is 3.",
+        {
+            "type": "object",
+            "required": ["errors"],
+            "additionalProperties": False,
+            "properties": {
+                "errors": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/problem"}}
+            },
+        },
+        problem=_RULE_PROBLEM,
+    )
+
+
+def catalogue_schema() -> dict[str, Any]:
+    """``catalogue --json``."""
+    optional_text = {"type": ["string", "null"]}
+    rule = {
+        "type": "object",
+        "required": [
+            "id",
+            "title",
+            "layer",
+            "about",
+            "kind",
+            "weight",
+            "fits",
+            "step",
+            "when",
+            "unless",
+            "parameters",
+            "message",
+            "because",
+            "source",
+            "pack",
+            "overrides",
+            "file",
+            "examples",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "layer": {"type": "integer", "minimum": 0},
+            "about": {"enum": list(ABOUT)},
+            "kind": {"enum": [kind.value for kind in Kind]},
+            "weight": {"type": "integer"},
+            "fits": {"enum": [*(scope.value for scope in GoalScope), None]},
+            "step": {"type": ["integer", "null"], "minimum": 1},
+            "when": {"type": "string"},
+            "unless": optional_text,
+            "parameters": {"type": "array", "items": {"type": "string"}},
+            "message": {"type": "string"},
+            "because": {"type": "string"},
+            "source": _SOURCE,
+            "pack": optional_text,
+            "overrides": {
+                "type": "boolean",
+                "description": "whether the rule replaces a shipped rule of the same id",
+            },
+            "file": {"type": "string"},
+            "examples": {"type": "integer", "minimum": 0},
+        },
+    }
+    return _small(
+        "mentor-rules catalogue --json",
+        "What 'mentor-rules catalogue --json' prints: the rule set's packs, the ids disabled, "
+        "the parameters with their values in force, and every rule.",
+        {
+            "type": "object",
+            "required": ["packs", "disabled", "parameters", "rules"],
+            "additionalProperties": False,
+            "properties": {
+                "packs": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "version"],
+                        "additionalProperties": False,
+                        "properties": {"name": {"type": "string"}, "version": optional_text},
+                    },
+                },
+                "disabled": {"type": "array", "items": {"type": "string"}},
+                "parameters": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name", "type", "default", "value", "description"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"type": "string"},
+                            "type": {"enum": ["int", "number"]},
+                            "default": {"type": "number"},
+                            "value": {"type": "number"},
+                            "description": {"type": "string"},
+                        },
+                    },
+                },
+                "rules": {"type": "array", "items": rule},
+            },
+        },
+    )
+
+
 #: What ``mentor-rules schema NAME`` prints, by NAME; each but ``rules`` is checked in as
 #: ``docs/schema/NAME.schema.json``.
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "situation": situation_schema,
     "advice": advice_schema,
-    "explanation": explanation_schema,
-    "explain-request": explain_request_schema,
+    "advice-batch": advice_batch_schema,
+    "advice-line": advice_line_schema,
     "error": error_schema,
+    "validation": validation_schema,
+    "explanation": explanation_schema,
+    "explain-output": explain_output_schema,
+    "explain-request": explain_request_schema,
+    "check": check_schema,
+    "catalogue": catalogue_schema,
+    "rule-errors": rule_errors_schema,
     "rules-in-force": rules_in_force_schema,
     "health": health_schema,
     "rule-file": lambda: RULE_FILE,
@@ -896,3 +1267,32 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "programme": programme_schema,
     "programme-result": programme_result_schema,
 }
+
+#: What each schema describes, as ``mentor-rules schema`` lists them.
+_WHAT = {
+    "situation": "the input: one situation (advise, explain)",
+    "advice": "the advice on one situation (advise --json; advice_to_dict)",
+    "advice-batch": "advise --json on a batch: a list of {source, advice} or {source, error}",
+    "advice-line": "one line of advise --jsonl: {line, advice} or {line, error}",
+    "error": "a situation that is not valid: {source, error} (advise --json, explain --json, "
+    "serve's errors)",
+    "validation": "advise --validate-only --json",
+    "explanation": "an explanation (explanation_to_dict; POST /v1/explain of serve)",
+    "explain-output": "explain --json: {source, explanation} or {source, error}",
+    "explain-request": "what POST /v1/explain of serve reads",
+    "rules-in-force": "GET /v1/rules of serve: the rules in force",
+    "health": "GET /health of serve",
+    "check": "check --json",
+    "catalogue": "catalogue --json",
+    "rule-errors": "any --json command whose rules do not load: {errors}",
+    "rule-file": "a rule file (TOML)",
+    "pack": "a pack's manifest (pack.toml)",
+    "rules": "rule-file and pack together",
+    "programme": "a mentoring programme to match (match)",
+    "programme-result": "match --json",
+}
+
+
+def describe(name: str) -> str:
+    """What the schema ``name`` describes, in a few words."""
+    return _WHAT[name]

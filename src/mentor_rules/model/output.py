@@ -7,7 +7,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from .text import TextMatch
+from .text import TextMatch, name_key
 from .vocabulary import About, Kind, Source
 
 __all__ = [
@@ -153,8 +153,10 @@ class Advice:
     produced_by: Provenance | None = field(default=None, eq=False)
 
     def for_candidate(self, name: str) -> CandidateVerdict:
-        """The verdict about the candidate called ``name``."""
+        """The verdict about the candidate called ``name``, ignoring case and runs of white
+        space, as names are unique (``"mei  lin"`` finds ``"Mei Lin"``)."""
+        wanted = name_key(name)
         for verdict in self.candidates:
-            if verdict.name == name:
+            if name_key(verdict.name) == wanted:
                 return verdict
         raise KeyError(name)

@@ -489,7 +489,7 @@ def match(programme: Programme, advisor: Advisor | None = None, *, jobs: int = 1
 
     ``advisor`` weighs the pairs (the shipped rules on the default engine if None);
     ``jobs`` processes evaluate them. The optimal objectives need scipy
-    (``pip install 'mentor-rules[programme]'``).
+    (``pip install 'scipy>=1.11'``, or the ``programme`` extra from a checkout).
     """
     if not programme.relations and programme.mentees and programme.mentors:
         programme = programme.checked()  # built in Python, not read by from_dict

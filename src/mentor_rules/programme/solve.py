@@ -32,7 +32,8 @@ def _scipy() -> Any:
     except ImportError as exc:
         raise SolverMissing(
             "the optimal objectives (fit, participation, fair) need scipy: "
-            "pip install 'mentor-rules[programme]' (the stable objective needs nothing more)"
+            "pip install 'scipy>=1.11' (in a checkout of mentor-rules: pip install '.[programme]'; "
+            "the stable objective needs nothing more)"
         ) from exc
     return np, csr_array, min_weight_full_bipartite_matching
 

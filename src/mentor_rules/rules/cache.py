@@ -208,8 +208,29 @@ def _write(directory: Path, key: str, rules: RuleSet) -> None:
         for old in directory.glob(f"{installation}*{_SUFFIX}"):  # for older code or rules
             if old.name != name:
                 old.unlink(missing_ok=True)
+        _prune(directory, name)
     except Exception:  # a read-only home, a full disk: the cache only ever saves time
         return
+
+
+#: The most cache files kept in the directory, for all installations (virtual environments,
+#: checkouts, Python versions) together: the oldest written go first.
+KEEP = 4
+
+
+def _prune(directory: Path, written: str) -> None:
+    """Remove all but the :data:`KEEP` cache files written last (``written`` always stays):
+    installations come and go (one for each virtual environment and checkout), and a file
+    removed from one still in use is only written again by its next process."""
+    files = []
+    for path in directory.glob(f"{_PREFIX}*{_SUFFIX}"):
+        try:
+            files.append((path.lstat().st_mtime, path))
+        except OSError:
+            continue
+    files.sort(reverse=True)
+    for _, path in [f for f in files if f[1].name != written][KEEP - 1 :]:
+        path.unlink(missing_ok=True)
 
 
 def _quiet(rules: RuleSet) -> bool:

@@ -9,23 +9,25 @@ out on the composed set, so a pack's rules may read the conclusions of the rules
 
 from __future__ import annotations
 
+import difflib
 import errno
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 from attrs import field, frozen
 
-from .._errors import RuleError, RuleProblem
+from .._errors import RuleError, RuleProblem, SituationError
 from .._version import VERSION
-from ..model.documents import converter, structure_problems
+from ..model.documents import converter, structure, structure_problems
 from ..model.output import PackRef
-from ..model.situation import text_problem
+from ..model.situation import Situation, text_problem
 from ..model.text import ShortForms
 from .ruleset import (
     MANIFEST,
+    Example,
     Parameter,
     RuleSet,
     _assemble,
@@ -49,6 +51,19 @@ class _ParameterSpec:
 
 
 @frozen
+class _ExampleReplacement:
+    """An example of an inherited rule, replaced by the pack: ``replaces`` is the example's
+    number (1 for the first) or its id."""
+
+    rule: str
+    replaces: Any  # a number or an id, checked where it is used
+    description: str
+    situation: dict[str, Any]
+    fires_for: tuple[str, ...]
+    id: str | None = None
+
+
+@frozen
 class _Manifest:
     name: str | None = None
     version: str = ""
@@ -57,6 +72,7 @@ class _Manifest:
     disable: tuple[str, ...] = ()
     parameters: dict[str, _ParameterSpec] = field(factory=dict)
     short_forms: dict[str, str] = field(factory=dict)
+    examples: tuple[_ExampleReplacement, ...] = ()
 
 
 _MANIFEST_FIELDS = (
@@ -67,6 +83,7 @@ _MANIFEST_FIELDS = (
     "disable",
     "parameters",
     "short_forms",
+    "examples",
 )
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 
@@ -157,7 +174,10 @@ def _load(path: Path, base: RuleSet, seen: tuple[Path, ...]) -> RuleSet:
     own = _assemble([_load_file(file, declared) for file in files], tuple(declared.values()), pack)
     if not files:  # a pack that only disables or tunes
         own = RuleSet((), tuple(declared.values()), packs=(pack,))
-    return base.extend(attrs.evolve(own, short_forms=short_forms))
+    composed = base.extend(attrs.evolve(own, short_forms=short_forms))
+    if manifest.examples:
+        composed = _replace_examples(label, composed, manifest.examples, name)
+    return composed
 
 
 def _short_forms(label: str, table: Mapping[str, str], base: RuleSet) -> ShortForms:
@@ -196,6 +216,53 @@ def _elsewhere(base: RuleSet, pack: PackRef, where: Path) -> str | None:
     return None
 
 
+def _replace_examples(
+    label: str, rules: RuleSet, given: Sequence[_ExampleReplacement], pack: str
+) -> RuleSet:
+    """``rules`` with the examples the manifest replaces, each marked as written for ``pack``'s
+    parameter values."""
+    problems: list[RuleProblem] = []
+    replaced: dict[str, list[Example]] = {}
+    for index, spec in enumerate(given):
+        where = f"examples[{index}]"
+        if spec.rule not in rules.ids:
+            why = f"no rule with this id; {_closest(spec.rule, sorted(rules.ids), 'rule ids')}"
+            problems.append(RuleProblem(label, spec.rule, f"{where}.rule", why))
+            continue
+        examples = replaced.setdefault(spec.rule, list(rules[spec.rule].examples))
+        ids = [e.id for e in examples]
+        number = isinstance(spec.replaces, int) and not isinstance(spec.replaces, bool)
+        if number and 1 <= spec.replaces <= len(examples):
+            position = spec.replaces - 1
+        elif isinstance(spec.replaces, str) and spec.replaces in ids:
+            position = ids.index(spec.replaces)
+        else:
+            named = ", ".join(repr(i) for i in ids if i) or "none"
+            why = f"no example {spec.replaces!r}: the rule has {len(examples)} (ids: {named})"
+            problems.append(RuleProblem(label, spec.rule, f"{where}.replaces", why))
+            continue
+        try:
+            situation = structure(spec.situation, Situation)
+        except SituationError as exc:
+            problems.extend(
+                RuleProblem(label, spec.rule, f"{where}.situation.{p.path}".rstrip("."), p.message)
+                for p in exc.problems
+            )
+            continue
+        examples[position] = Example(
+            spec.description, situation, spec.fires_for, spec.id or examples[position].id, pack
+        )
+    if problems:
+        raise RuleError(problems)
+    return attrs.evolve(
+        rules,
+        rules=tuple(
+            attrs.evolve(rule, examples=tuple(replaced[rule.id])) if rule.id in replaced else rule
+            for rule in rules.rules
+        ),
+    )
+
+
 def _read_manifest(file: Path) -> _Manifest:
     import tomllib  # here, not at import: only reading a pack needs it
 
@@ -204,9 +271,11 @@ def _read_manifest(file: Path) -> _Manifest:
         document: dict[str, Any] = tomllib.loads(_read(file))
     except ValueError as exc:  # unreadable, or TOMLDecodeError (a ValueError)
         raise RuleError([RuleProblem(name, None, None, f"not a valid manifest: {exc}")]) from None
+    if isinstance(document.get("extends"), str):  # one pack, as ESLint's extends takes it
+        document["extends"] = [document["extends"]]
     problems = [
         RuleProblem(
-            name, None, key, f"unknown field; manifest fields are {', '.join(_MANIFEST_FIELDS)}"
+            name, None, key, f"unknown field; {_closest(key, _MANIFEST_FIELDS, 'manifest fields')}"
         )
         for key in document
         if key not in _MANIFEST_FIELDS
@@ -247,6 +316,18 @@ def _parameters(
             )
             continue
         kind = spec.type or (known.type if known else None)
+        close = difflib.get_close_matches(key, list(inherited), n=1)
+        if kind is None and close:  # a misspelled inherited parameter, not a new one
+            problems.append(
+                RuleProblem(
+                    label,
+                    None,
+                    f"parameters.{key}",
+                    f"no inherited parameter {key!r}: did you mean {close[0]!r}? (a new "
+                    "parameter needs type = 'int' or 'number')",
+                )
+            )
+            continue
         if kind not in ("int", "number"):
             problems.append(
                 RuleProblem(
@@ -281,6 +362,12 @@ def _parameters(
     if problems:
         raise RuleError(problems)
     return tuple(made)
+
+
+def _closest(name: str, known: Sequence[str], what: str) -> str:
+    """``did you mean 'x'?`` when a known name is close to ``name``, else the known names."""
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"did you mean {close[0]!r}?" if close else f"the {what} are {', '.join(known)}"
 
 
 def load_rules(*paths: str | Path) -> RuleSet:

@@ -77,11 +77,16 @@ class Template:
 
 @frozen
 class Example:
-    """A situation and the subjects for which the rule must fire in it (none: must not fire)."""
+    """A situation and the subjects for which the rule must fire in it (none: must not fire).
+
+    ``id`` is an optional name a pack may replace it by (else its number); ``pack`` names the
+    pack that replaced it, whose parameter values it was written for (None: the rule's own)."""
 
     description: str
     situation: Situation
     fires_for: tuple[str, ...]
+    id: str | None = None
+    pack: str | None = None
 
 
 Group = Literal["each", "best", "all"]
@@ -465,6 +470,7 @@ class _ExampleSpec:
     description: str
     situation: dict[str, Any]
     fires_for: tuple[str, ...]
+    id: str | None = None
 
 
 @frozen
@@ -852,7 +858,7 @@ def _examples(spec: _RuleSpec, problem: Any) -> tuple[Example, ...]:
         except RecursionError:
             problem(f"examples[{index}].situation", "nested too deeply")
             continue
-        examples.append(Example(example.description, situation, example.fires_for))
+        examples.append(Example(example.description, situation, example.fires_for, example.id))
     return tuple(examples)
 
 

@@ -1,0 +1,102 @@
+"""Text from the input made safe for where it is written: a terminal, Markdown, HTML, JSON.
+
+Every writer of mentor-rules (the report, ``explain``, the catalogue, the command line's
+messages and JSON) puts input texts through this module, so that a name such as
+``"\\x1b]0;pwned\\x07"`` cannot set a terminal's title, ``"Bob\\u202egnp.exe"`` cannot reverse
+a line, and ``"Dana\\n1. Quit"`` cannot add a step to a Markdown report.
+
+- Control characters (C0, DEL, C1), line and paragraph separators, lone surrogates and the
+  bidirectional formatting characters (embeddings, overrides, isolates, marks) are shown as
+  their code point in brackets: ``[U+001B]``, ``[U+000A]``, ``[U+202E]`` (:func:`terminal`, for
+  one text; :func:`visible` leaves new lines and tabs, for a whole document). Nothing else
+  changes: letters of any script, emoji and their joiners stay as written.
+- Markdown: the escapes above, then a backslash before every character Markdown gives a meaning
+  to, ``&`` as ``&amp;``, and a number or a dash that would start a list, escaped.
+- HTML: the escapes above, then ``html.escape``; :func:`html_isolated` wraps a text in
+  ``<bdi>`` so that right-to-left text keeps to itself.
+- JSON: :func:`json_text` is ``json.dumps`` with the characters JSON leaves raw (DEL, C1, the
+  separators and bidirectional controls) written as ``\\uXXXX``: the same data, nothing a
+  terminal acts on.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+__all__ = [
+    "UNSAFE",
+    "html_isolated",
+    "html_text",
+    "json_text",
+    "markdown",
+    "terminal",
+    "visible",
+]
+
+#: Characters never written raw: C0 and C1 controls and DEL, the line and paragraph separators,
+#: lone surrogates, and the bidirectional formatting characters (ALM, LRM, RLM, LRE to RLO,
+#: LRI to PDI).
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"[U+{ord(match.group()):04X}]"
+
+
+def terminal(text: str) -> str:
+    """``text`` with every unsafe character shown as ``[U+XXXX]``: safe to print anywhere, on
+    one line."""
+    return UNSAFE.sub(_escape, text)
+
+
+_UNSAFE_BUT_LINES = re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f"))
+
+
+def visible(text: str) -> str:
+    """``text`` (a whole document) with every unsafe character but new lines and tabs shown as
+    ``[U+XXXX]``."""
+    return _UNSAFE_BUT_LINES.sub(_escape, text)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MD_LIST_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+=])")
+
+
+def markdown(text: str) -> str:
+    """``text`` as Markdown that shows it as written, on one line: unsafe characters escaped,
+    then Markdown's special characters, ``&``, and what would start a list or a heading."""
+    text = _MD_SPECIAL.sub(r"\\\1", terminal(text)).replace("&", "&amp;")
+    return _MD_LIST_START.sub(_list_start, text)
+
+
+def _list_start(match: re.Match[str]) -> str:
+    if match.group(2) is not None:
+        return f"{match.group(1)}{match.group(2)}\\{match.group(3)}"
+    return f"{match.group(4)}\\{match.group(5)}"
+
+
+def html_text(text: str) -> str:
+    """``text`` as HTML text: unsafe characters escaped, then markup (quotes included)."""
+    return html.escape(terminal(text))
+
+
+def html_isolated(text: str) -> str:
+    """``text`` as HTML text in a ``<bdi>``, its direction kept from its neighbours'."""
+    return f"<bdi>{html_text(text)}</bdi>"
+
+
+_JSON_RAW = re.compile(
+    "[\x7f-\x9f\u2028\u2029\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def json_text(document: Any, *, indent: int | None = None) -> str:
+    """``document`` as JSON text, with no character a terminal acts on left raw (JSON escapes
+    the C0 controls itself; the others are written ``\\uXXXX`` here)."""
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,0 +1,236 @@
+"""Text from the input never reaches a terminal, Markdown or HTML as control codes or markup
+(``io/escape.py``, issue 16 items 8 and 9): the escaping functions on generated texts, then
+every output format of the report, ``explain`` and the catalogue on hostile names."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mentor_rules import Advisor, situation_from_dict
+from mentor_rules.io import escape
+from mentor_rules.io.report import FORMATS, build_report, explanation_text, render
+
+#: What must never be written raw: C0/C1 controls, DEL, the line and paragraph separators,
+#: lone surrogates and the bidirectional formatting characters.
+RAW = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+CONTROLS = "\x00\x07\x08\x0b\x0c\x0d\x1b\x7f\x85\x9b\u2028\u2029"
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+HOSTILE = "\x1b]0;pwned\x07\x1b[2J"
+
+
+def hostile_texts() -> st.SearchStrategy[str]:
+    """Texts mixing letters, Markdown and HTML markup, newlines, controls and bidi controls."""
+    pieces = st.one_of(
+        st.text(min_size=1, max_size=5),
+        st.sampled_from([*CONTROLS, *BIDI, "\n", "\t", HOSTILE, "Bob\u202egnp.exe"]),
+        st.sampled_from(["<script>", "&amp;", "|", "*", "_", "`", "#", "1. ", "- ", "[x](y)"]),
+    )
+    return st.lists(pieces, min_size=1, max_size=8).map("".join)
+
+
+def unsafe_in(text: str) -> list[str]:
+    """The unsafe characters of ``text``, newlines between lines left aside."""
+    return RAW.findall(text)
+
+
+@given(hostile_texts())
+def test_terminal_text_holds_no_control_bidi_or_newline(text: str) -> None:
+    shown = escape.terminal(text)
+    assert not RAW.search(shown)
+    assert "\n" not in shown
+    assert "\t" not in shown
+    assert escape.terminal(shown) == shown  # once is enough: escaping again changes nothing
+
+
+@given(hostile_texts())
+def test_markdown_text_is_one_line_without_markup(text: str) -> None:
+    shown = escape.markdown(text)
+    assert not RAW.search(shown)
+    assert "\n" not in shown
+    unescaped = re.sub(r"\\.", "", shown)  # what is left once escaped characters are taken out
+    assert not re.search(r"[<>|`*_\[\]#]", unescaped)
+    assert "&" not in unescaped.replace("&amp;", "")
+    assert not re.match(r"\s*(\d+[.)]|[-+=])", shown)  # it cannot start a list item
+
+
+@given(hostile_texts())
+def test_html_text_has_no_markup_and_is_isolated(text: str) -> None:
+    shown = escape.html_isolated(text)
+    inner = shown.removeprefix("<bdi>").removesuffix("</bdi>")
+    assert shown == f"<bdi>{inner}</bdi>"
+    assert "<" not in inner
+    assert ">" not in inner
+    assert '"' not in inner
+    assert not RAW.search(html.unescape(inner))
+
+
+@given(st.recursive(hostile_texts(), lambda inner: st.lists(inner, max_size=3), max_leaves=6))
+def test_json_text_is_the_same_data_with_nothing_raw(document: Any) -> None:
+    written = escape.json_text(document)
+    assert not RAW.search(written)
+    assert json.loads(written) == document
+
+
+def test_escapes_are_python_s_and_ordinary_text_is_left_alone() -> None:
+    assert escape.terminal(HOSTILE) == "[U+001B]]0;pwned[U+0007][U+001B][2J"
+    assert escape.terminal("Bob\u202egnp.exe") == "Bob[U+202E]gnp.exe"
+    assert escape.terminal("a\nb\tc") == "a[U+000A]b[U+0009]c"
+    assert escape.visible("a\nb\tc\x1b") == "a\nb\tc[U+001B]"  # a whole document's lines stay
+    for kept in ("José Álvarez", "李雷", "שלום", "مرحبا", "👩\u200d💻", "O'Brien"):
+        assert escape.terminal(kept) == kept  # scripts, emoji and their joiners stay
+    # The escape's brackets are escaped too: the page shows "Dana[U+000A]1. Quit & <b>|".
+    assert escape.markdown("Dana\n1. Quit & <b>|") == "Dana\\[U+000A\\]1. Quit &amp; \\<b\\>\\|"
+    assert escape.markdown("1. first") == "1\\. first"
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def hostile_situation(name: str, other: str = "Priya") -> dict[str, Any]:
+    return {
+        "mentee": {
+            "name": name,
+            "months_at_company": 3,
+            "goals": [{"kind": "advice", "scope": "company", "detail": name}],
+            "past_mentors": [{"setting": "current_company", "worked": [name]}],
+        },
+        "candidates": [
+            {"name": name, "relation": "direct_manager", "traits": [name]},
+            {"name": other, "relation": "skip_level", "years_at_company": 9, "conversations": 1},
+        ],
+    }
+
+
+ADVISOR = Advisor(engine="python")
+
+
+@settings(max_examples=15, deadline=None)  # each example advises and explains: costly
+@given(hostile_texts().filter(lambda t: bool(t.strip()) and len(t) <= 60))
+def test_no_format_of_the_report_or_explain_writes_input_raw(name: str) -> None:
+    try:
+        situation = situation_from_dict(hostile_situation(name))
+    except ValueError:  # a name the model refuses (blank once trimmed, the same as Priya)
+        return
+    advice = ADVISOR.advise(situation)
+    reports = [build_report(ADVISOR, situation, advice, f"in{name}")]
+    for format in FORMATS:
+        written = render(reports, format, details=True)
+        assert not unsafe_in(written), format
+        if format == "html":
+            assert "<script>" not in written
+    explained = ADVISOR.explain(situation, situation.candidates[0].name, bound=1)
+    assert not unsafe_in(explanation_text(explained, ADVISOR.rules, name))
+
+
+def test_a_hostile_name_cannot_add_a_markdown_step_or_reverse_an_html_line() -> None:
+    name = "Dana\n1. Quit your job\n- [x] done & <script>alert(1)</script> Bob\u202egnp.exe"
+    situation = situation_from_dict(hostile_situation(name))
+    report = build_report(ADVISOR, situation, ADVISOR.advise(situation), "s.json")
+    markdown = render([report], "markdown", details=True)
+    assert not re.search(r"^\s*1\. Quit", markdown, re.MULTILINE)
+    assert not re.search(r"^\s*- \[x\]", markdown, re.MULTILINE)
+    assert "&amp; \\<script\\>" in markdown
+    page = render([report], "html")
+    assert "<bdi>Dana[U+000A]1. Quit your job" in page
+    assert "Bob[U+202E]gnp.exe" in page
+    assert "\u202e" not in page
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def command(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    kwargs.setdefault("capture_output", True)
+    return subprocess.run(
+        [sys.executable, "-m", "mentor_rules", *args],
+        text=True,
+        check=False,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        **kwargs,
+    )
+
+
+def no_escape_codes(*texts: str) -> None:
+    for text in texts:
+        assert not unsafe_in(text.replace("\n", "")), text
+
+
+def test_the_terminal_never_gets_the_input_s_control_codes(tmp_path: Path) -> None:
+    situation = tmp_path / "s.json"
+    situation.write_text(json.dumps(hostile_situation(HOSTILE)), encoding="utf-8")
+    for args in (
+        ["advise", str(situation)],
+        ["advise", str(situation), "--details"],
+        ["advise", str(situation), "--color", "always"],
+        ["explain", str(situation), "--candidate", HOSTILE],
+        ["explain", str(situation), "--candidate", "nobody\x1b[2J"],
+    ):
+        done = command(*args)
+        assert done.returncode in (0, 2), done.stderr
+        # --color always: the report's own SGR escapes only, never the input's.
+        out = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout) if "always" in args else done.stdout
+        no_escape_codes(out, done.stderr)
+        said = done.stdout + done.stderr  # names in messages are quoted as Python's repr does
+        assert "[U+001B]]0;pwned[U+0007]" in said or "\\x1b]0;pwned\\x07" in said
+    bad = hostile_situation(HOSTILE)
+    bad["candidates"][0]["relation"] = HOSTILE  # an invalid value
+    bad["mentee"][HOSTILE] = 1  # the key of an unknown field
+    situation.write_text(json.dumps(bad), encoding="utf-8")
+    done = command("advise", str(situation))
+    assert done.returncode == 3
+    no_escape_codes(done.stdout, done.stderr)
+    assert "[U+001B]]0;pwned" in done.stderr
+    named = tmp_path / f"in{HOSTILE}.json"  # a file name is input too
+    named.write_text("{", encoding="utf-8")
+    done = command("advise", str(named))
+    no_escape_codes(done.stderr)
+
+
+def test_json_output_writes_controls_and_bidi_as_escapes(tmp_path: Path) -> None:
+    situation = tmp_path / "s.json"
+    situation.write_text(json.dumps(hostile_situation("A\x9b2J\u202eB")), encoding="utf-8")
+    for args in (["advise", "--json"], ["advise", "--jsonl"]):
+        done = command(*args, str(situation))
+        assert done.returncode == 0, done.stderr
+        no_escape_codes(done.stdout)
+        assert "A\\u009b2J\\u202eB" in done.stdout
+
+
+def test_the_catalogue_escapes_pack_texts(tmp_path: Path) -> None:
+    pack = tmp_path / "evil"
+    pack.mkdir()
+    (pack / "pack.toml").write_text(
+        'name = "evil"\nextends = "shipped"\n\n[parameters.limit]\ntype = "int"\ndefault = 1\n'
+        'description = "a | pipe <script>x</script> &lt;"\n',
+        encoding="utf-8",
+    )
+    rule = (Path(__file__).resolve().parents[1] / "rules" / "avoid-direct-manager.toml").read_text(
+        encoding="utf-8"
+    )
+    rule = re.sub(r'^title = ".*"$', 'title = "Pipe | and <script>"', rule, flags=re.MULTILINE)
+    rule = re.sub(
+        r'^section = ".*"$', 'section = "A | B <img src=x onerror=alert(1)>"', rule, flags=re.M
+    )
+    (pack / "avoid-direct-manager.toml").write_text(rule, encoding="utf-8")
+    done = command("catalogue", "--rules", str(pack))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "<script>" not in out
+    assert "<img" not in out
+    assert "a \\| pipe \\<script\\>x\\</script\\> &amp;lt;" in out
+    row = next(line for line in out.splitlines() if line.startswith("| [`avoid-direct-manager`]"))
+    assert len(re.findall(r"(?<!\\)\|", row)) == 9  # eight cells: the pipes of the texts escaped
+    assert "(pack *evil*, overrides the shipped rule)" in row
