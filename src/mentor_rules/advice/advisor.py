@@ -262,27 +262,69 @@ class Advisor:
         target: Verdict | str | None = None,
         *,
         bound: int = DEFAULT_BOUND,
+        budget: int | None = None,
     ) -> Explanation:
         """Why ``candidate`` (a name) is not better placed, and what would change it.
 
         ``target`` is the verdict to explain (default: the next better one and
-        ``ready_to_ask``); ``bound`` the most changes a proposed set may hold. Raises
-        ``KeyError`` for a name not in the situation, ``SituationError`` for invalid input.
+        ``ready_to_ask``); ``bound`` the most changes a proposed set may hold; ``budget``, where
+        given, the most changed situations the search may advise (past it, nothing is searched).
+        Raises ``KeyError`` for a name not in the situation, ``SituationError`` for invalid
+        input or input beyond the advisor's :attr:`limits`.
         """
+        wanted = None if target is None else Verdict(target)
+        (explanation,) = self.explain_many(
+            situation, (candidate,), wanted, bound=bound, budget=budget
+        )
+        return explanation
+
+    def explain_many(
+        self,
+        situation: Situation | Mapping[str, Any],
+        candidates: Sequence[str],
+        target: Verdict | str | None = None,
+        *,
+        bound: int = DEFAULT_BOUND,
+        budget: int | None = None,
+    ) -> tuple[Explanation, ...]:
+        """:meth:`explain` for each of ``candidates``, in order, from one evaluation of the
+        situation; ``budget``, where given, bounds the changed situations advised by all the
+        searches together (a search that would pass it is not made)."""
         from .explain import explain_candidate
 
-        if not isinstance(situation, Situation):
-            situation = situation_from_dict(situation)
+        checked = self._checked(situation)
         wanted = None if target is None else Verdict(target)
-        return explain_candidate(
-            self.rules,
-            self.advise,
-            lambda s: self._evaluate(s).layers,
-            situation,
-            candidate,
-            wanted,
-            bound,
-        )
+        evaluation = self._evaluate(checked)
+        advice = self._advice(checked, evaluation)
+        out = []
+        left = budget
+        for name in candidates:
+            explanation = explain_candidate(
+                self.rules,
+                self._advise_checked,
+                checked,
+                advice,
+                evaluation.layers,
+                name,
+                wanted,
+                bound,
+                left,
+            )
+            if left is not None:
+                left -= explanation.evaluations
+            out.append(explanation)
+        return tuple(out)
+
+    def _advise_checked(self, situations: Sequence[Situation]) -> list[Advice]:
+        """The advice for situations already checked, evaluated together in groups."""
+        out: list[Advice] = []
+        for group in _groups(list(enumerate(situations))):
+            evaluations = self._evaluate_many([checked for _, checked in group])
+            out.extend(
+                self._advice(checked, evaluation)
+                for (_, checked), evaluation in zip(group, evaluations, strict=True)
+            )
+        return out
 
     def advise_many(
         self, situations: Iterable[Situation | Mapping[str, Any]]

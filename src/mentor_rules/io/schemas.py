@@ -51,7 +51,7 @@ from ..model.situation import (
     _unique_roles,
 )
 from ..model.text import ShortForm, TextMatch
-from ..model.vocabulary import ABOUT, Kind, Source
+from ..model.vocabulary import ABOUT, Kind, Source, Stage
 from ..programme.document import Blocked, Existing, PairFacts, Person, Settings
 
 __all__ = [
@@ -117,6 +117,10 @@ RULE_FILE: dict[str, Any] = {
         "weight": {"type": "integer", "minimum": -100, "maximum": 100},
         "step": _STEP,
         "fits": {"enum": [s.value for s in GoalScope]},
+        "stage": {
+            "enum": [s.value for s in Stage],
+            "description": "the stage of the candidate's journey the rule puts them at",
+        },
         "words": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
         "examples": {
             "type": "array",
