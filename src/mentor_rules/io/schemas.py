@@ -312,6 +312,8 @@ _DESCRIPTIONS: dict[type, dict[str, str]] = {
         "score": "the sum of the weights of the rules that applied to them",
         "rules": "the ids of the rules that applied to them, sorted",
         "fits_goals": "the indices in mentee.goals of the goals this candidate fits",
+        "stage": "where the candidate stands on the way to a mentor; the verdict follows from it",
+        "stage_rule": "the id of the rule that set the stage (its message says why), or null",
     },
     Suppressed: {
         "rule": "the id of the rule held back",
