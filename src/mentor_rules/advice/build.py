@@ -204,10 +204,6 @@ def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateV
     return [verdict for _, verdict in ranked]
 
 
-#: The stages at which a candidate is approached: only they get a step about a candidate.
-_APPROACH = frozenset({Stage.TO_TRY_OUT, Stage.GETTING_TO_KNOW, Stage.READY_TO_ASK})
-
-
 def _steps(
     ordered: Sequence[Match],
     recommendations: Sequence[Recommendation],
@@ -218,8 +214,8 @@ def _steps(
     about a subject right after the first step that names that subject.
 
     A candidate's step follows from their stage: only the rule that set it gives one (another
-    rule of a stage that lost gives none), and a rule without a stage gives a step only about
-    someone at a stage where they are approached."""
+    rule of a stage that lost gives none), and a rule without a stage gives no step about
+    someone ruled out."""
     by_rule: dict[str, list[tuple[Match, Recommendation]]] = {}
     cautions: dict[str, list[Step]] = {}
     for match, recommendation in zip(ordered, recommendations, strict=True):
@@ -228,7 +224,7 @@ def _steps(
             verdict = verdicts[recommendation.subject]
             if rule.stage is not None and rule.id != verdict.stage_rule:
                 continue
-            if rule.stage is None and verdict.stage not in _APPROACH:
+            if rule.stage is None and verdict.stage == Stage.RULED_OUT:
                 continue
         if rule.step is not None:
             by_rule.setdefault(rule.id, []).append((match, recommendation))
