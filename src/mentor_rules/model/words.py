@@ -59,7 +59,7 @@ SCOPE_WORDS: Mapping[str, str] = {
 #: A candidate's fields, with ``{name}`` for the candidate's name.
 _CANDIDATE_FIELDS: Mapping[str, str] = {
     "chemistry": "the chemistry with {name}",
-    "conversations": "your conversations with {name}",
+    "conversations": "the number of conversations with {name}",
     "willing": "whether {name} is willing",
     "knows_culture": "whether {name} knows the culture",
     "relation": "{name}'s relation to you",
