@@ -168,7 +168,10 @@ def test_every_candidate_gets_one_verdict_made_from_the_rules_that_fired_for_the
                 )
                 staged = [advisor.rules[r] for r in verdict.rules if advisor.rules[r].stage]
                 if staged:
-                    setter = min(staged, key=lambda r: (list(Stage).index(r.stage), r.weight, r.id))
+                    order = {stage: n for n, stage in enumerate(Stage)}
+                    setter = min(
+                        staged, key=lambda r: (order[r.stage or Stage.NOT_A_FIT], r.weight, r.id)
+                    )
                     assert (verdict.stage, verdict.stage_rule) == (setter.stage, setter.id)
                 else:
                     assert (verdict.stage, verdict.stage_rule) == (Stage.NOT_A_FIT, None)
