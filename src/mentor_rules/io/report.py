@@ -346,7 +346,7 @@ def _details(report: SituationReport) -> list[_Section]:
     for v in advice.candidates:
         fits = f"; fits {len(v.fits_goals)} of your {goals} goals" if goals else ""
         applied = "; ".join(_quote(rules[r].title) for r in v.rules) or "no rule applied"
-        said = f"{STAGE_WORDS[v.stage]} ({VERDICT_WORDS[v.verdict]}){fits}. Rules: {applied}."
+        said = f"{_stage_words(v.stage, v.verdict)}{fits}. Rules: {applied}."
         candidates.append(_Item(said, v.name))
     if candidates:
         sections.append(_Section("Candidates, best first", tuple(candidates), css="candidates"))
@@ -399,7 +399,7 @@ def _details(report: SituationReport) -> list[_Section]:
                 seen.add(key)
                 sets.append(f"to become {BECOME[c.reaches]}: {_changes_words(c.changes)}")
         notes = dict.fromkeys(_unreached_words(e, u, report.budget) for u in e.unreached)
-        lead = f"{STAGE_WORDS[e.stage]} ({VERDICT_WORDS[e.verdict]})"
+        lead = _stage_words(e.stage, e.verdict)
         changes.append(_Item(lead, e.candidate, (*sets, *notes)))
     if changes:
         bound = report.explanations[0].bound
@@ -411,6 +411,13 @@ def _details(report: SituationReport) -> list[_Section]:
             )
         )
     return sections
+
+
+def _stage_words(stage: Stage, verdict: Verdict) -> str:
+    """A stage, and its verdict where that says something more: ``to try out (worth
+    exploring)``, ``ready to ask``."""
+    said, more = STAGE_WORDS[stage], VERDICT_WORDS[verdict]
+    return said if said == more else f"{said} ({more})"
 
 
 def _subject(subject: str) -> str:
