@@ -18,7 +18,7 @@ from ..model.limits import DEFAULT_BOUND, Limits
 from ..model.output import Advice, Provenance, Suppressed, Verdict
 from ..model.situation import Situation
 from ..rules.cache import shipped_rules
-from ..rules.ruleset import UNLESS, Rule, RuleSet, tests_of
+from ..rules.ruleset import Rule, RuleSet, tests_of
 from ..rules.strata import condition_dependencies
 from ..scale.batch import CHUNK_SIZE, chunks, flatten, run_ordered
 from .build import AdviceBuilder, Match
@@ -148,12 +148,13 @@ class Advisor:
         }
         # Each test name of a layer: its rule, and the name of the rule's unless test (None
         # for an unless test itself, whose firings are read beside its rule's).
+        tests = [test for layer, _ in self._layers for test in tests_of(layer)]
+        unless_test = {test.unless_of: test.name for test in tests if test.unless_of is not None}
         self._tests: dict[str, tuple[Rule, str] | None] = {
             test.name: None
-            if test.name.endswith(UNLESS)
-            else (self.rules[test.name], test.name + UNLESS)
-            for layer, _ in self._layers
-            for test in tests_of(layer)
+            if test.unless_of is not None
+            else (self.rules[test.name], unless_test.get(test.name, ""))
+            for test in tests
         }
 
     @property

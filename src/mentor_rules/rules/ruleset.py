@@ -232,12 +232,14 @@ class Test:
     """What an engine matches: a named condition about one kind of subject.
 
     A rule gives one test named by its id, and one more named ``<id>:unless`` where it has an
-    ``unless`` condition.
+    ``unless`` condition; that one's ``unless_of`` is the rule's id (None for a rule's own
+    test), so nobody takes the name apart.
     """
 
     name: str
     about: About
     condition: Condition = field(repr=False)
+    unless_of: str | None = None
 
 
 UNLESS = ":unless"  # never in a rule id, which has no ':'
@@ -249,7 +251,7 @@ def tests_of(rules: Iterable[Rule]) -> tuple[Test, ...]:
     for rule in rules:
         found.append(Test(rule.id, rule.about, rule.condition))
         if rule.unless is not None:
-            found.append(Test(rule.id + UNLESS, rule.about, rule.unless))
+            found.append(Test(rule.id + UNLESS, rule.about, rule.unless, rule.id))
     return tuple(found)
 
 
