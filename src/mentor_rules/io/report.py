@@ -576,7 +576,10 @@ REPORT_CSS = """
 .mentor-rules-report h3{font-size:1rem;margin:1.1rem 0 .3rem}
 .mentor-rules-report section.ask,.mentor-rules-report section.try-out{
  background:#eef6ee;border-left:4px solid #2f7d32;padding:.2rem 1rem;margin:.6rem 0}
-.mentor-rules-report section.try-out{background:#eef3fb;border-color:#2d5fa8}
+.mentor-rules-report section.try-out,.mentor-rules-report section.getting{
+ background:#eef3fb;border-left:4px solid #2d5fa8;padding:.2rem 1rem;margin:.6rem 0}
+.mentor-rules-report section.insight{background:#fdf6e3;border-left:4px solid #b58900;
+ padding:.2rem 1rem;margin:.6rem 0}
 .mentor-rules-report section.avoid{background:#fbefef;border-left:4px solid #b3261e;
  padding:.2rem 1rem;margin:.6rem 0}
 .mentor-rules-report ul,.mentor-rules-report ol{padding-left:1.4rem;margin:.3rem 0}
