@@ -115,3 +115,45 @@ def test_explain_holds_a_json_situation_to_the_advisors_limits_not_the_defaults(
 def test_an_unknown_candidate_is_a_key_error(advisor: Advisor) -> None:
     with pytest.raises(KeyError):
         advisor.explain({"candidates": []}, "Nobody")
+
+
+def test_a_pack_whose_candidate_rule_reads_the_mentees_conclusions_is_searched_whole(
+    rule_set: RuleSet,
+) -> None:
+    """Where a candidate rule reads what was concluded about the mentee (and so about the
+    others), a changed copy keeps every candidate: the change sets stay sound."""
+    from mentor_rules import rules_from_documents
+    from mentor_rules.advice.explain import candidates_are_independent
+
+    reads_others = {
+        "id": "everyone-covered",
+        "title": "Every goal is covered by someone",
+        "about": "candidate",
+        "kind": "consider",
+        "when": 'len(mentee.unmet_goal_scopes) == 0 and candidate.relation == "peer"',
+        "message": "{candidate.name} is on a list that covers every goal.",
+        "because": "A test of the explanation's search.",
+        "source": {"section": "Know What You Want", "paragraph": 1},
+    }
+    pack = rule_set.extend(rules_from_documents([reads_others], require_examples=False))
+    assert candidates_are_independent(rule_set)
+    assert not candidates_are_independent(pack)
+    advisor = Advisor(pack, engine="python")
+    situation = {
+        "mentee": {"goals": [{"kind": "advice", "scope": "company"}]},
+        "candidates": [
+            {"name": "Pat", "relation": "peer"},
+            {"name": "Rita", "relation": "senior", "years_at_company": 8},
+        ],
+    }
+    explanation = advisor.explain(situation, "Rita")
+    (ready,) = [c for c in explanation.what_would_change if c.reaches == Verdict.READY_TO_ASK]
+    changed: dict[str, Any] = json.loads(json.dumps(situation))
+    for change in ready.changes:
+        field = change.path.split(".")[-1]
+        changed["candidates"][1][field] = change.value
+    assert advisor.advise(changed).for_candidate("Rita").verdict == Verdict.READY_TO_ASK
+    assert (
+        advisor.advise(changed).for_candidate("Pat").verdict
+        == advisor.advise(situation).for_candidate("Pat").verdict
+    )
