@@ -25,7 +25,7 @@ from attrs import frozen
 
 from ..advice.advisor import Advisor
 from ..advice.explain import Change, ChangeSet, Explanation, NoChange, Unreached, WhyNot
-from ..model.output import Advice, CandidateVerdict, Recommendation, Step, Verdict
+from ..model.output import Advice, Recommendation, Step, Verdict
 from ..model.situation import Situation
 from ..model.text import MatchHow, TextMatch, name_key
 from ..model.vocabulary import Kind, Stage
@@ -184,7 +184,7 @@ def _document(report: SituationReport, details: bool) -> _Document:
             css="steps",
         ),
     ]
-    changing = _changes(report, stages)
+    changing = _changes(report)
     if changing:
         sections.append(_Section("What would change it", changing, css="changes"))
     footer = ""
@@ -236,7 +236,7 @@ def _avoid(advice: Advice) -> tuple[_Item, ...]:
     return tuple(items) or (_Item("nobody"),)
 
 
-def _changes(report: SituationReport, stages: Mapping[str, CandidateVerdict]) -> tuple[_Item, ...]:
+def _changes(report: SituationReport) -> tuple[_Item, ...]:
     """What would change it, for the first screen: each candidate on the way or not a fit (the
     ruled out stand above, with their reason), or one line when there are no goals."""
     if not report.situation.mentee.goals and report.explanations:
