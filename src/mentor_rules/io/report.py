@@ -42,8 +42,8 @@ from ..rules.ruleset import RuleSet
 __all__ = [
     "FORMATS",
     "REPORT_BOUND",
-    "REPORT_CSS",
     "REPORT_BUDGET",
+    "REPORT_CSS",
     "SituationReport",
     "build_report",
     "explanation_text",
