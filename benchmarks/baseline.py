@@ -46,6 +46,7 @@ def _short_forms() -> ShortForms:
 #: The rules this baseline encodes; ``tests/test_baseline.py`` checks it is the shipped set.
 RULE_IDS: frozenset[str] = frozenset(
     {
+        "ask-about-idea-history",
         "assess-chemistry",
         "avoid-direct-manager",
         "build-coaching-team",
@@ -55,18 +56,23 @@ RULE_IDS: frozenset[str] = frozenset(
         "consider-knowledgeable-peers",
         "echoes-what-did-not-work",
         "echoes-what-worked",
+        "fits-no-goal",
         "industry-experience-unconfirmed",
         "industry-insider",
         "junior-colleague",
+        "keep-talking",
         "know-what-you-want",
         "knows-company-history",
         "knows-the-job",
         "learn-from-past-mentors",
         "look-further",
         "need-a-mentor",
+        "no-goals-yet",
         "not-willing",
         "poor-chemistry",
         "ready-to-ask",
+        "really-need-a-mentor",
+        "skip-level-in-your-chain",
         "take-your-time",
         "try-out-with-questions",
     }
@@ -84,8 +90,6 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
 
     # -- rules about the mentee (look-further comes last: it reads what candidates concluded)
     has_goals = len(mentee.goals) > 0
-    if mentee.ideas:
-        add(("check-idea-history", "mentee"))
     if not has_goals:
         add(("know-what-you-want", "mentee"))
     else:
@@ -93,11 +97,10 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
     if mentee.past_mentors:
         add(("learn-from-past-mentors", "mentee"))
     months = mentee.months_at_company
-    if (
-        mentee.wants_to_innovate
-        or mentee.hired_for_fresh_perspective
-        or (months is not None and months < 12)
-    ):
+    innovator = mentee.wants_to_innovate or mentee.hired_for_fresh_perspective
+    if innovator:
+        add(("really-need-a-mentor", "mentee"))
+    elif months is not None and months < 12:
         add(("need-a-mentor", "mentee"))
 
     # -- rules about the five coaching-team roles
@@ -114,6 +117,7 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
     short_forms = _short_forms()
     industry = short_forms.matcher(aimed_industry) if aimed_industry is not None else None
     job = short_forms.matcher(aimed_job) if aimed_job is not None else None
+    history = False  # someone on the list knows the history an idea needs
     worked = [note for past in mentee.past_mentors for note in past.worked]
     did_not_work = [note for past in mentee.past_mentors for note in past.did_not_work]
     for candidate in situation.candidates:
@@ -122,7 +126,7 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
         chemistry = candidate.chemistry
         willing = candidate.willing
         conversations = candidate.conversations
-        # layer 0: avoid rules and cautions
+        # layer 0: avoid rules (a junior colleague among them) and cautions
         avoided = False
         if relation == Relation.DIRECT_MANAGER:
             add(("avoid-direct-manager", name))
@@ -133,19 +137,17 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
         if chemistry == Chemistry.POOR:
             add(("poor-chemistry", name))
             avoided = True
-        junior = relation == Relation.JUNIOR
-        if junior:
+        if relation == Relation.JUNIOR:
             add(("junior-colleague", name))
+            avoided = True
         if did_not_work and any(echoes(t, n) for t in candidate.traits for n in did_not_work):
             add(("echoes-what-did-not-work", name))
         if avoided:
-            continue  # no positive advice about an avoided candidate
-        consider = False
+            continue  # no other advice about a candidate ruled out
+        if relation == Relation.SKIP_LEVEL:
+            add(("skip-level-in-your-chain", name))
         if relation in _HIGHER_UP:
             add(("consider-higher-ups", name))
-            consider = True
-        if junior:
-            continue  # nor, but for the above, about a junior one
         # layer 1: what the candidate knows, and what speaks for them
         scopes = set()
         culture, at_company = candidate.knows_culture, candidate.years_at_company
@@ -159,6 +161,7 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
             add(("knows-company-history", name))
             scopes.add(GoalScope.COMPANY)
         in_industry = candidate.years_in_industry
+        insider = False
         if in_industry is not None and in_industry >= 5:
             if industry is None or candidate.industry is None:
                 add(("industry-experience-unconfirmed", name))
@@ -166,24 +169,34 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
             elif industry(candidate.industry):
                 add(("industry-insider", name))
                 scopes.add(GoalScope.INDUSTRY)
+                insider = True
         if job is not None and candidate.jobs and any(map(job, candidate.jobs)):
             add(("knows-the-job", name))
             scopes.add(GoalScope.JOB)
         if worked and any(echoes(t, n) for t in candidate.traits for n in worked):
             add(("echoes-what-worked", name))
-            consider = True
-        if has_goals and conversations >= 1 and chemistry in _UNCLEAR_CHEMISTRY:
-            add(("assess-chemistry", name))
         fits = [n for n, scope in enumerate(scopes_of_goals) if scope in scopes]
         fitted.update(fits)
-        # layer 2: what reads the layer below
+        if mentee.ideas and (knows_company or insider):
+            add(("ask-about-idea-history", name))
+            history = True
+        # layer 2: what reads the layer below, the stage among it
         if relation == Relation.PEER and knows_company:
             add(("consider-knowledgeable-peers", name))
-        consider = consider or bool(scopes)
-        if has_goals and conversations == 0 and consider:
+        if not has_goals:
+            add(("no-goals-yet", name))
+        elif not fits:
+            add(("fits-no-goal", name))
+        elif conversations == 0:
             add(("try-out-with-questions", name))
-        if fits and chemistry == Chemistry.GOOD and conversations >= 2:
+        elif chemistry in _UNCLEAR_CHEMISTRY:
+            add(("assess-chemistry", name))
+        elif conversations < 2:
+            add(("keep-talking", name))
+        else:
             add(("ready-to-ask", name))
+    if mentee.ideas and not history:
+        add(("check-idea-history", "mentee"))
     if has_goals and len(fitted) < len(scopes_of_goals):
         add(("look-further", "mentee"))
     return fired

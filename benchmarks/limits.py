@@ -11,6 +11,14 @@ the words of traits and past mentors' notes to their stems, see ``_words``), tra
 echo nothing (each trait is compared with every note). Each engine is
 timed in a fresh interpreter (``--rounds`` evaluations, the median and the slowest reported),
 with the peak resident memory of that interpreter and the size of the document as JSON.
+
+Then the same situation with every candidate on the way to a mentor instead (no talk yet or
+one, the chemistry and the willingness not known yet, the culture unknown): the costliest for
+"what would change it", whose search may change all four. On it, in one fresh interpreter per
+engine, side by side: one advise, one ``explain`` of one candidate by a fresh advisor, and the
+text report after the advice by the same advisor, as ``mentor-rules advise`` makes it
+(``build_report`` and ``render``: every candidate explained, within the report's budget),
+each with its ratio to the advise.
 """
 
 from __future__ import annotations
@@ -99,6 +107,49 @@ def worst_case(limits: Limits, seed: int = 1) -> dict[str, Any]:
     }
 
 
+def on_the_way(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with every candidate on the way: what "what would change it" searches most."""
+    people = []
+    for n, candidate in enumerate(document["candidates"]):
+        changed = dict(candidate, conversations=n % 2, chemistry="unknown")
+        changed.pop("willing")  # not asked yet: unknown
+        people.append(changed)
+    return {**document, "candidates": people}
+
+
+_REPORT_CHILD = """
+import json, resource, sys, time
+from mentor_rules import Advisor, Limits, situation_from_dict
+from mentor_rules.io.report import build_report, render
+import mentor_rules.model.text as text
+limits, engine, path = Limits(**json.loads(sys.argv[1])), sys.argv[2], sys.argv[3]
+with open(path, encoding="utf-8") as handle:
+    document = json.load(handle)
+advisor = Advisor(engine=engine, limits=limits)
+situation = situation_from_dict(document, limits)
+text.gist.cache_clear()
+start = time.perf_counter()
+advice = advisor.advise(situation)
+advise = time.perf_counter() - start
+way = [v.name for v in advice.candidates if v.stage.value in ("to_try_out", "getting_to_know")]
+text.gist.cache_clear()
+fresh = Advisor(engine=engine, limits=limits)  # explain alone, nothing kept from the advice
+start = time.perf_counter()
+explanation = fresh.explain(situation, way[0], bound=3)
+explain = time.perf_counter() - start
+text.gist.cache_clear()
+start = time.perf_counter()  # the report after the advice, by the same advisor, as the CLI does
+report = build_report(advisor, situation, advice, "limits")
+page = render([report], "text")
+report_time = time.perf_counter() - start
+print(json.dumps({"advise": advise, "explain": explain, "report": report_time,
+                  "explained": len(report.explanations),
+                  "evaluations": sum(e.evaluations for e in report.explanations),
+                  "explain_evaluations": explanation.evaluations,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
 _CHILD = """
 import json, resource, statistics, sys, time
 from mentor_rules import Advisor, Limits
@@ -165,6 +216,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{engine:8} advise: median {found['median']:.2f} s, slowest {found['slowest']:.2f} s"
             f" of {args.rounds}; peak RSS {found['rss_mb']:.0f} MB; "
             f"{found['recommendations']} recommendations"
+        )
+    way = "/tmp/mentor-rules-limits-on-the-way.json"
+    with open(way, "w", encoding="utf-8") as handle:
+        json.dump(on_the_way(document), handle, ensure_ascii=False)
+    print("every candidate on the way (what would change it searches most):")
+    for engine in available_engines():
+        done = subprocess.run(
+            [sys.executable, "-c", _REPORT_CHILD, settings, engine, way],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found = json.loads(done.stdout)
+        advise = found["advise"]
+        print(
+            f"{engine:8} advise {advise:.2f} s; explain one candidate {found['explain']:.2f} s "
+            f"({found['explain'] / advise:.1f}x, {found['explain_evaluations']} changed copies); "
+            f"then the text report {found['report']:.2f} s ({found['report'] / advise:.1f}x, "
+            f"{found['explained']} explained, {found['evaluations']} changed copies); "
+            f"peak RSS {found['rss_mb']:.0f} MB"
         )
     return 0
 

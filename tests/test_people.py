@@ -1,6 +1,7 @@
-"""Four people, read as they would read their advice (``examples/situations/``).
+"""People, read as they would read their advice (``examples/situations/``).
 
-Each test states what that person needs to hear, and what would mislead them."""
+Each test states what that person needs to hear, and what would mislead them; the first
+screen (the text report without ``--details``) is read as the person reads it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from typing import Any
 import pytest
 
 from mentor_rules import Advice, Advisor, Verdict
+from mentor_rules.cli import example_document
+from mentor_rules.io.report import build_report, render
+from mentor_rules.model.documents import situation_from_dict
+from mentor_rules.model.vocabulary import Stage
 
 PEOPLE = Path(__file__).resolve().parents[1] / "examples" / "situations"
 
@@ -18,6 +23,31 @@ PEOPLE = Path(__file__).resolve().parents[1] / "examples" / "situations"
 def _advice(advisor: Advisor, name: str) -> Advice:
     document: dict[str, Any] = json.loads((PEOPLE / f"{name}.json").read_text(encoding="utf-8"))
     return advisor.advise(document)
+
+
+def _screen(advisor: Advisor, name: str) -> str:
+    """The first screen of the person's text report, its lines joined (wrapping aside)."""
+    document = json.loads((PEOPLE / f"{name}.json").read_text(encoding="utf-8"))
+    situation = situation_from_dict(document)
+    report = build_report(advisor, situation, advisor.advise(situation), name)
+    return " ".join(render([report], "text").split())
+
+
+def _section(screen: str, heading: str) -> str:
+    """One section of a first screen: from its heading to the next one."""
+    headings = (
+        "For you",
+        "Whom to ask",
+        "Whom to keep getting to know",
+        "Whom to try out next",
+        "Whom to avoid, and why",
+        "Next steps",
+        "What would change it",
+        "More:",
+    )
+    start = screen.index(heading) + len(heading)
+    ends = [screen.find(h, start) for h in headings if screen.find(h, start) > 0]
+    return screen[start : min(ends)] if ends else screen[start:]
 
 
 def _rules(advice: Advice, subject: str) -> set[str]:
@@ -55,7 +85,7 @@ def test_a_veteran_without_goals_is_told_to_decide_what_they_want_and_nothing_so
 def test_with_only_a_manager_and_a_junior_the_advice_is_to_look_further(advisor: Advisor) -> None:
     advice = _advice(advisor, "manager-and-junior-only")
     verdicts = {v.name: v.verdict for v in advice.candidates}
-    assert verdicts == {"Dana Moss": Verdict.AVOID, "Jo Lind": Verdict.WEAK_FIT}
+    assert verdicts == {"Dana Moss": Verdict.AVOID, "Jo Lind": Verdict.AVOID}
     assert _rules(advice, "Dana Moss") == {"avoid-direct-manager"}
     assert _rules(advice, "Jo Lind") == {"junior-colleague"}
     (further,) = [s for s in advice.next_steps if s.rule == "look-further"]
@@ -65,6 +95,105 @@ def test_with_only_a_manager_and_a_junior_the_advice_is_to_look_further(advisor:
     held = {(s.subject, s.rule): s.by for s in advice.suppressed}
     assert held[("Dana Moss", "knows-company-history")] == ("avoid-direct-manager",)
     assert held[("Jo Lind", "knows-company-history")] == ("junior-colleague",)
+
+
+# --------------------------------------------------------------------------- issue 15's defects
+
+
+def test_a_nurse_without_goals_is_told_only_to_decide_what_she_wants(advisor: Advisor) -> None:
+    """No goals: nobody gets a change set, no talks are proposed, no goal is written for her."""
+    screen = _screen(advisor, "hospice-nurse-without-goals")
+    assert "Work out what you need a mentor for" in _section(screen, "Next steps")
+    changes = _section(screen, "What would change it")
+    assert "until you have decided what you want from a mentor" in changes
+    assert "write down" not in screen
+    assert "more conversation" not in screen
+    assert "Bongani Dube" not in changes
+    assert "Lise Aalto" not in changes
+    assert "nobody to try out now" in _section(screen, "Whom to try out next")
+
+
+def test_a_planner_turned_down_is_never_shown_a_way_back_to_a_no_or_poor_chemistry(
+    advisor: Advisor,
+) -> None:
+    screen = _screen(advisor, "supply-planner-turned-down")
+    avoid = _section(screen, "Whom to avoid, and why")
+    # each ruled out with the reason in words
+    assert "Oskar Lind is not willing to mentor you" in avoid
+    assert "The chemistry with Renate Vogel is poor" in avoid
+    assert "Timo Saari is junior to you" in avoid
+    # and no road back to them
+    changes = _section(screen, "What would change it")
+    for name in ("Oskar Lind", "Renate Vogel", "Timo Saari"):
+        assert name not in changes
+    assert "says yes" not in screen
+    assert "Renate Vogel is good" not in screen
+    # a new senior who knows none of what her goal needs: not a fit, with the reason, no step
+    assert "Jonas Falk (not a fit): Nothing you can change. Jonas Falk knows none of" in changes
+    assert "Jonas Falk" not in _section(screen, "Next steps")
+    # the skip-level is said to be in her reporting chain, not outside it
+    try_out = _section(screen, "Whom to try out next")
+    assert "Hedda Berg:" in try_out
+    assert "in your reporting chain" in try_out
+    assert "outside your reporting" not in screen
+
+
+def test_an_actuary_tries_out_the_veteran_who_fits_both_goals_not_the_new_vice_president(
+    advisor: Advisor,
+) -> None:
+    screen = _screen(advisor, "actuary-with-many-candidates")
+    try_out = _section(screen, "Whom to try out next")
+    assert try_out.strip().startswith("Gus Okafor:")
+    assert "Veronica Hale" not in try_out
+    # each name once: the first to try, then the others to turn to
+    assert try_out.count("Leonie Braun") == 1
+    assert try_out.count("Wen Zhao") == 1
+    assert try_out.count("Gus Okafor") == 2  # the lead, and the step's own words
+    # one good talk and a fitted goal: she is getting to know him, one talk from ready
+    assert "Mirela Popescu:" in _section(screen, "Whom to keep getting to know")
+    assert (
+        "Mirela Popescu (getting to know): to become someone to ask, have 1 more conversation"
+        in screen
+    )
+    # a senior who fits no goal gets no step, only the reason
+    assert "Casper Dahl" not in _section(screen, "Next steps")
+    assert "Casper Dahl (not a fit): Nothing you can change. Casper Dahl knows none" in screen
+    assert "Veronica Hale (not a fit)" in screen
+
+
+def test_a_fresh_perspective_hire_sees_what_matters_on_the_first_screen(
+    advisor: Advisor,
+) -> None:
+    screen = _screen(advisor, "game-designer-hired-for-fresh-eyes")
+    assert "You really need a mentor" in _section(screen, "For you")
+    ask = _section(screen, "Whom to ask")
+    assert ask.strip().startswith("Ayesha Karim:")
+    assert "Caution: Ayesha Karim shows what did not work for you" in ask
+    avoid = _section(screen, "Whom to avoid, and why")
+    assert "You probably won't want Marco Bianchi, your direct manager" in avoid
+    assert "you may need advice about working with them" in avoid
+    # who holds the history of her idea
+    assert "ask Ayesha Karim, who knows the company's or the industry's history" in screen
+    # an outsider in another industry: nothing about the company's culture is proposed
+    assert "Pieter de Vries (not a fit): Nothing you can change." in screen
+    assert "culture" not in _section(screen, "What would change it")
+
+
+def test_an_analyst_staying_in_her_job_is_not_told_it_is_the_job_she_is_after(
+    advisor: Advisor,
+) -> None:
+    screen = _screen(advisor, "operations-analyst-staying-put")
+    assert _section(screen, "Whom to ask").strip().startswith("Ingrid Solberg:")
+    advice = _advice(advisor, "operations-analyst-staying-put")
+    said = " ".join(r.message for r in advice.recommendations)
+    titles = " ".join(advisor.rules[r.rule].title for r in advice.recommendations)
+    assert "the job you are after" not in said + titles
+    assert "Ingrid Solberg has worked as operations analyst" in said
+
+
+def test_the_built_in_example_shows_every_stage(advisor: Advisor) -> None:
+    advice = advisor.advise(example_document())
+    assert {v.stage for v in advice.candidates} == set(Stage)
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in PEOPLE.glob("*.json")))

@@ -70,20 +70,31 @@ def test_the_first_screen_says_whom_to_ask_try_out_and_avoid_and_the_next_three_
     assert "Priya Nair: Ask Priya Nair to be your mentor" in said
     assert "Tom Becker: Try out a mentoring relationship" in said
     assert "Jordan Watts: The chemistry with Jordan Watts is poor" in said
-    assert "Dana Reyes: Don't ask Dana Reyes, your direct manager" in said
+    assert "Dana Reyes: You probably won't want Dana Reyes, your direct manager" in said
+    # what matters about the mentee, and a caution beside the one it concerns
+    assert "For you" in said
+    assert "You really need a mentor" in said
+    assert "Caution: Tom Becker shows what did not work for you" in said
+    assert "Mei Lin: After your talks with Mei Lin, take stock of the chemistry" in said
     for step in advice.next_steps[:3]:
         assert " ".join(step.text.split()) in said
     # the rest waits for --details: the fourth step, rationales, evidence, scores, rule ids
-    assert advice.next_steps[3].text not in said
+    # (steps about the mentee: those about candidates stand beside their names above)
+    later = [s for s in advice.next_steps[3:] if s.subject == "mentee" or s.others]
+    assert not [s for s in later if s.subject == "mentee" and " ".join(s.text.split()) in said]
     assert "Why:" not in said
     assert "score" not in said
     assert "avoid-direct-manager" not in said
-    # what would change it, for each candidate not ready
+    # what would change it, for each candidate on the way or not a fit, the reason named
     assert (
-        "Mei Lin (worth exploring): to become someone to ask, have 1 more conversation with "
+        "Mei Lin (getting to know): to become someone to ask, have 1 more conversation with "
         "Mei Lin (2 in all), and it has to turn out that the chemistry with Mei Lin is good."
     ) in said
-    assert "Dana Reyes (avoid): nothing you can change." in said
+    assert (
+        "Sam Ortiz (not a fit): Nothing you can change. Sam Ortiz knows none of what your "
+        "goals need"
+    ) in said
+    assert "Dana Reyes (" not in said  # ruled out, with the reason, above
     assert "Priya Nair (ready to ask)" not in said
 
 
@@ -102,7 +113,7 @@ def test_details_print_each_rationale_once_with_evidence_in_words(
     for step in advice.next_steps:
         assert " ".join(step.text.split()) in said
     assert "On the move: round out your coaching team now" in said
-    assert "Mei Lin's chemistry: mixed" in said
+    assert "the chemistry with Mei Lin: mixed" in said
     assert "candidates[" not in said
     assert "score" not in said
 
@@ -138,7 +149,7 @@ def test_every_format_escapes_what_the_input_says(
             assert "\\<b\\>Bo\\</b\\>" in out
             assert "Cy &amp; \\*Co\\*" in out
         else:
-            assert "<b>Bo</b>: Don't ask <b>Bo</b>" in out
+            assert "<b>Bo</b>: You probably won't want <b>Bo</b>" in out
 
 
 def test_json_is_the_same_by_either_option_and_parses(capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,7 +165,7 @@ def test_explain_says_why_not_and_what_would_change_it(
     code, out, _ = run(capsys, "explain", "--candidate", "Mei Lin")
     assert code == 0
     said = words(out)
-    assert said.startswith("Mei Lin: worth exploring (built-in example)")
+    assert said.startswith("Mei Lin: getting to know, worth exploring (built-in example)")
     assert "“Ready to ask someone to be your mentor” did not apply:" in said
     assert "the chemistry with Mei Lin is mixed; it needs to be good" in said
     assert "What would change it (sets of up to 3 changes, smallest first)" in said
@@ -162,7 +173,7 @@ def test_explain_says_why_not_and_what_would_change_it(
     code, out, _ = run(capsys, "explain", "--candidate", "Dana Reyes", "--bound", "2")
     said = words(out)
     assert "What holds Dana Reyes back “Don't choose your direct manager" in said
-    assert "nothing you can change" in said
+    assert "nothing you can change. You probably won't want Dana Reyes" in said
     assert said.count("nothing you can change") == 1
 
 
@@ -188,12 +199,14 @@ def test_explain_reads_a_file_or_standard_input(
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(situation)))
     code, out, _ = run(capsys, "explain", "-", "--candidate", "Sam", "--target", "ready_to_ask")
     assert code == 0
-    assert "write down what you want from a mentor about the company" in words(out)
+    said = words(out)
+    assert "write down" not in said  # goals are not written to fit a candidate
+    assert "until you decide what you want from a mentor" in said
     path = tmp_path / "s.json"
     path.write_text(json.dumps(situation), encoding="utf-8")
     code, out, _ = run(capsys, "explain", str(path), "--candidate", "Sam")
     assert code == 0
-    assert words(out).startswith(f"Sam: worth exploring ({path})")
+    assert words(out).startswith(f"Sam: not a fit, weak fit ({path})")
 
 
 def test_explain_names_the_candidates_when_the_name_is_unknown(

@@ -60,7 +60,7 @@ from .model.situation import (
     Willingness,
 )
 from .model.text import MatchHow, ShortForm, ShortForms, TextMatch
-from .model.vocabulary import Kind, Source
+from .model.vocabulary import Kind, Source, Stage
 from .rules.cache import shipped_rules
 from .rules.ruleset import (
     Example,
@@ -74,7 +74,16 @@ from .rules.ruleset import (
 
 if _TYPE_CHECKING:
     from .advice.examples import ExampleResult, check_examples
-    from .advice.explain import Change, ChangeSet, Explanation, Unmet, WhyNot, explanation_to_dict
+    from .advice.explain import (
+        Change,
+        ChangeSet,
+        Explanation,
+        NoChange,
+        Unmet,
+        Unreached,
+        WhyNot,
+        explanation_to_dict,
+    )
     from .io.programme_report import match_to_dict
     from .programme.document import Programme, programme_from_dict
     from .programme.match import Matching, match
@@ -87,7 +96,9 @@ _LAZY = {
     "Change": "advice.explain",
     "ChangeSet": "advice.explain",
     "Explanation": "advice.explain",
+    "NoChange": "advice.explain",
     "Unmet": "advice.explain",
+    "Unreached": "advice.explain",
     "WhyNot": "advice.explain",
     "explanation_to_dict": "advice.explain",
     "ExampleResult": "advice.examples",
@@ -142,6 +153,7 @@ __all__ = [
     "Matching",
     "Mentee",
     "MentorRulesError",
+    "NoChange",
     "PackRef",
     "Parameter",
     "PastMentor",
@@ -163,10 +175,12 @@ __all__ = [
     "Situation",
     "SituationError",
     "Source",
+    "Stage",
     "Step",
     "Suppressed",
     "TextMatch",
     "Unmet",
+    "Unreached",
     "Verdict",
     "WhyNot",
     "Willingness",

@@ -74,6 +74,7 @@ from .model.vocabulary import (
     CONCLUSIONS,
     About,
     Kind,
+    Stage,
     enum_values,
     roots_for,
 )
@@ -576,6 +577,13 @@ def _rule_document(
         }
     if draw(st.booleans()):
         document["step"] = draw(_step(about))
+    if about == "candidate" and kind not in (Kind.AVOID, Kind.READY) and draw(st.booleans()):
+        # avoid and ready rules are at ruled_out and ready_to_ask by default; others may say
+        document["stage"] = draw(
+            st.sampled_from(
+                [Stage.NOT_A_FIT, Stage.TO_TRY_OUT, Stage.GETTING_TO_KNOW, Stage.READY_TO_ASK]
+            )
+        ).value
     return document
 
 

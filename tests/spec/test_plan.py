@@ -27,20 +27,22 @@ PLAN_ORDER = (
     "know-what-you-want",
     "learn-from-past-mentors",
     "coaching-team-first",
+    "ask-about-idea-history",
     "check-idea-history",
     "take-your-time",
     "look-further",
     "try-out-with-questions",
     "assess-chemistry",
+    "keep-talking",
     "ready-to-ask",
     "build-coaching-team",
 )
 
 #: Steps that speak about one candidate.
-CANDIDATE_STEPS = {"try-out-with-questions", "assess-chemistry", "ready-to-ask"}
+CANDIDATE_STEPS = {"try-out-with-questions", "assess-chemistry", "keep-talking", "ready-to-ask"}
 
 #: Cautions, which stand in the plan beside their candidate's step.
-CAUTIONS = {"echoes-what-did-not-work", "junior-colleague"}
+CAUTIONS = {"echoes-what-did-not-work", "skip-level-in-your-chain"}
 
 
 def _without_goals(situation: Situation) -> Situation:
@@ -170,14 +172,21 @@ def test_look_further_fires_exactly_when_some_goal_is_fitted_by_no_candidate(
 def test_the_urgency_insight_fires_exactly_for_newcomers_innovators_and_fresh_perspective_hires(
     advisors: Engines, mentee: Mentee
 ) -> None:
-    """A newcomer has been at the company under 12 months (unknown tenure is not new)."""
+    """A newcomer has been at the company under 12 months (unknown tenure is not new); one
+    who wants to innovate or was hired for a fresh perspective is told they *really* need a
+    mentor (the article's words), a newcomer otherwise that they need one; never both."""
     for advisor in advisors:
         with noted(advisor):
-            found = fired(advisor.advise(Situation(mentee)), "need-a-mentor")
+            advice = advisor.advise(Situation(mentee))
             newcomer = mentee.months_at_company is not None and mentee.months_at_company < 12
-            urgent = newcomer or mentee.wants_to_innovate or mentee.hired_for_fresh_perspective
+            innovator = mentee.wants_to_innovate or mentee.hired_for_fresh_perspective
+            really = fired(advice, "really-need-a-mentor")
+            assert [(r.subject, r.kind) for r in really] == (
+                [("mentee", Kind.INSIGHT)] if innovator else []
+            )
+            found = fired(advice, "need-a-mentor")
             assert [(r.subject, r.kind) for r in found] == (
-                [("mentee", Kind.INSIGHT)] if urgent else []
+                [("mentee", Kind.INSIGHT)] if newcomer and not innovator else []
             )
 
 
@@ -185,7 +194,9 @@ def test_the_urgency_insight_fires_exactly_for_newcomers_innovators_and_fresh_pe
 def test_ideas_in_flight_are_checked_against_company_history(
     advisors: Engines, mentee: Mentee
 ) -> None:
-    """One recommendation when the mentee has ideas, naming every idea; none without ideas."""
+    """One recommendation when the mentee has ideas, naming every idea; none without ideas.
+    (With no candidates, nobody on the list holds the history: the mentee is told to find
+    someone who does.)"""
     for advisor in advisors:
         with noted(advisor):
             found = fired(advisor.advise(Situation(mentee)), "check-idea-history")

@@ -32,13 +32,13 @@ from mentor_rules import (
 from ._promises import (
     avoided,
     echoes,
+    fits_goals,
     held_back,
     industry_match,
     knows_company,
     knows_job,
     long_in_industry,
     ready,
-    worth_exploring,
 )
 from ._support import Engines, fired, noted, spec_situations
 
@@ -126,14 +126,14 @@ def test_a_candidate_with_poor_chemistry_is_avoided(
 
 @given(spec_situations())
 @example(_EVERY_VALUE)
-def test_a_junior_colleague_calls_for_caution(advisors: Engines, situation: Situation) -> None:
+def test_a_junior_colleague_is_ruled_out(advisors: Engines, situation: Situation) -> None:
     for advisor in advisors:
         with noted(advisor):
             _check(
                 advisor,
                 situation,
                 "junior-colleague",
-                Kind.CAUTION,
+                Kind.AVOID,
                 lambda c: c.relation == Relation.JUNIOR,
             )
 
@@ -393,8 +393,8 @@ def test_a_candidate_with_what_did_not_work_before_calls_for_caution(
 def test_promising_people_not_yet_talked_with_are_tried_out_with_questions(
     advisors: Engines, situation: Situation
 ) -> None:
-    """With goals only; someone not yet talked with, worth exploring, not held back, not
-    unwilling and not of poor chemistry."""
+    """With goals only; someone not yet talked with, who fits a goal and is not held back
+    (not the direct manager, a junior, unwilling or of poor chemistry)."""
     for advisor in advisors:
         with noted(advisor):
             _check(
@@ -406,7 +406,7 @@ def test_promising_people_not_yet_talked_with_are_tried_out_with_questions(
                     bool(situation.mentee.goals)
                     and c.conversations == 0
                     and not held_back(c)
-                    and worth_exploring(c, situation.mentee)
+                    and bool(fits_goals(c, situation.mentee))
                 ),
             )
 
@@ -430,8 +430,8 @@ def test_promising_people_not_yet_talked_with_are_tried_out_with_questions(
 def test_after_a_talk_you_take_stock_of_a_chemistry_not_yet_clear(
     advisors: Engines, situation: Situation
 ) -> None:
-    """With goals only; someone talked with at least once whose chemistry is unknown or mixed,
-    not held back and not unwilling."""
+    """With goals only; someone who fits a goal, talked with at least once, whose chemistry
+    is unknown or mixed, not held back."""
     for advisor in advisors:
         with noted(advisor):
             _check(
@@ -444,8 +444,96 @@ def test_after_a_talk_you_take_stock_of_a_chemistry_not_yet_clear(
                     and c.conversations >= 1
                     and c.chemistry in (Chemistry.UNKNOWN, Chemistry.MIXED)
                     and not held_back(c)
+                    and bool(fits_goals(c, situation.mentee))
                 ),
             )
+
+
+@given(spec_situations())
+def test_one_good_talk_is_a_start_keep_talking(advisors: Engines, situation: Situation) -> None:
+    """With goals only; someone who fits a goal, good chemistry, fewer than two talks but at
+    least one, not held back."""
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "keep-talking",
+                Kind.ACTION,
+                lambda c: (
+                    bool(situation.mentee.goals)
+                    and c.conversations == 1
+                    and c.chemistry == Chemistry.GOOD
+                    and not held_back(c)
+                    and bool(fits_goals(c, situation.mentee))
+                ),
+            )
+
+
+@given(spec_situations())
+def test_someone_who_knows_none_of_what_the_goals_need_is_not_a_fit(
+    advisors: Engines, situation: Situation
+) -> None:
+    """With goals: fits none, not held back; with none: everyone not held back."""
+    goals = bool(situation.mentee.goals)
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "fits-no-goal",
+                Kind.INSIGHT,
+                lambda c: goals and not held_back(c) and not fits_goals(c, situation.mentee),
+            )
+            _check(
+                advisor,
+                situation,
+                "no-goals-yet",
+                Kind.INSIGHT,
+                lambda c: not goals and not held_back(c),
+            )
+
+
+@given(spec_situations())
+def test_a_skip_level_is_said_to_be_in_your_reporting_chain(
+    advisors: Engines, situation: Situation
+) -> None:
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "skip-level-in-your-chain",
+                Kind.CAUTION,
+                lambda c: c.relation == Relation.SKIP_LEVEL and not avoided(c),
+            )
+
+
+@given(spec_situations())
+def test_those_who_know_the_history_are_asked_about_the_ideas(
+    advisors: Engines, situation: Situation
+) -> None:
+    """With ideas: everyone not held back who knows the company, or the industry aimed at
+    (confirmed); the mentee is told to look further exactly when nobody does."""
+    mentee = situation.mentee
+
+    def knows(c: Candidate) -> bool:
+        return knows_company(c, mentee) or (
+            long_in_industry(c) and industry_match(c, mentee) is True
+        )
+
+    for advisor in advisors:
+        with noted(advisor):
+            _check(
+                advisor,
+                situation,
+                "ask-about-idea-history",
+                Kind.ACTION,
+                lambda c: bool(mentee.ideas) and not held_back(c) and knows(c),
+            )
+            found = fired(advisor.advise(situation), "check-idea-history")
+            nobody = not [c for c in situation.candidates if not held_back(c) and knows(c)]
+            assert bool(found) == (bool(mentee.ideas) and nobody)
 
 
 _READY = Candidate(
@@ -510,20 +598,25 @@ def test_each_rule_passes_its_own_examples(advisor: Advisor, rule_under_test: Ru
 @pytest.mark.parametrize(
     "rule_id",
     [
+        "ask-about-idea-history",
         "assess-chemistry",
         "avoid-direct-manager",
         "consider-higher-ups",
         "consider-knowledgeable-peers",
         "echoes-what-did-not-work",
         "echoes-what-worked",
+        "fits-no-goal",
         "industry-experience-unconfirmed",
         "industry-insider",
         "junior-colleague",
+        "keep-talking",
         "knows-company-history",
         "knows-the-job",
+        "no-goals-yet",
         "not-willing",
         "poor-chemistry",
         "ready-to-ask",
+        "skip-level-in-your-chain",
         "try-out-with-questions",
     ],
 )

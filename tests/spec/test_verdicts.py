@@ -18,9 +18,11 @@ from mentor_rules import (
     Kind,
     Relation,
     Situation,
+    Stage,
     Verdict,
     Willingness,
 )
+from mentor_rules.advice.build import knowledge
 from mentor_rules.testing import candidates, goals
 
 from ._promises import fits_goals
@@ -84,7 +86,7 @@ def test_ready_to_ask_implies_a_fitted_goal_good_chemistry_and_two_conversations
 
 
 @given(spec_situations())
-def test_a_junior_colleague_is_at_best_a_weak_fit_with_a_reason(
+def test_a_junior_colleague_is_ruled_out_with_a_reason(
     advisors: Engines, situation: Situation
 ) -> None:
     for advisor in advisors:
@@ -93,7 +95,7 @@ def test_a_junior_colleague_is_at_best_a_weak_fit_with_a_reason(
             for candidate in situation.candidates:
                 if candidate.relation == Relation.JUNIOR:
                     verdict = advice.for_candidate(candidate.name)
-                    assert verdict.verdict in (Verdict.WEAK_FIT, Verdict.AVOID)
+                    assert verdict.verdict == Verdict.AVOID
                     assert "junior-colleague" in verdict.rules
 
 
@@ -143,8 +145,9 @@ def test_every_candidate_gets_one_verdict_made_from_the_rules_that_fired_for_the
 ) -> None:
     """One verdict per candidate; its rules are those that fired for the candidate, its score
     adds up their weights (a rule that fits a goal scope counts once per goal of that scope),
-    and the verdict is the strongest kind among them: avoid over ready over consider, and
-    weak_fit when none of those fired."""
+    and the verdict is its stage's: the stage of the rules that set one, the first in the order
+    of :class:`Stage` (the least weight, then the first id, among rules of that stage), and not
+    a fit when none fired."""
     for advisor in advisors:
         with noted(advisor):
             advice = advisor.advise(situation)
@@ -163,27 +166,55 @@ def test_every_candidate_gets_one_verdict_made_from_the_rules_that_fired_for_the
                     rule.weight if rule.fits is None else rule.weight * scopes.count(rule.fits)
                     for rule in (advisor.rules[r] for r in verdict.rules)
                 )
-                kinds = {r.kind for r in mine}
-                expected = (
-                    Verdict.AVOID
-                    if Kind.AVOID in kinds
-                    else Verdict.READY_TO_ASK
-                    if Kind.READY in kinds
-                    else Verdict.EXPLORE
-                    if Kind.CONSIDER in kinds
-                    else Verdict.WEAK_FIT
+                staged = [advisor.rules[r] for r in verdict.rules if advisor.rules[r].stage]
+                if staged:
+                    order = {stage: n for n, stage in enumerate(Stage)}
+                    setter = min(
+                        staged, key=lambda r: (order[r.stage or Stage.NOT_A_FIT], r.weight, r.id)
+                    )
+                    assert (verdict.stage, verdict.stage_rule) == (setter.stage, setter.id)
+                else:
+                    assert (verdict.stage, verdict.stage_rule) == (Stage.NOT_A_FIT, None)
+                assert (
+                    verdict.verdict
+                    == {
+                        Stage.RULED_OUT: Verdict.AVOID,
+                        Stage.NOT_A_FIT: Verdict.WEAK_FIT,
+                        Stage.TO_TRY_OUT: Verdict.EXPLORE,
+                        Stage.GETTING_TO_KNOW: Verdict.EXPLORE,
+                        Stage.READY_TO_ASK: Verdict.READY_TO_ASK,
+                    }[verdict.stage]
                 )
-                assert verdict.verdict == expected
 
 
 @given(spec_situations())
-def test_candidates_are_ranked_by_verdict_then_goals_fitted_then_score_then_name(
+def test_candidates_are_ranked_by_stage_then_goals_fitted_then_knowledge_then_score(
     advisors: Engines, situation: Situation
 ) -> None:
+    """Ready first, then those being got to know, then those to try out, not a fit, ruled out;
+    within a stage by goals fitted, how well they know those goals' scopes, score, name."""
+    order = [
+        Stage.READY_TO_ASK,
+        Stage.GETTING_TO_KNOW,
+        Stage.TO_TRY_OUT,
+        Stage.NOT_A_FIT,
+        Stage.RULED_OUT,
+    ]
+    scopes = [goal.scope for goal in situation.mentee.goals]
     for advisor in advisors:
         with noted(advisor):
             ranked = advisor.advise(situation).candidates
-            keys = [(VERDICT_RANK[v.verdict], -len(v.fits_goals), -v.score, v.name) for v in ranked]
+            keys = [
+                (
+                    VERDICT_RANK[v.verdict],
+                    order.index(v.stage),
+                    -len(v.fits_goals),
+                    -knowledge([advisor.rules[r] for r in v.rules], scopes),
+                    -v.score,
+                    v.name,
+                )
+                for v in ranked
+            ]
             assert keys == sorted(keys)
 
 

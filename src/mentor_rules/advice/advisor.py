@@ -18,7 +18,7 @@ from ..model.limits import DEFAULT_BOUND, Limits
 from ..model.output import Advice, Provenance, Suppressed, Verdict
 from ..model.situation import Situation
 from ..rules.cache import shipped_rules
-from ..rules.ruleset import UNLESS, Rule, RuleSet, tests_of
+from ..rules.ruleset import Rule, RuleSet, tests_of
 from ..rules.strata import condition_dependencies
 from ..scale.batch import CHUNK_SIZE, chunks, flatten, run_ordered
 from .build import AdviceBuilder, Match
@@ -148,12 +148,13 @@ class Advisor:
         }
         # Each test name of a layer: its rule, and the name of the rule's unless test (None
         # for an unless test itself, whose firings are read beside its rule's).
+        tests = [test for layer, _ in self._layers for test in tests_of(layer)]
+        unless_test = {test.unless_of: test.name for test in tests if test.unless_of is not None}
         self._tests: dict[str, tuple[Rule, str] | None] = {
             test.name: None
-            if test.name.endswith(UNLESS)
-            else (self.rules[test.name], test.name + UNLESS)
-            for layer, _ in self._layers
-            for test in tests_of(layer)
+            if test.unless_of is not None
+            else (self.rules[test.name], unless_test.get(test.name, ""))
+            for test in tests
         }
 
     @property
@@ -262,27 +263,69 @@ class Advisor:
         target: Verdict | str | None = None,
         *,
         bound: int = DEFAULT_BOUND,
+        budget: int | None = None,
     ) -> Explanation:
         """Why ``candidate`` (a name) is not better placed, and what would change it.
 
         ``target`` is the verdict to explain (default: the next better one and
-        ``ready_to_ask``); ``bound`` the most changes a proposed set may hold. Raises
-        ``KeyError`` for a name not in the situation, ``SituationError`` for invalid input.
+        ``ready_to_ask``); ``bound`` the most changes a proposed set may hold; ``budget``, where
+        given, the most changed situations the search may advise (past it, nothing is searched).
+        Raises ``KeyError`` for a name not in the situation, ``SituationError`` for invalid
+        input or input beyond the advisor's :attr:`limits`.
         """
+        wanted = None if target is None else Verdict(target)
+        (explanation,) = self.explain_many(
+            situation, (candidate,), wanted, bound=bound, budget=budget
+        )
+        return explanation
+
+    def explain_many(
+        self,
+        situation: Situation | Mapping[str, Any],
+        candidates: Sequence[str],
+        target: Verdict | str | None = None,
+        *,
+        bound: int = DEFAULT_BOUND,
+        budget: int | None = None,
+    ) -> tuple[Explanation, ...]:
+        """:meth:`explain` for each of ``candidates``, in order, from one evaluation of the
+        situation; ``budget``, where given, bounds the changed situations advised by all the
+        searches together (a search that would pass it is not made)."""
         from .explain import explain_candidate
 
-        if not isinstance(situation, Situation):
-            situation = situation_from_dict(situation)
+        checked = self._checked(situation)
         wanted = None if target is None else Verdict(target)
-        return explain_candidate(
-            self.rules,
-            self.advise,
-            lambda s: self._evaluate(s).layers,
-            situation,
-            candidate,
-            wanted,
-            bound,
-        )
+        evaluation = self._evaluate(checked)
+        advice = self._advice(checked, evaluation)
+        out = []
+        left = budget
+        for name in candidates:
+            explanation = explain_candidate(
+                self.rules,
+                self._advise_checked,
+                checked,
+                advice,
+                evaluation.layers,
+                name,
+                wanted,
+                bound,
+                left,
+            )
+            if left is not None:
+                left -= explanation.evaluations
+            out.append(explanation)
+        return tuple(out)
+
+    def _advise_checked(self, situations: Sequence[Situation]) -> list[Advice]:
+        """The advice for situations already checked, evaluated together in groups."""
+        out: list[Advice] = []
+        for group in _groups(list(enumerate(situations))):
+            evaluations = self._evaluate_many([checked for _, checked in group])
+            out.extend(
+                self._advice(checked, evaluation)
+                for (_, checked), evaluation in zip(group, evaluations, strict=True)
+            )
+        return out
 
     def advise_many(
         self, situations: Iterable[Situation | Mapping[str, Any]]

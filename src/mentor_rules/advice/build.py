@@ -19,11 +19,11 @@ from ..model.output import (
     RuleSetInfo,
     Step,
     Suppressed,
-    Verdict,
+    verdict_of,
 )
 from ..model.situation import Situation
 from ..model.text import ShortForms
-from ..model.vocabulary import ABOUT, Kind, subject_types
+from ..model.vocabulary import ABOUT, Kind, Stage, subject_types
 from ..rules.ruleset import Rule, Template
 from .evidence import InputEvidence, compile_evidence, input_evidence_for
 
@@ -34,7 +34,21 @@ Match = tuple[Rule, Fact]
 
 _KIND_ORDER = {kind: rank for rank, kind in enumerate(Kind)}
 _ABOUT_ORDER = {about: rank for rank, about in enumerate(ABOUT)}
-_VERDICT_ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
+#: Stages in the order candidates are ranked: the furthest along first.
+_STAGE_RANK = {
+    stage: rank
+    for rank, stage in enumerate(
+        (
+            Stage.READY_TO_ASK,
+            Stage.GETTING_TO_KNOW,
+            Stage.TO_TRY_OUT,
+            Stage.NOT_A_FIT,
+            Stage.RULED_OUT,
+        )
+    )
+}
+#: Stages in the order one is chosen when rules of several fire for a candidate.
+_STAGE_PRECEDENCE = {stage: rank for rank, stage in enumerate(Stage)}
 _TEXT = ScalarType("str")
 
 
@@ -98,7 +112,7 @@ class AdviceBuilder:
         recommendations = tuple(
             self._recommend(self._plan(rule), situation, fact) for rule, fact in ordered
         )
-        steps = _steps(ordered, recommendations, subject_rank)
+        steps = _steps(ordered, recommendations, subject_rank, {v.name: v for v in verdicts})
         order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
         if rule_set is None:
             rule_set = RuleSetInfo()
@@ -136,6 +150,22 @@ class AdviceBuilder:
         return plan
 
 
+def stage_rule(fired: Sequence[Rule]) -> Rule | None:
+    """The rule that sets a candidate's stage, of those that fired for them: the first stage in
+    :class:`Stage` order; of two rules of one stage, the one of least weight (the strongest
+    reason to rule someone out), then the first id."""
+    staged = [rule for rule in fired if rule.stage is not None]
+    if not staged:
+        return None
+    return min(staged, key=lambda r: (_STAGE_PRECEDENCE[r.stage], r.weight, r.id))  # type: ignore[index]
+
+
+def knowledge(rules: Sequence[Rule], scopes_of_goals: Sequence[Any]) -> int:
+    """How well a candidate knows what the goals need: the weights of the rules that fit a
+    goal scope, once per goal of that scope."""
+    return sum(rule.weight * scopes_of_goals.count(rule.fits) for rule in rules if rule.fits)
+
+
 def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateVerdict]:
     by_candidate: dict[str, list[Rule]] = {c.name: [] for c in situation.candidates}
     for rule, fact in matched:
@@ -144,17 +174,11 @@ def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateV
     goals = situation.mentee.goals
     scopes_of_goals = [goal.scope for goal in goals]
     goals_of_scope = Counter(scopes_of_goals)
-    verdicts = []
+    ranked = []
     for name, fired in by_candidate.items():
-        kinds = {rule.kind for rule in fired}
-        if Kind.AVOID in kinds:
-            verdict = Verdict.AVOID
-        elif Kind.READY in kinds:
-            verdict = Verdict.READY_TO_ASK
-        elif Kind.CONSIDER in kinds:
-            verdict = Verdict.EXPLORE
-        else:
-            verdict = Verdict.WEAK_FIT
+        setter = stage_rule(fired)
+        stage = Stage.NOT_A_FIT if setter is None else setter.stage
+        assert stage is not None
         score = 0
         scopes = set()
         for rule in fired:
@@ -165,22 +189,43 @@ def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateV
                 scopes.add(rule.fits)
         fits = tuple(n for n, scope in enumerate(scopes_of_goals) if scope in scopes)
         ids = tuple(sorted(rule.id for rule in fired))
-        verdicts.append(CandidateVerdict(name, verdict, score, ids, fits))
-    verdicts.sort(key=lambda v: (_VERDICT_ORDER[v.verdict], -len(v.fits_goals), -v.score, v.name))
-    return verdicts
+        verdict = CandidateVerdict(
+            name,
+            verdict_of(stage),
+            score,
+            ids,
+            fits,
+            stage,
+            None if setter is None else setter.id,
+        )
+        key = (_STAGE_RANK[stage], -len(fits), -knowledge(fired, scopes_of_goals), -score, name)
+        ranked.append((key, verdict))
+    ranked.sort(key=lambda pair: pair[0])
+    return [verdict for _, verdict in ranked]
 
 
 def _steps(
     ordered: Sequence[Match],
     recommendations: Sequence[Recommendation],
     subject_rank: Any,
+    verdicts: Mapping[str, CandidateVerdict],
 ) -> tuple[Step, ...]:
     """The plan: each rule's steps in order, grouped as its ``step`` says, and each caution
-    about a subject right after the first step that names that subject."""
+    about a subject right after the first step that names that subject.
+
+    A candidate's step follows from their stage: only the rule that set it gives one (another
+    rule of a stage that lost gives none), and a rule without a stage gives no step about
+    someone ruled out."""
     by_rule: dict[str, list[tuple[Match, Recommendation]]] = {}
     cautions: dict[str, list[Step]] = {}
     for match, recommendation in zip(ordered, recommendations, strict=True):
         rule = match[0]
+        if rule.step is not None and rule.about == "candidate":
+            verdict = verdicts[recommendation.subject]
+            if rule.stage is not None and rule.id != verdict.stage_rule:
+                continue
+            if rule.stage is None and verdict.stage == Stage.RULED_OUT:
+                continue
         if rule.step is not None:
             by_rule.setdefault(rule.id, []).append((match, recommendation))
         elif rule.kind == Kind.CAUTION:

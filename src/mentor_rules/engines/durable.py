@@ -55,6 +55,7 @@ from ..facts.build import Fact
 from ..language.evaluate import holds
 from ..language.expr import (
     ITEM,
+    NEGATED,
     And,
     Compare,
     Condition,
@@ -79,7 +80,7 @@ __all__ = ["CompiledRuleset", "DurableEngine", "compile_ruleset"]
 _STATE_RULE = "mentor-rules:session"  # never a rule id: ids have no ':'
 _COUNT = "__len"  # suffix of the key that holds a list's length; field names have no '__'
 _FLAGS = "flags"  # the fact key of tests worked out in Python; never a subject root
-_NEGATED: dict[str, Any] = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
+_NEGATED: dict[str, Any] = {str(op): negated for op, negated in NEGATED.items()}
 _OPERATORS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
 _MAX_TERMS = 16  # an any() body with more or-ed terms than this is worked out in Python
 # The engine walks a fact's matching tests with a stack of 64 entries and fails (error 303,

@@ -25,7 +25,7 @@ from ..language.expr import (
     Or,
     Quantified,
 )
-from ..rules.ruleset import UNLESS, Test
+from ..rules.ruleset import Test
 
 __all__ = ["PythonEngine", "compile_condition"]
 
@@ -59,13 +59,13 @@ class PythonEngine:
     def __init__(self, tests: Sequence[Test]) -> None:
         names = {test.name for test in tests}
         unless: dict[str, tuple[str, Compiled]] = {
-            test.name.removesuffix(UNLESS): (test.name, compile_condition(test.condition))
+            test.unless_of: (test.name, compile_condition(test.condition))
             for test in tests
-            if test.name.endswith(UNLESS) and test.name.removesuffix(UNLESS) in names
+            if test.unless_of is not None and test.unless_of in names
         }
         by_about: dict[str, list[_Entry]] = {}
         for test in tests:
-            if test.name.endswith(UNLESS) and test.name.removesuffix(UNLESS) in unless:
+            if test.unless_of is not None and test.unless_of in unless:
                 continue  # tested beside its rule
             entry = (test.name, compile_condition(test.condition), unless.get(test.name))
             by_about.setdefault(test.about, []).append(entry)

@@ -95,6 +95,11 @@ class FactBuilder:
         )
         self._role = reads.get("role")
         self._past = _plan(PastMentor, reads["past_mentor"]) if "past_mentor" in reads else None
+        # The last mentee's shared work (its notes indexed, its aims' matchers), kept for the
+        # next situation with that very mentee object: the changed copies an explanation
+        # advises share their mentee. A mentee is immutable, so it is the same work; two
+        # threads at once at worst both make it.
+        self._last: tuple[Mentee, _Shared] | None = None
 
     def build(self, situation: Situation) -> tuple[Fact, ...]:
         """The facts of ``situation``, without conclusions (see :func:`build_facts`)."""
@@ -116,7 +121,12 @@ class FactBuilder:
         subjects: list[_Subject] = []
         if self._candidate is not None:
             plan, derived = self._candidate, self._derived
-            shared = _Shared(person, self.short_forms)
+            last = self._last
+            if last is not None and last[0] is person:
+                shared = last[1]
+            else:
+                shared = _Shared(person, self.short_forms)
+                self._last = (person, shared)
             for position, candidate in enumerate(situation.candidates):
                 document = _document(candidate, plan)
                 for name, make in derived:

@@ -34,8 +34,8 @@ def catalogue(rules: RuleSet, overriding: frozenset[str] = frozenset()) -> str:
         named = ", ".join(f"{md(p.name)} {md(p.version or '')}".strip() for p in packs)
         lines += [f"Packs added to the rules: {named}.", ""]
     lines += [
-        "| id | layer | about | kind | weight | fits | step | source |",
-        "|---|---|---|---|---|---|---|---|",
+        "| id | layer | about | kind | weight | fits | stage | step | source |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     layer = {rule.id: number for number, rules_ in enumerate(rules.layers) for rule in rules_}
     for rule in rules:
@@ -45,7 +45,8 @@ def catalogue(rules: RuleSet, overriding: frozenset[str] = frozenset()) -> str:
         origin = _origin(rule, overriding)
         lines.append(
             f"| [`{rule.id}`](#{rule.id}){' ' + origin if origin else ''} | {layer[rule.id]} "
-            f"| {rule.about} | {rule.kind.value} | {rule.weight} | {rule.fits or ''} | {step} "
+            f"| {rule.about} | {rule.kind.value} | {rule.weight} | {rule.fits or ''} "
+            f"| {'' if rule.stage is None else rule.stage.value} | {step} "
             f"| {md(rule.source.section)} ¶{rule.source.paragraph} |"
         )
     if rules.parameters:
@@ -78,6 +79,8 @@ def catalogue(rules: RuleSet, overriding: frozenset[str] = frozenset()) -> str:
             lines += [*_code(rule.unless_text), ""]
         if rule.fits is not None:
             lines += [f"Fits goals of scope *{rule.fits.value}*.", ""]
+        if rule.stage is not None:
+            lines += [f"Puts the candidate at the stage *{rule.stage.value}*.", ""]
         lines += [f"Message: {md(rule.message.text)}", ""]
         if rule.step is not None and rule.step.text is not None:
             lines += [f"Plan step ({rule.step.group}): {md(rule.step.text.text)}", ""]

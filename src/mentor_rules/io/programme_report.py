@@ -14,6 +14,7 @@ import attrs
 
 from ..model.documents import converter
 from ..model.situation import GoalScope
+from ..model.words import VERDICT_WORDS
 from ..programme.document import Programme
 from ..programme.match import (
     Assigned,
@@ -25,7 +26,6 @@ from ..programme.match import (
     WouldChange,
 )
 from .report import (
-    VERDICT_WORDS,
     Format,
     _Document,
     _html_page,

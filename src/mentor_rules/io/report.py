@@ -1,37 +1,48 @@
 """Advice and explanations as a report a person reads: plain text, Markdown or HTML.
 
-The first screen answers what a person asks first: whom to ask, whom to try out next, whom to
-avoid and why, the next three steps, and for each candidate who is not ready to ask, what would
-change that (the smallest change set of :func:`explain_candidate`). The details (every step,
-every candidate, every recommendation grouped by rule with its rationale once, evidence in
+The first screen answers what a person asks first, from each candidate's stage: what matters
+about them (the insights about the mentee), whom to ask, whom to keep getting to know, whom to
+try out next, whom to avoid and why, the next three steps, and for each candidate on the way
+(or not a fit), what would change that (the smallest change set of :func:`explain_candidate`),
+or why nothing can. A caution about a candidate stands beside their name. The details (every
+step, every candidate, every recommendation grouped by rule with its rationale once, evidence in
 words, sources, held-back advice, every change set) come with ``details=True``.
 
 A report is built once into a small neutral document (:class:`_Section` s of :class:`_Item` s)
 and rendered by each format, so the three formats say the same things. Scores are left out: a
-person reads verdicts, goals fitted and the rules that applied, in their titles.
+person reads stages, verdicts, goals fitted and the rules that applied, in their titles.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from attrs import frozen
 
 from ..advice.advisor import Advisor
-from ..advice.explain import Change, ChangeSet, Explanation, WhyNot
+from ..advice.explain import Change, ChangeSet, Explanation, NoChange, Unreached, WhyNot
 from ..model.output import Advice, Recommendation, Step, Verdict
 from ..model.situation import Situation
 from ..model.text import MatchHow, TextMatch, name_key
-from ..model.vocabulary import Kind
+from ..model.vocabulary import Kind, Stage
+from ..model.words import (
+    BECOME,
+    STAGE_WORDS,
+    VERDICT_RANK,
+    VERDICT_WORDS,
+    field_words,
+    value_words,
+)
 from ..rules.ruleset import RuleSet
 from . import escape
 
 __all__ = [
     "FORMATS",
     "REPORT_BOUND",
+    "REPORT_BUDGET",
     "REPORT_CSS",
     "SituationReport",
     "Style",
@@ -45,27 +56,13 @@ __all__ = [
 #: The search bound for the report's "what would change it": smaller than the library's
 #: default to keep the report quick (every set of up to 3 changes per candidate not ready).
 REPORT_BOUND = 3
-#: The rule whose step says whom to try out next (the shipped rule set's; another rule pack
-#: without it shows no one there).
-TRY_OUT_RULE = "try-out-with-questions"
+#: The most changed situations the searches of one report may advise, all candidates together
+#: (each is one candidate alone where the rules allow it: ``docs/explanations.md``). A
+#: candidate whose search would pass it is said to be not worked out.
+REPORT_BUDGET = 600
 
 Format = Literal["text", "markdown", "html"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "html")
-
-_RANK = {verdict: rank for rank, verdict in enumerate(Verdict)}  # smaller is better
-VERDICT_WORDS = {
-    Verdict.READY_TO_ASK: "ready to ask",
-    Verdict.EXPLORE: "worth exploring",
-    Verdict.WEAK_FIT: "weak fit",
-    Verdict.AVOID: "avoid",
-}
-#: What a candidate becomes on reaching a verdict.
-_BECOME = {
-    Verdict.READY_TO_ASK: "someone to ask",
-    Verdict.EXPLORE: "worth exploring",
-    Verdict.WEAK_FIT: "no longer ruled out",
-    Verdict.AVOID: "someone to avoid",
-}
 
 
 @frozen
@@ -79,6 +76,7 @@ class SituationReport:
     rules: RuleSet
     engine: str
     explanations: tuple[Explanation, ...]
+    budget: int = REPORT_BUDGET
 
 
 def build_report(
@@ -88,15 +86,16 @@ def build_report(
     label: str,
     *,
     bound: int = REPORT_BOUND,
+    budget: int = REPORT_BUDGET,
 ) -> SituationReport:
     """The report on ``advice`` (the advisor's advice on ``situation``); explanations are
-    computed for the candidates who are not ready to ask only, with ``bound``."""
-    explanations = tuple(
-        advisor.explain(situation, verdict.name, bound=bound)
-        for verdict in advice.candidates
-        if verdict.verdict != Verdict.READY_TO_ASK
+    computed for the candidates who are not ready to ask only, with ``bound``, best first, the
+    searches of them all advising at most ``budget`` changed situations."""
+    names = [v.name for v in advice.candidates if v.verdict != Verdict.READY_TO_ASK]
+    explanations = advisor.explain_many(situation, names, bound=bound, budget=budget)
+    return SituationReport(
+        label, situation, advice, advisor.rules, advisor.engine, explanations, budget
     )
-    return SituationReport(label, situation, advice, advisor.rules, advisor.engine, explanations)
 
 
 # --------------------------------------------------------------------------- the document
@@ -136,17 +135,54 @@ class _Document:
 
 
 def _document(report: SituationReport, details: bool) -> _Document:
-    advice, rules = report.advice, report.rules
+    advice = report.advice
     name = report.situation.mentee.name
     title = f"Mentoring advice for {name or 'you'}"
-    ask = _step_of(advice, lambda step: rules[step.rule].kind == Kind.READY)
-    try_out = _step_of(advice, lambda step: step.rule == TRY_OUT_RULE)
+    stages = {v.name: v for v in advice.candidates}
+    cautions = _cautions(advice)
+
+    def stage_step(wanted: Stage) -> Step | None:
+        """The step of the rule that set some candidate at ``wanted``."""
+        for step in advice.next_steps:
+            verdict = stages.get(step.subject)
+            if verdict is not None and verdict.stage == wanted and step.rule == verdict.stage_rule:
+                return step
+        return None
+
+    getting = tuple(
+        _whom(step, cautions)
+        for step in advice.next_steps
+        if (v := stages.get(step.subject)) is not None
+        and v.stage == Stage.GETTING_TO_KNOW
+        and step.rule == v.stage_rule
+    )
     shown = advice.next_steps[:_FIRST_STEPS]
     more = len(advice.next_steps) - len(shown)
-    sections = [
-        _Section("Whom to ask", (_whom(ask, "nobody is ready to be asked yet"),), css="ask"),
-        _Section("Whom to try out next", (_whom(try_out, "nobody to try out now"),), css="try-out"),
-        _Section("Whom to avoid, and why", _avoid(advice, rules), css="avoid"),
+    sections = []
+    insights = tuple(
+        _Item(r.message)
+        for r in advice.recommendations
+        if r.about == "mentee" and r.kind == Kind.INSIGHT
+    )
+    if insights:
+        sections.append(_Section("For you", insights, css="insight"))
+    ask, try_out = stage_step(Stage.READY_TO_ASK), stage_step(Stage.TO_TRY_OUT)
+    sections += [
+        _Section(
+            "Whom to ask",
+            (_whom(ask, cautions) if ask else _Item("nobody is ready to be asked yet"),),
+            css="ask",
+        ),
+    ]
+    if getting:
+        sections.append(_Section("Whom to keep getting to know", getting, css="getting"))
+    sections += [
+        _Section(
+            "Whom to try out next",
+            (_whom(try_out, cautions) if try_out else _Item("nobody to try out now"),),
+            css="try-out",
+        ),
+        _Section("Whom to avoid, and why", _avoid(advice), css="avoid"),
         _Section(
             "Next steps" + (f" (the first 3 of {len(advice.next_steps)})" if more else ""),
             tuple(_Item(step.text) for step in shown) or (_Item("none"),),
@@ -154,14 +190,9 @@ def _document(report: SituationReport, details: bool) -> _Document:
             css="steps",
         ),
     ]
-    if report.explanations:
-        sections.append(
-            _Section(
-                "What would change it",
-                tuple(_change_item(e, rules) for e in report.explanations),
-                css="changes",
-            )
-        )
+    changing = _changes(report)
+    if changing:
+        sections.append(_Section("What would change it", changing, css="changes"))
     footer = ""
     if details:
         sections.extend(_details(report))
@@ -170,50 +201,106 @@ def _document(report: SituationReport, details: bool) -> _Document:
     return _Document(title, subtitle, tuple(sections), footer)
 
 
-def _step_of(advice: Advice, wanted: Any) -> Step | None:
-    return next((step for step in advice.next_steps if wanted(step)), None)
-
-
-def _whom(step: Step | None, nobody: str) -> _Item:
-    if step is None:
-        return _Item(nobody)
-    then = f" If not, next: {_join(step.others)}." if step.others else ""
-    return _Item(
-        step.text + then if not step.others else _first_sentence(step.text) + then,
-        lead=step.subject,
-    )
-
-
-def _first_sentence(text: str) -> str:
-    """A grouped step's text up to its first full stop (the rest names the others)."""
-    head, dot, _ = text.partition(". ")
-    return head + "." if dot else text
-
-
-def _avoid(advice: Advice, rules: RuleSet) -> tuple[_Item, ...]:
+def _cautions(advice: Advice) -> dict[str, list[str]]:
+    """The cautions about each candidate, in the advice's order."""
     said: dict[str, list[str]] = {}
     for r in advice.recommendations:
-        if r.about == "candidate" and rules[r.rule].kind == Kind.AVOID:
+        if r.about == "candidate" and r.kind == Kind.CAUTION:
             said.setdefault(r.subject, []).append(r.message)
-    ranked = [v.name for v in advice.candidates if v.name in said]
-    return tuple(_Item(" ".join(said[name]), lead=name) for name in ranked) or (_Item("nobody"),)
+    return said
 
 
-def _change_item(explanation: Explanation, rules: RuleSet) -> _Item:
+def _whom(step: Step, cautions: Mapping[str, Sequence[str]]) -> _Item:
+    """A step about a candidate, with whom to turn to next and the cautions about each."""
+    then = f" If not, next: {_join(step.others)}." if step.others else ""
+    notes = tuple(
+        f"Caution: {said}" for who in (step.subject, *step.others) for said in cautions.get(who, ())
+    )
+    return _Item(step.text + then, lead=step.subject, sub=notes)
+
+
+def _avoid(advice: Advice) -> tuple[_Item, ...]:
+    """Each candidate ruled out, with the reason that set the stage (and any other)."""
+    said: dict[str, list[str]] = {}
+    for r in advice.recommendations:
+        if r.about == "candidate" and r.kind == Kind.AVOID:
+            said.setdefault(r.subject, []).append(r.message)
+    items = []
+    for verdict in advice.candidates:
+        if verdict.stage != Stage.RULED_OUT or verdict.name not in said:
+            continue
+        reasons = said[verdict.name]
+        first = next(
+            (
+                r.message
+                for r in advice.recommendations
+                if r.subject == verdict.name and r.rule == verdict.stage_rule
+            ),
+            reasons[0],
+        )
+        items.append(_Item(" ".join([first, *(m for m in reasons if m != first)]), verdict.name))
+    return tuple(items) or (_Item("nobody"),)
+
+
+def _changes(report: SituationReport) -> tuple[_Item, ...]:
+    """What would change it, for the first screen: each candidate on the way or not a fit (the
+    ruled out stand above, with their reason), or one line when there are no goals."""
+    if not report.situation.mentee.goals and report.explanations:
+        return (
+            _Item(
+                "nothing about anyone until you have decided what you want from a mentor: "
+                "that decides whom to try out first."
+            ),
+        )
+    items = []
+    for e in report.explanations:
+        if e.stage == Stage.RULED_OUT:
+            continue
+        items.append(_change_item(e, report.budget))
+    return tuple(items)
+
+
+def _change_item(explanation: Explanation, budget: int) -> _Item:
     name = explanation.candidate
-    lead = f"{name} ({VERDICT_WORDS[explanation.verdict]})"
+    lead = f"{name} ({STAGE_WORDS[explanation.stage]})"
     best = _smallest(explanation.what_would_change)
     if best is None:
-        note = explanation.notes[0] if explanation.notes else ""
-        said = _sentence(_titled(note, explanation.why_not, rules))
-        return _Item(f"nothing you can change. {said}".strip(), lead)
-    return _Item(f"to become {_BECOME[best.reaches]}, {_changes_words(best.changes)}.", lead)
+        return _Item(_sentence(_nothing(explanation, budget)), lead)
+    return _Item(f"to become {BECOME[best.reaches]}, {_changes_words(best.changes)}.", lead)
+
+
+def _nothing(explanation: Explanation, budget: int) -> str:
+    """Why no change set is proposed, in words: the reason always named."""
+    unreached = explanation.unreached[0] if explanation.unreached else None
+    return _unreached_words(explanation, unreached, budget)
+
+
+def _unreached_words(explanation: Explanation, unreached: Unreached | None, budget: int) -> str:
+    why = NoChange.OUT_OF_REACH if unreached is None else unreached.why
+    reason = explanation.reason or "no rule says why"
+    match why:
+        case NoChange.NO_GOALS:
+            return "nothing you can change about them until you decide what you want from a mentor"
+        case NoChange.RULED_OUT | NoChange.NOT_A_FIT:
+            return f"nothing you can change. {reason}"
+        case NoChange.OUT_OF_REACH:
+            target = Verdict.READY_TO_ASK if unreached is None else unreached.target
+            return (
+                f"nothing you can do within {explanation.bound} changes, or find out, makes "
+                f"{explanation.candidate} {BECOME[target]}"
+            )
+        case NoChange.NOT_SEARCHED:
+            return (
+                f"not worked out: the report's budget of {budget} re-evaluations was spent on "
+                "candidates ranked higher (mentor-rules explain works it out)"
+            )
 
 
 def _smallest(sets: Sequence[ChangeSet]) -> ChangeSet | None:
     """The change set with the fewest changes; of those, the one reaching the best verdict."""
     ranked = sorted(
-        enumerate(sets), key=lambda pair: (len(pair[1].changes), _RANK[pair[1].reaches], pair[0])
+        enumerate(sets),
+        key=lambda pair: (len(pair[1].changes), VERDICT_RANK[pair[1].reaches], pair[0]),
     )
     return ranked[0][1] if ranked else None
 
@@ -227,18 +314,6 @@ def _changes_words(changes: Sequence[Change]) -> str:
         lead = "and it has to turn out that " if actions else "it has to turn out that "
         parts.append(lead + _join(outcomes))
     return ", ".join(parts)
-
-
-def _titled(text: str, why_not: Iterable[WhyNot], rules: RuleSet) -> str:
-    """``text`` with every rule id it names replaced by that rule's title, in quotes."""
-    ids = {w.rule for w in why_not} | {v for w in why_not for v in w.vetoed_by}
-    for rule_id in sorted(ids, key=len, reverse=True):
-        if rule_id in rules.ids:
-            text = re.sub(
-                rf"(?<![\w-]){re.escape(rule_id)}(?![\w-])", _quote(rules[rule_id].title), text
-            )
-
-    return text
 
 
 def _sentence(text: str) -> str:
@@ -280,7 +355,8 @@ def _details(report: SituationReport) -> list[_Section]:
     for v in advice.candidates:
         fits = f"; fits {len(v.fits_goals)} of your {goals} goals" if goals else ""
         applied = "; ".join(_quote(rules[r].title) for r in v.rules) or "no rule applied"
-        candidates.append(_Item(f"{VERDICT_WORDS[v.verdict]}{fits}. Rules: {applied}.", v.name))
+        said = f"{_stage_words(v.stage, v.verdict)}{fits}. Rules: {applied}."
+        candidates.append(_Item(said, v.name))
     if candidates:
         sections.append(_Section("Candidates, best first", tuple(candidates), css="candidates"))
     sections.append(
@@ -330,9 +406,10 @@ def _details(report: SituationReport) -> list[_Section]:
             key = frozenset((change.path, repr(change.value)) for change in c.changes)
             if key not in seen:
                 seen.add(key)
-                sets.append(f"to become {_BECOME[c.reaches]}: {_changes_words(c.changes)}")
-        notes = [_titled(note, e.why_not, rules) for note in e.notes]
-        changes.append(_Item(f"{VERDICT_WORDS[e.verdict]}", e.candidate, (*sets, *notes)))
+                sets.append(f"to become {BECOME[c.reaches]}: {_changes_words(c.changes)}")
+        notes = dict.fromkeys(_unreached_words(e, u, report.budget) for u in e.unreached)
+        lead = _stage_words(e.stage, e.verdict)
+        changes.append(_Item(lead, e.candidate, (*sets, *notes)))
     if changes:
         bound = report.explanations[0].bound
         sections.append(
@@ -343,6 +420,13 @@ def _details(report: SituationReport) -> list[_Section]:
             )
         )
     return sections
+
+
+def _stage_words(stage: Stage, verdict: Verdict) -> str:
+    """A stage, and its verdict where that says something more: ``to try out (worth
+    exploring)``, ``ready to ask``."""
+    said, more = STAGE_WORDS[stage], VERDICT_WORDS[verdict]
+    return said if said == more else f"{said} ({more})"
 
 
 def _subject(subject: str) -> str:
@@ -357,35 +441,17 @@ def _evidence_line(r: Recommendation, situation: Situation) -> str:
 
 
 _PART = re.compile(r"([A-Za-z_]\w*)((?:\[\d+\])*)")
-_CANDIDATE_FIELDS = {
-    "relation": "{name}'s relation to you",
-    "years_at_company": "{name}'s years at the company",
-    "years_in_industry": "{name}'s years in the industry",
-    "knows_culture": "whether {name} knows the culture",
-    "conversations": "your conversations with {name}",
-    "willing": "whether {name} is willing",
-}
-_MENTEE_FIELDS = {
-    "months_at_company": "your months at the company",
-    "wants_to_innovate": "you want to do something new",
-    "hired_for_fresh_perspective": "you were hired for a fresh perspective",
-    "support_roles": "the roles of your coaching team you have",
-    "target_job": "the job you aim at",
-    "target_industry": "the industry you aim at",
-}
 
 
 def evidence_words(path: str, value: Any, situation: Situation) -> str:
-    """An evidence path and value in words: ``Mei Lin's chemistry: mixed``."""
+    """An evidence path and value in words: ``the chemistry with Mei Lin: mixed``."""
     parts = [(name, [int(n) for n in re.findall(r"\d+", idx)]) for name, idx in _PART.findall(path)]
     label = path
     if parts and parts[0][0] == "candidates" and parts[0][1]:
         position = parts[0][1][0]
         if position < len(situation.candidates):
             who = situation.candidates[position].name
-            field = parts[1][0] if len(parts) > 1 else ""
-            words = _CANDIDATE_FIELDS.get(field, "{name}'s " + field.replace("_", " "))
-            label = words.replace("{name}", who)
+            label = field_words("candidate", parts[1][0] if len(parts) > 1 else "", who)
     elif parts and parts[0][0] == "mentee" and len(parts) > 1:
         field, index = parts[1]
         mentors = situation.mentee.past_mentors
@@ -397,7 +463,7 @@ def evidence_words(path: str, value: Any, situation: Situation) -> str:
         elif field == "goals" and index:
             label = f"your goal {index[0] + 1}"
         else:
-            label = _MENTEE_FIELDS.get(field, f"your {field.replace('_', ' ')}")
+            label = field_words("mentee", field, "you")
     return f"{label}: {value_words(value)}"
 
 
@@ -410,35 +476,6 @@ def match_words(matched: TextMatch | None) -> str:
         return f" (“{matched.text}” is “{matched.other}” written another way)"
     forms = "; ".join(f"“{f.short}” is a short form of “{f.long}”" for f in matched.short_forms)
     return f" ({forms})"
-
-
-_SCOPES = {"company": "the company", "industry": "your industry", "job": "the job"}
-
-
-def value_words(value: Any) -> str:
-    """An input value in words: a goal as its kind, scope and detail; lists joined."""
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, list | tuple):
-        if value and all(isinstance(v, Mapping) and {"kind", "scope"} <= set(v) for v in value):
-            return f"{len(value)} written down"  # the goals: each is in the plan and messages
-        return "none" if not value else "; ".join(value_words(v) for v in value)
-    if isinstance(value, Mapping):
-        if {"kind", "scope"} <= set(value):
-            scope = _SCOPES.get(str(value["scope"]), str(value["scope"]))
-            detail = f" ({value['detail']})" if value.get("detail") else ""
-            return f"{value_words(value['kind'])} about {scope}{detail}"
-        if "setting" in value:  # a past mentor
-            worked = ", ".join(value.get("worked") or ()) or "nothing noted"
-            did_not = ", ".join(value.get("did_not_work") or ()) or "nothing noted"
-            setting = value_words(value["setting"])
-            return f"at {setting}, what worked: {worked}; what did not: {did_not}"
-        return ", ".join(f"{k.replace('_', ' ')} {value_words(v)}" for k, v in value.items())
-    return str(value).replace("_", " ")
 
 
 # --------------------------------------------------------------------------- rendering
@@ -583,7 +620,10 @@ REPORT_CSS = """
 .mentor-rules-report h3{font-size:1rem;margin:1.1rem 0 .3rem}
 .mentor-rules-report section.ask,.mentor-rules-report section.try-out{
  background:#eef6ee;border-left:4px solid #2f7d32;padding:.2rem 1rem;margin:.6rem 0}
-.mentor-rules-report section.try-out{background:#eef3fb;border-color:#2d5fa8}
+.mentor-rules-report section.try-out,.mentor-rules-report section.getting{
+ background:#eef3fb;border-left:4px solid #2d5fa8;padding:.2rem 1rem;margin:.6rem 0}
+.mentor-rules-report section.insight{background:#fdf6e3;border-left:4px solid #b58900;
+ padding:.2rem 1rem;margin:.6rem 0}
 .mentor-rules-report section.avoid{background:#fbefef;border-left:4px solid #b3261e;
  padding:.2rem 1rem;margin:.6rem 0}
 .mentor-rules-report ul,.mentor-rules-report ol{padding-left:1.4rem;margin:.3rem 0}
@@ -675,7 +715,8 @@ def explanation_text(
     change it; ``style`` as for :func:`render`."""
     style = style or Style()
     name = explanation.candidate
-    lines = [f"{name}: {VERDICT_WORDS[explanation.verdict]} ({label})", ""]
+    stage = f"{STAGE_WORDS[explanation.stage]}, {VERDICT_WORDS[explanation.verdict]}"
+    lines = [f"{name}: {stage} ({label})", ""]
     if not explanation.targets:
         lines.append(
             f"{name} is {VERDICT_WORDS[explanation.verdict]} already: nothing better to explain."
@@ -692,7 +733,7 @@ def explanation_text(
         missing = [w for w in explanation.why_not if w.gives == target and not w.blocks]
         if not missing:
             continue
-        lines.append(f"Why {name} is not {_BECOME[target]}")
+        lines.append(f"Why {name} is not {BECOME[target]}")
         for w in missing:
             lines.extend(_why_not_lines(w, rules, style))
         lines.append("")
@@ -703,15 +744,13 @@ def explanation_text(
         sets = [c for c in explanation.what_would_change if c.reaches == target]
         if not sets:
             continue
-        lines.append(f"  to become {_BECOME[target]}:")
+        lines.append(f"  to become {BECOME[target]}:")
         for n, change_set in enumerate(sets, 1):
             lines.extend(style.wrap(_changes_words(change_set.changes), f"    {n}. ", "       "))
-    for note in dict.fromkeys(_held_back_once(n) for n in explanation.notes):
-        lines.extend(
-            style.wrap(
-                "nothing you can change: " + _titled(note, explanation.why_not, rules), "  ", "    "
-            )
-        )
+    if explanation.unreached:
+        notes = dict.fromkeys(_unreached_words(explanation, u, 0) for u in explanation.unreached)
+        for note in notes:
+            lines.extend(style.wrap(note, "  ", "    "))
     return _explanation_lines(lines, style)
 
 
@@ -724,12 +763,6 @@ def _explanation_lines(lines: list[str], style: Style) -> str:
         safe.extend(style.wrap(line, indent, indent + "  ") if wrapped else [escape.terminal(line)])
     painted = (style.paint(line, "heading") if line[:1].strip() else line for line in safe)
     return "\n".join(painted) + "\n"
-
-
-def _held_back_once(note: str) -> str:
-    """A note about a rule nothing lifts, without the verdict it names: said once for all."""
-    head, held, _ = note.partition(", which no change you can make lifts")
-    return head + held if held else note
 
 
 def _why_not_lines(w: WhyNot, rules: RuleSet, style: Style) -> list[str]:

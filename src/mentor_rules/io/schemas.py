@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from ..advice.explain import Change, ChangeSet, Explanation, Unmet, WhyNot
+from ..advice.explain import Change, ChangeSet, Explanation, Unmet, Unreached, WhyNot
 from ..model.documents import converter
 from ..model.limits import DEFAULT_BOUND, MAX_BOUND, Limits
 from ..model.output import (
@@ -51,7 +51,7 @@ from ..model.situation import (
     _unique_roles,
 )
 from ..model.text import ShortForm, TextMatch
-from ..model.vocabulary import ABOUT, Kind, Source
+from ..model.vocabulary import ABOUT, Kind, Source, Stage
 from ..programme.document import Blocked, Existing, PairFacts, Person, Settings
 
 __all__ = [
@@ -119,6 +119,10 @@ RULE_FILE: dict[str, Any] = {
         "weight": {"type": "integer", "minimum": -100, "maximum": 100},
         "step": _STEP,
         "fits": {"enum": [s.value for s in GoalScope]},
+        "stage": {
+            "enum": [s.value for s in Stage],
+            "description": "the stage of the candidate's journey the rule puts them at",
+        },
         "words": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}},
         "examples": {
             "type": "array",
@@ -337,6 +341,8 @@ _DESCRIPTIONS: dict[type, dict[str, str]] = {
         "score": "the sum of the weights of the rules that applied to them",
         "rules": "the ids of the rules that applied to them, sorted",
         "fits_goals": "the indices in mentee.goals of the goals this candidate fits",
+        "stage": "where the candidate stands on the way to a mentor; the verdict follows from it",
+        "stage_rule": "the id of the rule that set the stage (its message says why), or null",
     },
     Suppressed: {
         "rule": "the id of the rule held back",
@@ -366,13 +372,24 @@ _DESCRIPTIONS: dict[type, dict[str, str]] = {
         "candidate back",
         "what_would_change": "sets of changes that would give a target, smallest first",
         "bound": "the most changes a set may hold",
-        "notes": "for a target no set within the bound reaches: why",
+        "stage": "where the candidate stands on the way to a mentor",
+        "stage_rule": "the id of the rule that set the stage, or null",
+        "reason": "that rule's message for this candidate; empty where no rule set the stage",
+        "unreached": "for each target no set within the bound reaches: why",
+        "evaluations": "how many changed situations the search advised",
+    },
+    Unreached: {
+        "target": "the verdict no change set reaches",
+        "why": "no_goals: nothing searched, decide what you want first; ruled_out or "
+        "not_a_fit: no allowed change lifts the stage; out_of_reach: nothing within the bound; "
+        "not_searched: the budget given ran out",
+        "rules": "the rules that hold the candidate back (the one that set the stage)",
     },
     WhyNot: {
         "rule": "the rule's id",
         "title": "the rule's title",
         "gives": "the verdict the rule gives",
-        "blocks": "true for an avoid rule that fired and holds the candidate back",
+        "blocks": "true for a rule that fired and set the stage at ruled out or not a fit",
         "unmet": "its conditions that failed (for a blocking rule: the values that made it fire)",
         "alternatives": "for a condition with or: the failing conditions of each alternative",
         "vetoed_by": "the rules whose conclusions held it back where its own condition held",

@@ -20,6 +20,7 @@ import attrs
 from attrs import frozen
 
 __all__ = [
+    "NEGATED",
     "And",
     "Compare",
     "ConditionError",
@@ -161,10 +162,23 @@ class Count:
     path: Path
 
 
+Operator: TypeAlias = Literal["==", "!=", "<", "<=", ">", ">="]
+
+#: Each comparison operator, and the one that holds exactly where it does not.
+NEGATED: dict[Operator, Operator] = {
+    "==": "!=",
+    "!=": "==",
+    "<": ">=",
+    "<=": ">",
+    ">": "<=",
+    ">=": "<",
+}
+
+
 @frozen
 class Compare:
     left: Field | Count
-    op: Literal["==", "!=", "<", "<=", ">", ">="]
+    op: Operator
     value: Value
 
 

@@ -41,7 +41,7 @@ from .situation import (
     type_problems,
 )
 from .text import MatchHow
-from .vocabulary import Kind
+from .vocabulary import Kind, Stage
 
 if TYPE_CHECKING:
     import cattrs
@@ -160,6 +160,7 @@ _ENUMS: tuple[type[StrEnum], ...] = (
     Chemistry,
     Willingness,
     Kind,
+    Stage,
     Verdict,
     MatchHow,  # how an industry or job matched, in evidence: written as its value too
 )

@@ -8,7 +8,7 @@ from typing import Any
 from attrs import field, frozen
 
 from .text import TextMatch, name_key
-from .vocabulary import About, Kind, Source
+from .vocabulary import About, Kind, Source, Stage
 
 __all__ = [
     "Advice",
@@ -21,6 +21,7 @@ __all__ = [
     "Step",
     "Suppressed",
     "Verdict",
+    "verdict_of",
 ]
 
 
@@ -66,6 +67,21 @@ class Verdict(StrEnum):
     AVOID = "avoid"
 
 
+#: The verdict of each stage of a candidate's journey: the verdict is a function of the stage.
+_STAGE_VERDICTS = {
+    Stage.RULED_OUT: Verdict.AVOID,
+    Stage.NOT_A_FIT: Verdict.WEAK_FIT,
+    Stage.TO_TRY_OUT: Verdict.EXPLORE,
+    Stage.GETTING_TO_KNOW: Verdict.EXPLORE,
+    Stage.READY_TO_ASK: Verdict.READY_TO_ASK,
+}
+
+
+def verdict_of(stage: Stage) -> Verdict:
+    """The verdict a candidate at ``stage`` gets."""
+    return _STAGE_VERDICTS[stage]
+
+
 @frozen
 class Evidence:
     """An input value that made a rule's condition true: where it is, and what it is.
@@ -99,7 +115,10 @@ class CandidateVerdict:
     """A candidate's verdict, the score that ranks it, and the rules that fired for it.
 
     ``fits_goals`` are the indices (in ``mentee.goals``) of the goals whose scope this
-    candidate knows, by the rules that fired for them.
+    candidate knows, by the rules that fired for them. ``stage`` is where the candidate stands
+    on the way to a mentor, and ``stage_rule`` the rule that put them there (its message says
+    why; None where no rule with a stage fired, which leaves them not a fit); the verdict is
+    the stage's (:func:`verdict_of`).
     """
 
     name: str
@@ -107,6 +126,8 @@ class CandidateVerdict:
     score: int
     rules: tuple[str, ...]
     fits_goals: tuple[int, ...] = ()
+    stage: Stage = Stage.NOT_A_FIT
+    stage_rule: str | None = None
 
 
 @frozen

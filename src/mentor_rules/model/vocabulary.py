@@ -31,6 +31,7 @@ __all__ = [
     "About",
     "Kind",
     "Source",
+    "Stage",
     "enum_values",
     "roots_for",
     "subject_types",
@@ -52,6 +53,21 @@ class Kind(StrEnum):
     ACTION = "action"
     CONSIDER = "consider"
     READY = "ready"
+
+
+class Stage(StrEnum):
+    """Where a candidate stands on the article's way to a mentor, one stage each.
+
+    In the order a candidate's stage is chosen when rules of several stages fire for them:
+    a reason to rule someone out outweighs everything, knowing nothing your goals need
+    outweighs how far you have come with them, and the furthest step reached counts.
+    """
+
+    RULED_OUT = "ruled_out"
+    NOT_A_FIT = "not_a_fit"
+    READY_TO_ASK = "ready_to_ask"
+    GETTING_TO_KNOW = "getting_to_know"
+    TO_TRY_OUT = "to_try_out"
 
 
 #: Kinds that speak about one candidate and so only make sense in candidate rules.

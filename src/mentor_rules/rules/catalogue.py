@@ -36,6 +36,7 @@ def catalogue_data(rules: RuleSet, overriding: frozenset[str] = frozenset()) -> 
                 "kind": rule.kind.value,
                 "weight": rule.weight,
                 "fits": None if rule.fits is None else rule.fits.value,
+                "stage": None if rule.stage is None else rule.stage.value,
                 "step": None if rule.step is None else rule.step.order,
                 "when": rule.when,
                 "unless": rule.unless_text,

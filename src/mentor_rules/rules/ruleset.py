@@ -39,7 +39,16 @@ from ..model.documents import converter, shape_problems, structure, structure_pr
 from ..model.output import PackRef, RuleSetInfo
 from ..model.situation import GoalScope, Situation
 from ..model.text import ShortForms
-from ..model.vocabulary import ABOUT, CANDIDATE_KINDS, About, Kind, Source, enum_values, roots_for
+from ..model.vocabulary import (
+    ABOUT,
+    CANDIDATE_KINDS,
+    About,
+    Kind,
+    Source,
+    Stage,
+    enum_values,
+    roots_for,
+)
 from .strata import stratify
 
 __all__ = [
@@ -136,6 +145,8 @@ class Rule:
     unless_text: str | None = None
     see_also: tuple[Source, ...] = ()
     fits: GoalScope | None = None
+    #: The stage of the candidate's journey this rule firing puts them at (None: no stage).
+    stage: Stage | None = None
     words: Mapping[str, str] = field(factory=dict, hash=False)
     #: The parameters its conditions read, with the values they were compiled with.
     parameters: tuple[tuple[str, int | float], ...] = ()
@@ -226,12 +237,14 @@ class Test:
     """What an engine matches: a named condition about one kind of subject.
 
     A rule gives one test named by its id, and one more named ``<id>:unless`` where it has an
-    ``unless`` condition.
+    ``unless`` condition; that one's ``unless_of`` is the rule's id (None for a rule's own
+    test), so nobody takes the name apart.
     """
 
     name: str
     about: About
     condition: Condition = field(repr=False)
+    unless_of: str | None = None
 
 
 UNLESS = ":unless"  # never in a rule id, which has no ':'
@@ -243,7 +256,7 @@ def tests_of(rules: Iterable[Rule]) -> tuple[Test, ...]:
     for rule in rules:
         found.append(Test(rule.id, rule.about, rule.condition))
         if rule.unless is not None:
-            found.append(Test(rule.id + UNLESS, rule.about, rule.unless))
+            found.append(Test(rule.id + UNLESS, rule.about, rule.unless, rule.id))
     return tuple(found)
 
 
@@ -497,6 +510,7 @@ class _RuleSpec:
     see_also: tuple[_SourceSpec, ...] = ()
     unless: str | None = None
     fits: str | None = None
+    stage: str | None = None
     words: dict[str, str] = attrs.field(factory=dict)
 
 
@@ -700,6 +714,7 @@ def _compile(
     elif spec.fits is not None and spec.fits not in set(GoalScope):
         scopes = ", ".join(repr(s.value) for s in GoalScope)
         problem("fits", f"expected one of {scopes}, got {spec.fits!r}")
+    stage = _stage(spec.stage, kind, about, problem)
     roots = roots_for(about)
     conditions: dict[str, Condition] = {}
     specs = {p.name: p.spec(p.default) for p in params.values()}
@@ -719,7 +734,7 @@ def _compile(
         template = _template(spec.message, roots)
     except ValueError as exc:
         problem("message", str(exc))
-    step = _step(spec.step, about, roots, problem)
+    plan_step = _step(spec.step, about, roots, problem)
     examples = _examples(spec, problem)
     fires = [bool(e.fires_for) for e in spec.examples]
     if require_examples is not False and not (True in fires and False in fires) and not problems:
@@ -750,17 +765,41 @@ def _compile(
         because=" ".join(spec.because.split()),
         source=Source(spec.source.section, spec.source.paragraph),
         weight=spec.weight,
-        step=step,
+        step=plan_step,
         examples=examples,
         file=file,
         unless=conditions.get("unless"),
         unless_text=None if spec.unless is None else spec.unless.strip(),
         see_also=tuple(Source(s.section, s.paragraph) for s in spec.see_also),
         fits=None if spec.fits is None else GoalScope(spec.fits),
+        stage=stage,
         words=words,
         parameters=tuple((n, params[n].default) for n in sorted(used)),
     )
     return rule, []
+
+
+#: The stage a rule of a kind is at when its file names none: an avoid rule rules the
+#: candidate out, a ready rule makes them someone to ask.
+DEFAULT_STAGES = {Kind.AVOID: Stage.RULED_OUT, Kind.READY: Stage.READY_TO_ASK}
+
+
+def _stage(
+    given: str | None, kind: Kind, about: About, problem: Callable[[str, str], None]
+) -> Stage | None:
+    if given is None:
+        return DEFAULT_STAGES.get(kind)
+    if about != "candidate":
+        problem("stage", f"only candidate rules set a stage; this rule is about {about}")
+        return None
+    if given not in set(Stage):
+        stages = ", ".join(repr(s.value) for s in Stage)
+        problem("stage", f"expected one of {stages}, got {given!r}")
+        return None
+    stage = Stage(given)
+    if (kind == Kind.AVOID) != (stage == Stage.RULED_OUT):
+        problem("stage", "an avoid rule, and only an avoid rule, rules a candidate out")
+    return stage
 
 
 _GROUPS: tuple[Group, ...] = ("each", "best", "all")
