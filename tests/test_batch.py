@@ -670,7 +670,7 @@ def test_a_worker_killed_while_it_waits_for_work_stops_the_batch_with_exit_4() -
     assert code == 4
     assert "Traceback" not in errors
     where = f"after line {lines[-1]}" if lines else "before the first line"
-    assert f"the output stops {where} of -" in errors
+    assert f"the output stops {where} of standard input" in errors
 
 
 # --------------------------------------------------------------------------- an input that fails
@@ -722,6 +722,7 @@ def test_jsonl_writes_every_line_read_before_its_input_fails_then_exits_5(
     assert [json.loads(line)["line"] for line in out.splitlines()] == list(range(1, 101))
     assert code == 5
     assert err == (
-        "mentor-rules: -: cannot read on: [Errno 5] Input/output error; the output stops "
+        "mentor-rules: standard input: cannot read on: [Errno 5] Input/output error; the output "
+        "stops "
         "after line 100\n"
     )
