@@ -232,5 +232,5 @@ def test_the_catalogue_escapes_pack_texts(tmp_path: Path) -> None:
     assert "<img" not in out
     assert "a \\| pipe \\<script\\>x\\</script\\> &amp;lt;" in out
     row = next(line for line in out.splitlines() if line.startswith("| [`avoid-direct-manager`]"))
-    assert len(re.findall(r"(?<!\\)\|", row)) == 9  # eight cells: the pipes of the texts escaped
+    assert len(re.findall(r"(?<!\\)\|", row)) == 10  # nine cells: the pipes of the texts escaped
     assert "(pack *evil*, overrides the shipped rule)" in row
