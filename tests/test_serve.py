@@ -157,7 +157,7 @@ def test_a_body_over_the_limit_is_413_whether_declared_or_not(server: Server) ->
     # declared too long: refused before a byte of it is read
     head = b"POST /v1/advise HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % (most + 1)
     status, document = _status_and_document(_raw(server, head))
-    assert status == b"HTTP/1.1 413 Request Entity Too Large"
+    assert status.startswith(b"HTTP/1.1 413 ")  # the phrase: "Content Too Large" from 3.13
     _valid(document, "error")
     assert "max_document_bytes" in document["error"][0]["message"]
     # not declared (chunked): read up to the limit, and no further
@@ -165,7 +165,7 @@ def test_a_body_over_the_limit_is_413_whether_declared_or_not(server: Server) ->
     chunk = b"0" * 2**20
     body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(4)) + b"1\r\n0"
     status, document = _status_and_document(_raw(server, head, body))
-    assert status == b"HTTP/1.1 413 Request Entity Too Large"
+    assert status.startswith(b"HTTP/1.1 413 ")  # the phrase: "Content Too Large" from 3.13
     _valid(document, "error")
 
 

@@ -108,8 +108,13 @@ def _load(path: Path, base: RuleSet, seen: tuple[Path, ...]) -> RuleSet:
     if where in seen:
         chain = " -> ".join(str(p) for p in (*seen, where))
         raise RuleError([RuleProblem(str(path / MANIFEST), None, "extends", f"a cycle: {chain}")])
-    if not path.exists():
-        raise RuleError([RuleProblem(str(path), None, None, "no such file or directory")])
+    try:
+        path.stat()
+    except OSError as exc:  # from 3.13, resolve() leaves a loop as it is: stat() says ELOOP
+        if exc.errno == errno.ELOOP:
+            field = "extends" if seen else None
+            raise RuleError([RuleProblem(str(path), None, field, _unresolved(exc))]) from None
+        raise RuleError([RuleProblem(str(path), None, None, "no such file or directory")]) from None
     manifest_file = path / MANIFEST if path.is_dir() else None
     has_manifest = manifest_file is not None and manifest_file.is_file()
     manifest = _read_manifest(manifest_file) if manifest_file and has_manifest else _Manifest()
