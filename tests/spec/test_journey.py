@@ -3,13 +3,22 @@ would change it all follow (docs/spec.md, "The journey")."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mentor_rules import Advisor, Chemistry, Relation, Situation, Verdict, Willingness
+from mentor_rules import (
+    Advisor,
+    Chemistry,
+    Relation,
+    Situation,
+    Verdict,
+    Willingness,
+    situation_from_dict,
+)
 from mentor_rules.advice.build import knowledge
 from mentor_rules.advice.explain import NoChange
-from mentor_rules.io.report import build_report, render, visible
+from mentor_rules.io.escape import terminal
+from mentor_rules.io.report import build_report, render
 from mentor_rules.model.output import verdict_of
 from mentor_rules.model.vocabulary import Stage
 
@@ -149,6 +158,10 @@ def test_what_would_change_it_proposes_only_allowed_changes_and_always_names_the
 
 @settings(max_examples=max(10, settings().max_examples // 4))
 @given(spec_situations(min_candidates=1, max_candidates=4))
+# A line break in a name is shown as an escape on the report's one line ("0[U+000A]").
+@example(
+    situation=situation_from_dict({"candidates": [{"name": "0\n", "relation": "direct_manager"}]})
+)
 def test_the_first_screen_names_the_reason_wherever_nothing_can_change(
     advisors: Engines, situation: Situation
 ) -> None:
@@ -162,7 +175,7 @@ def test_the_first_screen_names_the_reason_wherever_nothing_can_change(
                     any(u.why == NoChange.NOT_A_FIT for u in e.unreached)
                     and not e.what_would_change
                 ):
-                    assert " ".join(visible(e.reason).split()) in text
+                    assert " ".join(terminal(e.reason).split()) in text
             for verdict in advice.candidates:
                 if verdict.stage == Stage.RULED_OUT:
                     reason = next(
@@ -170,7 +183,7 @@ def test_the_first_screen_names_the_reason_wherever_nothing_can_change(
                         for r in advice.recommendations
                         if r.subject == verdict.name and r.rule == verdict.stage_rule
                     )
-                    assert " ".join(visible(reason).split()) in text
+                    assert " ".join(terminal(reason).split()) in text
 
 
 def test_a_budget_too_small_for_one_search_leaves_it_not_searched(advisor: Advisor) -> None:
