@@ -665,7 +665,12 @@ def _compile(
     params: Mapping[str, Parameter],
 ) -> tuple[Rule | None, list[RuleProblem]]:
     """A rule from its document. ``require_examples``: missing examples are a problem
-    (``True``), accepted (``False``) or a :class:`RuleWarning` (``None``)."""
+    (``True``), accepted (``False``) or a :class:`RuleWarning` (``None``).
+
+    Each field is read by its own function below, in the order of the rule-file reference
+    (``docs/rules.md``); every problem of every field is collected, except that a rule whose
+    ``about`` or ``kind`` is not known is not checked further (its conditions have no types).
+    """
     rule_id = document.get("id") if isinstance(document.get("id"), str) else None
     # Texts no output could write (a lone surrogate, from a document made in Python), keys
     # that are not strings, nesting without end: refused before anything else is read.
@@ -684,74 +689,26 @@ def _compile(
         return None, problems + [
             RuleProblem(file, rule_id, p.path or None, p.message) for p in structure_problems(exc)
         ]
-
-    def problem(field_name: str, message: str, column: int | None = None) -> None:
-        problems.append(RuleProblem(file, spec.id, field_name, message, None, column))
-
-    if not _ID.fullmatch(spec.id):
-        problem("id", "an id is lower-case words joined by '-', like 'avoid-direct-manager'")
-    if spec.about not in ABOUT:
-        problem("about", f"expected one of {', '.join(map(repr, ABOUT))}, got {spec.about!r}")
+    problem = _Problems(file, spec.id, problems)
+    _check_id(spec.id, problem)
+    about = _about(spec.about, problem)
+    kind = None if about is None else _kind(spec.kind, about, problem)
+    if about is None or kind is None:
         return None, problems
-    about: About = spec.about
-    if spec.kind not in Kind.__members__.values():
-        kinds = ", ".join(repr(k.value) for k in Kind)
-        problem("kind", f"expected one of {kinds}, got {spec.kind!r}")
-        return None, problems
-    kind = Kind(spec.kind)
-    if kind in CANDIDATE_KINDS and about != "candidate":
-        problem("kind", f"a rule of kind {kind.value!r} must be about 'candidate'")
-    for name in ("title", "message", "because"):
-        if not getattr(spec, name).strip():
-            problem(name, "must not be empty")
-    for name, source in [("source", spec.source), *(("see_also", s) for s in spec.see_also)]:
-        if source.paragraph < 1 or not source.section.strip():
-            problem(name, "needs a section title and a paragraph number from 1")
-    if not -_MAX_WEIGHT <= spec.weight <= _MAX_WEIGHT:
-        problem("weight", f"must be between {-_MAX_WEIGHT} and {_MAX_WEIGHT}")
-    if spec.fits is not None and about != "candidate":
-        problem("fits", f"only candidate rules fit goals; this rule is about {about}")
-    elif spec.fits is not None and spec.fits not in set(GoalScope):
-        scopes = ", ".join(repr(s.value) for s in GoalScope)
-        problem("fits", f"expected one of {scopes}, got {spec.fits!r}")
+    _check_texts(spec, problem)
+    _check_sources(spec, problem)
+    _check_weight(spec.weight, problem)
+    fits = _fits(spec.fits, about, problem)
     stage = _stage(spec.stage, kind, about, problem)
     roots = roots_for(about)
-    conditions: dict[str, Condition] = {}
     specs = {p.name: p.spec(p.default) for p in params.values()}
-    used: set[str] = set()
-    for name, text in (("when", spec.when), ("unless", spec.unless)):
-        if text is None:
-            continue
-        try:
-            conditions[name] = parse_condition(text, roots, specs)
-            used |= parameters_in(text)
-        except ConditionError as exc:
-            where = f" (line {exc.line} of the condition)" if exc.line > 1 else ""
-            problem(name, exc.message + where, exc.column)
+    condition, used = _condition("when", spec.when, roots, specs, problem)
+    unless, used_by_unless = _condition("unless", spec.unless, roots, specs, problem)
     words = _words_of(spec.words, problem)
-    template: Template | None = None
-    try:
-        template = _template(spec.message, roots)
-    except ValueError as exc:
-        problem("message", str(exc))
-    plan_step = _step(spec.step, about, roots, problem)
+    template = _message(spec.message, roots, problem)
+    step = _step(spec.step, about, roots, problem)
     examples = _examples(spec, problem)
-    fires = [bool(e.fires_for) for e in spec.examples]
-    if require_examples is not False and not (True in fires and False in fires) and not problems:
-        message = (
-            "needs at least one example that fires (fires_for = [...]) and one that does not "
-            "(fires_for = [])"
-        )
-        if require_examples:
-            problem("examples", message)
-        else:
-            where = f"{file}: rule {spec.id!r}: examples"
-            warnings.warn(
-                f"{where}: {message}; it loads, but 'mentor-rules check' fails until it has them",
-                RuleWarning,
-                stacklevel=2,
-            )
-    condition = conditions.get("when")
+    _require_examples(spec, file, require_examples, problem)
     if problems or condition is None or template is None:
         return None, problems
     rule = Rule(
@@ -763,20 +720,139 @@ def _compile(
         condition=condition,
         message=template,
         because=" ".join(spec.because.split()),
-        source=Source(spec.source.section, spec.source.paragraph),
+        source=_source(spec.source),
         weight=spec.weight,
-        step=plan_step,
+        step=step,
         examples=examples,
         file=file,
-        unless=conditions.get("unless"),
+        unless=unless,
         unless_text=None if spec.unless is None else spec.unless.strip(),
-        see_also=tuple(Source(s.section, s.paragraph) for s in spec.see_also),
-        fits=None if spec.fits is None else GoalScope(spec.fits),
+        see_also=tuple(_source(s) for s in spec.see_also),
+        fits=fits,
         stage=stage,
         words=words,
-        parameters=tuple((n, params[n].default) for n in sorted(used)),
+        parameters=tuple((n, params[n].default) for n in sorted(used | used_by_unless)),
     )
     return rule, []
+
+
+@attrs.define
+class _Problems:
+    """Collects the problems of one rule file: ``problem(field, message[, column])``."""
+
+    file: str
+    rule_id: str
+    found: list[RuleProblem]
+
+    def __call__(self, field_name: str, message: str, column: int | None = None) -> None:
+        self.found.append(RuleProblem(self.file, self.rule_id, field_name, message, None, column))
+
+
+def _check_id(rule_id: str, problem: _Problems) -> None:
+    if not _ID.fullmatch(rule_id):
+        problem("id", "an id is lower-case words joined by '-', like 'avoid-direct-manager'")
+
+
+def _about(given: str, problem: _Problems) -> About | None:
+    if given not in ABOUT:
+        problem("about", f"expected one of {', '.join(map(repr, ABOUT))}, got {given!r}")
+        return None
+    return given
+
+
+def _kind(given: str, about: About, problem: _Problems) -> Kind | None:
+    if given not in Kind.__members__.values():
+        kinds = ", ".join(repr(k.value) for k in Kind)
+        problem("kind", f"expected one of {kinds}, got {given!r}")
+        return None
+    kind = Kind(given)
+    if kind in CANDIDATE_KINDS and about != "candidate":
+        problem("kind", f"a rule of kind {kind.value!r} must be about 'candidate'")
+    return kind
+
+
+def _check_texts(spec: _RuleSpec, problem: _Problems) -> None:
+    for name, text in (("title", spec.title), ("message", spec.message), ("because", spec.because)):
+        if not text.strip():
+            problem(name, "must not be empty")
+
+
+def _check_sources(spec: _RuleSpec, problem: _Problems) -> None:
+    for name, source in [("source", spec.source), *(("see_also", s) for s in spec.see_also)]:
+        if source.paragraph < 1 or not source.section.strip():
+            problem(name, "needs a section title and a paragraph number from 1")
+
+
+def _source(spec: _SourceSpec) -> Source:
+    return Source(spec.section, spec.paragraph)
+
+
+def _check_weight(weight: int, problem: _Problems) -> None:
+    if not -_MAX_WEIGHT <= weight <= _MAX_WEIGHT:
+        problem("weight", f"must be between {-_MAX_WEIGHT} and {_MAX_WEIGHT}")
+
+
+def _fits(given: str | None, about: About, problem: _Problems) -> GoalScope | None:
+    if given is None:
+        return None
+    if about != "candidate":
+        problem("fits", f"only candidate rules fit goals; this rule is about {about}")
+    elif given not in set(GoalScope):
+        scopes = ", ".join(repr(s.value) for s in GoalScope)
+        problem("fits", f"expected one of {scopes}, got {given!r}")
+    else:
+        return GoalScope(given)
+    return None
+
+
+def _condition(
+    name: str,
+    text: str | None,
+    roots: Mapping[str, ObjectType],
+    specs: Mapping[str, ParamSpec],
+    problem: _Problems,
+) -> tuple[Condition | None, frozenset[str]]:
+    """The ``when`` or ``unless`` condition parsed, and the parameters it reads."""
+    if text is None:
+        return None, frozenset()
+    try:
+        return parse_condition(text, roots, specs), parameters_in(text)
+    except ConditionError as exc:
+        where = f" (line {exc.line} of the condition)" if exc.line > 1 else ""
+        problem(name, exc.message + where, exc.column)
+        return None, frozenset()
+
+
+def _message(text: str, roots: Mapping[str, ObjectType], problem: _Problems) -> Template | None:
+    try:
+        return _template(text, roots)
+    except ValueError as exc:
+        problem("message", str(exc))
+        return None
+
+
+def _require_examples(
+    spec: _RuleSpec, file: str, require_examples: bool | None, problem: _Problems
+) -> None:
+    """Missing examples (one that fires, one that does not): a problem, a warning, or fine.
+
+    Only checked for an otherwise sound rule: its other problems come first."""
+    fires = [bool(e.fires_for) for e in spec.examples]
+    if require_examples is False or (True in fires and False in fires) or problem.found:
+        return
+    message = (
+        "needs at least one example that fires (fires_for = [...]) and one that does not "
+        "(fires_for = [])"
+    )
+    if require_examples:
+        problem("examples", message)
+    else:
+        where = f"{file}: rule {spec.id!r}: examples"
+        warnings.warn(
+            f"{where}: {message}; it loads, but 'mentor-rules check' fails until it has them",
+            RuleWarning,
+            stacklevel=3,
+        )
 
 
 #: The stage a rule of a kind is at when its file names none: an avoid rule rules the
@@ -885,7 +961,7 @@ def _words_of(given: Mapping[str, str], problem: Callable[[str, str], None]) -> 
     return words
 
 
-def _examples(spec: _RuleSpec, problem: Any) -> tuple[Example, ...]:
+def _examples(spec: _RuleSpec, problem: _Problems) -> tuple[Example, ...]:
     examples: list[Example] = []
     for index, example in enumerate(spec.examples):
         try:
