@@ -505,11 +505,62 @@ class CompiledRuleset:
     roots: dict[str, frozenset[str]] = attrs.Factory(dict)
 
 
+@attrs.define
+class _Filling:
+    """A part of the rule set being filled, before it becomes a :class:`CompiledRuleset`."""
+
+    #: The engine's test of each rule, by test name.
+    tests: dict[str, Pattern] = attrs.Factory(dict)
+    #: The width of the tests about each subject, against ``_MAX_WIDTH``.
+    width: dict[str, int] = attrs.Factory(dict)
+    reads: dict[str, set[str]] = attrs.Factory(dict)
+    counted: dict[str, set[str]] = attrs.Factory(dict)
+    flags: dict[str, list[tuple[str, Condition]]] = attrs.Factory(dict)
+    shared: dict[str, list[tuple[str, Condition]]] = attrs.Factory(dict)
+    sources: list[tuple[str, str, Condition]] = attrs.Factory(list)
+    roots: dict[str, set[str]] = attrs.Factory(dict)
+
+    def room(self, about: str, width: int, flags: int) -> bool:
+        """Whether a test about ``about`` of ``width`` needing ``flags`` flags still fits."""
+        taken = len(self.flags.get(about, ())) + len(self.shared.get(about, ()))
+        return self.width.get(about, 0) + width <= _MAX_WIDTH and taken + flags <= _MAX_FLAGS
+
+    def add(self, rule: RuleTest, test: Pattern, compiler: _Compiler) -> None:
+        about = str(rule.about)
+        self.tests[rule.name] = {"$and": [{"about": about}, test]}
+        self.sources.append((rule.name, about, rule.condition))
+        self.width[about] = self.width.get(about, 0) + _width(test)
+        for path in compiler.counted:
+            self.counted.setdefault(path[0], set()).add(path[1])
+        for path in compiler.read:
+            self.reads.setdefault(path[0], set()).add(path[1])
+        self.roots.setdefault(about, set()).update(
+            path[0] for path in (*compiler.read, *compiler.counted)
+        )
+        self.flags.setdefault(about, []).extend(compiler.flags)
+        self.shared.setdefault(about, []).extend(compiler.shared)
+
+    def compiled(self) -> CompiledRuleset:
+        return CompiledRuleset(
+            {
+                **{rule_id: {"all": [{"m": test}]} for rule_id, test in self.tests.items()},
+                _STATE_RULE: {"all": [{"m": {"$s": 1}}]},
+            },
+            frozenset(self.width),
+            {root: frozenset(names) for root, names in self.reads.items()},
+            {root: frozenset(names) for root, names in self.counted.items()},
+            {about: tuple(found) for about, found in self.flags.items() if found},
+            {about: tuple(found) for about, found in self.shared.items() if found},
+            tuple(self.sources),
+            {about: frozenset(roots) for about, roots in self.roots.items()},
+        )
+
+
 def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
     """Compile every test into a single-fact pattern that durable-rules evaluates correctly,
     and share the tests out into as few engine rulesets as its stack allows."""
     names = _Names()
-    parts: list[dict[str, Any]] = []  # each: tests, width per subject, counted, flags
+    parts: list[_Filling] = []
     for rule in tests:
         compiler = _Compiler(names, rule.about)
         test = compiler.positive(rule.condition)
@@ -522,49 +573,13 @@ def compile_ruleset(tests: Sequence[RuleTest]) -> list[CompiledRuleset]:
         if too_big or len(compiler.flags) + len(compiler.shared) > _MAX_FLAGS:
             compiler = _Compiler(names, rule.about)
             test = compiler.flagged(rule.condition, negated=False, shared=False)
-        width, about = _width(test), rule.about
         needed = len(compiler.flags) + len(compiler.shared)
-        part = next(
-            (
-                p
-                for p in parts
-                if p["width"].get(about, 0) + width <= _MAX_WIDTH
-                and len(p["flags"].get(about, ())) + len(p["shared"].get(about, ())) + needed
-                <= _MAX_FLAGS
-            ),
-            None,
-        )
+        part = next((p for p in parts if p.room(str(rule.about), _width(test), needed)), None)
         if part is None:
-            part = {"tests": {}, "width": {}, "reads": {}, "counted": {}, "flags": {}, "shared": {}}
+            part = _Filling()
             parts.append(part)
-        part["tests"][rule.name] = {"$and": [{"about": str(rule.about)}, test]}
-        part.setdefault("sources", []).append((rule.name, str(rule.about), rule.condition))
-        part["width"][rule.about] = part["width"].get(rule.about, 0) + width
-        for path in compiler.counted:
-            part["counted"].setdefault(path[0], set()).add(path[1])
-        for path in compiler.read:
-            part["reads"].setdefault(path[0], set()).add(path[1])
-        part.setdefault("roots", {}).setdefault(rule.about, set()).update(
-            path[0] for path in (*compiler.read, *compiler.counted)
-        )
-        part["flags"].setdefault(rule.about, []).extend(compiler.flags)
-        part["shared"].setdefault(rule.about, []).extend(compiler.shared)
-    return [
-        CompiledRuleset(
-            {
-                **{rule_id: {"all": [{"m": test}]} for rule_id, test in part["tests"].items()},
-                _STATE_RULE: {"all": [{"m": {"$s": 1}}]},
-            },
-            frozenset(part["width"]),
-            {root: frozenset(names) for root, names in part["reads"].items()},
-            {root: frozenset(names) for root, names in part["counted"].items()},
-            {about: tuple(found) for about, found in part["flags"].items() if found},
-            {about: tuple(found) for about, found in part["shared"].items() if found},
-            tuple(part["sources"]),
-            {about: frozenset(roots) for about, roots in part["roots"].items()},
-        )
-        for part in parts
-    ]
+        part.add(rule, test, compiler)
+    return [part.compiled() for part in parts]
 
 
 def _has_huge_literal(condition: Condition) -> bool:
@@ -779,39 +794,47 @@ class _Compiler:
         """
         if not _reads_item(body):
             return [([], [self.positive(body)])]
-        if isinstance(body, Not):
-            return self.negated_terms(body.operand)
-        if isinstance(body, Compare) and isinstance(body.left, Field):
-            return [([_test(self.key(body.left.path), body.op, body.value)], [])]
-        if isinstance(body, OneOf):
-            key = self.key(body.field.path)
-            if isinstance(body.field.type, EnumType):  # in S  ==  not in (all values - S)
-                others = [v for v in body.field.type.values if v not in body.values]
-                return [([{"$neq": {key: v}} for v in others], [])]
-            return [([{key: v}], []) for v in body.values]
-        if isinstance(body, And | Or):
-            parts = [self.terms(operand) for operand in body.operands]
-            if any(part is None for part in parts):
-                return None
-            if isinstance(body, Or):
-                return [term for part in parts for term in part or ()]
-            product: list[tuple[list[Pattern], list[Pattern]]] = [([], [])]
-            for part in parts:
-                product = [(a + c, b + d) for a, b in product for c, d in part or ()]
-                if len(product) > _MAX_TERMS:
+        match body:
+            case Not(operand=operand):
+                return self.negated_terms(operand)
+            case Compare(left=Field(path=path), op=op, value=value):
+                return [([_test(self.key(path), op, value)], [])]
+            case OneOf(field=field, values=values):
+                key = self.key(field.path)
+                if isinstance(field.type, EnumType):  # in S  ==  not in (all values - S)
+                    others = [v for v in field.type.values if v not in values]
+                    return [([{"$neq": {key: v}} for v in others], [])]
+                return [([{key: v}], []) for v in values]
+            case And(operands=operands) | Or(operands=operands):
+                parts = [self.terms(operand) for operand in operands]
+                if any(part is None for part in parts):
                     return None
-            return product
-        return None  # Contains / IsNull / Quantified on an item's field
+                if isinstance(body, Or):
+                    return [term for part in parts for term in part or ()]
+                product: list[tuple[list[Pattern], list[Pattern]]] = [([], [])]
+                for part in parts:
+                    product = [(a + c, b + d) for a, b in product for c, d in part or ()]
+                    if len(product) > _MAX_TERMS:
+                        return None
+                return product
+            case Compare() | Contains() | IsNull() | Quantified():
+                return None  # a length, or a list, inside the item: no item comparison
+            case _:
+                assert_never(body)
 
     def negated_terms(self, operand: Condition) -> list[tuple[list[Pattern], list[Pattern]]] | None:
-        if isinstance(operand, Compare) and isinstance(operand.left, Field):
-            return [([_test(self.key(operand.left.path), _NEGATED[operand.op], operand.value)], [])]
-        if isinstance(operand, OneOf):
-            return [([{"$neq": {self.key(operand.field.path): v}} for v in operand.values], [])]
-        if isinstance(operand, Not):
-            return self.terms(operand.operand)
-        if isinstance(operand, And):
-            return self.terms(Or(tuple(Not(c) for c in operand.operands)))
-        if isinstance(operand, Or):
-            return self.terms(And(tuple(Not(c) for c in operand.operands)))
-        return None
+        match operand:
+            case Compare(left=Field(path=path), op=op, value=value):
+                return [([_test(self.key(path), _NEGATED[op], value)], [])]
+            case OneOf(field=field, values=values):
+                return [([{"$neq": {self.key(field.path): v}} for v in values], [])]
+            case Not(operand=inner):
+                return self.terms(inner)
+            case And(operands=operands):
+                return self.terms(Or(tuple(Not(c) for c in operands)))
+            case Or(operands=operands):
+                return self.terms(And(tuple(Not(c) for c in operands)))
+            case Compare() | Contains() | IsNull() | Quantified():
+                return None  # a length, or a list, inside the item: no item comparison
+            case _:
+                assert_never(operand)
