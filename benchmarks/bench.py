@@ -52,7 +52,7 @@ from mentor_rules import (
     shipped_rules,
 )
 from mentor_rules.engines import EngineName
-from mentor_rules.facts.build import Fact, build_facts
+from mentor_rules.facts.build import Fact, FactBuilder
 from mentor_rules.model.documents import (
     advice_to_dict,
     advice_to_dict_reference,
@@ -214,7 +214,7 @@ class Case:
         self.size = size
         self.situations = [situation(rng, size) for _ in range(count)]
         reads = rules.reads()
-        self.facts = [build_facts(s, reads, rules.short_forms) for s in self.situations]
+        self.facts = [FactBuilder(reads, rules.short_forms).build(s) for s in self.situations]
         # The same situations as JSON documents, as json.loads gives them to the library.
         self.documents = [json.loads(json.dumps(situation_to_dict(s))) for s in self.situations]
 
@@ -248,7 +248,10 @@ def case_variants(rules: RuleSet, case: Case, advisors: Mapping[str, Advisor]) -
     advice = python._advice_builder  # the advisor's builder: each rule's message and evidence kept
     variants: list[Variant] = [
         ("(a) hand-written baseline", lambda i: baseline_firings(sits[i])),
-        ("    build_facts (both engines)", lambda i: build_facts(sits[i], reads, short_forms)),
+        (
+            "    build_facts (both engines)",
+            lambda i: FactBuilder(reads, short_forms).build(sits[i]),
+        ),
         ("(b) python engine: match", lambda i: python._evaluate(sits[i])),
     ]
     if "durable" in advisors:
@@ -393,7 +396,7 @@ def durable_anatomy(rules: RuleSet, case: Case, rounds: int) -> dict[str, float]
     reads = rules.reads()
     evaluations = [advisor._evaluate(s) for s in sits]
     variants: list[Variant] = [
-        ("build_facts", lambda i: build_facts(sits[i], reads, rules.short_forms)),
+        ("build_facts", lambda i: FactBuilder(reads, rules.short_forms).build(sits[i])),
         ("evaluate (all layers), whole", lambda i: advisor._evaluate(sits[i])),
         ("  payload JSON written (_payload)", lambda i: payloads(layered[i])),
         ("  C calls only, nothing read", lambda i: run(prepared[i], parse=False)),

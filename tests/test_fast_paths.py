@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentor_rules import Advisor, Limits, RuleSet, Situation, SituationError, shipped_rules
-from mentor_rules.advice.evidence import compile_evidence
-from mentor_rules.facts.build import (
-    Concluding,
-    FactBuilder,
-    build_facts,
-    echoed,
-    with_conclusions,
+from mentor_rules import (
+    Advisor,
+    Limits,
+    RuleSet,
+    Situation,
+    SituationError,
+    shipped_rules,
+    situation_from_dict,
 )
+from mentor_rules.advice.evidence import compile_evidence
+from mentor_rules.facts.build import Concluding, Fact, FactBuilder, echoed
 from mentor_rules.language.evaluate import evidence, holds
 from mentor_rules.model.documents import check_limits, converter, shape_problems, situation_to_dict
+from mentor_rules.model.vocabulary import CONCLUSIONS, Conclusion
 from mentor_rules.rules import ruleset as _ruleset
 from mentor_rules.testing import rule_packs, situations
 
@@ -74,7 +78,7 @@ def test_facts_hold_the_fields_read_as_the_converter_and_definitions_make_them(
 ) -> None:
     reads = RULES.reads()
     expected = _reference_documents(situation)
-    for fact in build_facts(situation, reads, RULES.short_forms):
+    for fact in FactBuilder(reads, RULES.short_forms).build(situation):
         if fact.about == "role":
             continue
         position = fact.position or 0
@@ -87,15 +91,69 @@ def test_facts_hold_the_fields_read_as_the_converter_and_definitions_make_them(
         }
 
 
+def _with_conclusions(
+    facts: Sequence[Fact],
+    situation: Situation,
+    rules: RuleSet,
+    fired: Iterable[tuple[str, int]],
+    reads: Mapping[str, frozenset[str]],
+) -> tuple[Fact, ...]:
+    """The reference :class:`Concluding` stands for: ``facts`` with the conclusion fields the
+    rules read, every fact remade from ``fired`` (``(rule id, index of the fact)`` pairs of the
+    layers evaluated so far), each field spelled out from its definition in
+    ``docs/conditions.md``."""
+    by_fact: dict[int, list[Any]] = {}
+    for rule_id, index in fired:
+        by_fact.setdefault(index, []).append(rules[rule_id])
+    goals = situation.mentee.goals
+    fits = {
+        index: [
+            n
+            for n, goal in enumerate(goals)
+            if goal.scope in {rule.fits for rule in by_fact.get(index, ())}
+        ]
+        for index, fact in enumerate(facts)
+        if fact.about == "candidate"
+    }
+    fitted = {n for found in fits.values() for n in found}
+    candidate_rules = sorted(
+        {rule.id for index, fact in enumerate(facts) if fact.about == "candidate"
+         for rule in by_fact.get(index, ())}
+    )  # fmt: skip
+
+    def concluded(index: int, about: str) -> dict[str, Any]:
+        mine = by_fact.get(index, ())
+        every = {
+            Conclusion.CONCLUDED: sorted(rule.id for rule in mine),
+            Conclusion.CONCLUDED_KINDS: sorted({rule.kind.value for rule in mine}),
+            Conclusion.CANDIDATES_CONCLUDED: candidate_rules,
+            Conclusion.FITS_GOALS: fits.get(index),
+            Conclusion.UNMET_GOAL_SCOPES: list(
+                dict.fromkeys(g.scope.value for n, g in enumerate(goals) if n not in fitted)
+            ),
+        }
+        assert set(every) == set(Conclusion), "a conclusion field has no reference here"
+        wanted = CONCLUSIONS[about] & reads.get(about, frozenset())  # type: ignore[index]
+        return {str(name): every[name] for name in wanted}
+
+    mentee = {**facts[0].values["mentee"], **concluded(0, "mentee")}
+    out = [Fact("mentee", "mentee", None, {"mentee": mentee})]
+    for index, fact in enumerate(facts[1:], start=1):
+        document = {**fact.values[fact.about], **concluded(index, fact.about)}
+        values: dict[str, Any] = {"mentee": mentee, fact.about: document}
+        out.append(Fact(fact.about, fact.subject, fact.position, values))
+    return tuple(out)
+
+
 def _layered(advisor: Advisor, situation: Situation) -> None:
-    """Each layer's facts, remade by ``Concluding``, are ``with_conclusions`` over all facts."""
+    """Each layer's facts, remade by ``Concluding``, are ``_with_conclusions`` over all facts."""
     reads = advisor.rules.reads()
-    base = build_facts(situation, reads, advisor.rules.short_forms)
+    base = FactBuilder(reads, advisor.rules.short_forms).build(situation)
     evaluation = advisor._evaluate(situation)
     fired: set[tuple[str, int]] = set()
     concluding = Concluding(FactBuilder(reads, advisor.rules.short_forms), situation)
     for (layer, _), (_, seen) in zip(advisor._layers, evaluation.layers, strict=True):
-        expected = with_conclusions(base, situation, advisor.rules, fired, reads)
+        expected = _with_conclusions(base, situation, advisor.rules, fired, reads)
         assert seen == expected
         assert concluding.facts() == expected
         ids = {rule.id for rule in layer}
@@ -182,3 +240,21 @@ def test_the_python_engine_tests_an_unless_only_where_its_rule_fires(
             )
         }
         assert engine.match(facts) == expected
+
+
+def test_every_conclusion_field_is_made_for_every_subject_that_carries_it() -> None:
+    """A conclusion field added to ``Conclusion`` and ``CONCLUSIONS`` is made by ``Concluding``
+    (mypy names ``Concluding._value``; this names a subject left without it)."""
+    situation = situation_from_dict(
+        {
+            "candidates": [{"name": "Dana", "relation": "peer"}],
+            "mentee": {"past_mentors": [{"setting": "school"}]},
+        }
+    )
+    reads: dict[str, frozenset[str]] = {
+        about: frozenset(map(str, names)) for about, names in CONCLUSIONS.items()
+    }
+    facts = Concluding(FactBuilder(reads), situation).facts()
+    assert {fact.about for fact in facts} == set(CONCLUSIONS)
+    for fact in facts:
+        assert set(fact.values[fact.about]) >= CONCLUSIONS[fact.about], fact.about

@@ -73,6 +73,7 @@ from .model.vocabulary import (
     CANDIDATE_KINDS,
     CONCLUSIONS,
     About,
+    Conclusion,
     Kind,
     Stage,
     enum_values,
@@ -497,17 +498,21 @@ def _conclusion_test(
     for rule in earlier:
         rule_id, subject, kind = rule["id"], rule["about"], rule["kind"]
         if subject == about:
-            options.append(f'"{rule_id}" in {about}.concluded')
+            options.append(f'"{rule_id}" in {about}.{Conclusion.CONCLUDED}')
             if (subject, kind) not in later:
-                options.append(f'"{kind}" in {about}.concluded_kinds')
+                options.append(f'"{kind}" in {about}.{Conclusion.CONCLUDED_KINDS}')
         if subject == "mentee":
-            options.append(f'"{rule_id}" in mentee.concluded')
+            options.append(f'"{rule_id}" in mentee.{Conclusion.CONCLUDED}')
         if subject == "candidate":
-            options.append(f'"{rule_id}" in mentee.candidates_concluded')
+            options.append(f'"{rule_id}" in mentee.{Conclusion.CANDIDATES_CONCLUDED}')
         if "fits" in rule:
-            options.append(f"len(mentee.unmet_goal_scopes) {draw(st.sampled_from(_OPS))} 0")
+            options.append(
+                f"len(mentee.{Conclusion.UNMET_GOAL_SCOPES}) {draw(st.sampled_from(_OPS))} 0"
+            )
             if about == "candidate":
-                options.append(f"len(candidate.fits_goals) > {draw(st.integers(0, 1))}")
+                options.append(
+                    f"len(candidate.{Conclusion.FITS_GOALS}) > {draw(st.integers(0, 1))}"
+                )
     if not options:
         return None
     test = draw(st.sampled_from(options))

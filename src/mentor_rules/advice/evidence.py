@@ -31,11 +31,12 @@ from ..language.expr import (
 from ..model.output import Evidence
 from ..model.situation import Mentee, Situation
 from ..model.text import ShortForms, gist, gists_echo
+from ..model.vocabulary import Conclusion
 
 __all__ = ["compile_evidence", "input_evidence", "input_evidence_for"]
 
-#: Conclusion fields with no place in the input.
-_NOT_INPUT = frozenset({"concluded", "concluded_kinds", "candidates_concluded"})
+#: The names of the conclusion fields, which :func:`_concluded_evidence` traces.
+_CONCLUSIONS = frozenset(Conclusion)
 
 
 #: No short forms: where none are given.
@@ -61,18 +62,13 @@ def _input_evidence(
     root, rest = path[0], path[1:]
     name = rest[0] if rest else None
     mentee = situation.mentee
-    if name in _NOT_INPUT:
-        return
-    if root == "mentee":
+    if name in _CONCLUSIONS:
+        yield from _concluded_evidence(situation, Conclusion(name), value)
+    elif root == "mentee":
         if name == "aimed_industry":
             yield _aimed(mentee, "target_industry", "industry")
         elif name == "aimed_job":
             yield _aimed(mentee, "target_job", "job")
-        elif name == "unmet_goal_scopes":
-            unmet = set(value) if isinstance(value, list) else {value}
-            for n, goal in enumerate(mentee.goals):
-                if goal.scope.value in unmet:
-                    yield f"mentee.goals[{n}]", _goal(situation, n)
         else:
             yield _render(("mentee", *rest)), value
     elif root == "candidate":
@@ -83,18 +79,37 @@ def _input_evidence(
         yield "mentee.support_roles", [r.value for r in mentee.support_roles]
 
 
+def _concluded_evidence(
+    situation: Situation, name: Conclusion, value: Any
+) -> Iterator[tuple[str, Any]]:
+    """Where a conclusion field read stands in the input: the goals for those about goals,
+    nothing for the others (the concluding rule's own evidence shows why)."""
+    match name:
+        case Conclusion.CONCLUDED | Conclusion.CONCLUDED_KINDS | Conclusion.CANDIDATES_CONCLUDED:
+            return
+        case Conclusion.FITS_GOALS:
+            for n in value if isinstance(value, list) else [value]:
+                yield f"mentee.goals[{n}]", _goal(situation, n)
+        case Conclusion.UNMET_GOAL_SCOPES:
+            unmet = set(value) if isinstance(value, list) else {value}
+            for n, goal in enumerate(situation.mentee.goals):
+                if goal.scope.value in unmet:
+                    yield f"mentee.goals[{n}]", _goal(situation, n)
+        case _:
+            assert_never(name)
+
+
 #: Where the values read at one path of a fact stand in the input: ``input_evidence`` with
 #: the path and the short forms fixed.
 InputEvidence = Callable[[Situation, Fact, Any], Iterable[Evidence]]
 
 #: Fields made from several input values, each with its own way to the input.
 _MADE = {
-    "mentee": frozenset({"aimed_industry", "aimed_job", "unmet_goal_scopes"}),
+    "mentee": frozenset({"aimed_industry", "aimed_job"}),
     "candidate": frozenset(
         {
             "echoes_worked",
             "echoes_did_not_work",
-            "fits_goals",
             "industry_match",
             "job_match",
             "longer_at_company",
@@ -112,7 +127,7 @@ def input_evidence_for(path: FactPath, short_forms: ShortForms = _NO_SHORT_FORMS
     def made(situation: Situation, fact: Fact, value: Any) -> Iterator[Evidence]:
         return input_evidence(situation, fact, path, value, short_forms)
 
-    if not rest or rest[0] in _NOT_INPUT or rest[0] in _MADE.get(str(root), frozenset()):
+    if not rest or rest[0] in _CONCLUSIONS or rest[0] in _MADE.get(str(root), frozenset()):
         return made
     suffix = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in rest)
     if root == "mentee":
@@ -148,9 +163,6 @@ def _candidate_evidence(
     match rest[0]:
         case "echoes_worked" | "echoes_did_not_work":
             yield from _echo_evidence(situation, fact, rest, value)
-        case "fits_goals":
-            for n in value if isinstance(value, list) else [value]:
-                yield f"mentee.goals[{n}]", _goal(situation, n)
         case "industry_match":
             aimed = _aimed(mentee, "target_industry", "industry")
             industry = candidate.industry

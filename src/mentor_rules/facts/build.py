@@ -12,7 +12,7 @@ import operator
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, assert_never
 
 import attrs
 from attrs import frozen
@@ -20,18 +20,16 @@ from attrs import frozen
 from ..model.documents import converter
 from ..model.situation import Candidate, CoachingRole, Mentee, PastMentor, Situation
 from ..model.text import EchoIndex, ShortForms
-from ..model.vocabulary import CONCLUSIONS, About
+from ..model.vocabulary import CONCLUSIONS, About, Conclusion
 
 if TYPE_CHECKING:
-    from ..rules.ruleset import Rule, RuleSet
+    from ..rules.ruleset import Rule
 
 __all__ = [
     "Concluding",
     "Fact",
     "FactBuilder",
-    "build_facts",
     "echoed",
-    "with_conclusions",
 ]
 
 
@@ -49,21 +47,6 @@ class Fact:
     values: Mapping[str, Any]
 
 
-def build_facts(
-    situation: Situation,
-    reads: Mapping[str, frozenset[str]],
-    short_forms: ShortForms | None = None,
-) -> tuple[Fact, ...]:
-    """The facts of ``situation``, each holding only the fields named in ``reads`` (by root).
-
-    Fields derived from the situation (echoes, matches, what the mentee aims at) are made here,
-    industries and jobs matched with ``short_forms`` (none if None: the rule set's table is
-    ``RuleSet.short_forms``); conclusions of rules are added layer by layer by
-    :func:`with_conclusions`.
-    """
-    return FactBuilder(reads, short_forms).build(situation)
-
-
 #: One subject before the conclusions: what it is about, its name, its position and its
 #: own document (the fields read of it).
 _Subject = tuple[str, str, int | None, dict[str, Any]]
@@ -72,8 +55,8 @@ _Subject = tuple[str, str, int | None, dict[str, Any]]
 class FactBuilder:
     """The facts of situations for the fields one rule set reads, worked out once.
 
-    :func:`build_facts` with ``reads`` and ``short_forms`` is ``FactBuilder(reads,
-    short_forms).build``; an ``Advisor`` keeps one, so that which fields to copy and how is
+    ``short_forms`` match industries and jobs (none if None: the rule set's table is
+    ``RuleSet.short_forms``). An ``Advisor`` keeps one, so that which fields to copy and how is
     decided once, not on every situation.
     """
 
@@ -102,7 +85,8 @@ class FactBuilder:
         self._last: tuple[Mentee, _Shared] | None = None
 
     def build(self, situation: Situation) -> tuple[Fact, ...]:
-        """The facts of ``situation``, without conclusions (see :func:`build_facts`)."""
+        """The facts of ``situation``, each holding only the fields named in ``reads`` (by
+        root), derived fields made here; no conclusions (:class:`Concluding` adds them)."""
         mentee, subjects = self.subjects(situation)
         return (
             Fact("mentee", "mentee", None, {"mentee": mentee}),
@@ -152,77 +136,21 @@ class FactBuilder:
         return mentee, subjects
 
 
-def with_conclusions(
-    facts: Sequence[Fact],
-    situation: Situation,
-    rules: RuleSet,
-    fired: Iterable[tuple[str, int]],
-    reads: Mapping[str, frozenset[str]],
-) -> tuple[Fact, ...]:
-    """``facts`` with the conclusion fields the rules read, from ``fired`` (``(rule id, index
-    of the fact)`` pairs of the layers evaluated so far, suppressed advice left out).
-
-    Only the fields some rule reads are made; a fact whose subject reads none, and whose
-    mentee is unchanged, is the same object as before. :class:`Concluding` does the same
-    for one evaluation, layer after layer, remaking only what changed.
-    """
-    wanted = {about: reads.get(about, frozenset()) & names for about, names in CONCLUSIONS.items()}
-    if not any(wanted.values()):
-        return tuple(facts)
-    by_fact: dict[int, list[Rule]] = {}
-    for rule_id, index in fired:
-        by_fact.setdefault(index, []).append(rules[rule_id])
-    goals = situation.mentee.goals
-    fits: dict[int, list[int]] = {}
-    if "fits_goals" in wanted["candidate"] or "unmet_goal_scopes" in wanted["mentee"]:
-        for index, fact in enumerate(facts):
-            if fact.about == "candidate":
-                scopes = {rule.fits for rule in by_fact.get(index, ()) if rule.fits is not None}
-                fits[index] = [n for n, goal in enumerate(goals) if goal.scope in scopes]
-    mentee = facts[0].values["mentee"]
-    if wanted["mentee"]:
-        found = _concluded(by_fact.get(0, ()), wanted["mentee"])
-        if "candidates_concluded" in wanted["mentee"]:
-            found["candidates_concluded"] = sorted(
-                {rule.id for index, fact in enumerate(facts) if fact.about == "candidate"
-                 for rule in by_fact.get(index, ())}
-            )  # fmt: skip
-        if "unmet_goal_scopes" in wanted["mentee"]:
-            fitted = {n for found_goals in fits.values() for n in found_goals}
-            found["unmet_goal_scopes"] = list(
-                dict.fromkeys(g.scope.value for n, g in enumerate(goals) if n not in fitted)
-            )
-        mentee = {**mentee, **found}
-    out = [Fact("mentee", "mentee", None, {"mentee": mentee})]
-    for index, fact in enumerate(facts[1:], start=1):
-        fields = wanted[fact.about]
-        if not fields and fact.values["mentee"] is mentee:
-            out.append(fact)
-            continue
-        document = fact.values[fact.about]
-        if fields:
-            found = _concluded(by_fact.get(index, ()), fields)
-            if "fits_goals" in fields:
-                found["fits_goals"] = fits[index]
-            document = {**document, **found}
-        values: dict[str, Any] = {"mentee": mentee, fact.about: document}
-        out.append(Fact(fact.about, fact.subject, fact.position, values))
-    return tuple(out)
-
-
 class Concluding:
-    """The facts of one evaluation, layer after layer: ``build_facts`` and then
-    ``with_conclusions`` before each layer, but each fact remade only when what it holds
-    changed (its subject's conclusions, or the mentee's).
+    """The facts of one evaluation, layer after layer, with the conclusion fields the rules
+    read, each fact remade only when what it holds changed (its subject's conclusions, or the
+    mentee's).
 
     ``facts()`` gives the facts with the conclusions of every firing ``add``-ed so far; they
-    equal ``with_conclusions(build_facts(situation, reads), situation, rules, fired, reads)``.
+    equal those of the reference in ``tests/test_fast_paths.py`` (all facts remade from all
+    firings so far), as that test checks.
     """
 
     def __init__(self, builder: FactBuilder, situation: Situation) -> None:
         reads = builder.reads
         self._wanted = {
-            about: reads.get(about, frozenset()) & names for about, names in CONCLUSIONS.items()
+            about: frozenset(name for name in names if name in reads.get(about, ()))
+            for about, names in CONCLUSIONS.items()
         }
         self._any = any(self._wanted.values())
         self._goals = situation.mentee.goals
@@ -288,41 +216,32 @@ class Concluding:
         fields = self._wanted[about]  # type: ignore[index]
         if not fields:
             return document
-        rules = self._by_fact.get(index)
-        if rules is None:  # nothing concluded yet: empty lists
-            return {**document, **{name: [] for name in fields & _LISTED}}
-        found = _concluded(rules, fields)
-        if "fits_goals" in fields:
-            found["fits_goals"] = self._fits(rules)
-        return {**document, **found}
+        rules = self._by_fact.get(index, ())
+        return {**document, **{name: self._value(name, rules) for name in fields}}
 
-    def _mentee_conclusions(self, fields: frozenset[str]) -> dict[str, Any]:
-        found = _concluded(self._by_fact.get(0, ()), fields)
-        if "candidates_concluded" in fields:
-            found["candidates_concluded"] = sorted(self._candidate_rules)
-        if "unmet_goal_scopes" in fields:
-            scopes = self._fit_scopes
-            found["unmet_goal_scopes"] = list(
-                dict.fromkeys(goal.scope.value for goal in self._goals if goal.scope not in scopes)
-            )
-        return found
+    def _mentee_conclusions(self, fields: frozenset[Conclusion]) -> dict[str, Any]:
+        rules = self._by_fact.get(0, ())
+        return {name: self._value(name, rules) for name in fields}
 
-    def _fits(self, rules: Iterable[Rule]) -> list[int]:
-        scopes = {rule.fits for rule in rules if rule.fits is not None}
-        return [n for n, goal in enumerate(self._goals) if goal.scope in scopes]
-
-
-#: The conclusion fields of a subject, each a list: empty where no rule fired on it.
-_LISTED = frozenset({"concluded", "concluded_kinds", "fits_goals"})
-
-
-def _concluded(rules: Iterable[Rule], fields: frozenset[str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    if "concluded" in fields:
-        found["concluded"] = sorted(rule.id for rule in rules)
-    if "concluded_kinds" in fields:
-        found["concluded_kinds"] = sorted({rule.kind.value for rule in rules})
-    return found
+    def _value(self, name: Conclusion, rules: Sequence[Rule]) -> list[Any]:
+        """The value of conclusion field ``name`` of a subject on which ``rules`` fired."""
+        match name:
+            case Conclusion.CONCLUDED:
+                return sorted(rule.id for rule in rules)
+            case Conclusion.CONCLUDED_KINDS:
+                return sorted({rule.kind.value for rule in rules})
+            case Conclusion.CANDIDATES_CONCLUDED:
+                return sorted(self._candidate_rules)
+            case Conclusion.FITS_GOALS:
+                scopes = {rule.fits for rule in rules if rule.fits is not None}
+                return [n for n, goal in enumerate(self._goals) if goal.scope in scopes]
+            case Conclusion.UNMET_GOAL_SCOPES:
+                met = self._fit_scopes
+                return list(
+                    dict.fromkeys(goal.scope.value for goal in self._goals if goal.scope not in met)
+                )
+            case _:
+                assert_never(name)
 
 
 def _only(document: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The vocabulary rules are written in: the subjects, the fields a condition may read on each,
 the kinds of advice, and the paths that point into a fact.
 
-Rules (:mod:`._ruleset`) and facts (:mod:`._facts`) are two branches over this schema: a rule's
-condition is checked against the subject types here, and a fact holds values of those types.
+Rules (``rules/ruleset.py``) and facts (``facts/build.py``) are two branches over this schema: a
+rule's condition is checked against the subject types here, and a fact holds values of those
+types.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
     "CANDIDATE_KINDS",
     "CONCLUSIONS",
     "About",
+    "Conclusion",
     "Kind",
     "Source",
     "Stage",
@@ -97,12 +99,54 @@ _FLAG = NullableType(ScalarType("bool"))
 _MENTEE = _object(Mentee)
 _CANDIDATE = _object(Candidate)
 
-#: Fields every subject gets from the layers below its rule's (see ``docs/conditions.md``):
-#: the ids and the kinds of the rules that fired for it there.
-_CONCLUDED: dict[str, FieldType] = {
-    "concluded": _TEXTS,
-    "concluded_kinds": ListType(type_of(Kind)),
+
+class Conclusion(StrEnum):
+    """A field that holds what rules of lower layers concluded (``docs/conditions.md``).
+
+    The one definition of each: its type is :data:`_CONCLUSION_TYPES`'s, the subjects that
+    carry it :data:`CONCLUSIONS`'s; how it is made (``facts/build.py``) and which rules it reads
+    (``rules/strata.py``) are each a ``match`` over this enum closed by ``assert_never``.
+    """
+
+    #: The ids of the rules that fired for the subject.
+    CONCLUDED = "concluded"
+    #: The kinds of those rules.
+    CONCLUDED_KINDS = "concluded_kinds"
+    #: Of the mentee: the ids of the rules that fired for any candidate.
+    CANDIDATES_CONCLUDED = "candidates_concluded"
+    #: Of a candidate: the indices of the mentee's goals its rules' ``fits`` scopes cover.
+    FITS_GOALS = "fits_goals"
+    #: Of the mentee: the scopes of the goals no candidate fits.
+    UNMET_GOAL_SCOPES = "unmet_goal_scopes"
+
+
+_CONCLUSION_TYPES: dict[Conclusion, FieldType] = {
+    Conclusion.CONCLUDED: _TEXTS,
+    Conclusion.CONCLUDED_KINDS: ListType(type_of(Kind)),
+    Conclusion.CANDIDATES_CONCLUDED: _TEXTS,
+    Conclusion.FITS_GOALS: ListType(ScalarType("int")),
+    Conclusion.UNMET_GOAL_SCOPES: ListType(type_of(GoalScope)),
 }
+
+_EVERY_SUBJECT = (Conclusion.CONCLUDED, Conclusion.CONCLUDED_KINDS)
+
+#: The conclusion fields each subject carries, in the order its type lists them.
+_CONCLUDED: dict[About, tuple[Conclusion, ...]] = {
+    "mentee": (*_EVERY_SUBJECT, Conclusion.CANDIDATES_CONCLUDED, Conclusion.UNMET_GOAL_SCOPES),
+    "candidate": (*_EVERY_SUBJECT, Conclusion.FITS_GOALS),
+    "role": _EVERY_SUBJECT,
+    "past_mentor": _EVERY_SUBJECT,
+}
+
+#: Fields that hold what rules of lower layers concluded, by subject.
+CONCLUSIONS: dict[About, frozenset[Conclusion]] = {
+    about: frozenset(names) for about, names in _CONCLUDED.items()
+}
+
+
+def _conclusions(about: About) -> dict[str, FieldType]:
+    return {str(name): _CONCLUSION_TYPES[name] for name in _CONCLUDED[about]}
+
 
 #: What each subject looks like to a condition: the input fields, fields derived from the
 #: situation (echoes, matches, what the mentee aims at), and conclusions of lower layers.
@@ -113,9 +157,7 @@ _SUBJECT_TYPES: dict[About, ObjectType] = {
             **_MENTEE.fields,
             "aimed_industry": _TEXT,
             "aimed_job": _TEXT,
-            **_CONCLUDED,
-            "candidates_concluded": _TEXTS,
-            "unmet_goal_scopes": ListType(type_of(GoalScope)),
+            **_conclusions("mentee"),
         },
     ),
     "candidate": ObjectType(
@@ -127,22 +169,16 @@ _SUBJECT_TYPES: dict[About, ObjectType] = {
             "industry_match": _FLAG,
             "job_match": _FLAG,
             "longer_at_company": _FLAG,
-            **_CONCLUDED,
-            "fits_goals": ListType(ScalarType("int")),
+            **_conclusions("candidate"),
         },
     ),
     "role": ObjectType(
-        "role", {"name": type_of(CoachingRole), "filled": ScalarType("bool"), **_CONCLUDED}
+        "role",
+        {"name": type_of(CoachingRole), "filled": ScalarType("bool"), **_conclusions("role")},
     ),
-    "past_mentor": ObjectType("past_mentor", {**_object(PastMentor).fields, **_CONCLUDED}),
-}
-
-#: Fields that hold what rules of lower layers concluded, by subject.
-CONCLUSIONS: dict[About, frozenset[str]] = {
-    "mentee": frozenset({*_CONCLUDED, "candidates_concluded", "unmet_goal_scopes"}),
-    "candidate": frozenset({*_CONCLUDED, "fits_goals"}),
-    "role": frozenset(_CONCLUDED),
-    "past_mentor": frozenset(_CONCLUDED),
+    "past_mentor": ObjectType(
+        "past_mentor", {**_object(PastMentor).fields, **_conclusions("past_mentor")}
+    ),
 }
 
 

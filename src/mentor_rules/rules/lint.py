@@ -46,6 +46,7 @@ from ..language.expr import (
     Quantified,
     ScalarType,
 )
+from ..model.vocabulary import Conclusion
 from .ruleset import Rule, RuleSet
 from .strata import condition_dependencies
 
@@ -238,11 +239,11 @@ def _expanded(condition: Condition, rules: RuleSet, fires: dict[str, Condition])
     made: a rule read by many (layers of ``unless`` that each read the layer below, twice) is
     one shared expression, not a copy at every use, which grew exponentially."""
     match condition:
-        case Contains(field=Field(path=(root, "concluded_kinds")), value=kind):
+        case Contains(field=Field(path=(root, Conclusion.CONCLUDED_KINDS)), value=kind):
             return Or(
                 tuple(_fires(r, rules, fires) for r in rules if r.about == root and r.kind == kind)
             )
-        case Contains(field=Field(path=(root, "concluded")), value=str() as rule_id) if (
+        case Contains(field=Field(path=(root, Conclusion.CONCLUDED)), value=str() as rule_id) if (
             rule_id in rules.ids and rules[rule_id].about == root
         ):
             return _fires(rules[rule_id], rules, fires)

@@ -11,12 +11,12 @@ with the rules of the cycle named; so is a reference to a rule that does not exi
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, assert_never
 
 from .._errors import RuleError, RuleProblem
 from ..language.expr import Compare, Condition, Contains, Field, Quantified, walk
 from ..model.situation import GoalScope
-from ..model.vocabulary import CONCLUSIONS, About, Kind
+from ..model.vocabulary import CONCLUSIONS, About, Conclusion, Kind
 
 
 class Rule(Protocol):
@@ -138,14 +138,18 @@ def _unknown(
     """Add what ``condition`` reads to ``found``; yield a message for each unknown reference."""
     for reference in _references(condition):
         matched = _resolve(reference, rules)
-        if matched is None and reference[1] != "concluded_kinds" and reference[2] in absent:
+        if (
+            matched is None
+            and reference[1] != Conclusion.CONCLUDED_KINDS
+            and reference[2] in absent
+        ):
             matched = set()  # a disabled rule: it never concludes
         if matched is not None:
             found.update(matched)
             continue
         root, field, value = reference
-        what = "rule of kind" if field == "concluded_kinds" else "rule"
-        subject = "candidate" if field == "candidates_concluded" else root
+        what = "rule of kind" if field == Conclusion.CONCLUDED_KINDS else "rule"
+        subject = "candidate" if field == Conclusion.CANDIDATES_CONCLUDED else root
         yield (
             f"{root}.{field} is read for {value!r}, but there is no {what} {value!r} about "
             f"{subject} in the rule set"
@@ -153,18 +157,18 @@ def _unknown(
 
 
 # A reference: (root, conclusion field, the value tested for, or None for "all of them").
-_Reference = tuple[str, str, str | None]
+_Reference = tuple[str, Conclusion, str | None]
 
 
 def _references(condition: Condition) -> Iterator[_Reference]:
     for node in walk(condition):
         match node:
             case Contains(field=Field(path=(root, field)), value=value) if _concludes(root, field):
-                yield root, field, str(value)
+                yield root, Conclusion(field), str(value)
             case Compare(left=read) | Quantified(field=read):
                 path = read.path
                 if len(path) == 2 and _concludes(path[0], path[1]):
-                    yield path[0], path[1], None
+                    yield path[0], Conclusion(path[1]), None
             case _:
                 pass
 
@@ -176,14 +180,19 @@ def _concludes(root: str, field: str) -> bool:
 def _resolve(reference: _Reference, rules: Iterable[Rule]) -> set[str] | None:
     """The rules a reference reads; ``None`` when it names one that does not exist."""
     root, field, value = reference
-    about: About = "candidate" if field == "candidates_concluded" else root  # type: ignore[assignment]
-    if field in ("fits_goals", "unmet_goal_scopes"):
-        return {rule.id for rule in rules if rule.fits is not None}
-    subject = [rule for rule in rules if rule.about == about]
-    if value is None:
-        return {rule.id for rule in subject}
-    if field == "concluded_kinds":  # a kind is checked against the enum when parsed; a kind no
-        # rule of the set has (all avoid rules disabled, say) is simply never concluded
-        return {rule.id for rule in subject if rule.kind.value == value}
-    matched = {rule.id for rule in subject if rule.id == value}
-    return matched or None
+    match field:
+        case Conclusion.FITS_GOALS | Conclusion.UNMET_GOAL_SCOPES:
+            return {rule.id for rule in rules if rule.fits is not None}
+        case Conclusion.CONCLUDED_KINDS:
+            subject = [rule for rule in rules if rule.about == root]
+            # A kind is checked against the enum when parsed; a kind no rule of the set has
+            # (all avoid rules disabled, say) is simply never concluded.
+            return {rule.id for rule in subject if value is None or rule.kind.value == value}
+        case Conclusion.CONCLUDED | Conclusion.CANDIDATES_CONCLUDED:
+            about = "candidate" if field == Conclusion.CANDIDATES_CONCLUDED else root
+            subject = [rule for rule in rules if rule.about == about]
+            if value is None:
+                return {rule.id for rule in subject}
+            return {rule.id for rule in subject if rule.id == value} or None
+        case _:
+            assert_never(field)
