@@ -19,15 +19,11 @@ the same rules). Importing this module needs Dask; ``import mentor_rules`` never
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import pickle
 import threading
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
-
-from attrs import field, frozen
 
 try:
     import dask.bag
@@ -38,11 +34,9 @@ except ImportError as _missing:  # pragma: no cover - tested in a subprocess wit
         "in a checkout of mentor-rules, its dask extra: pip install '.[dask]')"
     ) from _missing
 
-from ._errors import Problem, SituationError
-from .advice.advisor import Advisor
+from .advice.advisor import Advisor, AdvisorSpec
 from .engines import EngineName
-from .io.jsonl import advise_each, outcome_document
-from .model.documents import over_limit, parse_json
+from .io.jsonl import outcome_document, outcomes
 from .model.limits import Limits
 from .rules.ruleset import RuleSet
 
@@ -56,24 +50,10 @@ __all__ = ["ShippedRules", "advise_bag", "advise_frame", "advise_items", "ship"]
 _KEPT = 8
 
 
-@frozen
-class ShippedRules:
-    """What a worker needs to build its :class:`Advisor`: the rule set (its parameters already
-    applied), the engine and the limits, with a token that names this combination: a hash of
-    them, worked out here, so that a token never names other rules than its own."""
-
-    rules: RuleSet
-    engine: EngineName
-    limits: Limits
-    token: str = field(init=False)
-
-    def __attrs_post_init__(self) -> None:
-        packed = pickle.dumps((self.rules, self.engine, self.limits), pickle.HIGHEST_PROTOCOL)
-        token = "mentor-rules-" + hashlib.sha256(packed).hexdigest()[:32]
-        object.__setattr__(self, "token", token)
-
-    def __dask_tokenize__(self) -> str:
-        return self.token
+#: What a worker needs to build its :class:`Advisor`: the rule set (its parameters already
+#: applied), the engine and the limits, with a token that names this combination. The same
+#: spec that :meth:`Advisor.maker` gives worker processes.
+ShippedRules = AdvisorSpec
 
 
 def ship(
@@ -85,9 +65,8 @@ def ship(
 ) -> ShippedRules:
     """The arguments of :class:`Advisor`, checked here (an unknown engine or parameter raises
     as ``Advisor(...)`` does) and packed to be sent to workers."""
-    advisor = Advisor(rules, engine=engine, parameters=parameters, limits=limits)
     # The engine stays as asked: "auto" picks what each worker has installed.
-    return ShippedRules(advisor.rules, engine, advisor.limits)
+    return Advisor(rules, engine=engine, parameters=parameters, limits=limits).maker()
 
 
 _lock = threading.Lock()
@@ -108,38 +87,19 @@ def _advisor_for(shipped: ShippedRules) -> Advisor:
     with _lock:
         advisor = _advisors.get(shipped.token)
         if advisor is None:
-            advisor = Advisor(shipped.rules, engine=shipped.engine, limits=shipped.limits)
+            advisor = shipped()
             _advisors[shipped.token] = advisor
             while len(_advisors) > _KEPT:
                 del _advisors[next(iter(_advisors))]
         return advisor
 
 
-def _parse(text: str | bytes | bytearray, limits: Limits) -> Any:
-    """JSON text read as ``mentor-rules advise`` reads a file: its size first, against
-    ``limits.max_document_bytes``."""
-    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
-    if len(data) > limits.max_document_bytes:
-        message = over_limit(limits, "max_document_bytes", len(data))
-        raise SituationError([Problem("", message)])
-    return parse_json(data, limits)
-
-
 def advise_items(items: Iterable[object], shipped: ShippedRules) -> list[dict[str, Any]]:
     """The result of each item, in order, with this process's advisor for ``shipped``: what
-    :func:`advise_bag` runs on each partition."""
+    :func:`advise_bag` runs on each partition. What is neither JSON text, a mapping nor a
+    Situation is reported as such ("expected an object")."""
     advisor = _advisor_for(shipped)
-    documents: list[Any] = []
-    unread: dict[int, SituationError] = {}
-    for position, item in enumerate(items):
-        if isinstance(item, str | bytes | bytearray):
-            try:
-                item = _parse(item, advisor.limits)
-            except SituationError as error:
-                unread[position] = error
-        # What is neither a mapping nor a Situation is reported as such ("expected an object").
-        documents.append(item)
-    return [outcome_document(outcome) for outcome in advise_each(advisor, documents, unread)]
+    return [outcome_document(outcome) for outcome in outcomes(advisor, list(items))]
 
 
 def _delayed(shipped: ShippedRules) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -26,7 +26,7 @@ from .build import AdviceBuilder, Match
 if TYPE_CHECKING:  # imported when first asked to explain: most processes never do
     from .explain import Explanation
 
-__all__ = ["Advisor", "BatchItem", "advise", "explain"]
+__all__ = ["Advisor", "AdvisorSpec", "BatchItem", "advise", "explain"]
 
 
 @frozen
@@ -131,6 +131,7 @@ class Advisor:
     ) -> None:
         rules = shipped_rules() if rules is None else rules
         self.rules: RuleSet = rules.with_parameters(parameters) if parameters else rules
+        self._engine_asked = engine
         self._info = self.rules.info
         self.limits: Limits = Limits() if limits is None else limits
         # One engine per layer: a layer's rules read what the layers below concluded.
@@ -162,12 +163,11 @@ class Advisor:
         """The name of the engine in use: ``"durable"`` or ``"python"``."""
         return self._layers[0][1].name
 
-    def maker(self) -> Callable[[], Advisor]:
-        """A picklable function that builds an advisor like this one (its rules with their
-        parameters, engine and limits): what a worker process or a Dask worker is sent."""
-        return functools.partial(
-            Advisor, self.rules, engine=cast(EngineName, self.engine), limits=self.limits
-        )
+    def maker(self) -> AdvisorSpec:
+        """What builds an advisor like this one in another process (its rules with their
+        parameters, the engine as asked, its limits): what a worker process or a Dask worker
+        is sent."""
+        return AdvisorSpec(self.rules, self._engine_asked, self.limits)
 
     def advise(self, situation: Situation | Mapping[str, Any]) -> Advice:
         """The advice for one situation (an attrs :class:`Situation` or its JSON form).
@@ -359,7 +359,43 @@ class Advisor:
         if chunk_size < 1:
             raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
         work = chunks(enumerate(situations), chunk_size)
-        return flatten(run_ordered(self, self.maker(), work, _advise_items, workers=workers))
+        return flatten(run_ordered(self, self.maker(), work, _batch_items, workers=workers))
+
+
+@frozen
+class AdvisorSpec:
+    """An :class:`Advisor`'s rule set (its parameters applied), engine as asked and limits:
+    calling it builds the advisor. Worker processes (:meth:`Advisor.advise_iter`,
+    ``mentor-rules advise --jobs``) and Dask workers (``mentor_rules.dask``, where it is
+    ``ShippedRules``) are each sent one. ``"auto"`` stays as asked: each process picks what it
+    has installed.
+
+    ``token`` names this combination, a hash of it (worked out when first asked for), so that a
+    token never names other rules than its own: Dask keys the graph's copy by it, and a Dask
+    worker the advisor it keeps.
+    """
+
+    rules: RuleSet
+    engine: EngineName
+    limits: Limits
+    _token: str | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    def __call__(self) -> Advisor:
+        return Advisor(self.rules, engine=self.engine, limits=self.limits)
+
+    @property
+    def token(self) -> str:
+        if self._token is None:
+            import hashlib
+            import pickle
+
+            packed = pickle.dumps((self.rules, self.engine, self.limits), pickle.HIGHEST_PROTOCOL)
+            token = "mentor-rules-" + hashlib.sha256(packed).hexdigest()[:32]
+            object.__setattr__(self, "_token", token)
+        return cast(str, self._token)
+
+    def __dask_tokenize__(self) -> str:
+        return self.token
 
 
 @functools.cache
@@ -383,7 +419,7 @@ def explain(
     return _default_advisor().explain(situation, candidate, target, bound=bound)
 
 
-def _advise_items(advisor: Advisor, chunk: list[tuple[int, Situation | Any]]) -> list[BatchItem]:
+def _batch_items(advisor: Advisor, chunk: list[tuple[int, Situation | Any]]) -> list[BatchItem]:
     """The task of :meth:`Advisor.advise_iter`: a :class:`BatchItem` for each ``(index,
     situation)`` of ``chunk``."""
     outcomes = advisor._advise_chunk([situation for _, situation in chunk])
