@@ -290,6 +290,7 @@ def pytest_command(files: list[Path], selection: str) -> list[str]:
         "-q",
         "-p",
         "no:cacheprovider",
+        "--no-cov",  # a mutant's run needs no coverage, and is quicker without
         "-k",
         selection,
     ]
