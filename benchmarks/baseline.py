@@ -21,6 +21,7 @@ library's documented semantics:
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 
 from mentor_rules import (
     Chemistry,
@@ -33,7 +34,7 @@ from mentor_rules import (
 )
 from mentor_rules.model.text import ShortForms, echoes
 
-__all__ = ["RULE_IDS", "firings"]
+__all__ = ["PARAMETERS", "RULE_IDS", "firings"]
 
 
 @functools.cache
@@ -78,12 +79,23 @@ RULE_IDS: frozenset[str] = frozenset(
     }
 )
 
+#: The thresholds the rules read as ``params.NAME``: the shipped rule set's, not copies of them.
+PARAMETERS: Mapping[str, int | float] = shipped_rules().parameter_values
+
 _HIGHER_UP = (Relation.SKIP_LEVEL, Relation.SENIOR)
 _UNCLEAR_CHEMISTRY = (Chemistry.UNKNOWN, Chemistry.MIXED)
 
 
-def firings(situation: Situation) -> set[tuple[str, str]]:
-    """The ``(rule id, subject)`` pairs of the shipped rules that fire for ``situation``."""
+def firings(
+    situation: Situation, parameters: Mapping[str, int | float] | None = None
+) -> set[tuple[str, str]]:
+    """The ``(rule id, subject)`` pairs of the shipped rules that fire for ``situation``, with
+    the shipped parameters or ``parameters`` in their place."""
+    given = PARAMETERS if parameters is None else {**PARAMETERS, **parameters}
+    newcomer_months = given["newcomer_months"]
+    company_years = given["company_years"]
+    industry_years = given["industry_years"]
+    conversations_before_asking = given["conversations_before_asking"]
     fired: set[tuple[str, str]] = set()
     add = fired.add
     mentee = situation.mentee
@@ -100,7 +112,7 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
     innovator = mentee.wants_to_innovate or mentee.hired_for_fresh_perspective
     if innovator:
         add(("really-need-a-mentor", "mentee"))
-    elif months is not None and months < 12:
+    elif months is not None and months < newcomer_months:
         add(("need-a-mentor", "mentee"))
 
     # -- rules about the five coaching-team roles
@@ -154,7 +166,7 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
         knows_company = culture is True or (
             culture is None
             and at_company is not None
-            and at_company >= 3
+            and at_company >= company_years
             and (months is None or at_company * 12 > months)
         )
         if knows_company:
@@ -162,7 +174,7 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
             scopes.add(GoalScope.COMPANY)
         in_industry = candidate.years_in_industry
         insider = False
-        if in_industry is not None and in_industry >= 5:
+        if in_industry is not None and in_industry >= industry_years:
             if industry is None or candidate.industry is None:
                 add(("industry-experience-unconfirmed", name))
                 scopes.add(GoalScope.INDUSTRY)
@@ -191,7 +203,7 @@ def firings(situation: Situation) -> set[tuple[str, str]]:
             add(("try-out-with-questions", name))
         elif chemistry in _UNCLEAR_CHEMISTRY:
             add(("assess-chemistry", name))
-        elif conversations < 2:
+        elif conversations < conversations_before_asking:
             add(("keep-talking", name))
         else:
             add(("ready-to-ask", name))

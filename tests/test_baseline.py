@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import mentor_rules
 from mentor_rules import Advisor, Situation, shipped_rules
@@ -26,7 +27,7 @@ from mentor_rules.testing import situations
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from baseline import RULE_IDS, firings
+from baseline import PARAMETERS, RULE_IDS, firings
 
 ENGINES = mentor_rules.available_engines()
 
@@ -64,6 +65,32 @@ def test_baseline_agrees_with_every_engine(situation: Situation) -> None:
     expected = firings(situation)
     for engine in ENGINES:
         assert _engine_firings(engine, situation) == expected, engine
+
+
+@given(
+    situations(),
+    st.fixed_dictionaries(
+        {
+            "newcomer_months": st.integers(0, 40),
+            "company_years": st.sampled_from([0, 1, 2.5, 3, 7]),
+            "industry_years": st.sampled_from([0, 1, 4.5, 5, 10]),
+            "conversations_before_asking": st.integers(0, 4),
+        }
+    ),
+)
+def test_baseline_reads_the_rule_sets_parameters(
+    situation: Situation, parameters: dict[str, int | float]
+) -> None:
+    """The baseline's thresholds are the rule set's parameters, under any values."""
+    assert set(parameters) == set(PARAMETERS)
+    advisor = _tuned(tuple(sorted(parameters.items())))
+    advice = advisor.advise(situation)
+    assert firings(situation, parameters) == {(r.rule, r.subject) for r in advice.recommendations}
+
+
+@functools.cache
+def _tuned(parameters: tuple[tuple[str, int | float], ...]) -> Advisor:
+    return Advisor(engine="python", parameters=dict(parameters))
 
 
 @pytest.mark.parametrize("engine", ENGINES)

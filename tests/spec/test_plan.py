@@ -13,6 +13,7 @@ from mentor_rules import (
     Mentee,
     Situation,
     Verdict,
+    shipped_rules,
 )
 from mentor_rules.testing import mentees
 
@@ -42,7 +43,7 @@ PLAN_ORDER = (
 CANDIDATE_STEPS = {"try-out-with-questions", "assess-chemistry", "keep-talking", "ready-to-ask"}
 
 #: Cautions, which stand in the plan beside their candidate's step.
-CAUTIONS = {"echoes-what-did-not-work", "skip-level-in-your-chain"}
+CAUTIONS = {r.id for r in shipped_rules() if r.kind is Kind.CAUTION}
 
 
 def _without_goals(situation: Situation) -> Situation:

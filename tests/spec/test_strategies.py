@@ -5,21 +5,27 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from typing import Any, TypeVar
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
 from hypothesis import strategies as st
 
 from mentor_rules import (
+    Candidate,
     CareerMove,
     Chemistry,
     CoachingRole,
+    Goal,
     GoalKind,
     GoalScope,
     Kind,
+    Mentee,
+    PastMentor,
     Relation,
     Setting,
     Situation,
@@ -28,6 +34,8 @@ from mentor_rules import (
     situation_from_dict,
     situation_to_dict,
 )
+from mentor_rules.language.expr import Condition, parse_condition, walk
+from mentor_rules.model.vocabulary import ABOUT, CONCLUSIONS, About, roots_for, subject_types
 from mentor_rules.testing import (
     TEXT_POOL,
     conditions,
@@ -89,30 +97,130 @@ def reaches(strategy: st.SearchStrategy[_T], predicate: Callable[[_T], bool]) ->
     pytest.fail(f"the strategy never generated such a value in {budget} tries")
 
 
+def _model_classes() -> tuple[list[type], list[type[StrEnum]]]:
+    """The attrs classes and the enums a situation is made of, read from the model (a class or
+    enum added to it is then covered here without a word)."""
+    classes: list[type] = []
+    enums: list[type[StrEnum]] = []
+
+    def visit(annotation: object) -> None:
+        if isinstance(annotation, type) and attrs.has(annotation):
+            if annotation not in classes:
+                classes.append(annotation)
+                for hint in typing.get_type_hints(annotation).values():
+                    visit(hint)
+        elif isinstance(annotation, type) and issubclass(annotation, StrEnum):
+            if annotation not in enums:
+                enums.append(annotation)
+        else:
+            for argument in typing.get_args(annotation):
+                visit(argument)
+
+    visit(Situation)
+    return classes, enums
+
+
+_CLASSES, _ENUMS = _model_classes()
+_ENUM_VALUES = [member for enum in _ENUMS for member in enum]
+
+
+def _objects_in(value: object) -> Iterator[object]:
+    """Every attrs object in ``value``, itself included, depth first."""
+    if attrs.has(type(value)):
+        yield value
+        for field in attrs.fields(typing.cast(Any, type(value))):
+            yield from _objects_in(getattr(value, field.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _objects_in(item)
+
+
 def _values_in(situation: Situation) -> set[StrEnum]:
-    mentee = situation.mentee
-    found: set[StrEnum] = {mentee.career_move, *mentee.support_roles}
-    found |= {g.kind for g in mentee.goals} | {g.scope for g in mentee.goals}
-    found |= {p.setting for p in mentee.past_mentors}
-    for c in situation.candidates:
-        found |= {c.relation, c.chemistry, c.willing}
+    found: set[StrEnum] = set()
+    for obj in _objects_in(situation):
+        for field in attrs.fields(typing.cast(Any, type(obj))):
+            value = getattr(obj, field.name)
+            items = value if isinstance(value, tuple) else (value,)
+            found |= {item for item in items if isinstance(item, StrEnum)}
     return found
 
 
-_ENUM_VALUES = [
-    member
-    for enum in (
-        CareerMove,
-        Chemistry,
-        CoachingRole,
-        GoalKind,
-        GoalScope,
-        Relation,
-        Setting,
-        Willingness,
+def test_the_model_walk_finds_the_models_classes_and_enums() -> None:
+    """The walk above sees what the model is made of (so the tests below are not vacuous)."""
+    assert {Situation, Mentee, Candidate, Goal, PastMentor} <= set(_CLASSES)
+    assert {CareerMove, Chemistry, CoachingRole, GoalKind, GoalScope, Relation} <= set(_ENUMS)
+    assert {Setting, Willingness} <= set(_ENUMS)
+
+
+_MODEL_FIELDS = [(cls, field) for cls in _CLASSES for field in attrs.fields(cls)]
+
+
+@pytest.mark.parametrize(
+    ("cls", "field"), _MODEL_FIELDS, ids=[f"{c.__name__}.{f.name}" for c, f in _MODEL_FIELDS]
+)
+def test_generated_situations_set_every_model_field(cls: type, field: Any) -> None:
+    """Every field of every class of the model gets a value other than its default (a field
+    the strategies never set would make the promises about it pass without testing them)."""
+
+    def differs(obj: object) -> bool:
+        value = getattr(obj, field.name)
+        if field.default is attrs.NOTHING:
+            return True
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        return bool(value != default)
+
+    reaches(
+        situations(),
+        lambda s: any(isinstance(o, cls) and differs(o) for o in _objects_in(s)),
     )
-    for member in enum
+
+
+_NODES = typing.get_args(Condition)
+
+
+@pytest.mark.parametrize("node", _NODES, ids=[n.__name__ for n in _NODES])
+def test_generated_conditions_hold_every_node_class(node: type) -> None:
+    """Every class of the condition language's closed union is generated (a new node class
+    the strategies never make would leave both engines' handling of it untested)."""
+    about_and_text = st.sampled_from(ABOUT).flatmap(
+        lambda about: st.tuples(st.just(about), conditions(about))
+    )
+    reaches(
+        about_and_text,
+        lambda pair: any(
+            isinstance(n, node) for n in walk(parse_condition(pair[1], roots_for(pair[0])))
+        ),
+    )
+
+
+_SUBJECT_FIELDS = [
+    (about, name, name in CONCLUSIONS[about])
+    for about, subject in subject_types().items()
+    for name in subject.fields
 ]
+
+
+@pytest.mark.parametrize(
+    ("about", "name", "concluded"),
+    _SUBJECT_FIELDS,
+    ids=[f"{about}.{name}" for about, name, _ in _SUBJECT_FIELDS],
+)
+def test_generated_rules_read_every_field_of_every_subject(
+    about: About, name: str, concluded: bool
+) -> None:
+    """Every field a condition may read (input, derived and conclusion fields) is read by some
+    generated condition; conclusion fields only in rule packs, where lower layers exist."""
+    if concluded:
+        reaches(
+            rule_documents(),
+            lambda documents: any(
+                f"{about}.{name}" in d["when"] + d.get("unless", "") for d in documents
+            ),
+        )
+    else:
+        reaches(conditions(about), lambda text: f"{about}.{name}" in text)
 
 
 @pytest.mark.parametrize("value", _ENUM_VALUES, ids=lambda v: f"{type(v).__name__}.{v.value}")
