@@ -160,7 +160,7 @@ class Advisor:
 
     @property
     def engine(self) -> str:
-        """The name of the engine in use: ``"durable"`` or ``"python"``."""
+        """The name of the engine in use (a key of the engine registry, ``ENGINES``)."""
         return self._layers[0][1].name
 
     def maker(self) -> AdvisorSpec:

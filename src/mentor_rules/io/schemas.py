@@ -412,7 +412,7 @@ _DESCRIPTIONS: dict[type, dict[str, str]] = {
     Provenance: {
         "library": "mentor-rules",
         "version": "the library's version (mentor_rules.__version__)",
-        "engine": "the engine that matched the rules: durable or python",
+        "engine": "the engine that matched the rules, by its name in the engine registry",
     },
 }
 

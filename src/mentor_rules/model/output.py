@@ -46,7 +46,7 @@ class RuleSetInfo:
 @frozen
 class Provenance:
     """What produced a piece of advice: the library, its version and the engine that matched
-    the rules (``"durable"`` or ``"python"``).
+    the rules (its name in the engine registry, ``mentor_rules.engines.ENGINES``).
 
     Two engines give the same advice by design, so :class:`Advice` leaves its provenance out
     of equality (and hashing): advice from either engine compares equal, while its JSON form
