@@ -157,3 +157,14 @@ def test_a_pack_whose_candidate_rule_reads_the_mentees_conclusions_is_searched_w
         advisor.advise(changed).for_candidate("Pat").verdict
         == advisor.advise(situation).for_candidate("Pat").verdict
     )
+
+
+def test_the_public_explain_is_the_shipped_advisors() -> None:
+    """``mentor_rules.explain`` is :meth:`Advisor.explain` on the shipped rules."""
+    import mentor_rules
+
+    situation = {
+        "mentee": {"goals": [{"kind": "questions", "scope": "company"}]},
+        "candidates": [{"name": "Pat", "relation": "peer"}],
+    }
+    assert mentor_rules.explain(situation, "Pat") == Advisor().explain(situation, "Pat")
