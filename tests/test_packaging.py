@@ -50,14 +50,15 @@ def _extra(name: str) -> set[str]:
 
 def test_the_test_extra_holds_only_what_mentor_rules_testing_and_the_tests_need() -> None:
     """The strategies need hypothesis; the tests pytest (with pytest-xdist, to use every
-    core), jsonschema to hold the loader to the published JSON Schemas, the programme extra's
-    solver (scipy: the build writes ``mentor-rules[programme]`` out as what it holds) and
-    matching, the oracle the stable matchings are checked against, the serve extra to run the
-    server (its requirements, as installed), and Playwright to drive its page in the system's
-    Chromium."""
+    core, and pytest-cov, to hold the suite to its coverage floor), jsonschema to hold the
+    loader to the published JSON Schemas, the programme extra's solver (scipy: the build writes
+    ``mentor-rules[programme]`` out as what it holds) and matching, the oracle the stable
+    matchings are checked against, the serve extra to run the server (its requirements, as
+    installed), and Playwright to drive its page in the system's Chromium."""
     assert {r.split(">")[0] for r in _extra("test")} == {
         "hypothesis",
         "pytest",
+        "pytest-cov",
         "pytest-xdist",
         "jsonschema",
         "scipy",
