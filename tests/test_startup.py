@@ -283,7 +283,7 @@ def test_the_command_line_loads_only_what_advise_as_json_needs(tmp_path: Path) -
         "from mentor_rules.cli import main\n"
         "main(['advise', '--format', 'json'])\n"
         "print(json.dumps([m for m in ('mentor_rules.io.report', 'mentor_rules.rules.lint',"
-        " 'mentor_rules.rules.catalogue') if m in sys.modules]))"
+        " 'mentor_rules.rules.catalogue', 'mentor_rules.io.schemas') if m in sys.modules]))"
     )
     env = {**os.environ, CACHE_ENV: str(tmp_path / "cache")}
     result = subprocess.run(
