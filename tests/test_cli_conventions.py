@@ -491,3 +491,33 @@ def test_a_pack_replaces_an_example_of_an_inherited_rule_by_its_number(tmp_path:
         encoding="utf-8",
     )
     assert "did you mean 'ready-to-ask'?" in command("check", "--rules", str(folder)).stderr
+
+
+def test_the_objectives_offered_are_the_programme_s_objectives() -> None:
+    """The command line and the programme's schema name the objectives without importing the
+    programme floor (start-up), so a new `Objective` must be added to both: this names them."""
+    from mentor_rules.cli import _parser
+    from mentor_rules.programme.document import Objective
+
+    objectives = [objective.value for objective in Objective]
+    match = next(
+        action
+        for action in _parser()._subparsers._group_actions[0].choices["match"]._actions  # type: ignore[union-attr]
+        if "--objective" in action.option_strings
+    )
+    assert list(match.choices or ()) == objectives
+    found = []
+
+    def enums(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("objective"), dict) and "enum" in node["objective"]:
+                found.append(node["objective"]["enum"])
+            for value in node.values():
+                enums(value)
+        elif isinstance(node, list):
+            for value in node:
+                enums(value)
+
+    for name in ("programme", "programme-result"):
+        enums(SCHEMAS[name]())
+    assert found == [objectives, objectives]
