@@ -4,6 +4,7 @@ published schema for every JSON document it writes, checked against what it writ
 
 from __future__ import annotations
 
+import argparse
 import errno
 import fcntl
 import json
@@ -500,9 +501,12 @@ def test_the_objectives_offered_are_the_programme_s_objectives() -> None:
     from mentor_rules.programme.document import Objective
 
     objectives = [objective.value for objective in Objective]
+    commands = next(
+        action for action in _parser()._actions if isinstance(action, argparse._SubParsersAction)
+    )
     match = next(
         action
-        for action in _parser()._subparsers._group_actions[0].choices["match"]._actions  # type: ignore[union-attr]
+        for action in commands.choices["match"]._actions
         if "--objective" in action.option_strings
     )
     assert list(match.choices or ()) == objectives
