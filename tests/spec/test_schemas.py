@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
@@ -194,8 +194,17 @@ _ADVISED = [
 ]
 
 
+def _with_rule_set(parameters: object) -> Any:
+    broken = copy.deepcopy(_ADVISED[1])
+    broken["rule_set"]["parameters"] = parameters
+    return broken
+
+
 @fewer_examples(2)
 @given(st.sampled_from(_ADVISED).flatmap(mutated))
+# A mapping given null ended the loader with AttributeError (cattrs called .items() on it).
+@example(_with_rule_set(None))
+@example(_with_rule_set(["newcomer_months"]))
 def test_the_advice_schema_and_the_loader_agree_on_documents_broken_anyhow(
     document: Any,
 ) -> None:

@@ -195,7 +195,23 @@ def _make_converter() -> cattrs.Converter:
         lambda t: getattr(t, "__origin__", None) is tuple, _strict_tuple
     )
     made.register_structure_hook_factory(attrs.has, lambda cls: _objects_only(cls, made))
+    made.register_structure_hook_factory(
+        lambda t: getattr(t, "__origin__", None) is dict, lambda t: _mappings_only(t, made)
+    )
     return made
+
+
+def _mappings_only(mapping_type: Any, made: cattrs.Converter) -> Any:
+    """Structure ``dict[K, V]`` from mappings only (cattrs' own hook called ``.items()`` on
+    whatever came, so a ``null`` ended the read with ``AttributeError``)."""
+    inner: Any = made.gen_structure_mapping(mapping_type)
+
+    def structure_mapping(value: object, _: type) -> Any:
+        if not isinstance(value, Mapping):
+            raise _NotAnObject(f"expected an object, got {json_type(value)}")
+        return inner(value, mapping_type)
+
+    return structure_mapping
 
 
 def _register_enum(made: cattrs.Converter, enum_type: type[StrEnum]) -> None:
