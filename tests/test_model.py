@@ -211,3 +211,22 @@ def test_lists_where_tuples_belong_are_named() -> None:
     situation = Situation(candidates=[Candidate("Ann", Relation.PEER)])  # type: ignore[arg-type]
     with pytest.raises(SituationError, match="candidates: must be a tuple, got a list"):
         Advisor(engine="python").advise(situation)
+
+
+@pytest.mark.parametrize("given", [None, [["a", 1.0]], "a=1"])
+def test_a_mapping_that_is_not_an_object_is_a_problem_whatever_was_read_before(
+    given: object,
+) -> None:
+    """A ``dict`` field given anything but an object is a problem with its path, also after
+    the converter has read that type once (cattrs' own mapping hook, registered by its first
+    use, used to take over from ours: the answer depended on what the process had read)."""
+    from mentor_rules import AdviceError, advice_from_dict, advise
+    from mentor_rules.model.documents import advice_to_dict, converter
+
+    assert converter.structure({"a": 1}, dict[str, float]) == {"a": 1.0}
+    document = advice_to_dict(advise({"candidates": [{"name": "A", "relation": "peer"}]}))
+    for _ in range(2):
+        document["rule_set"]["parameters"] = given
+        with pytest.raises(AdviceError) as caught:
+            advice_from_dict(document)
+        assert [p.path for p in caught.value.problems] == ["rule_set.parameters"]

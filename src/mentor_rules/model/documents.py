@@ -203,8 +203,15 @@ def _make_converter() -> cattrs.Converter:
 
 def _mappings_only(mapping_type: Any, made: cattrs.Converter) -> Any:
     """Structure ``dict[K, V]`` from mappings only (cattrs' own hook called ``.items()`` on
-    whatever came, so a ``null`` ended the read with ``AttributeError``)."""
-    inner: Any = made.gen_structure_mapping(mapping_type)
+    whatever came, so a ``null`` ended the read with ``AttributeError``). Made by cattrs'
+    factory, not ``Converter.gen_structure_mapping``, which also registers what it makes as the
+    type's hook: the next look-up found that, not this check (so the fix held or not depending
+    on what had been read before in the process)."""
+    from cattrs.gen import mapping_structure_factory
+
+    inner: Any = mapping_structure_factory(
+        mapping_type, made, dict, detailed_validation=made.detailed_validation
+    )
 
     def structure_mapping(value: object, _: type) -> Any:
         if not isinstance(value, Mapping):
