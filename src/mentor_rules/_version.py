@@ -8,7 +8,7 @@ at import, where asking ``importlib.metadata`` took about a fifth of the import 
 
 __all__ = ["LIBRARY", "VERSION", "__version__"]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: The distribution's name, as the advice names its producer.
 LIBRARY = "mentor-rules"
