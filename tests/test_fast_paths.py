@@ -18,6 +18,7 @@ from mentor_rules import (
     shipped_rules,
     situation_from_dict,
 )
+from mentor_rules.advice.build import compile_template, render
 from mentor_rules.advice.evidence import compile_evidence
 from mentor_rules.facts.build import Concluding, Fact, FactBuilder, echoed
 from mentor_rules.language.evaluate import evidence, holds
@@ -258,3 +259,39 @@ def test_every_conclusion_field_is_made_for_every_subject_that_carries_it() -> N
     assert {fact.about for fact in facts} == set(CONCLUSIONS)
     for fact in facts:
         assert set(fact.values[fact.about]) >= CONCLUSIONS[fact.about], fact.about
+
+
+def _templates_agree(rules: RuleSet, situation: Situation, slots: Mapping[str, str]) -> None:
+    """Every template of every rule (message, step item, step text), compiled, writes what
+    ``render`` writes on every fact of its subject in every layer."""
+    layers = Advisor(rules, engine="python")._evaluate(situation).layers
+    for rule in rules:
+        step = rule.step
+        templates = [rule.message]
+        templates += [] if step is None else [t for t in (step.text, step.item) if t is not None]
+        for template in templates:
+            compiled = compile_template(template, rule.words)
+            for _, facts in layers:
+                for fact in facts:
+                    if fact.about == rule.about:
+                        expected = render(template, fact.values, rule.words, slots)
+                        assert compiled(fact.values, slots) == expected
+                        assert compiled(fact.values, None) == render(
+                            template, fact.values, rule.words
+                        )
+
+
+@settings(max_examples=30)
+@given(situations(), st.dictionaries(st.sampled_from(["subjects", "others"]), st.text()))
+def test_compiled_messages_are_the_rendered_ones(
+    situation: Situation, slots: dict[str, str]
+) -> None:
+    _templates_agree(RULES, situation, slots)
+
+
+@settings(max_examples=30)
+@given(rule_packs(max_rules=4), situations())
+def test_compiled_messages_are_the_rendered_ones_with_generated_rules(
+    rules: RuleSet, situation: Situation
+) -> None:
+    _templates_agree(rules, situation, {"subjects": "a, b and c", "others": "b and c"})

@@ -27,7 +27,7 @@ from ..model.vocabulary import ABOUT, Kind, Stage, subject_types
 from ..rules.ruleset import Rule, Template
 from .evidence import InputEvidence, compile_evidence, input_evidence_for
 
-__all__ = ["AdviceBuilder", "Match", "build_advice", "render"]
+__all__ = ["AdviceBuilder", "Match", "build_advice", "compile_template", "render"]
 
 #: A rule that fired, with the fact it fired on (as its layer saw it).
 Match = tuple[Rule, Fact]
@@ -65,10 +65,15 @@ def build_advice(
 
 @frozen
 class _RulePlan:
-    """What turning one rule's firing into a recommendation needs, worked out once."""
+    """What turning one rule's firing into a recommendation and a step needs, worked out
+    once: its evidence function, and its message, step item and step text compiled
+    (:func:`compile_template`, each :func:`render` made once)."""
 
     rule: Rule
     evidence: Callable[[Mapping[str, Any]], list[tuple[FactPath, Any]]]
+    message: Rendered
+    step_item: Rendered | None
+    step_text: Rendered | None
 
 
 class AdviceBuilder:
@@ -112,7 +117,8 @@ class AdviceBuilder:
         recommendations = tuple(
             self._recommend(self._plan(rule), situation, fact) for rule, fact in ordered
         )
-        steps = _steps(ordered, recommendations, subject_rank, {v.name: v for v in verdicts})
+        verdict_of_name = {v.name: v for v in verdicts}
+        steps = _steps(ordered, recommendations, subject_rank, verdict_of_name, self._plan)
         order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
         if rule_set is None:
             rule_set = RuleSetInfo()
@@ -135,7 +141,7 @@ class AdviceBuilder:
             rule.kind,
             rule.about,
             fact.subject,
-            render(rule.message, fact.values, rule.words),
+            plan.message(fact.values, None),
             rule.because,
             tuple(found.values()),
             rule.source,
@@ -145,7 +151,14 @@ class AdviceBuilder:
     def _plan(self, rule: Rule) -> _RulePlan:
         plan = self._plans.get(rule.id)
         if plan is None or plan.rule is not rule:
-            plan = _RulePlan(rule, compile_evidence(rule.condition))
+            step, words = rule.step, rule.words
+            plan = _RulePlan(
+                rule,
+                compile_evidence(rule.condition),
+                compile_template(rule.message, words),
+                None if step is None or step.item is None else compile_template(step.item, words),
+                None if step is None or step.text is None else compile_template(step.text, words),
+            )
             self._plans[rule.id] = plan
         return plan
 
@@ -209,6 +222,7 @@ def _steps(
     recommendations: Sequence[Recommendation],
     subject_rank: Any,
     verdicts: Mapping[str, CandidateVerdict],
+    plan_of: Callable[[Rule], _RulePlan],
 ) -> tuple[Step, ...]:
     """The plan: each rule's steps in order, grouped as its ``step`` says, and each caution
     about a subject right after the first step that names that subject.
@@ -242,9 +256,13 @@ def _steps(
                 planned.append(((*order, n), Step(rule.id, r.subject, r.message)))
             continue
         first = pairs[0][0][1]
-        items = [render(rule.step.item, fact.values, rule.words) for (_, fact), _ in pairs]  # type: ignore[arg-type]
+        plan = plan_of(rule)
+        item, step_text = plan.step_item, plan.step_text
+        assert item is not None  # a grouped step has both: the rule set's checks say so
+        assert step_text is not None
+        items = [item(fact.values, None) for (_, fact), _ in pairs]
         slots = {"subjects": _join(items), "others": _join(items[1:])}
-        text = render(rule.step.text, first.values, rule.words, slots)  # type: ignore[arg-type]
+        text = step_text(first.values, slots)
         others = tuple(r.subject for _, r in pairs[1:])
         planned.append(((*order, 0), Step(rule.id, pairs[0][1].subject, text, others)))
     planned.sort(key=lambda pair: pair[0])
@@ -302,6 +320,83 @@ def _words(value: Any, field_type: FieldType, words: Mapping[str, str]) -> str:
     if isinstance(field_type, EnumType):
         return words.get(value, str(value).replace("_", " "))
     return str(value)
+
+
+#: A template compiled: its text from a fact's values and the slots (None: no slots).
+Rendered = Callable[[Mapping[str, Any], Mapping[str, str] | None], str]
+_Words = Callable[[Any], str]
+_EMPTY: Mapping[str, Any] = {}
+
+
+def compile_template(template: Template, words: Mapping[str, str] | None = None) -> Rendered:
+    """:func:`render` of ``template`` with ``words`` as a function made once: each slot's
+    field type looked up, and its way to plain words chosen, when compiled rather than on
+    every message (``tests/test_fast_paths.py`` checks the two agree)."""
+    words = words or {}
+    types = subject_types()
+    parts: list[tuple[str, str, str | None, _Words | None]] = []
+    for literal, path in template.parts:
+        if path is None:
+            parts.append((literal, "", None, None))
+        elif len(path) == 1:
+            parts.append(("", path[0], None, None))
+        else:
+            root, name = path
+            field_type = types[root].fields[name]  # type: ignore[index]
+            parts.append(("", root, name, _words_for(field_type, words)))
+    if all(path is None for _, path in template.parts):
+        text = "".join(literal for literal, _, _, _ in parts)
+        return lambda values, slots: text
+
+    def rendered(values: Mapping[str, Any], slots: Mapping[str, str] | None) -> str:
+        out = []
+        for literal, root, name, to_words in parts:
+            if to_words is not None:
+                out.append(to_words(values.get(root, _EMPTY).get(name)))
+            elif root:
+                out.append((slots or _EMPTY).get(root, ""))
+            else:
+                out.append(literal)
+        return "".join(out)
+
+    return rendered
+
+
+def _words_for(field_type: FieldType, words: Mapping[str, str]) -> _Words:
+    """:func:`_words` for values of ``field_type``, as a function made once."""
+    if isinstance(field_type, NullableType):
+        field_type = field_type.inner
+    if isinstance(field_type, ListType):
+        quoted = field_type.item == _TEXT
+        item_words = _words_for(field_type.item, words)
+
+        def listed(value: Any) -> str:
+            if value is None:
+                return "unknown"
+            items = sorted(
+                f"“{item}”" if quoted and isinstance(item, str) else item_words(item)
+                for item in value
+            )
+            return _join(items) if items else "none"
+
+        return listed
+    enum = isinstance(field_type, EnumType)
+
+    def scalar(value: Any) -> str:
+        kind = type(value)
+        if kind is str:  # the usual case: a text, or an enum's value
+            return words.get(value, value.replace("_", " ")) if enum else value
+        if value is None:
+            return "unknown"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, float):
+            return f"{value:g}"
+        if enum:
+            return words.get(value, str(value).replace("_", " "))
+        return str(value)
+
+    return scalar
 
 
 def _join(items: Sequence[str]) -> str:
