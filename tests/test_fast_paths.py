@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mentor_rules import (
     Advisor,
+    CoachingRole,
+    GoalScope,
     Limits,
+    Relation,
     RuleSet,
     Situation,
     SituationError,
@@ -22,7 +26,14 @@ from mentor_rules.advice.build import compile_template, render
 from mentor_rules.advice.evidence import compile_evidence
 from mentor_rules.facts.build import Concluding, Fact, FactBuilder, echoed
 from mentor_rules.language.evaluate import evidence, holds
-from mentor_rules.model.documents import check_limits, converter, shape_problems, situation_to_dict
+from mentor_rules.model.documents import (
+    _compiled_check,
+    check_limits,
+    check_limits_reference,
+    converter,
+    shape_problems,
+    situation_to_dict,
+)
 from mentor_rules.model.vocabulary import CONCLUSIONS, Conclusion
 from mentor_rules.rules import ruleset as _ruleset
 from mentor_rules.testing import rule_packs, situations
@@ -295,3 +306,84 @@ def test_compiled_messages_are_the_rendered_ones_with_generated_rules(
     rules: RuleSet, situation: Situation
 ) -> None:
     _templates_agree(rules, situation, {"subjects": "a, b and c", "others": "b and c"})
+
+
+def _parts(situation: Situation) -> list[Any]:
+    """Every attrs instance of ``situation``: itself, the mentee, its goals and past mentors,
+    the candidates."""
+    mentee = situation.mentee
+    return [situation, mentee, *mentee.goals, *mentee.past_mentors, *situation.candidates]
+
+
+_ANY_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(allow_nan=False),
+    st.text(max_size=40),
+    st.sampled_from([*Relation, *GoalScope, *CoachingRole]),
+    st.lists(st.text(max_size=3), max_size=3).map(tuple),
+    st.lists(st.text(max_size=3), max_size=3),
+)
+
+
+def _sizes(value: Any, found: dict[str, int]) -> None:
+    """The longest text and the longest list in a document, into ``found``."""
+    if isinstance(value, str):
+        found["text"] = max(found["text"], len(value))
+    elif isinstance(value, list):
+        found["items"] = max(found["items"], len(value))
+        for item in value:
+            _sizes(item, found)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _sizes(item, found)
+
+
+@st.composite
+def _near_limits(draw: st.DrawFn, situation: Situation) -> Limits:
+    """Limits that ``situation`` just meets or just breaks, or the defaults."""
+    if draw(st.booleans()):
+        return Limits()
+    found = {"text": 0, "items": 0}
+    _sizes(situation_to_dict(situation), found)
+    near = st.integers(-1, 2)
+    return Limits(
+        max_candidates=max(1, len(situation.candidates) + draw(near)),
+        max_items=max(1, found["items"] + draw(near)),
+        max_text=max(1, found["text"] + draw(near), 27 + draw(near)),
+        max_depth=5 + draw(near),
+    )
+
+
+@settings(max_examples=150)
+@given(situations(), st.data())
+def test_the_compiled_check_of_a_situation_is_the_reference(
+    situation: Situation, data: st.DataObject
+) -> None:
+    """Under limits it just meets or breaks, and where one field (maybe) holds a value of any
+    type, the compiled check passes a situation only when the reference passes it, and
+    check_limits raises what the reference raises."""
+    limits = data.draw(_near_limits(situation))
+    if data.draw(st.booleans()):
+        part = data.draw(st.sampled_from(_parts(situation)))
+        name = data.draw(st.sampled_from([field.name for field in attrs.fields(type(part))]))
+        size = limits.max_text + data.draw(st.integers(-1, 1))
+        near = st.text(st.characters(codec="ascii"), min_size=size, max_size=size)
+        value = st.sampled_from([_ANY_VALUE, near, near.map(lambda text: (text,))]).flatmap(
+            lambda chosen: chosen
+        )
+        object.__setattr__(part, name, data.draw(value))
+
+    def outcome(check: Any) -> list[Any] | None:
+        try:
+            check(situation, limits)
+        except SituationError as error:
+            return list(error.problems)
+        return None
+
+    expected = outcome(check_limits_reference)
+    compiled = _compiled_check(limits)
+    if compiled is not None and compiled(situation):
+        assert expected is None
+    assert outcome(check_limits) == expected

@@ -557,10 +557,21 @@ def check_limits(situation: Situation, limits: Limits) -> None:
     """Raise :class:`SituationError` if ``situation`` (built in Python) holds a value of the
     wrong type or exceeds ``limits``.
 
-    A situation surely within the limits (the usual case) is seen to be so by a walk over its
-    attrs instances; otherwise its document is walked by :func:`shape_problems`, which names
+    A situation surely of the right types and within the limits (the usual case) is seen to
+    be so by one walk over its attrs instances, compiled once per ``limits``
+    (:func:`_compiled_check`); any other takes :func:`check_limits_reference`, which names
     every problem.
     """
+    check = _compiled_check(limits)
+    if check is not None and check(situation):
+        return
+    check_limits_reference(situation, limits)
+
+
+def check_limits_reference(situation: Situation, limits: Limits) -> None:
+    """:func:`check_limits` by the definitions it stands for: :func:`type_problems`, then
+    :func:`shape_problems` of the situation's document (walked only where :func:`_within`
+    cannot see that it is within the limits)."""
     problems = type_problems(situation)
     if problems:
         raise SituationError(problems)
@@ -569,6 +580,76 @@ def check_limits(situation: Situation, limits: Limits) -> None:
     problems = shape_problems(situation_to_dict(situation), limits)
     if problems:
         raise SituationError(problems)
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled_check(limits: Limits) -> Callable[[object], bool] | None:
+    """Whether a situation built in Python surely passes :func:`check_limits_reference`: every
+    value of exactly its field's type and within ``limits``, in one walk made from source per
+    class (as the reader below). False for anything it does not vouch for.
+
+    None for limits under which a valid situation's own keys or enum values would break them
+    (then every situation takes the reference): the walk then need not check them, nor depths,
+    since the model's objects nest no deeper than ``_SITUATION_DEPTH``.
+    """
+    fixed = [name for cls in _FIELD_NAMES for name in _FIELD_NAMES[cls][0]]
+    fixed += [member.value for enum_type in _ENUMS for member in enum_type]
+    if limits.max_depth < _SITUATION_DEPTH or any(_text_problem(text, limits) for text in fixed):
+        return None
+    return _check_object(Situation, limits)
+
+
+def _check_object(cls: type, limits: Limits) -> Callable[[object], bool]:
+    hints = typing.get_type_hints(cls)
+    namespace: dict[str, Any] = {"_cls": cls, "_text_problem": text_problem}
+    lines = ["def check(value):", "    if type(value) is not _cls:", "        return False"]
+    for field in attrs.fields(cls):
+        most = limits.max_candidates if field.name == "candidates" else limits.max_items
+        lines.append(f"    x = value.{field.name}")
+        lines += _check_statements(hints[field.name], limits, most, namespace, "    ")
+    lines.append("    return True")
+    exec(compile("\n".join(lines) + "\n", f"<check of {cls.__name__}>", "exec"), namespace)
+    made: Callable[[object], bool] = namespace["check"]
+    return made
+
+
+def _check_statements(
+    hint: Any, limits: Limits, most_items: int, namespace: dict[str, Any], indent: str
+) -> list[str]:
+    """Python source that returns False unless ``x`` is exactly of declared type ``hint`` and
+    within ``limits`` (a list of at most ``most_items``)."""
+    origin = typing.get_origin(hint)
+    fail = f"{indent}    return False"
+    if origin is types.UnionType or origin is typing.Union:
+        inner = next(t for t in typing.get_args(hint) if t is not type(None))
+        return [
+            f"{indent}if x is not None:",
+            *_check_statements(inner, limits, most_items, namespace, indent + "    "),
+        ]
+    if hint is str:
+        return [
+            f"{indent}if type(x) is not str or len(x) > {limits.max_text} or not ("
+            "x.isascii() or _text_problem(x) is None):",
+            fail,
+        ]
+    if hint is int or hint is bool:
+        return [f"{indent}if type(x) is not {hint.__name__}:", fail]
+    if hint is float:
+        return [f"{indent}if type(x) is not float and type(x) is not int:", fail]
+    name = f"_check_{len(namespace)}"
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        namespace[name] = hint  # its values are within the limits (else no compiled check)
+        return [f"{indent}if type(x) is not {name}:", fail]
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        deeper = indent + "    "
+        lines = [f"{indent}if type(x) is not tuple or len(x) > {most_items}:", fail]
+        lines.append(f"{indent}for x in x:  # each item in turn in x (the tuple is iterated once)")
+        lines += _check_statements(item, limits, limits.max_items, namespace, deeper)
+        return lines
+    assert attrs.has(hint), hint
+    namespace[name] = _check_object(hint, limits)
+    return [f"{indent}if not {name}(x):", fail]
 
 
 def _within(node: object, depth: int, limits: Limits, most_items: int) -> bool:
