@@ -158,22 +158,37 @@ def _with_conclusions(
 
 
 def _layered(advisor: Advisor, situation: Situation) -> None:
-    """Each layer's facts, remade by ``Concluding``, are ``_with_conclusions`` over all facts."""
+    """Each layer's facts, remade by ``Concluding``, are ``_with_conclusions`` over all facts:
+    all of them when all are asked for, those about the layer's subjects when only those are
+    (as the advisor asks)."""
     reads = advisor.rules.reads()
     base = FactBuilder(reads, advisor.rules.short_forms).build(situation)
     evaluation = advisor._evaluate(situation)
     fired: set[tuple[str, int]] = set()
-    concluding = Concluding(FactBuilder(reads, advisor.rules.short_forms), situation)
-    for (layer, _), (_, seen) in zip(advisor._layers, evaluation.layers, strict=True):
+    every = Concluding(FactBuilder(reads, advisor.rules.short_forms), situation)
+    some = Concluding(FactBuilder(reads, advisor.rules.short_forms), situation)
+    layers = zip(advisor._layers, evaluation.layers, strict=True)
+    for (layer, _), (_, seen) in layers:
         expected = _with_conclusions(base, situation, advisor.rules, fired, reads)
-        assert seen == expected
-        assert concluding.facts() == expected
+        abouts = {rule.about for rule in layer}
+        assert every.facts() == expected
+        for made in (seen, some.facts(abouts)):
+            assert len(made) == len(expected)
+            for fact, wanted in zip(made, expected, strict=True):
+                assert (fact.about, fact.subject, fact.position) == (
+                    wanted.about,
+                    wanted.subject,
+                    wanted.position,
+                )
+                if fact.about in abouts:
+                    assert fact == wanted
         ids = {rule.id for rule in layer}
         for rule, fact in evaluation.matched:
             if rule.id in ids:
                 index = next(n for n, f in enumerate(seen) if f is fact)
                 fired.add((rule.id, index))
-                concluding.add(rule, index)
+                every.add(rule, index)
+                some.add(rule, index)
 
 
 @settings(max_examples=30)

@@ -50,7 +50,9 @@ GROUP_FACTS = 256
 @frozen
 class _Evaluation:
     """What one evaluation concluded: the rules that fired (with the facts they fired on), the
-    advice held back by an ``unless``, and each layer's engine with the facts it matched."""
+    advice held back by an ``unless``, and each layer's engine with the facts it matched (those
+    about subjects its tests are not about may be as a layer below saw them: no engine reads
+    them, and neither does an explanation)."""
 
     matched: tuple[Match, ...]
     suppressed: tuple[Suppressed, ...]
@@ -138,6 +140,10 @@ class Advisor:
         self._layers = tuple(
             (layer, make_engine(tests_of(layer), engine)) for layer in self.rules.layers
         ) or (((), make_engine((), engine)),)
+        # The subjects each layer's tests are about: the facts its engine reads.
+        self._abouts = tuple(
+            frozenset(test.about for test in tests_of(layer)) for layer, _ in self._layers
+        )
         self._provenance = Provenance(LIBRARY, VERSION, self.engine)
         self._reads = self.rules.reads()
         self._facts = FactBuilder(self._reads, self.rules.short_forms)
@@ -226,10 +232,11 @@ class Advisor:
         """What the rules conclude about each of ``situations``: each layer's engine matches
         the facts of them all at once, and what fired is shared back out."""
         runs = [_Run(situation, Concluding(self._facts, situation)) for situation in situations]
-        for _, engine in self._layers:
+        for (_, engine), abouts in zip(self._layers, self._abouts, strict=True):
             for run in runs:
-                # Each layer reads what the ones below concluded (nothing yet, for the first).
-                run.facts = run.concluding.facts()
+                # Each layer reads what the ones below concluded (nothing yet, for the first);
+                # the facts about other subjects than its own may be older (see Concluding).
+                run.facts = run.concluding.facts(abouts)
                 run.seen.append((engine, run.facts))
             for run, found in zip(runs, _match(engine, [run.facts for run in runs]), strict=True):
                 self._conclude(run, found)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import operator
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from enum import Enum
 from typing import TYPE_CHECKING, Any, assert_never
 
@@ -139,11 +139,13 @@ class FactBuilder:
 class Concluding:
     """The facts of one evaluation, layer after layer, with the conclusion fields the rules
     read, each fact remade only when what it holds changed (its subject's conclusions, or the
-    mentee's).
+    mentee's) and a layer reads it.
 
     ``facts()`` gives the facts with the conclusions of every firing ``add``-ed so far; they
     equal those of the reference in ``tests/test_fast_paths.py`` (all facts remade from all
-    firings so far), as that test checks.
+    firings so far), as that test checks. ``facts(abouts)`` vouches only for the facts about
+    ``abouts`` (the subjects a layer's tests are about: all an engine reads); the others may
+    be as an earlier call left them, and are remade when a later call asks for them.
     """
 
     def __init__(self, builder: FactBuilder, situation: Situation) -> None:
@@ -156,6 +158,7 @@ class Concluding:
         self._goals = situation.mentee.goals
         self._mentee_base, self._subjects = builder.subjects(situation)
         self._by_fact: dict[int, list[Rule]] = {}
+        #: The facts whose subject gained a conclusion since the fact was last made.
         self._changed: set[int] = set()
         self._candidate_rules: set[str] = set()
         self._fit_scopes: set[Any] = set()
@@ -166,7 +169,7 @@ class Concluding:
             self._concluded_document(index, subject)
             for index, subject in enumerate(self._subjects, start=1)
         ]
-        self._facts: tuple[Fact, ...] | None = None
+        self._facts: list[Fact] | None = None
 
     def add(self, rule: Rule, index: int) -> None:
         """Record that ``rule`` fired on the fact at ``index`` (and was not held back)."""
@@ -177,11 +180,12 @@ class Concluding:
             if rule.fits is not None:
                 self._fit_scopes.add(rule.fits)
 
-    def facts(self) -> tuple[Fact, ...]:
-        """The facts with the conclusions of every firing added so far."""
+    def facts(self, abouts: Collection[str] | None = None) -> tuple[Fact, ...]:
+        """The facts with the conclusions of every firing added so far: every one, or those
+        about ``abouts`` (the others as an earlier call made them)."""
         previous = self._facts
         if previous is not None and not self._any:
-            return previous
+            return tuple(previous)
         wanted, subjects, documents = self._wanted, self._subjects, self._documents
         mentee = self._mentee
         if wanted["mentee"]:
@@ -189,26 +193,31 @@ class Concluding:
             if found != self._mentee_found:
                 self._mentee_found = found
                 mentee = self._mentee = {**self._mentee_base, **found}
-        if previous is not None:
-            for index in self._changed:
-                if index and wanted[subjects[index - 1][0]]:  # type: ignore[index]
-                    documents[index - 1] = self._concluded_document(index, subjects[index - 1])
-        if previous is None or previous[0].values["mentee"] is not mentee:
-            # Every fact holds the mentee: all are remade.
+        if previous is None:
             out = [Fact("mentee", "mentee", None, {"mentee": mentee})]
             for (about, subject, position, _), document in zip(subjects, documents, strict=True):
                 values = {"mentee": mentee, about: document}
                 out.append(Fact(about, subject, position, values))  # type: ignore[arg-type]
-        else:
-            out = list(previous)
-            for index in self._changed:
-                if index and wanted[subjects[index - 1][0]]:  # type: ignore[index]
-                    about, subject, position, _ = subjects[index - 1]
-                    values = {"mentee": mentee, about: documents[index - 1]}
-                    out[index] = Fact(about, subject, position, values)  # type: ignore[arg-type]
-        self._changed = set()
-        self._facts = made = tuple(out)
-        return made
+            self._changed = set()
+            self._facts = out
+            return tuple(out)
+        out, changed = previous, self._changed
+        for index, fact in enumerate(out):
+            about = fact.about
+            if abouts is not None and about not in abouts:
+                continue  # not read by this layer: remade when a layer reads it
+            # Its document changed (the mentee's is ``mentee``, compared below), or the mentee.
+            remake = index in changed and index > 0 and bool(wanted[about])
+            changed.discard(index)
+            if remake:
+                documents[index - 1] = self._concluded_document(index, subjects[index - 1])
+            elif fact.values["mentee"] is mentee:
+                continue
+            values = (
+                {"mentee": mentee} if not index else {"mentee": mentee, about: documents[index - 1]}
+            )
+            out[index] = Fact(about, fact.subject, fact.position, values)
+        return tuple(out)
 
     def _concluded_document(self, index: int, subject: _Subject) -> dict[str, Any]:
         """A subject's document with the conclusions the rules read of it, so far."""
