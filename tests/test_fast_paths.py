@@ -23,7 +23,7 @@ from mentor_rules import (
     situation_from_dict,
 )
 from mentor_rules.advice.build import compile_template, render
-from mentor_rules.advice.evidence import compile_evidence
+from mentor_rules.advice.evidence import compile_evidence, input_evidence, input_evidence_for
 from mentor_rules.facts.build import Concluding, Fact, FactBuilder, echoed
 from mentor_rules.language.evaluate import evidence, holds
 from mentor_rules.model.documents import (
@@ -402,3 +402,28 @@ def test_the_compiled_check_of_a_situation_is_the_reference(
     if compiled is not None and compiled(situation):
         assert expected is None
     assert outcome(check_limits) == expected
+
+
+def _input_evidence_agrees(rules: RuleSet, situation: Situation) -> None:
+    """For every value a firing's evidence reads, ``input_evidence_for`` (the branch chosen
+    once per path) gives what ``input_evidence`` gives."""
+    evaluation = Advisor(rules, engine="python")._evaluate(situation)
+    for rule, fact in evaluation.matched:
+        for path, value in compile_evidence(rule.condition)(fact.values):
+            expected = list(input_evidence(situation, fact, path, value, rules.short_forms))
+            made = input_evidence_for(path, rules.short_forms)(situation, fact, value)
+            assert list(made) == expected, path
+
+
+@settings(max_examples=40)
+@given(situations())
+def test_input_evidence_by_path_is_the_reference(situation: Situation) -> None:
+    _input_evidence_agrees(RULES, situation)
+
+
+@settings(max_examples=30)
+@given(rule_packs(max_rules=4), situations())
+def test_input_evidence_by_path_is_the_reference_with_generated_rules(
+    rules: RuleSet, situation: Situation
+) -> None:
+    _input_evidence_agrees(rules, situation)

@@ -120,15 +120,41 @@ _MADE = {
 
 def input_evidence_for(path: FactPath, short_forms: ShortForms = _NO_SHORT_FORMS) -> InputEvidence:
     """:func:`input_evidence` for the values read at ``path``, as a function of the situation,
-    the fact and the value, with what depends on the path alone (the text of a plain field's
-    input path) worked out once."""
+    the fact and the value, with what depends on the path alone worked out once: which branch
+    of :func:`_input_evidence` the path takes, and the text of a plain field's input path
+    (``tests/test_fast_paths.py`` checks the two agree)."""
     root, rest = path[0], path[1:]
 
-    def made(situation: Situation, fact: Fact, value: Any) -> Iterator[Evidence]:
-        return input_evidence(situation, fact, path, value, short_forms)
+    def made(situation: Situation, fact: Fact, value: Any) -> Iterable[Evidence]:
+        return tuple(input_evidence(situation, fact, path, value, short_forms))
 
-    if not rest or rest[0] in _CONCLUSIONS or rest[0] in _MADE.get(str(root), frozenset()):
+    if not rest:
         return made
+    name = rest[0]
+    if name in _CONCLUSIONS:
+        conclusion = Conclusion(name)
+        if conclusion not in (Conclusion.FITS_GOALS, Conclusion.UNMET_GOAL_SCOPES):
+            return _no_evidence  # the concluding rule's own evidence shows why
+        return lambda situation, fact, value: [
+            Evidence(where, goal)
+            for where, goal in _concluded_evidence(situation, conclusion, value)
+        ]
+    if root == "mentee" and name in _MADE["mentee"]:
+        fields = (
+            ("target_industry", "industry") if name == "aimed_industry" else ("target_job", "job")
+        )
+        return lambda situation, fact, value: (Evidence(*_aimed(situation.mentee, *fields)),)
+    if root == "candidate" and name in _MADE["candidate"]:
+        return lambda situation, fact, value: [
+            item if isinstance(item, Evidence) else Evidence(*item)
+            for item in _candidate_evidence(situation, fact, rest, value, short_forms)
+        ]
+    if root == "role":
+        if name != "filled":
+            return _no_evidence
+        return lambda situation, fact, value: (
+            Evidence("mentee.support_roles", [r.value for r in situation.mentee.support_roles]),
+        )
     suffix = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in rest)
     if root == "mentee":
         where = "mentee" + suffix
@@ -142,6 +168,11 @@ def input_evidence_for(path: FactPath, short_forms: ShortForms = _NO_SHORT_FORMS
             Evidence(f"mentee.past_mentors[{fact.position}]{suffix}", value),
         )
     return made
+
+
+def _no_evidence(situation: Situation, fact: Fact, value: Any) -> Iterable[Evidence]:
+    """No place in the input: what a rule concluded (its own evidence shows why)."""
+    return ()
 
 
 def _aimed(mentee: Mentee, target: str, current: str) -> tuple[str, Any]:
