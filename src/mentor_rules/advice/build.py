@@ -74,6 +74,8 @@ class _RulePlan:
     message: Rendered
     step_item: Rendered | None
     step_text: Rendered | None
+    #: Its part of the order of recommendations: kind, id, subject.
+    order: tuple[int, str, int]
 
 
 class AdviceBuilder:
@@ -105,18 +107,11 @@ class AdviceBuilder:
                 return rank[fact.subject]
             return fact.position or 0
 
-        ordered = sorted(
-            matched,
-            key=lambda m: (
-                _KIND_ORDER[m[0].kind],
-                m[0].id,
-                _ABOUT_ORDER[m[0].about],
-                subject_rank(m[1]),
-            ),
-        )
-        recommendations = tuple(
-            self._recommend(self._plan(rule), situation, fact) for rule, fact in ordered
-        )
+        # By kind, rule and subject: each rule's part of the key worked out with its plan.
+        planned = [(self._plan(rule), fact) for rule, fact in matched]
+        planned.sort(key=lambda pair: (pair[0].order, subject_rank(pair[1])))
+        ordered = [(plan.rule, fact) for plan, fact in planned]
+        recommendations = tuple([self._recommend(plan, situation, fact) for plan, fact in planned])
         verdict_of_name = {v.name: v for v in verdicts}
         steps = _steps(ordered, recommendations, subject_rank, verdict_of_name, self._plan)
         order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
@@ -158,6 +153,7 @@ class AdviceBuilder:
                 compile_template(rule.message, words),
                 None if step is None or step.item is None else compile_template(step.item, words),
                 None if step is None or step.text is None else compile_template(step.text, words),
+                (_KIND_ORDER[rule.kind], rule.id, _ABOUT_ORDER[rule.about]),
             )
             self._plans[rule.id] = plan
         return plan
@@ -334,32 +330,37 @@ def compile_template(template: Template, words: Mapping[str, str] | None = None)
     every message (``tests/test_fast_paths.py`` checks the two agree)."""
     words = words or {}
     types = subject_types()
-    parts: list[tuple[str, str, str | None, _Words | None]] = []
+    # The template as a format string with a positional field for each slot, and what fills
+    # each: a fact's field in plain words, or a slot's text.
+    form: list[str] = []
+    fills: list[Rendered] = []
     for literal, path in template.parts:
         if path is None:
-            parts.append((literal, "", None, None))
-        elif len(path) == 1:
-            parts.append(("", path[0], None, None))
+            form.append(literal.replace("{", "{{").replace("}", "}}"))
+            continue
+        form.append(f"{{{len(fills)}}}")
+        if len(path) == 1:
+            fills.append(_slot(path[0]))
         else:
             root, name = path
             field_type = types[root].fields[name]  # type: ignore[index]
-            parts.append(("", root, name, _words_for(field_type, words)))
-    if all(path is None for _, path in template.parts):
-        text = "".join(literal for literal, _, _, _ in parts)
-        return lambda values, slots: text
+            fills.append(_field(root, name, _words_for(field_type, words)))
+    text = "".join(form)
+    if not fills:
+        plain = text.replace("{{", "{").replace("}}", "}")
+        return lambda values, slots: plain
+    if len(fills) == 1:
+        (fill,) = fills
+        return lambda values, slots: text.format(fill(values, slots))
+    return lambda values, slots: text.format(*[fill(values, slots) for fill in fills])
 
-    def rendered(values: Mapping[str, Any], slots: Mapping[str, str] | None) -> str:
-        out = []
-        for literal, root, name, to_words in parts:
-            if to_words is not None:
-                out.append(to_words(values.get(root, _EMPTY).get(name)))
-            elif root:
-                out.append((slots or _EMPTY).get(root, ""))
-            else:
-                out.append(literal)
-        return "".join(out)
 
-    return rendered
+def _slot(name: str) -> Rendered:
+    return lambda values, slots: (slots or _EMPTY).get(name, "")
+
+
+def _field(root: str, name: str, to_words: _Words) -> Rendered:
+    return lambda values, slots: to_words(values.get(root, _EMPTY).get(name))
 
 
 def _words_for(field_type: FieldType, words: Mapping[str, str]) -> _Words:
