@@ -133,7 +133,7 @@ def input_evidence_for(path: FactPath, short_forms: ShortForms = _NO_SHORT_FORMS
     name = rest[0]
     if name in _CONCLUSIONS:
         conclusion = Conclusion(name)
-        if conclusion not in (Conclusion.FITS_GOALS, Conclusion.UNMET_GOAL_SCOPES):
+        if conclusion in _NOWHERE:
             return _no_evidence  # the concluding rule's own evidence shows why
         return lambda situation, fact, value: [
             Evidence(where, goal)
@@ -168,6 +168,13 @@ def input_evidence_for(path: FactPath, short_forms: ShortForms = _NO_SHORT_FORMS
             Evidence(f"mentee.past_mentors[{fact.position}]{suffix}", value),
         )
     return made
+
+
+#: The conclusion fields that stand nowhere in the input (the first case of
+#: :func:`_concluded_evidence`); the others go through it.
+_NOWHERE = frozenset(
+    {Conclusion.CONCLUDED, Conclusion.CONCLUDED_KINDS, Conclusion.CANDIDATES_CONCLUDED}
+)
 
 
 def _no_evidence(situation: Situation, fact: Fact, value: Any) -> Iterable[Evidence]:
