@@ -15,13 +15,13 @@ from ..engines import Engine, EngineName, Firing, make_engine
 from ..facts.build import Concluding, Fact, FactBuilder
 from ..model.documents import check_limits, situation_from_dict
 from ..model.limits import DEFAULT_BOUND, Limits
-from ..model.output import Advice, Provenance, Suppressed, Verdict
+from ..model.output import Advice, CandidateVerdict, Provenance, Suppressed, Verdict
 from ..model.situation import Situation
 from ..rules.cache import shipped_rules
 from ..rules.ruleset import Rule, RuleSet, tests_of
 from ..rules.strata import condition_dependencies
 from ..scale.batch import CHUNK_SIZE, chunks, flatten, run_ordered
-from .build import AdviceBuilder, Match
+from .build import AdviceBuilder, Match, candidate_verdicts
 
 if TYPE_CHECKING:  # imported when first asked to explain: most processes never do
     from .explain import Explanation
@@ -207,6 +207,21 @@ class Advisor:
             for (position, checked), evaluation in zip(group, evaluations, strict=True):
                 out[position] = self._advice(checked, evaluation)
         return [out[position] for position in range(len(situations))]
+
+    def verdicts_many(self, situations: Sequence[Situation]) -> list[tuple[CandidateVerdict, ...]]:
+        """Each situation's candidate verdicts, ranked as in its :meth:`advise`, without the
+        rest of the advice (recommendations, their text and evidence, steps): what programme
+        matching weighs its pairs by. Evaluated together in groups, as a batch is; raises
+        :class:`SituationError` for a situation beyond the advisor's :attr:`limits`."""
+        valid = [(n, self._checked(situation)) for n, situation in enumerate(situations)]
+        out: list[tuple[CandidateVerdict, ...]] = []
+        for group in _groups(valid):
+            evaluations = self._evaluate_many([checked for _, checked in group])
+            out.extend(
+                tuple(candidate_verdicts(checked, evaluation.matched))
+                for (_, checked), evaluation in zip(group, evaluations, strict=True)
+            )
+        return out
 
     def _checked(self, situation: Situation | Mapping[str, Any]) -> Situation:
         """``situation`` as a :class:`Situation` within the limits, or a SituationError."""

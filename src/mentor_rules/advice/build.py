@@ -27,7 +27,14 @@ from ..model.vocabulary import ABOUT, Kind, Stage, subject_types
 from ..rules.ruleset import Rule, Template
 from .evidence import InputEvidence, compile_evidence, input_evidence_for
 
-__all__ = ["AdviceBuilder", "Match", "build_advice", "compile_template", "render"]
+__all__ = [
+    "AdviceBuilder",
+    "Match",
+    "build_advice",
+    "candidate_verdicts",
+    "compile_template",
+    "render",
+]
 
 #: A rule that fired, with the fact it fired on (as its layer saw it).
 Match = tuple[Rule, Fact]
@@ -98,7 +105,7 @@ class AdviceBuilder:
         """The advice that the rules in ``matched`` amount to (see :func:`build_advice`),
         made by the rule set ``rule_set`` (the default :class:`RuleSetInfo` if None), and
         ``produced_by`` what it says."""
-        verdicts = _verdicts(situation, matched)
+        verdicts = candidate_verdicts(situation, matched)
         rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
 
         def subject_rank(fact: Fact) -> int:
@@ -175,7 +182,8 @@ def knowledge(rules: Sequence[Rule], scopes_of_goals: Sequence[Any]) -> int:
     return sum(rule.weight * scopes_of_goals.count(rule.fits) for rule in rules if rule.fits)
 
 
-def _verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateVerdict]:
+def candidate_verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateVerdict]:
+    """Each candidate's verdict, best first, from the rules in ``matched``."""
     by_candidate: dict[str, list[Rule]] = {c.name: [] for c in situation.candidates}
     for rule, fact in matched:
         if fact.about == "candidate":

@@ -1,10 +1,11 @@
 """A programme matched: every pair weighed by the rule set, hard constraints first, then the
 objective solved, then every pair and every unmatched mentee explained.
 
-Pair evaluation is the cost: each mentor's candidate is built once, only the pairs the hard
-constraints leave are advised, a mentee with their mentors in one situation where the rules
-allow (:func:`_independent`; else one situation a pair), over ``jobs`` processes by
-:meth:`Advisor.advise_iter`.
+Pair evaluation is the cost: each mentor's candidate is built once a process, only the pairs
+the hard constraints leave are weighed, a mentee with their mentors in one situation where the
+rules allow (:func:`_independent`; else one situation a pair), for their verdicts only, over
+``jobs`` processes or Dask partitions (``weigh.py``); the result's pairs alone are then advised
+in full for their evidence.
 """
 
 from __future__ import annotations
@@ -12,18 +13,19 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 
 import attrs
 from attrs import frozen
 
 from ..advice.advisor import Advisor
-from ..model.output import Advice, Evidence, Verdict
-from ..model.situation import GoalScope, Relation, Situation
+from ..model.output import Evidence, Verdict
+from ..model.situation import GoalScope, Relation
 from ..model.text import name_key
 from .document import Objective, Programme
 from .solve import optimal_assignment, stable_matching
+from .weigh import PairWeigher, Weighing, in_processes
 
 __all__ = [
     "Assigned",
@@ -75,8 +77,9 @@ class ChangeKind(StrEnum):
 class PairAdvice:
     """What the rule set says of one mentee with one mentor: verdict, score, goals fitted (by
     index in the mentee's goals), the rules that fired about the mentor and their evidence,
-    with paths into the programme document (``mentors[4].industry``). ``weight`` is the
-    ranking made numeric: verdict tier, then goals fitted, then score."""
+    with paths into the programme document (``mentors[4].industry``): made for the pairs of
+    the result only (the other pairs' ``evidence`` is empty). ``weight`` is the ranking made
+    numeric: verdict tier, then goals fitted, then score."""
 
     mentee: str
     mentor: str
@@ -268,30 +271,6 @@ def _remap(
     return f"mentors[{mentor_index}]{rest}"
 
 
-def _situations(
-    programme: Programme, todo: Sequence[tuple[int, tuple[int, ...]]]
-) -> Iterator[Situation]:
-    """One situation for each ``(mentee, mentors)`` of ``todo``: the mentee, and each of
-    those mentors as a candidate with the pair's relation, chemistry and conversations."""
-    pairs = {(p.mentee, p.mentor): p for p in programme.pairs}
-    bases = [m.candidate for m in programme.mentors]  # each mentor's candidate, built once
-    for e, ms in todo:
-        mentee = programme.mentees[e]
-        candidates = []
-        for m in ms:
-            key = (mentee.id, programme.mentors[m].id)
-            facts = pairs.get(key)
-            candidates.append(
-                attrs.evolve(
-                    bases[m],
-                    relation=programme.relations[key],
-                    chemistry=facts.chemistry if facts else bases[m].chemistry,
-                    conversations=facts.conversations if facts else 0,
-                )
-            )
-        yield Situation(mentee.mentee, tuple(candidates))
-
-
 def _entry(
     pair_index: Mapping[tuple[str, str], tuple[int, bool]],
     programme: Programme,
@@ -329,10 +308,15 @@ def _grouped(
 
 
 def _weigh(
-    programme: Programme, advisor: Advisor, jobs: int, group: bool | None = None
+    programme: Programme,
+    advisor: Advisor,
+    jobs: int = 1,
+    group: bool | None = None,
+    weighing: Weighing | None = None,
 ) -> _Weighed:
-    """Every pair the hard constraints leave, weighed: ``group`` (default: when
-    :func:`_independent` allows) puts a mentee's mentors in one situation."""
+    """Every pair the hard constraints leave, weighed (its verdict, not yet its evidence):
+    ``group`` (default: when :func:`_independent` allows) puts a mentee's mentors in one
+    situation; ``weighing`` (default: ``jobs`` processes) is where the work is done."""
     settings = programme.settings
     blocked = {(b.mentee, b.mentor): b.reason for b in programme.blocked}
     fixed = {e.mentee: e.mentor for e in programme.existing}
@@ -347,9 +331,11 @@ def _weigh(
     organisation = {p.id: p.organisation for p in programme.people}
     by_organisation: dict[str | None, list[int]] = {}
     for m, mentor in enumerate(programme.mentors):
-        by_organisation.setdefault(organisation[mentor.id], []).append(m)
-    everyone = list(range(len(programme.mentors)))
+        if places[mentor.id] > 0:  # a mentor with no places left is never weighed
+            by_organisation.setdefault(organisation[mentor.id], []).append(m)
+    everyone = [m for ms in by_organisation.values() for m in ms]
     mentor_index = {mentor.id: m for m, mentor in enumerate(programme.mentors)}
+    relations = programme.relations
     for e, mentee in enumerate(programme.mentees):
         if mentee.id in fixed:  # evaluated for its explanation only
             todo.append((e, mentor_index[fixed[mentee.id]]))
@@ -359,56 +345,33 @@ def _weigh(
         else:
             looked_at = everyone
         for m in looked_at:
-            mentor = programme.mentors[m]
-            key = (mentee.id, mentor.id)
-            if mentor.id == mentee.id or key in blocked or places[mentor.id] <= 0:
+            mentor_id = programme.mentors[m].id
+            key = (mentee.id, mentor_id)
+            if mentor_id == mentee.id or key in blocked:
                 continue
-            if programme.relations[key] not in excluded:
+            if relations[key] not in excluded:
                 todo.append((e, m))
-    pair_index = {
-        (p.mentee, p.mentor): (n, p.relation is not None) for n, p in enumerate(programme.pairs)
-    }
-    person_index = {p.id: n for n, p in enumerate(programme.people)}
     advice: dict[tuple[str, str], PairAdvice] = {}
     eligible: dict[tuple[str, str], int] = {}
     lowest = _ORDER[settings.lowest_verdict]
     together = _independent(advisor, programme) if group is None else group
     work = _grouped(todo, together, advisor.limits.max_candidates)
-    items = advisor.advise_iter(_situations(programme, work), workers=jobs)
-    for (e, ms), item in zip(work, items, strict=True):
+    weigh = in_processes(jobs) if weighing is None else weighing
+    for (e, _), verdicts in zip(work, weigh(advisor, programme, work), strict=True):
         mentee = programme.mentees[e]
-        if item.error is not None:
-            raise item.error
-        assert item.advice is not None
-        got: Advice = item.advice
-        of_mentor = {programme.mentors[m].id: m for m in ms}
-        evidence: dict[str, dict[str, Evidence]] = {name: {} for name in of_mentor}
-        for r in got.recommendations:
-            found = evidence.get(r.subject)
-            if found is None:
-                continue
-            for ev in r.evidence:
-                path = _remap(
-                    ev.path,
-                    e,
-                    ms,
-                    functools.partial(_entry, pair_index, programme, mentee.id),
-                    person_index[mentee.id],
-                )
-                found.setdefault(path, attrs.evolve(ev, path=path))
-        for verdict in got.candidates:
+        for verdict in verdicts:
             mentor_id = verdict.name
             key = (mentee.id, mentor_id)
             weight = pair_weight(verdict.verdict, len(verdict.fits_goals), verdict.score)
             advice[key] = PairAdvice(
                 mentee.id,
                 mentor_id,
-                programme.relations[key],
+                relations[key],
                 verdict.verdict,
                 verdict.score,
                 verdict.fits_goals,
                 verdict.rules,
-                tuple(evidence[mentor_id].values()),
+                (),
                 weight,
             )
             if mentee.id in fixed:
@@ -422,6 +385,57 @@ def _weigh(
             else:
                 eligible[key] = weight
     return _Weighed(advice, removed, eligible, places, programme, blocked)
+
+
+def _evidenced(
+    programme: Programme,
+    advisor: Advisor,
+    weighed: _Weighed,
+    chosen: Mapping[str, str | None],
+    jobs: int = 1,
+) -> _Weighed:
+    """``weighed`` with the evidence of each pair of the result (existing pairs included):
+    each pair advised alone, its paths pointing into the programme document. Weighing a
+    mentee's mentors together gives each the verdict it has alone (:func:`_independent`), so
+    only the result's pairs, one a mentee, are advised in full."""
+    fixed = {e.mentee: e.mentor for e in programme.existing}
+    mentor_index = {mentor.id: m for m, mentor in enumerate(programme.mentors)}
+    wanted: list[tuple[int, int]] = []
+    for e, mentee in enumerate(programme.mentees):
+        mentor = fixed.get(mentee.id) or chosen.get(mentee.id)
+        if mentor is not None and (mentee.id, mentor) in weighed.advice:
+            wanted.append((e, mentor_index[mentor]))
+    if not wanted:
+        return weighed
+    pair_index = {
+        (p.mentee, p.mentor): (n, p.relation is not None) for n, p in enumerate(programme.pairs)
+    }
+    person_index = {p.id: n for n, p in enumerate(programme.people)}
+    maker = PairWeigher(advisor, programme)
+    situations = (maker.situation(e, (m,)) for e, m in wanted)
+    advice = dict(weighed.advice)
+    items = advisor.advise_iter(situations, workers=jobs)
+    for (e, m), item in zip(wanted, items, strict=True):
+        if item.error is not None:
+            raise item.error
+        assert item.advice is not None
+        mentee = programme.mentees[e]
+        key = (mentee.id, programme.mentors[m].id)
+        found: dict[str, Evidence] = {}
+        for r in item.advice.recommendations:
+            if r.subject != key[1]:
+                continue
+            for ev in r.evidence:
+                path = _remap(
+                    ev.path,
+                    e,
+                    (m,),
+                    functools.partial(_entry, pair_index, programme, mentee.id),
+                    person_index[mentee.id],
+                )
+                found.setdefault(path, attrs.evolve(ev, path=path))
+        advice[key] = attrs.evolve(advice[key], evidence=tuple(found.values()))
+    return attrs.evolve(weighed, advice=advice)
 
 
 def _preferences(
@@ -484,18 +498,26 @@ def _most_pairs(
     return optimal_assignment({key: w + bonus for key, w in eligible.items()}, places)
 
 
-def match(programme: Programme, advisor: Advisor | None = None, *, jobs: int = 1) -> Matching:
+def match(
+    programme: Programme,
+    advisor: Advisor | None = None,
+    *,
+    jobs: int = 1,
+    weighing: Weighing | None = None,
+) -> Matching:
     """Match ``programme`` by its settings' objective, and explain the result.
 
     ``advisor`` weighs the pairs (the shipped rules on the default engine if None);
-    ``jobs`` processes evaluate them. The optimal objectives need scipy
+    ``jobs`` processes evaluate them, or ``weighing`` does (``mentor_rules.dask`` weighs on
+    Dask partitions). The optimal objectives need scipy
     (``pip install 'scipy>=1.11'``, or the ``programme`` extra from a checkout).
     """
     if not programme.relations and programme.mentees and programme.mentors:
         programme = programme.checked()  # built in Python, not read by from_dict
     advisor = Advisor() if advisor is None else advisor
-    weighed = _weigh(programme, advisor, jobs)
+    weighed = _weigh(programme, advisor, jobs, weighing=weighing)
     chosen = _solve(programme, weighed.eligible, weighed.places)
+    weighed = _evidenced(programme, advisor, weighed, chosen, jobs if weighing is None else 1)
     return _explain(programme, weighed, chosen)
 
 
