@@ -505,3 +505,56 @@ def test_the_order_of_the_document_changes_nothing(document: dict[str, Any], rng
     if document["settings"]["objective"] == "stable":
         pairs = {(a.mentee, a.mentor) for a in first.assignment}
         assert pairs == {(a.mentee, a.mentor) for a in second.assignment}
+
+
+@settings(max_examples=60)
+@given(programmes())
+def test_one_more_place_re_solves_the_mentee_s_part_as_the_whole_programme_would(
+    document: dict[str, Any],
+) -> None:
+    """ "One more place" re-solves only the eligible pairs connected to the mentee: that part's
+    solution, with the rest of the programme's solution, is a solution of the whole programme
+    with the place added (the same total, the same mentee-optimal stable matching)."""
+    from mentor_rules.programme.match import _connected, _neighbours, _solve, _weigh
+
+    # More eligible pairs: every mentor willing and with a place, the lowest verdict allowed,
+    # only the direct manager excluded.
+    objective = document["settings"]["objective"]
+    document = {
+        **document,
+        "settings": {"objective": "stable" if objective == "fair" else objective},
+        "mentors": [
+            {**m, "willing": "yes", "capacity": max(1, m["capacity"])} for m in document["mentors"]
+        ],
+    }
+    programme = programme_from_dict(document)
+    weighed = _weigh(programme, _python_advisor())
+    neighbours = _neighbours(weighed.eligible)
+    first = _solve(programme, weighed.eligible, weighed.places)
+    for (mentee, mentor), _ in sorted(weighed.eligible.items()):
+        part = _connected(mentee, weighed.eligible, neighbours)
+        assert (mentee, mentor) in part
+        places = {**weighed.places, mentor: weighed.places[mentor] + 1}
+        whole = _solve(programme, weighed.eligible, places)
+        local = _solve(programme, part, places)
+        mentees = {e for e, _ in part}
+        combined = {e: (local.get(e) if e in mentees else m) for e, m in first.items()}
+        combined.update({e: local.get(e) for e in mentees})
+        used: dict[str, int] = {}
+        for e, m in combined.items():
+            if m is not None:
+                assert (e, m) in weighed.eligible
+                used[m] = used.get(m, 0) + 1
+        assert all(n <= places[m] for m, n in used.items())
+        if programme.settings.objective.value == "stable":
+            assert combined == {e: whole.get(e) for e in combined}
+        else:
+
+            def score(chosen: dict[str, str | None]) -> tuple[int, int]:
+                pairs = [(e, m) for e, m in chosen.items() if m is not None]
+                total = sum(weighed.eligible[p] for p in pairs)
+                if programme.settings.objective.value == "participation":
+                    return len(pairs), total
+                return total, len(pairs)
+
+            assert score(combined) == score(whole)

@@ -48,10 +48,14 @@ _TIER = {Verdict.READY_TO_ASK: 3, Verdict.EXPLORE: 2, Verdict.WEAK_FIT: 1, Verdi
 _ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
 #: Mentors named in "ranked higher" and "every eligible mentor full": the first ones only.
 SHOWN = 10
-#: Unmatched mentees whose "one more place" is looked for by re-solving (each of their first
-#: ``CONFIRMED_MENTORS`` eligible mentors given one more place in turn): each is a whole solve,
-#: so the first mentees only.
-CONFIRMED_MENTEES = 10
+#: "One more place" is confirmed by re-solving with each of an unmatched mentee's first
+#: ``CONFIRMED_MENTORS`` eligible mentors given one more place in turn. A re-solve covers only
+#: the part of the programme that the mentee's eligible pairs connect (:func:`_connected`),
+#: except under ``fair``, whose worst pair is the whole programme's. All the re-solves together
+#: cover at most ``CONFIRM_SOLVES`` whole solves' worth of eligible pairs (in document order, a
+#: re-solve is made while what is left covers its part), so with a large programme in one part
+#: the later unmatched mentees name no mentor.
+CONFIRM_SOLVES = 30
 CONFIRMED_MENTORS = 3
 
 
@@ -567,7 +571,8 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
 
     assignment: list[Assigned] = []
     unmatched: list[Unmatched] = []
-    confirmed = 0
+    budget = CONFIRM_SOLVES * max(len(weighed.eligible), 1)
+    neighbours = _neighbours(weighed.eligible)
     for index, mentee in enumerate(programme.mentees):
         mentor = fixed.get(mentee.id) or chosen.get(mentee.id)
         if mentor is not None:
@@ -597,12 +602,18 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
         fulls: tuple[WhyNotMentor, ...] = ()
         if eligible:
             fulls = tuple(full(mentee.id, m) for m in eligible[:SHOWN])
-            if confirmed < CONFIRMED_MENTEES:
-                confirmed += 1
-                for m in eligible[:CONFIRMED_MENTORS]:
-                    places = {**weighed.places, m: weighed.places[m] + 1}
-                    if _solve(programme, weighed.eligible, places).get(mentee.id) is not None:
-                        changes.append(WouldChange(ChangeKind.ONE_MORE_PLACE, mentor=m))
+            part = (
+                weighed.eligible
+                if objective == Objective.FAIR
+                else _connected(mentee.id, weighed.eligible, neighbours)
+            )
+            for m in eligible[:CONFIRMED_MENTORS]:
+                if budget < len(part):
+                    break
+                budget -= max(len(part), 1)
+                places = {**weighed.places, m: weighed.places[m] + 1}
+                if _solve(programme, part, places).get(mentee.id) is not None:
+                    changes.append(WouldChange(ChangeKind.ONE_MORE_PLACE, mentor=m))
         fitted = {
             g
             for a in advice_of.get(mentee.id, ())
@@ -643,6 +654,42 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
     return Matching(
         tuple(assignment), tuple(unmatched), mentors, uncovered, summary, weighed.advice
     )
+
+
+def _neighbours(eligible: Mapping[tuple[str, str], int]) -> dict[tuple[int, str], list[str]]:
+    """Who each person can be paired with: ``(0, mentee)`` -> mentors, ``(1, mentor)`` ->
+    mentees (a mentee and a mentor may share an id)."""
+    out: dict[tuple[int, str], list[str]] = {}
+    for mentee, mentor in eligible:
+        out.setdefault((0, mentee), []).append(mentor)
+        out.setdefault((1, mentor), []).append(mentee)
+    return out
+
+
+def _connected(
+    mentee: str,
+    eligible: Mapping[tuple[str, str], int],
+    neighbours: Mapping[tuple[int, str], list[str]],
+) -> dict[tuple[str, str], int]:
+    """The eligible pairs connected to ``mentee`` (through mentors and their other mentees):
+    what a change of that mentee's mentors' places can move. A best assignment (and a stable
+    matching) of the whole programme is one of each such part, so re-solving the part alone
+    re-solves the programme for the mentee."""
+    seen = {(0, mentee)}
+    todo = [(0, mentee)]
+    while todo:
+        side, who = todo.pop()
+        for other in neighbours.get((side, who), ()):
+            node = (1 - side, other)
+            if node not in seen:
+                seen.add(node)
+                todo.append(node)
+    return {
+        (who, mentor): eligible[(who, mentor)]
+        for side, who in seen
+        if side == 0
+        for mentor in neighbours[(0, who)]
+    }
 
 
 def _uncovered(programme: Programme, weighed: _Weighed) -> tuple[Uncovered, ...]:
