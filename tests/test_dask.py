@@ -434,3 +434,49 @@ def test_a_token_names_only_its_own_rules() -> None:
     advise_items([{}], shipped)  # a worker now keeps the shipped rules' advisor
     [result] = advise_items([{"candidates": [{"name": "Ann", "relation": "peer"}]}], empty)
     assert result["advice"]["recommendations"] == []
+
+
+# --------------------------------------------------------------------------- programmes
+
+
+def _weighers_kept() -> list[str]:
+    import mentor_rules.dask as module
+
+    return list(module._weighers)
+
+
+@needs_dask
+@pytest.mark.parametrize("objective", ["fit", "stable"])
+def test_a_programme_weighed_on_dask_is_matched_as_in_one_process(
+    client: Client, objective: str
+) -> None:
+    """The example cohort's pairs weighed in Dask partitions on two workers: the same result,
+    pairs, explanations and evidence, as in one process; a worker builds one advisor at most,
+    kept for later partitions and programmes."""
+    from pathlib import Path
+
+    from mentor_rules import match, match_to_dict, programme_from_dict
+    from mentor_rules.dask import match_programme
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "programme" / "erg-cohort.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["settings"]["objective"] = objective
+    programme = programme_from_dict(document)
+    here = match(programme, Advisor(engine="python"))
+    before = client.run(_advisors_built)
+    spread = match_programme(programme, engine="python", partitions=8)
+    assert match_to_dict(spread) == match_to_dict(here)
+    assert dict(spread.pairs) == dict(here.pairs)
+    assert spread.summary.pairs_evaluated > 400
+    kept = client.run(_weighers_kept)
+    assert any(kept.values()), kept  # weighed on the workers
+    built = {w: n - before[w] for w, n in client.run(_advisors_built).items()}
+    assert set(built.values()) <= {0, 1}, built
+
+
+@needs_dask
+def test_on_dask_asks_for_a_partition_at_least() -> None:
+    from mentor_rules.dask import on_dask
+
+    with pytest.raises(ValueError, match="partitions must be at least 1"):
+        on_dask(0)

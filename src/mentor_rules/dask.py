@@ -15,6 +15,11 @@ The rule set, engine and limits travel as one object in the task graph, which ea
 fetches once; each worker process builds one :class:`~mentor_rules.Advisor` from it the first
 time a partition needs it and keeps it for every later partition (and later computations with
 the same rules). Importing this module needs Dask; ``import mentor_rules`` never imports it.
+
+:func:`match_programme` matches a programme (``docs/programme.md``) with its pairs weighed on
+Dask partitions of its mentees, then solved and explained here: the same result as
+:func:`~mentor_rules.match` in one process. The rules and the programme travel as one object of
+the graph, and each worker builds what weighs the pairs once.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 try:
@@ -38,16 +43,30 @@ from .advice.advisor import Advisor, AdvisorSpec
 from .engines import EngineName
 from .io.jsonl import outcome_document, outcomes
 from .model.limits import Limits
+from .model.output import CandidateVerdict
+from .programme.document import Programme
+from .programme.match import Matching, match
+from .programme.weigh import PairWeigher, WeigherSpec, Weighing, Work, weigh_chunk
 from .rules.ruleset import RuleSet
 
 if TYPE_CHECKING:
     import dask.dataframe
     import pandas
 
-__all__ = ["ShippedRules", "advise_bag", "advise_frame", "advise_items", "ship"]
+__all__ = [
+    "ShippedRules",
+    "advise_bag",
+    "advise_frame",
+    "advise_items",
+    "match_programme",
+    "on_dask",
+    "ship",
+]
 
 # How many advisors (rule sets) one process keeps; the oldest goes first.
 _KEPT = 8
+# How many programmes' weighers one process keeps (each holds its programme).
+_KEPT_PROGRAMMES = 2
 
 
 #: What a worker needs to build its :class:`Advisor`: the rule set (its parameters already
@@ -71,6 +90,7 @@ def ship(
 
 _lock = threading.Lock()
 _advisors: dict[str, Advisor] = {}  # by token, oldest first
+_weighers: dict[str, PairWeigher] = {}  # by token, oldest first
 
 
 def _new_lock() -> None:
@@ -85,13 +105,7 @@ os.register_at_fork(after_in_child=_new_lock)
 def _advisor_for(shipped: ShippedRules) -> Advisor:
     """This process's :class:`Advisor` for ``shipped``: built the first time, then reused."""
     with _lock:
-        advisor = _advisors.get(shipped.token)
-        if advisor is None:
-            advisor = shipped()
-            _advisors[shipped.token] = advisor
-            while len(_advisors) > _KEPT:
-                del _advisors[next(iter(_advisors))]
-        return advisor
+        return _advisor_unlocked(shipped)
 
 
 def advise_items(items: Iterable[object], shipped: ShippedRules) -> list[dict[str, Any]]:
@@ -185,3 +199,76 @@ def _advise_partition(
 
 def _json(document: object) -> str:
     return json.dumps(document, ensure_ascii=False)
+
+
+def _weigher_for(spec: WeigherSpec) -> PairWeigher:
+    """This process's :class:`PairWeigher` for ``spec``: built the first time, then reused."""
+    with _lock:
+        weigher = _weighers.get(spec.token)
+        if weigher is None:
+            weigher = PairWeigher(_advisor_unlocked(spec.advisor), spec.programme)
+            _weighers[spec.token] = weigher
+            while len(_weighers) > _KEPT_PROGRAMMES:
+                del _weighers[next(iter(_weighers))]
+        return weigher
+
+
+def _advisor_unlocked(shipped: ShippedRules) -> Advisor:
+    """:func:`_advisor_for`, with ``_lock`` held by the caller."""
+    advisor = _advisors.get(shipped.token)
+    if advisor is None:
+        advisor = shipped()
+        _advisors[shipped.token] = advisor
+        while len(_advisors) > _KEPT:
+            del _advisors[next(iter(_advisors))]
+    return advisor
+
+
+def _weigh_partition(
+    items: Iterable[Work], spec: WeigherSpec
+) -> list[tuple[CandidateVerdict, ...]]:
+    """The task of each partition of :func:`on_dask`: the verdicts of each item, in order."""
+    return weigh_chunk(_weigher_for(spec), list(items))
+
+
+def on_dask(partitions: int | None = None) -> Weighing:
+    """A way of weighing a programme's pairs (``match(..., weighing=on_dask())``): its
+    mentees, each with their mentors, in ``partitions`` Dask partitions (Dask's default if
+    None), computed by the scheduler in use (a ``distributed.Client``'s, if one is)."""
+    if partitions is not None and partitions < 1:
+        raise ValueError(f"partitions must be at least 1, got {partitions}")
+
+    def weighing(
+        advisor: Advisor, programme: Programme, work: Sequence[Work]
+    ) -> list[tuple[CandidateVerdict, ...]]:
+        if not work:
+            return []
+        spec = WeigherSpec(advisor.maker(), programme)
+        from_sequence: Any = dask.bag.from_sequence  # untyped in Dask
+        bag = from_sequence(
+            work, npartitions=None if partitions is None else min(partitions, len(work))
+        )
+        map_partitions: Any = bag.map_partitions  # untyped in Dask
+        weighed = map_partitions(_weigh_partition, delayed(spec, name=spec.token))
+        return cast("list[tuple[CandidateVerdict, ...]]", weighed.compute())
+
+    return weighing
+
+
+def match_programme(
+    programme: Programme,
+    rules: RuleSet | None = None,
+    *,
+    engine: EngineName = "auto",
+    parameters: Mapping[str, int | float] | None = None,
+    limits: Limits | None = None,
+    partitions: int | None = None,
+) -> Matching:
+    """``programme`` matched and explained as :func:`~mentor_rules.match` does it, its pairs
+    weighed on Dask (:func:`on_dask`); the solve and the explanations are made here.
+
+    ``rules``, ``engine``, ``parameters`` and ``limits`` are those of :class:`Advisor`, checked
+    now. Solving ``fit``, ``participation`` or ``fair`` needs scipy here, not on the workers.
+    """
+    advisor = Advisor(rules, engine=engine, parameters=parameters, limits=limits)
+    return match(programme, advisor, weighing=on_dask(partitions))
