@@ -515,7 +515,7 @@ def test_one_more_place_re_solves_the_mentee_s_part_as_the_whole_programme_would
     """ "One more place" re-solves only the eligible pairs connected to the mentee: that part's
     solution, with the rest of the programme's solution, is a solution of the whole programme
     with the place added (the same total, the same mentee-optimal stable matching)."""
-    from mentor_rules.programme.match import _connected, _neighbours, _solve, _weigh
+    from mentor_rules.programme.match import _parts, _solve, _weigh
 
     # More eligible pairs: every mentor willing and with a place, the lowest verdict allowed,
     # only the direct manager excluded.
@@ -529,11 +529,15 @@ def test_one_more_place_re_solves_the_mentee_s_part_as_the_whole_programme_would
     }
     programme = programme_from_dict(document)
     weighed = _weigh(programme, _python_advisor())
-    neighbours = _neighbours(weighed.eligible)
+    parts = _parts(weighed.eligible)
     first = _solve(programme, weighed.eligible, weighed.places)
     for (mentee, mentor), _ in sorted(weighed.eligible.items()):
-        part = _connected(mentee, weighed.eligible, neighbours)
+        part = parts[mentee]
         assert (mentee, mentor) in part
+        assert all(parts[e] is part for e, _ in part)  # a mentee is in one part
+        assert not any(
+            m in {x for _, x in part} for p in parts.values() if p is not part for _, m in p
+        )
         places = {**weighed.places, mentor: weighed.places[mentor] + 1}
         whole = _solve(programme, weighed.eligible, places)
         local = _solve(programme, part, places)

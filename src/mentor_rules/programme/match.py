@@ -50,7 +50,7 @@ _ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}
 SHOWN = 10
 #: "One more place" is confirmed by re-solving with each of an unmatched mentee's first
 #: ``CONFIRMED_MENTORS`` eligible mentors given one more place in turn. A re-solve covers only
-#: the part of the programme that the mentee's eligible pairs connect (:func:`_connected`),
+#: the part of the programme that the mentee's eligible pairs connect (:func:`_parts`),
 #: except under ``fair``, whose worst pair is the whole programme's. All the re-solves together
 #: cover at most ``CONFIRM_SOLVES`` whole solves' worth of eligible pairs (in document order, a
 #: re-solve is made while what is left covers its part), so with a large programme in one part
@@ -572,7 +572,7 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
     assignment: list[Assigned] = []
     unmatched: list[Unmatched] = []
     budget = CONFIRM_SOLVES * max(len(weighed.eligible), 1)
-    neighbours = _neighbours(weighed.eligible)
+    parts = None if objective == Objective.FAIR else _parts(weighed.eligible)
     for index, mentee in enumerate(programme.mentees):
         mentor = fixed.get(mentee.id) or chosen.get(mentee.id)
         if mentor is not None:
@@ -602,11 +602,7 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
         fulls: tuple[WhyNotMentor, ...] = ()
         if eligible:
             fulls = tuple(full(mentee.id, m) for m in eligible[:SHOWN])
-            part = (
-                weighed.eligible
-                if objective == Objective.FAIR
-                else _connected(mentee.id, weighed.eligible, neighbours)
-            )
+            part = weighed.eligible if parts is None else parts[mentee.id]
             for m in eligible[:CONFIRMED_MENTORS]:
                 if budget < len(part):
                     break
@@ -656,40 +652,29 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
     )
 
 
-def _neighbours(eligible: Mapping[tuple[str, str], int]) -> dict[tuple[int, str], list[str]]:
-    """Who each person can be paired with: ``(0, mentee)`` -> mentors, ``(1, mentor)`` ->
-    mentees (a mentee and a mentor may share an id)."""
-    out: dict[tuple[int, str], list[str]] = {}
+def _parts(eligible: Mapping[tuple[str, str], int]) -> dict[str, dict[tuple[str, str], int]]:
+    """The eligible pairs in connected parts (pairs that share a mentee or a mentor, and so
+    on), each mentee's part by their id: what a change of that mentee's mentors' places can
+    move. A best assignment (and a stable matching) of the whole programme is one of each
+    part, so re-solving a mentee's part alone re-solves the programme for them. Found once,
+    by union-find over mentees and mentors (a mentee and a mentor may share an id)."""
+    parent: dict[tuple[int, str], tuple[int, str]] = {}
+
+    def root(node: tuple[int, str]) -> tuple[int, str]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
     for mentee, mentor in eligible:
-        out.setdefault((0, mentee), []).append(mentor)
-        out.setdefault((1, mentor), []).append(mentee)
-    return out
-
-
-def _connected(
-    mentee: str,
-    eligible: Mapping[tuple[str, str], int],
-    neighbours: Mapping[tuple[int, str], list[str]],
-) -> dict[tuple[str, str], int]:
-    """The eligible pairs connected to ``mentee`` (through mentors and their other mentees):
-    what a change of that mentee's mentors' places can move. A best assignment (and a stable
-    matching) of the whole programme is one of each such part, so re-solving the part alone
-    re-solves the programme for the mentee."""
-    seen = {(0, mentee)}
-    todo = [(0, mentee)]
-    while todo:
-        side, who = todo.pop()
-        for other in neighbours.get((side, who), ()):
-            node = (1 - side, other)
-            if node not in seen:
-                seen.add(node)
-                todo.append(node)
-    return {
-        (who, mentor): eligible[(who, mentor)]
-        for side, who in seen
-        if side == 0
-        for mentor in neighbours[(0, who)]
-    }
+        a, b = root((0, mentee)), root((1, mentor))
+        if a != b:
+            parent[a] = b
+    by_root: dict[tuple[int, str], dict[tuple[str, str], int]] = {}
+    for key, weight in eligible.items():
+        by_root.setdefault(root((0, key[0])), {})[key] = weight
+    return {mentee: by_root[root((0, mentee))] for mentee, _ in eligible}
 
 
 def _uncovered(programme: Programme, weighed: _Weighed) -> tuple[Uncovered, ...]:
