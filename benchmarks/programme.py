@@ -42,6 +42,7 @@ from mentor_rules.programme.match import (
     _explain,
     _grouped,
     _independent,
+    _prober,
     _solve,
     _weigh,
 )
@@ -179,10 +180,11 @@ def run(
     evidence = time.perf_counter() - start
     print(f"    evidence of the result's pairs (each advised alone): {evidence:8.2f} s")
     start = time.perf_counter()
-    result = _explain(programme, weighed, solved[Objective.FIT][1])
+    result = _explain(programme, weighed, solved[Objective.FIT][1], _prober(programme, advisor))
     explain = time.perf_counter() - start
     print(
-        f"    explain (fit; re-solves up to {CONFIRM_SOLVES} solves' worth of pairs): "
+        f"    explain (fit; re-solves up to {CONFIRM_SOLVES} solves' worth of pairs; "
+        f"{len(result.uncovered)} uncovered goal(s) probed): "
         f"{explain:8.2f} s"
     )
     whole_run = read + weigh + solved[Objective.FIT][0] + evidence + explain

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -245,6 +246,62 @@ def test_a_mentee_with_no_eligible_mentor_is_told_why_by_reason_and_count(adviso
         (ChangeKind.MENTOR_WHO_KNOWS, "logistics")
     ]
     assert [(u.subject, u.mentees) for u in result.uncovered] == [("logistics", ("ana",))]
+
+
+def test_an_uncovered_goal_names_who_in_the_pool_knows_it_and_what_keeps_them_apart(
+    advisor: Advisor,
+) -> None:
+    """Two mentees want logistics. mgr knows it but is their manager (excluded, and the rules
+    say avoid, which holds back the industry rule: still knowing it); dir knows it but has
+    no places; cy knows retail. With cy knowing logistics too, blocked for ana, eligible for
+    ben: ben's goal is covered, ana's is not."""
+    from jsonschema import Draft202012Validator
+
+    from mentor_rules import match_to_dict
+    from mentor_rules.io.programme_report import programme_report
+    from mentor_rules.io.schemas import SCHEMAS
+
+    logistics = {"goals": [{"kind": "advice", "scope": "industry"}], "industry": "logistics"}
+    expert = {"industry": "logistics", "years_in_industry": 12, "willing": "yes"}
+    document = _document(
+        mentees=[{"id": "ana", **logistics}, {"id": "ben", **logistics}],
+        mentors=[
+            {"id": "mgr", "capacity": 1, **expert},
+            {"id": "dir", "capacity": 0, **expert},
+            {"id": "cy", "capacity": 2, **expert, "industry": "retail"},
+        ],
+        blocked=[{"mentee": "ana", "mentor": "cy", "reason": "failed match"}],
+    )
+    programme = programme_from_dict(document)
+    (goal,) = match(programme, advisor).uncovered
+    assert (goal.subject, goal.mentees, goal.known_by) == (
+        "logistics",
+        ("ana", "ben"),
+        ("mgr", "dir"),
+    )
+    assert dict(goal.kept_by) == {Reason.EXCLUDED_RELATION: 2, Reason.NO_PLACES: 2}
+    report = programme_report(match(programme, advisor), programme)
+    assert "2 mentee(s) want the logistics industry; 2 mentor(s) know it" in report
+    assert "known by mgr, dir" in report
+    # Nobody else knows it: said so, and the JSON fits its schema both ways.
+    alone = programme_from_dict(
+        _document(mentees=document["mentees"], mentors=document["mentors"][2:])
+    )
+    result = match(alone, advisor)
+    ((_, _, nobody, known, kept),) = [attrs.astuple(g, recurse=False) for g in result.uncovered]
+    assert (nobody, known, kept) == (("ana", "ben"), (), ())
+    assert "no mentor in the pool knows it" in programme_report(result, alone)
+    document["mentors"][2]["industry"] = "logistics"
+    covered = match(programme_from_dict(document), advisor)
+    (goal,) = covered.uncovered
+    assert (goal.mentees, goal.known_by) == (("ana",), ("mgr", "dir", "cy"))
+    assert dict(goal.kept_by) == {
+        Reason.EXCLUDED_RELATION: 1,
+        Reason.NO_PLACES: 1,
+        Reason.BLOCKED: 1,
+    }
+    for done in (result, covered):
+        Draft202012Validator(SCHEMAS["programme-result"]()).validate(match_to_dict(done))
 
 
 def test_a_programme_built_in_python_is_checked_too(advisor: Advisor) -> None:

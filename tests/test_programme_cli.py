@@ -61,9 +61,10 @@ def test_match_json_fits_the_result_schema_and_keeps_the_places(
     assert matched.isdisjoint(u["mentee"] for u in result["unmatched"])
     assert len(matched) + len(result["unmatched"]) == 40
     assert result["summary"]["guarantee"] == ("stable" if objective == "stable" else "optimal")
-    # The four who want logistics: no mentor knows it.
+    # The four who want logistics: no mentor in the pool knows it.
     (logistics,) = [g for g in result["uncovered_goals"] if g["subject"] == "logistics"]
     assert len(logistics["mentees"]) == 4
+    assert (logistics["known_by"], logistics["kept_by"]) == ([], [])
     suggested: dict[str, int] = {}
     for entry in result["suggestions"]:
         assert len(entry["mentors"]) <= 3
@@ -90,7 +91,7 @@ def test_the_report_names_the_matched_the_unmatched_and_the_uncovered(
     assert code == 0
     assert "Matched (" in out
     assert "Unmatched (" in out
-    assert "want the logistics industry; no eligible mentor knows it" in out
+    assert "want the logistics industry; no mentor in the pool knows it" in out
     code, out, _ = run(capsys, "match", str(COHORT), "--explain", "wen")
     assert code == 0
     assert "evidence: mentees[0]" in out

@@ -21,6 +21,7 @@ from ..programme.match import (
     ChangeKind,
     Matching,
     Reason,
+    Uncovered,
     Unmatched,
     WhyNotMentor,
     WouldChange,
@@ -116,7 +117,15 @@ def match_to_dict(
             for m in result.mentors
         ],
         "uncovered_goals": [
-            {"scope": g.scope.value, "subject": g.subject, "mentees": list(g.mentees)}
+            {
+                "scope": g.scope.value,
+                "subject": g.subject,
+                "mentees": list(g.mentees),
+                "known_by": list(g.known_by),
+                "kept_by": [
+                    {"reason": reason.value, "pairs": count} for reason, count in g.kept_by
+                ],
+            }
             for g in result.uncovered
         ],
         "summary": {
@@ -191,6 +200,21 @@ def _about(scope: GoalScope | None, subject: str | None) -> str:
 _FIRST_SCREEN = 3
 
 
+def _uncovered_item(g: Uncovered) -> _Item:
+    """A goal no eligible mentor fits: who wants it, and whether anyone in the pool knows it
+    (then who, and what keeps them from these mentees) or a mentor must be found."""
+    wanted = f"{len(g.mentees)} mentee(s) want {_about(g.scope, g.subject)}"
+    mentees = ", ".join(_clean(m) for m in g.mentees)
+    if not g.known_by:
+        return _Item(f"{wanted}; no mentor in the pool knows it", sub=(mentees,))
+    known = ", ".join(_clean(m) for m in g.known_by)
+    kept = "; ".join(f"{_REASON_WORDS[reason]}: {count}" for reason, count in g.kept_by)
+    return _Item(
+        f"{wanted}; {len(g.known_by)} mentor(s) know it, none eligible for them",
+        sub=(mentees, f"known by {known}", *([f"kept apart by {kept}"] if kept else [])),
+    )
+
+
 def _document(result: Matching, programme: Programme, explain: str | None) -> _Document:
     s = result.summary
     guarantee = (
@@ -239,14 +263,7 @@ def _document(result: Matching, programme: Programme, explain: str | None) -> _D
         unmatched_items.append(_Item(why, _clean(u.mentee), sub))
     sections.append(_Section(f"Unmatched ({len(unmatched)})", tuple(unmatched_items)))
     if explain is None:
-        uncovered = tuple(
-            _Item(
-                f"{len(g.mentees)} mentee(s) want {_about(g.scope, g.subject)}; "
-                "no eligible mentor knows it",
-                sub=(", ".join(_clean(m) for m in g.mentees),),
-            )
-            for g in result.uncovered
-        )
+        uncovered = tuple(_uncovered_item(g) for g in result.uncovered)
         sections.append(_Section("Goals no mentor covers", uncovered))
         unused = tuple(
             _Item(f"{m.unused} of {m.places} place(s) unused", _clean(m.mentor))

@@ -901,6 +901,23 @@ def programme_result_schema() -> dict[str, Any]:
                             "scope": {"enum": [g.value for g in GoalScope]},
                             "subject": _NULL_ID,
                             "mentees": _IDS,
+                            "known_by": {
+                                **_IDS,
+                                "description": "the mentors of the pool who know it (a rule "
+                                "fitting that goal fired, or was held back by an avoid, for them "
+                                "with a mentee who wants it); empty: nobody in the pool does",
+                            },
+                            "kept_by": {
+                                "type": "array",
+                                "description": "why the mentors who know it are not eligible "
+                                "for these mentees: pairs counted by reason",
+                                "items": _closed(
+                                    {
+                                        "reason": {"enum": [r.value for r in Reason]},
+                                        "pairs": {"type": "integer", "minimum": 1},
+                                    }
+                                ),
+                            },
                         }
                     ),
                 },

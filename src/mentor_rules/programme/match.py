@@ -170,11 +170,21 @@ class MentorLoad:
 @frozen
 class Uncovered:
     """A goal no eligible mentor fits: its scope, what it is about (the industry or job, where
-    the mentee named one) and the mentees who want it."""
+    the mentee named one) and the mentees who want it. ``known_by``: the mentors of the pool
+    who know it (a rule fitting that goal fired, or was held back by an avoid, for them with a
+    mentee who wants it, whatever the hard constraints);
+    none means that nobody in the pool does, and a mentor must be found. ``kept_by``: why
+    those mentors are not eligible for these mentees, as pairs counted by reason."""
 
     scope: GoalScope
     subject: str | None
     mentees: tuple[str, ...]
+    known_by: tuple[str, ...] = ()
+    kept_by: tuple[tuple[Reason, int], ...] = ()
+
+
+#: Which of some mentors (by index) know the goal (by index) of one mentee (by index): their ids.
+Probe = Callable[[int, Sequence[int], int], set[str]]
 
 
 @frozen
@@ -522,10 +532,46 @@ def match(
     weighed = _weigh(programme, advisor, jobs, weighing=weighing)
     chosen = _solve(programme, weighed.eligible, weighed.places)
     weighed = _evidenced(programme, advisor, weighed, chosen, jobs if weighing is None else 1)
-    return _explain(programme, weighed, chosen)
+    return _explain(programme, weighed, chosen, _prober(programme, advisor))
 
 
-def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str | None]) -> Matching:
+def _prober(programme: Programme, advisor: Advisor) -> Probe:
+    """A :data:`Probe` with ``advisor``, here: the mentee with the mentors, together where the
+    rules allow (:func:`_independent`), advised in full. A mentor knows the goal when a rule
+    that fits its scope fired for them, or would have but for an ``unless`` (an avoid: their
+    manager, say), so that a mentor the rules keep away still counts as knowing it."""
+    weigher = PairWeigher(advisor, programme)
+    together = _independent(advisor, programme)
+
+    def probe(mentee: int, mentors: Sequence[int], goal: int) -> set[str]:
+        scope = programme.mentees[mentee].mentee.goals[goal].scope
+        work = _grouped([(mentee, m) for m in mentors], together, advisor.limits.max_candidates)
+        knowing: set[str] = set()
+        situations = (weigher.situation(e, ms) for e, ms in work)
+        for item in advisor.advise_iter(situations):
+            if item.error is not None:
+                raise item.error
+            assert item.advice is not None
+            knowing.update(v.name for v in item.advice.candidates if goal in v.fits_goals)
+            names = {v.name for v in item.advice.candidates}
+            knowing.update(
+                held.subject
+                for held in item.advice.suppressed
+                if held.subject in names and advisor.rules[held.rule].fits == scope
+            )
+        return knowing
+
+    return probe
+
+
+def _explain(
+    programme: Programme,
+    weighed: _Weighed,
+    chosen: Mapping[str, str | None],
+    probe: Probe | None = None,
+) -> Matching:
+    """The result of ``chosen``, explained; ``probe`` weighs the pairs needed to say which
+    mentors know an uncovered goal (without it, the pairs weighed already tell)."""
     objective = programme.settings.objective
     fixed = {e.mentee: e.mentor for e in programme.existing}
     taken: dict[str, list[str]] = {m.id: [] for m in programme.mentors}
@@ -636,7 +682,7 @@ def _explain(programme: Programme, weighed: _Weighed, chosen: Mapping[str, str |
         MentorLoad(m.id, m.capacity, tuple(taken[m.id]), m.capacity - len(taken[m.id]))
         for m in programme.mentors
     )
-    uncovered = _uncovered(programme, weighed)
+    uncovered = _uncovered(programme, weighed, probe)
     total = sum(weighed.eligible.get((a.mentee, a.mentor), 0) for a in assignment if not a.existing)
     summary = Summary(
         objective,
@@ -677,11 +723,16 @@ def _parts(eligible: Mapping[tuple[str, str], int]) -> dict[str, dict[tuple[str,
     return {mentee: by_root[root((0, mentee))] for mentee, _ in eligible}
 
 
-def _uncovered(programme: Programme, weighed: _Weighed) -> tuple[Uncovered, ...]:
+def _uncovered(
+    programme: Programme, weighed: _Weighed, probe: Probe | None
+) -> tuple[Uncovered, ...]:
+    """The goals no eligible mentor fits, grouped by scope and subject, with the mentors who
+    know each (from the pairs weighed, then, with ``probe``, the first mentee of the group
+    with every other mentor) and why they are not eligible."""
     fitted: dict[str, set[int]] = {}
-    for key in weighed.eligible:
-        fitted.setdefault(key[0], set()).update(weighed.advice[key].fits_goals)
-    groups: dict[tuple[GoalScope, str | None], list[str]] = {}
+    for pair in weighed.eligible:
+        fitted.setdefault(pair[0], set()).update(weighed.advice[pair].fits_goals)
+    groups: dict[tuple[GoalScope, str | None], list[tuple[int, int]]] = {}
     fixed = {e.mentee for e in programme.existing}
     for index, mentee in enumerate(programme.mentees):
         if mentee.id in fixed:
@@ -693,13 +744,47 @@ def _uncovered(programme: Programme, weighed: _Weighed) -> tuple[Uncovered, ...]
             wanted = _goal_subject(programme, index, goal)
             if wanted not in seen:
                 seen.add(wanted)
-                groups.setdefault(wanted, []).append(mentee.id)
-    return tuple(
-        Uncovered(scope, subject, tuple(ids))
-        for (scope, subject), ids in sorted(
-            groups.items(), key=lambda kv: (-len(kv[1]), kv[0][0].value, kv[0][1] or "")
+                groups.setdefault(wanted, []).append((index, goal))
+    if not groups:
+        return ()
+    # Who knows each: a mentor who fits that goal for any mentee who wants it.
+    index_of = {m.id: n for n, m in enumerate(programme.mentees)}
+    known: dict[tuple[GoalScope, str | None], set[str]] = {key: set() for key in groups}
+    for a in weighed.advice.values():
+        for goal in a.fits_goals:
+            found = known.get(_goal_subject(programme, index_of[a.mentee], goal))
+            if found is not None:
+                found.add(a.mentor)
+    if probe is not None:
+        for key, wanting in groups.items():
+            first, goal = wanting[0]
+            mentee_id = programme.mentees[first].id
+            untried = [
+                m
+                for m, mentor in enumerate(programme.mentors)
+                if mentor.id != mentee_id and mentor.id not in known[key]
+            ]
+            known[key].update(probe(first, untried, goal))
+    out = []
+    for key, wanting in groups.items():
+        ids = tuple(programme.mentees[index].id for index, _ in wanting)
+        kept: Counter[Reason] = Counter()
+        for mentee_id in ids:
+            for mentor in known[key]:
+                why = None if mentor == mentee_id else weighed.why_removed(mentee_id, mentor)
+                if why is not None:
+                    kept[why.reason] += 1
+        order = {mentor.id: n for n, mentor in enumerate(programme.mentors)}
+        out.append(
+            Uncovered(
+                key[0],
+                key[1],
+                ids,
+                tuple(sorted(known[key], key=order.__getitem__)),
+                tuple(sorted(kept.items())),
+            )
         )
-    )
+    return tuple(sorted(out, key=lambda g: (-len(g.mentees), g.scope.value, g.subject or "")))
 
 
 def suggest(match_: Matching, programme: Programme, count: int) -> dict[str, tuple[str, ...]]:
