@@ -524,8 +524,9 @@ def _python_advisor() -> Advisor:
 
 def test_weighing_a_mentee_s_mentors_together_gives_each_pair_s_own_advice() -> None:
     """A mentee's mentors are weighed in one situation when no rule reads what was concluded
-    about the other candidates: the same advice, evidence included, as one situation a pair,
-    on either engine."""
+    about the other candidates: the same verdict, score, goals fitted and rules as one
+    situation a pair, on either engine (the evidence is made later, for the result's pairs,
+    each alone)."""
     import json
     from pathlib import Path
 
