@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from mentor_rules import Advisor, SituationError
 from mentor_rules.programme.document import Programme, programme_from_dict
 from mentor_rules.programme.match import ChangeKind, Matching, Reason, _preferences, match
+from mentor_rules.testing import situations
 
 PEOPLE: list[dict[str, Any]] = [
     {"id": "vp", "level": 9, "organisation": "acme"},
@@ -620,3 +621,22 @@ def test_one_more_place_re_solves_the_mentee_s_part_as_the_whole_programme_would
                 return total, len(pairs)
 
             assert score(combined) == score(whole)
+
+
+@settings(max_examples=40)
+@given(st.lists(situations(), min_size=1, max_size=4))
+def test_verdicts_alone_are_the_advice_s_verdicts(batch: list[Any]) -> None:
+    """``Advisor.verdicts_many``, what pairs are weighed by, gives each situation's candidate
+    verdicts as its whole advice ranks them, on every engine installed."""
+    from mentor_rules import available_engines
+
+    for engine in available_engines():
+        advisor = _python_advisor() if engine == "python" else _durable_advisor()
+        assert advisor.verdicts_many(batch) == [advisor.advise(s).candidates for s in batch]
+
+
+def _durable_advisor() -> Advisor:
+    if len(_ADVISOR) < 2:
+        _python_advisor()
+        _ADVISOR.append(Advisor(engine="durable"))
+    return _ADVISOR[1]
