@@ -475,8 +475,21 @@ def test_a_programme_weighed_on_dask_is_matched_as_in_one_process(
 
 
 @needs_dask
-def test_on_dask_asks_for_a_partition_at_least() -> None:
+def test_on_dask_asks_for_a_partition_at_least_and_weighs_nothing_when_nothing_is_left() -> None:
+    from mentor_rules import match, programme_from_dict
     from mentor_rules.dask import on_dask
 
     with pytest.raises(ValueError, match="partitions must be at least 1"):
         on_dask(0)
+    # Every mentor without places: no pair to weigh, so no computation, and everyone told why.
+    programme = programme_from_dict(
+        {
+            "people": [{"id": "ana", "level": 1}, {"id": "bo", "level": 5}],
+            "mentees": [{"id": "ana"}],
+            "mentors": [{"id": "bo", "capacity": 0}],
+        }
+    )
+    result = match(programme, Advisor(engine="python"), weighing=on_dask(4))
+    assert result.summary.pairs_evaluated == 0
+    ((reason, count),) = result.unmatched[0].excluded
+    assert (reason.value, count) == ("no_places", 1)
