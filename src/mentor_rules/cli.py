@@ -11,22 +11,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import difflib
 import errno
 import json
 import os
 import re
-import shutil
 import stat
 import sys
-import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TextIO
 
 import attrs
-from attrs import frozen
 
 from ._errors import EngineError, Problem, RuleError, RuleProblem, SituationError
 from ._version import __version__
@@ -166,8 +162,8 @@ class _UsageError(Exception):
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = _parser()
     given = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(_command_of(given))
     if not given:  # a bare ``mentor-rules``: what it can do, not an error
         parser.print_help(sys.stdout)
         return EXIT_OK
@@ -242,6 +238,8 @@ class _Output:
         target = Path(self._path)
         if target.is_dir():
             raise _OutputError(f"{self._path}: is a folder; -o takes a file name")
+        import tempfile  # here: only -o writes a file
+
         try:
             handle, name = tempfile.mkstemp(
                 prefix=f".{target.name}.", suffix=".part", dir=target.parent
@@ -273,7 +271,12 @@ class _OutputError(Exception):
     """``-o FILE`` names a place that cannot be written."""
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser. Given the ``command`` asked for (one of :data:`_COMMANDS`),
+    only that command's subparser is built: building all of them (every option's help through
+    ``gettext``) was the largest part of a short command's time after the imports. The whole
+    parser is built otherwise, for help on the commands, an unknown command and
+    ``completion``, which writes every command's options."""
     parser = argparse.ArgumentParser(
         prog="mentor-rules",
         description="Career-mentoring advice from a declarative rule set, with reasons.",
@@ -281,7 +284,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = _common_options()
+    whole = command not in _COMMANDS or command == "completion"
+    for name, add in _COMMANDS.items():
+        if whole or name == command:
+            add(commands, common)
+    return parser
 
+
+def _command_of(given: Sequence[str]) -> str | None:
+    """The command a command line asks for: its first word, unless that is an option."""
+    return given[0] if given and not given[0].startswith("-") else None
+
+
+def _add_advise_command(commands: Any, common: argparse.ArgumentParser) -> None:
     advise = commands.add_parser(
         "advise",
         parents=[common],
@@ -337,8 +352,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_engine_option(advise)
     advise.set_defaults(run=_advise)
 
-    _add_explain_command(commands, common)
 
+def _add_check_command(commands: Any, common: argparse.ArgumentParser) -> None:
     check = commands.add_parser(
         "check",
         parents=[common],
@@ -373,11 +388,15 @@ def _parser() -> argparse.ArgumentParser:
     _add_engine_option(check)
     check.set_defaults(run=_check)
 
+
+def _add_example_command(commands: Any, common: argparse.ArgumentParser) -> None:
     example = commands.add_parser(
         "example", parents=[common], help="print the built-in example situation"
     )
     example.set_defaults(run=lambda args, rules, out: _print_json(example_document(), out))
 
+
+def _add_catalogue_command(commands: Any, common: argparse.ArgumentParser) -> None:
     listing = commands.add_parser(
         "catalogue", parents=[common], help="print the rule catalogue as Markdown"
     )
@@ -385,8 +404,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_rules_option(listing)
     listing.set_defaults(run=_catalogue)
 
-    _add_serve_command(commands)
 
+def _add_schema_command(commands: Any, common: argparse.ArgumentParser) -> None:
     schema = commands.add_parser(
         "schema",
         parents=[common],
@@ -396,8 +415,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("what", nargs="?", choices=SCHEMA_NAMES, metavar="NAME")
     schema.set_defaults(run=_schema)
-    _add_match_command(commands, common)
 
+
+def _add_completion_command(commands: Any, common: argparse.ArgumentParser) -> None:
     completion = commands.add_parser(
         "completion",
         parents=[common],
@@ -407,8 +427,7 @@ def _parser() -> argparse.ArgumentParser:
         "~/.local/share/bash-completion/completions/mentor-rules.",
     )
     completion.add_argument("shell", choices=("bash",))
-    completion.set_defaults(run=lambda args, rules, out: _completion(parser, out))
-    return parser
+    completion.set_defaults(run=lambda args, rules, out: _completion(_parser(), out))
 
 
 def _common_options() -> argparse.ArgumentParser:
@@ -602,6 +621,8 @@ def _rule_set(args: argparse.Namespace) -> RuleSet:
 
 def _no_rule(option: str, rule_id: str, rules: RuleSet) -> RuleProblem:
     """``option`` names a rule id the rule set does not hold: the closest ids, or all."""
+    import difflib  # here: only a wrong command line needs it
+
     ids = sorted(rules.ids)
     close = difflib.get_close_matches(rule_id, ids, n=3)
     said = f"did you mean {_either(close)}?" if close else f"the rule ids are {', '.join(ids)}"
@@ -609,6 +630,8 @@ def _no_rule(option: str, rule_id: str, rules: RuleSet) -> RuleProblem:
 
 
 def _no_parameter(name: str, declared: Sequence[str]) -> RuleProblem:
+    import difflib  # here: only a wrong command line needs it
+
     close = difflib.get_close_matches(name, declared, n=3)
     said = (
         f"did you mean {_either(close)}?"
@@ -694,6 +717,8 @@ def _style(args: argparse.Namespace, out: TextIO) -> Style:
     """The text report's width and colour for ``out``: the terminal's width (88 when not a
     terminal); colour as ``--color`` says, on a terminal by default, unless NO_COLOR is set
     (to anything but the empty string) or TERM is ``dumb``."""
+    import shutil
+
     from .io.report import Style
 
     terminal = _terminal(out)
@@ -1279,6 +1304,8 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     if name is None:
         listed = ", ".join(map(repr, names)) or "none"
         keys = {name_key(n): n for n in names}
+        import difflib  # here: only a name not found needs it
+
         close = [keys[k] for k in difflib.get_close_matches(wanted, list(keys), n=1)]
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         _say(
@@ -1418,15 +1445,8 @@ def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         missing = [rule.id for rule in chosen if not rule.has_examples()]
     failed = [r for r in results if not r.passed]
     if args.json:
-        report = _CheckReport(
-            len(rules),
-            len(results),
-            tuple(map(_FailedExample.of, failed)),
-            tuple(missing),
-            tuple(_Finding.of(w) for w in found),
-            tuple(map(_MovedExample.of, moved)),
-        )
-        _print_json(converter.unstructure(report), out)
+        report = _check_document(len(rules), results, failed, missing, found, moved)
+        _print_json(report, out)
         return EXIT_EXAMPLES_FAILED if failed or missing or lint_failed else EXIT_OK
     if not args.quiet:
         for warning in found:
@@ -1459,92 +1479,68 @@ def _check(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
     return EXIT_EXAMPLES_FAILED if failed or missing or lint_failed else EXIT_OK
 
 
-@frozen
-class _FailedExample:
-    """A failed example as ``check --json`` prints it (``example`` is its index)."""
-
-    file: str
-    rule: str
-    example: int
-    description: str
-    expected: tuple[str, ...]
-    actual: tuple[str, ...]
-
-    @classmethod
-    def of(cls, result: ExampleResult) -> _FailedExample:
-        return cls(
-            result.file,
-            result.rule,
-            result.index,
-            result.description,
-            result.expected,
-            result.actual,
-        )
-
-
-@frozen
-class _MovedExample:
-    """An example the parameters in force move, as ``check --json`` prints it."""
-
-    file: str
-    rule: str
-    example: int
-    description: str
-    parameters: dict[str, int | float]
-    expected: tuple[str, ...]
-    actual: tuple[str, ...]
-
-    @classmethod
-    def of(cls, moved: MovedExample) -> _MovedExample:
-        return cls(
-            moved.file,
-            moved.rule,
-            moved.index,
-            moved.description,
-            dict(moved.parameters),
-            moved.expected,
-            moved.actual,
-        )
-
-
-@frozen
-class _Finding:
-    """A lint finding as ``check --json --lint`` prints it."""
-
-    check: str
-    rule: str | None
-    file: str | None
-    message: str
-
-    @classmethod
-    def of(cls, warning: LintWarning) -> _Finding:
-        return cls(warning.check, warning.rule, warning.file, warning.message)
-
-
-@frozen
-class _CheckReport:
-    """What ``check --json`` prints."""
-
-    rules: int
-    examples: int
-    failed: tuple[_FailedExample, ...]
-    without_examples: tuple[str, ...] = ()
-    lint: tuple[_Finding, ...] = ()
-    moved: tuple[_MovedExample, ...] = ()
-
-
-@frozen
-class _RuleErrorReport:
-    """What a command given ``--json`` prints for invalid rules."""
-
-    errors: tuple[RuleProblem, ...]
+def _check_document(
+    rules: int,
+    results: Sequence[ExampleResult],
+    failed: Sequence[ExampleResult],
+    missing: Sequence[str],
+    found: Sequence[LintWarning],
+    moved: Sequence[MovedExample],
+) -> dict[str, Any]:
+    """What ``check --json`` prints (the ``check`` schema): a failed example by its index in
+    ``example``, a lint finding and a moved example as their fields."""
+    return {
+        "rules": rules,
+        "examples": len(results),
+        "failed": [
+            {
+                "file": r.file,
+                "rule": r.rule,
+                "example": r.index,
+                "description": r.description,
+                "expected": list(r.expected),
+                "actual": list(r.actual),
+            }
+            for r in failed
+        ],
+        "without_examples": list(missing),
+        "lint": [
+            {"check": w.check, "rule": w.rule, "file": w.file, "message": w.message} for w in found
+        ],
+        "moved": [
+            {
+                "file": m.file,
+                "rule": m.rule,
+                "example": m.index,
+                "description": m.description,
+                "parameters": dict(m.parameters),
+                "expected": list(m.expected),
+                "actual": list(m.actual),
+            }
+            for m in moved
+        ],
+    }
 
 
 def _report_rule_error(error: RuleError, as_json: bool, out: TextIO) -> None:
     if as_json:
-        _print_json(converter.unstructure(_RuleErrorReport(error.problems)), out)
+        _print_json({"errors": converter.unstructure(error.problems)}, out)
     else:
         _say(f"mentor-rules: {_error_text(error)}")
+
+
+#: Every command, in the order ``mentor-rules --help`` lists them, and what adds its subparser.
+_COMMANDS: dict[str, Callable[[Any, argparse.ArgumentParser], None]] = {
+    "advise": _add_advise_command,
+    "explain": _add_explain_command,
+    "check": _add_check_command,
+    "example": _add_example_command,
+    "catalogue": _add_catalogue_command,
+    "serve": lambda commands, common: _add_serve_command(commands),
+    "schema": _add_schema_command,
+    "match": _add_match_command,
+    "completion": _add_completion_command,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover

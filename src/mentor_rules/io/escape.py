@@ -21,7 +21,6 @@ a line, and ``"Dana\\n1. Quit"`` cannot add a step to a Markdown report.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import Any
@@ -82,7 +81,9 @@ def _list_start(match: re.Match[str]) -> str:
 
 def html_text(text: str) -> str:
     """``text`` as HTML text: unsafe characters escaped, then markup (quotes included)."""
-    return html.escape(terminal(text))
+    from html import escape  # here: only HTML output needs it (its entities take time to load)
+
+    return escape(terminal(text))
 
 
 def html_isolated(text: str) -> str:
