@@ -170,8 +170,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="runs of each command of the text report's target (default 5, 2 with --quick; "
         "0 leaves it out)",
     )
+    parser.add_argument(
+        "--class-runs",
+        type=int,
+        help="runs of each module of the class costs (default 10, 4 with --quick; 0 leaves "
+        "them out)",
+    )
     args = parser.parse_args(argv)
     runs = args.runs or (8 if args.quick else 30)
+    if args.class_runs is None:
+        args.class_runs = 4 if args.quick else 10
     if args.report_runs is None:
         args.report_runs = 2 if args.quick else 5
     sources: list[tuple[str, str] | None] = [None]
@@ -219,6 +227,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{command.label:<{width}}  {wall:6.1f}ms  {over_wall:+7.1f}ms  {cpu:6.1f}ms  "
             f"{over_cpu:+7.1f}ms  {verdict}"
         )
+    if args.class_runs:
+        print()
+        try:
+            class_costs(args.python, args.class_runs)
+        except CommandFailed as exc:
+            print(f"failed: {exc}")
+            return 1
     report = None
     if args.report_runs:
         print()
@@ -247,11 +262,91 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
+    return "holds" if ok else "misses"
 
 
 def _load() -> str:
     return ", ".join(f"{value:.2f}" for value in os.getloadavg()) + " (1, 5, 15 min)"
+
+
+#: How many classes each generated module of :func:`class_costs` defines.
+CLASSES = 60
+
+#: The ways of making a frozen class of four fields weighed by :func:`class_costs`: a label,
+#: the module's head, and each class's source (``{i}`` its number). The plain class is what
+#: "generated once" would write into a module: its methods are ordinary source, compiled into
+#: the module's ``.pyc`` once, not generated and compiled again at every import as attrs does.
+_CLASS_KINDS = {
+    "attrs.frozen (slots, frozen: the project's)": (
+        "import attrs\n",
+        "@attrs.frozen\nclass K{i}:\n    a: int\n    b: str\n    c: int = 0\n"
+        "    d: object = None\n",
+    ),
+    "attrs.frozen(slots=False)": (
+        "import attrs\n",
+        "@attrs.frozen(slots=False)\nclass K{i}:\n    a: int\n    b: str\n    c: int = 0\n"
+        "    d: object = None\n",
+    ),
+    "attrs.define (slots, mutable)": (
+        "import attrs\n",
+        "@attrs.define\nclass K{i}:\n    a: int\n    b: str\n    c: int = 0\n"
+        "    d: object = None\n",
+    ),
+    "attrs.frozen, its methods written in source": (
+        "import attrs\n_set = object.__setattr__\n",
+        "@attrs.frozen(init=False, repr=False, eq=False)\nclass K{i}:\n    a: int\n    b: str\n"
+        "    c: int = 0\n    d: object = None\n"
+        "    def __init__(self, a, b, c=0, d=None):\n"
+        "        _set(self, 'a', a); _set(self, 'b', b); _set(self, 'c', c); _set(self, 'd', d)\n"
+        "    def __repr__(self):\n"
+        "        return f'K{i}(a={{self.a!r}}, b={{self.b!r}}, c={{self.c!r}}, d={{self.d!r}})'\n"
+        "    def __eq__(self, other):\n"
+        "        if other.__class__ is not self.__class__:\n"
+        "            return NotImplemented\n"
+        "        return (self.a, self.b, self.c, self.d) == (other.a, other.b, other.c, other.d)\n"
+        "    def __hash__(self):\n"
+        "        return hash((K{i}, self.a, self.b, self.c, self.d))\n",
+    ),
+    "plain __slots__ class, generated once": (
+        "import attrs\n_set = object.__setattr__\n",
+        "class K{i}:\n"
+        "    __slots__ = ('a', 'b', 'c', 'd')\n"
+        "    def __init__(self, a, b, c=0, d=None):\n"
+        "        _set(self, 'a', a); _set(self, 'b', b); _set(self, 'c', c); _set(self, 'd', d)\n"
+        "    def __setattr__(self, name, value):\n"
+        "        raise attrs.exceptions.FrozenInstanceError()\n"
+        "    def __repr__(self):\n"
+        "        return f'K{i}(a={{self.a!r}}, b={{self.b!r}}, c={{self.c!r}}, d={{self.d!r}})'\n"
+        "    def __eq__(self, other):\n"
+        "        if other.__class__ is not self.__class__:\n"
+        "            return NotImplemented\n"
+        "        return (self.a, self.b, self.c, self.d) == (other.a, other.b, other.c, other.d)\n"
+        "    def __hash__(self):\n"
+        "        return hash((K{i}, self.a, self.b, self.c, self.d))\n",
+    ),
+}
+
+
+def class_costs(python: str, runs: int) -> dict[str, float]:
+    """What making one class costs at import, by kind (:data:`_CLASS_KINDS`): a module of
+    :data:`CLASSES` classes of each kind imported by a fresh process (its ``.pyc`` written by a
+    warm-up round), against a module that imports attrs alone, interleaved; the median CPU
+    time over it, divided by the number of classes, in milliseconds. Prints each."""
+    with tempfile.TemporaryDirectory() as directory:
+        env = {**ENVIRONMENT, "PYTHONPATH": directory}
+        made = [Command("import attrs", [python, "-c", "import attrs"], None, env)]
+        for number, (label, (head, body)) in enumerate(_CLASS_KINDS.items()):
+            source = head + "\n".join(body.format(i=i) for i in range(CLASSES))
+            (Path(directory) / f"kind{number}.py").write_text(source)
+            made.append(Command(label, [python, "-c", f"import kind{number}"], None, env))
+        times = measure(made, runs)
+    cpus = [statistics.median(cpu for _, cpu in t) * 1000 for t in times]
+    print(f"one class of four fields made at import, {CLASSES} a module, {runs} runs each")
+    costs = {}
+    for command, cpu in zip(made[1:], cpus[1:], strict=True):
+        costs[command.label] = (cpu - cpus[0]) / CLASSES
+        print(f"  {command.label:<44}  {costs[command.label] * 1000:7.1f} us cpu a class")
+    return costs
 
 
 def report_ratio(python: str, runs: int) -> tuple[float, float]:
