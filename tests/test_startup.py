@@ -6,6 +6,7 @@ fresh interpreter has loaded, and on when the cache is read, written or ignored.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import pickle
@@ -297,19 +298,68 @@ def test_the_command_line_loads_only_what_advise_as_json_needs(tmp_path: Path) -
     assert json.loads(result.stdout.splitlines()[-1]) == []
 
 
-#: What ``mentor-rules advise FILE --format json`` does not use on a valid document, the
-#: shipped rules coming from the cache: the converter (the compiled reader and writer stand for
-#: it), durable-rules (``auto`` is the Python engine, and the engines after it are not probed),
-#: the line reader of ``--jsonl``, packs, TOML, the report, explanations.
+#: Every module of the package that ``mentor-rules advise FILE --format json`` may load on a
+#: valid document, the shipped rules coming from the cache. Not among them: the converter's
+#: and the rule files' readers (the compiled reader and writer and the cache stand for them),
+#: durable-rules (``auto`` is the Python engine, and the engines after it are not probed), the
+#: line reader of ``--jsonl``, packs, lint, the report, explanations, rule examples, schemas,
+#: the catalogue, programme matching and the service.
+_USED_BY_ADVISE_JSON = frozenset(
+    {
+        "mentor_rules",
+        "mentor_rules._errors",
+        "mentor_rules._version",
+        "mentor_rules.advice",
+        "mentor_rules.advice.advisor",
+        "mentor_rules.advice.build",
+        "mentor_rules.advice.evidence",
+        "mentor_rules.cli",
+        "mentor_rules.engines",
+        "mentor_rules.engines.python",
+        "mentor_rules.facts",
+        "mentor_rules.facts.build",
+        "mentor_rules.io",
+        "mentor_rules.io.escape",
+        "mentor_rules.language",
+        "mentor_rules.language.expr",
+        "mentor_rules.model",
+        "mentor_rules.model.documents",
+        "mentor_rules.model.limits",
+        "mentor_rules.model.output",
+        "mentor_rules.model.situation",
+        "mentor_rules.model.text",
+        "mentor_rules.model.vocabulary",
+        "mentor_rules.rules",
+        "mentor_rules.rules.cache",
+        "mentor_rules.rules.ruleset",
+        "mentor_rules.rules.strata",
+        "mentor_rules.scale",
+        "mentor_rules.scale.batch",
+    }
+)
+
+#: Other libraries that command does not use: the converter, TOML, durable-rules' C
+#: extension, scipy (programme matching), Dask, HTTP (the service), tqdm (the progress bar of
+#: --jsonl), the process pool, and standard modules only some paths need (close matches for a
+#: wrong name, the temporary file of -o, HTML escaping, the stemmer of texts it has none of).
 _UNUSED_BY_ADVISE_JSON = (
     "cattrs",
-    "durable_rules_engine",
-    "mentor_rules.engines.durable",
-    "mentor_rules.io.jsonl",
-    "mentor_rules.io.report",
-    "mentor_rules.rules.packs",
-    "mentor_rules.advice.explain",
     "tomllib",
+    "durable_rules_engine",
+    "durable",
+    "scipy",
+    "numpy",
+    "dask",
+    "distributed",
+    "http",
+    "http.server",
+    "tqdm",
+    "concurrent.futures.process",
+    "multiprocessing",
+    "difflib",
+    "tempfile",
+    "html",
+    "snowballstemmer",
 )
 
 
@@ -320,7 +370,9 @@ def test_advise_file_as_json_imports_nothing_it_does_not_use(tmp_path: Path) -> 
         "import json, sys\n"
         "from mentor_rules.cli import main\n"
         f"status = main(['advise', {str(situation)!r}, '--format', 'json'])\n"
-        f"print(json.dumps([status, [m for m in {_UNUSED_BY_ADVISE_JSON!r} if m in sys.modules]]))"
+        "ours = [m for m in sys.modules if m.split('.')[0] == 'mentor_rules']\n"
+        f"others = [m for m in {_UNUSED_BY_ADVISE_JSON!r} if m in sys.modules]\n"
+        "print(json.dumps([status, ours, others]))"
     )
     env = {**os.environ, CACHE_ENV: str(tmp_path / "cache")}
     runs = [
@@ -334,7 +386,70 @@ def test_advise_file_as_json_imports_nothing_it_does_not_use(tmp_path: Path) -> 
         )
         for _ in range(2)  # the first fills the rule cache (reading TOML with the converter)
     ]
-    status, loaded = json.loads(runs[1].stdout.splitlines()[-1])
+    status, ours, others = json.loads(runs[1].stdout.splitlines()[-1])
     assert status == 0
-    assert loaded == []
+    assert sorted(set(ours) - _USED_BY_ADVISE_JSON) == []
+    assert others == []
     assert '"candidates"' in runs[1].stdout  # the advice was written
+
+
+def test_the_modules_advise_as_json_may_load_are_the_package_s_own() -> None:
+    """The list above names real modules (a renamed one would make it pass vacuously)."""
+    import importlib.util
+
+    for name in _USED_BY_ADVISE_JSON:
+        assert importlib.util.find_spec(name) is not None, name
+
+
+# --------------------------------------------------------------------------- the parser
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (action,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def test_the_parser_of_one_command_is_that_command_s_part_of_the_whole() -> None:
+    """The command line builds only the subparser of the command asked for: each must be the
+    whole parser's, option for option (its help lists every option, choice and default)."""
+    from mentor_rules import cli
+
+    whole = _subparsers(cli._parser())
+    assert list(whole) == list(cli._COMMANDS)
+    for name in cli._COMMANDS:
+        alone = _subparsers(cli._parser(name))
+        assert list(alone) == (list(cli._COMMANDS) if name == "completion" else [name])
+        assert alone[name].format_help() == whole[name].format_help(), name
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        ["advise", "situation.json", "--format", "json", "--engine", "python"],
+        ["advise", "--jsonl", "--jobs", "2", "-q", "--rules", "pack", "--param", "x=3"],
+        ["explain", "situation.json", "--candidate", "Dana", "--json"],
+        ["check", "--lint", "--strict", "--rule", "know-what-you-want"],
+        ["match", "programme.json", "--objective", "fair", "--jobs", "auto"],
+        ["schema", "advice"],
+        ["catalogue", "--json", "--no-shipped"],
+        ["serve", "--port", "0", "--workers", "2"],
+        ["example", "-o", "out.json"],
+    ],
+)
+def test_a_command_line_parses_the_same_with_one_subparser_or_all(given: list[str]) -> None:
+    from mentor_rules import cli
+
+    def parsed(parser: argparse.ArgumentParser) -> dict[str, object]:
+        values = vars(parser.parse_args(given))
+        run = values.pop("run")
+        return {**values, "run": getattr(run, "__qualname__", run)}
+
+    assert cli._command_of(given) == given[0]
+    assert parsed(cli._parser(given[0])) == parsed(cli._parser())
+
+
+def test_an_unknown_command_or_a_leading_option_builds_the_whole_parser() -> None:
+    from mentor_rules import cli
+
+    for given in (["advse"], ["--version"], ["-h"], []):
+        assert len(_subparsers(cli._parser(cli._command_of(given)))) == len(cli._COMMANDS)
