@@ -18,6 +18,11 @@ The targets, reported, not enforced (the exit status is 1 only when a command fa
 - issue 19 (5): the default text report on a 50-candidate situation takes at most 2x
   ``--format json`` on the same file (both whole processes, interleaved, fewer runs);
 - "At scale" (3): the import with the shipped rules loaded (an ``Advisor``) adds at most 100 ms.
+
+Each target is printed with its figure and whether it holds or misses. Two rows explain the
+figures: the libraries the command cannot do without, imported alone (the floor under it), and,
+unless ``--class-runs 0``, what making one class costs at import, by kind (attrs as the project
+uses it and its options, a plain ``__slots__`` class), side by side.
 """
 
 from __future__ import annotations
@@ -47,6 +52,12 @@ SMALL_SITUATION = Path(__file__).resolve().parents[1] / "examples/situations/car
 #: cache (``.pyc``), as an installed package has it; with PYTHONDONTWRITEBYTECODE set, every
 #: module without a ``.pyc`` would be compiled from source on every run.
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+#: What ``mentor-rules advise FILE --format json`` cannot do without whatever the package does:
+#: attrs (its model), argparse (its command line) and the standard modules it reads and writes
+#: with, the rule cache's pickle and SHA-256 included. Timed as a row of its own, the floor
+#: under the command's figure.
+FLOOR_MODULES = ("attrs", "argparse", "json", "pathlib", "pickle", "hashlib", "enum", "re")
 
 
 @dataclass(frozen=True)
@@ -103,12 +114,6 @@ def _console_script(python: str) -> str | None:
 
 class CommandFailed(Exception):
     """A measured command exited with an error."""
-
-
-#: The environment of the measured commands: this one, but with Python writing its bytecode
-#: cache (``.pyc``), as an installed package has it; with PYTHONDONTWRITEBYTECODE set, every
-#: module without a ``.pyc`` would be compiled from source on every run.
-ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run_once(command: Command) -> tuple[float, float]:
@@ -189,7 +194,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"--source: expected LABEL=DIR, got {given!r}")
         sources.append((label, str(Path(directory).resolve())))
     bare = Command("python -c pass", [args.python, "-c", "pass"], None, ENVIRONMENT)
-    measured = [bare]
+    floor = Command(
+        "the libraries alone (attrs, argparse...)",
+        [args.python, "-c", f"import {', '.join(FLOOR_MODULES)}"],
+        None,
+        ENVIRONMENT,
+    )
+    measured = [bare, floor]
     for source in sources:
         measured.extend(commands(args.python, args.situation, source))
     print(
