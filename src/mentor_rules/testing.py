@@ -47,26 +47,9 @@ except ImportError as _missing:  # pragma: no cover - exercised in a subprocess 
 import attrs
 
 from .language.expr import EnumType, FieldType, ListType, NullableType, ObjectType, ScalarType
+from .model import situation as model
 from .model.documents import situation_to_dict
 from .model.limits import Limits
-from .model.situation import (
-    MAX_CONVERSATIONS,
-    MAX_MONTHS,
-    MAX_YEARS,
-    Candidate,
-    CareerMove,
-    Chemistry,
-    CoachingRole,
-    Goal,
-    GoalKind,
-    GoalScope,
-    Mentee,
-    PastMentor,
-    Relation,
-    Setting,
-    Situation,
-    Willingness,
-)
 from .model.text import name_key
 from .model.vocabulary import (
     ABOUT,
@@ -218,26 +201,26 @@ def _years() -> st.SearchStrategy[float | None]:
         st.none(),
         st.integers(0, 8).map(float),
         st.sampled_from([2.5, 2.9999999999999996, 4.999, 5e-324]),
-        st.floats(min_value=0, max_value=MAX_YEARS, allow_nan=False, allow_infinity=False),
-        st.integers(0, int(MAX_YEARS)),  # ints are numbers too (as in JSON)
+        st.floats(min_value=0, max_value=model.MAX_YEARS, allow_nan=False, allow_infinity=False),
+        st.integers(0, int(model.MAX_YEARS)),  # ints are numbers too (as in JSON)
     )
 
 
-def goals() -> st.SearchStrategy[Goal]:
+def goals() -> st.SearchStrategy[model.Goal]:
     """A goal: every kind and scope, with or without a detail."""
     return st.builds(
-        Goal,
-        kind=st.sampled_from(GoalKind),
-        scope=st.sampled_from(GoalScope),
+        model.Goal,
+        kind=st.sampled_from(model.GoalKind),
+        scope=st.sampled_from(model.GoalScope),
         detail=st.one_of(st.just(""), texts()),
     )
 
 
-def past_mentors(*, max_texts: int = 5) -> st.SearchStrategy[PastMentor]:
+def past_mentors(*, max_texts: int = 5) -> st.SearchStrategy[model.PastMentor]:
     """A past mentor: every setting, with up to ``max_texts`` texts that worked and did not."""
     return st.builds(
-        PastMentor,
-        setting=st.sampled_from(Setting),
+        model.PastMentor,
+        setting=st.sampled_from(model.Setting),
         worked=_text_lists(max_texts),
         did_not_work=_text_lists(max_texts),
     )
@@ -245,40 +228,42 @@ def past_mentors(*, max_texts: int = 5) -> st.SearchStrategy[PastMentor]:
 
 def mentees(
     *, max_goals: int = 5, max_ideas: int = 5, max_past_mentors: int = 4
-) -> st.SearchStrategy[Mentee]:
+) -> st.SearchStrategy[model.Mentee]:
     """A mentee: unknown or any tenure (leaning to the first year), any goals, team and past."""
     return st.builds(
-        Mentee,
+        model.Mentee,
         name=st.one_of(st.none(), names()),
-        months_at_company=st.one_of(st.none(), st.integers(0, 24), st.integers(0, MAX_MONTHS)),
+        months_at_company=st.one_of(
+            st.none(), st.integers(0, 24), st.integers(0, model.MAX_MONTHS)
+        ),
         wants_to_innovate=st.booleans(),
         hired_for_fresh_perspective=st.booleans(),
-        career_move=st.sampled_from(CareerMove),
+        career_move=st.sampled_from(model.CareerMove),
         industry=_maybe_field(),
         target_industry=_maybe_field(),
         job=_maybe_field(),
         target_job=_maybe_field(),
         goals=st.lists(goals(), max_size=max_goals).map(tuple),
         ideas=_text_lists(max_ideas),
-        support_roles=st.lists(st.sampled_from(CoachingRole), unique=True).map(tuple),
+        support_roles=st.lists(st.sampled_from(model.CoachingRole), unique=True).map(tuple),
         past_mentors=st.lists(past_mentors(), max_size=max_past_mentors).map(tuple),
     )
 
 
 def candidates(
     *, name: st.SearchStrategy[str] | None = None, max_traits: int = 6
-) -> st.SearchStrategy[Candidate]:
+) -> st.SearchStrategy[model.Candidate]:
     """A candidate mentor: every relation, chemistry and willingness, facts known or not."""
     return st.builds(
-        Candidate,
+        model.Candidate,
         name=names() if name is None else name,
-        relation=st.sampled_from(Relation),
+        relation=st.sampled_from(model.Relation),
         years_at_company=_years(),
         years_in_industry=_years(),
         knows_culture=st.one_of(st.none(), st.booleans()),
-        chemistry=st.sampled_from(Chemistry),
-        conversations=st.one_of(st.integers(0, 3), st.integers(0, MAX_CONVERSATIONS)),
-        willing=st.sampled_from(Willingness),
+        chemistry=st.sampled_from(model.Chemistry),
+        conversations=st.one_of(st.integers(0, 3), st.integers(0, model.MAX_CONVERSATIONS)),
+        willing=st.sampled_from(model.Willingness),
         traits=_text_lists(max_traits),
         industry=_maybe_field(),
         jobs=st.lists(fields_of_work(), max_size=3).map(tuple),
@@ -289,13 +274,13 @@ def situations(
     *,
     min_candidates: int = 0,
     max_candidates: int = 6,
-    mentee: st.SearchStrategy[Mentee] | None = None,
-    candidate: st.SearchStrategy[Candidate] | None = None,
-) -> st.SearchStrategy[Situation]:
+    mentee: st.SearchStrategy[model.Mentee] | None = None,
+    candidate: st.SearchStrategy[model.Candidate] | None = None,
+) -> st.SearchStrategy[model.Situation]:
     """A valid situation: a mentee and candidates whose names differ (even ignoring case and
     runs of white space, as the library compares them)."""
     return st.builds(
-        Situation,
+        model.Situation,
         mentee=mentees() if mentee is None else mentee,
         candidates=st.lists(
             candidates() if candidate is None else candidate,
@@ -346,12 +331,12 @@ def _scalar_literals(field_type: FieldType, field_text: str) -> st.SearchStrateg
     if field_type.name == "bool":
         return st.booleans()
     if field_type.name == "int":
-        return st.one_of(st.integers(0, 13), st.integers(-2, MAX_CONVERSATIONS + 1))
+        return st.one_of(st.integers(0, 13), st.integers(-2, model.MAX_CONVERSATIONS + 1))
     if field_type.name == "number":
         return st.one_of(
             st.integers(0, 8),
             st.sampled_from([2.5, 3.0, 4.999, 5.0, -1]),
-            st.floats(min_value=-1, max_value=MAX_YEARS + 1, allow_nan=False),
+            st.floats(min_value=-1, max_value=model.MAX_YEARS + 1, allow_nan=False),
         )
     pool = NAME_POOL if field_text.endswith(".name") else TEXT_POOL
     return st.one_of(st.sampled_from(pool), _ANY_TEXT)
@@ -569,7 +554,7 @@ def _rule_document(
     # and the pack would otherwise risk a cycle.
     fits = about == "candidate" and reads is None and draw(st.integers(0, 2)) == 0
     if fits:
-        document["fits"] = draw(st.sampled_from(GoalScope)).value
+        document["fits"] = draw(st.sampled_from(model.GoalScope)).value
     if draw(st.integers(0, 2)) == 0:
         unless = (
             None if fits or draw(st.booleans()) else draw(_conclusion_test(about, earlier, later))

@@ -21,25 +21,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from .._errors import AdviceError, Problem, SituationError, json_type, show
+from . import situation as _situation
 from .limits import Limits
 from .output import Advice, Verdict
-from .situation import (
-    Candidate,
-    CareerMove,
-    Chemistry,
-    CoachingRole,
-    Goal,
-    GoalKind,
-    GoalScope,
-    Mentee,
-    PastMentor,
-    Relation,
-    Setting,
-    Situation,
-    Willingness,
-    text_problem,
-    type_problems,
-)
+from .situation import Situation, text_problem, type_problems
 from .text import MatchHow
 from .vocabulary import Kind, Stage
 
@@ -151,14 +136,7 @@ def _objects_only(cls: type, made: cattrs.Converter) -> Any:
 
 
 _ENUMS: tuple[type[StrEnum], ...] = (
-    CareerMove,
-    GoalKind,
-    GoalScope,
-    CoachingRole,
-    Setting,
-    Relation,
-    Chemistry,
-    Willingness,
+    *_situation.ENUMS,
     Kind,
     Stage,
     Verdict,
@@ -704,7 +682,7 @@ def _plain(text: str) -> bool:
 #: the longest.
 _FIELD_NAMES: dict[type, tuple[tuple[str, ...], int]] = {
     cls: (names, max(map(len, names)))
-    for cls in (Situation, Mentee, Candidate, Goal, PastMentor)
+    for cls in _situation.CLASSES
     for names in [tuple(field.name for field in attrs.fields(cls))]
 }
 

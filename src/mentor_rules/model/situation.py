@@ -19,6 +19,8 @@ from .._errors import Problem, SituationError, show
 from .text import name_key
 
 __all__ = [
+    "CLASSES",
+    "ENUMS",
     "Candidate",
     "CareerMove",
     "Chemistry",
@@ -266,6 +268,23 @@ class Situation:
 
     mentee: Mentee = Mentee()
     candidates: tuple[Candidate, ...] = field(default=(), validator=_unique_names)
+
+
+#: The input's enums, each read from and written as its values: the one list the converter,
+#: the strategies and anything else that takes all of them use.
+ENUMS: tuple[type[StrEnum], ...] = (
+    CareerMove,
+    GoalKind,
+    GoalScope,
+    CoachingRole,
+    Setting,
+    Relation,
+    Chemistry,
+    Willingness,
+)
+
+#: The input's attrs classes, the whole situation first.
+CLASSES: tuple[type, ...] = (Situation, Mentee, Candidate, Goal, PastMentor)
 
 
 def type_problems(value: object, path: str = "") -> list[Problem]:
