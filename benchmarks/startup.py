@@ -283,6 +283,20 @@ def _load() -> str:
 #: How many classes each generated module of :func:`class_costs` defines.
 CLASSES = 60
 
+#: The methods of a frozen class of four fields written as source (``{i}``: the class's number).
+_METHODS = (
+    "    def __init__(self, a, b, c=0, d=None):\n"
+    "        _set(self, 'a', a); _set(self, 'b', b); _set(self, 'c', c); _set(self, 'd', d)\n"
+    "    def __repr__(self):\n"
+    "        return f'K{i}(a={{self.a!r}}, b={{self.b!r}}, c={{self.c!r}}, d={{self.d!r}})'\n"
+    "    def __eq__(self, other):\n"
+    "        if other.__class__ is not self.__class__:\n"
+    "            return NotImplemented\n"
+    "        return (self.a, self.b, self.c, self.d) == (other.a, other.b, other.c, other.d)\n"
+    "    def __hash__(self):\n"
+    "        return hash((K{i}, self.a, self.b, self.c, self.d))\n"
+)
+
 #: The ways of making a frozen class of four fields weighed by :func:`class_costs`: a label,
 #: the module's head, and each class's source (``{i}`` its number). The plain class is what
 #: "generated once" would write into a module: its methods are ordinary source, compiled into
@@ -306,34 +320,14 @@ _CLASS_KINDS = {
     "attrs.frozen, its methods written in source": (
         "import attrs\n_set = object.__setattr__\n",
         "@attrs.frozen(init=False, repr=False, eq=False)\nclass K{i}:\n    a: int\n    b: str\n"
-        "    c: int = 0\n    d: object = None\n"
-        "    def __init__(self, a, b, c=0, d=None):\n"
-        "        _set(self, 'a', a); _set(self, 'b', b); _set(self, 'c', c); _set(self, 'd', d)\n"
-        "    def __repr__(self):\n"
-        "        return f'K{i}(a={{self.a!r}}, b={{self.b!r}}, c={{self.c!r}}, d={{self.d!r}})'\n"
-        "    def __eq__(self, other):\n"
-        "        if other.__class__ is not self.__class__:\n"
-        "            return NotImplemented\n"
-        "        return (self.a, self.b, self.c, self.d) == (other.a, other.b, other.c, other.d)\n"
-        "    def __hash__(self):\n"
-        "        return hash((K{i}, self.a, self.b, self.c, self.d))\n",
+        "    c: int = 0\n    d: object = None\n" + _METHODS,
     ),
     "plain __slots__ class, generated once": (
         "import attrs\n_set = object.__setattr__\n",
         "class K{i}:\n"
         "    __slots__ = ('a', 'b', 'c', 'd')\n"
-        "    def __init__(self, a, b, c=0, d=None):\n"
-        "        _set(self, 'a', a); _set(self, 'b', b); _set(self, 'c', c); _set(self, 'd', d)\n"
         "    def __setattr__(self, name, value):\n"
-        "        raise attrs.exceptions.FrozenInstanceError()\n"
-        "    def __repr__(self):\n"
-        "        return f'K{i}(a={{self.a!r}}, b={{self.b!r}}, c={{self.c!r}}, d={{self.d!r}})'\n"
-        "    def __eq__(self, other):\n"
-        "        if other.__class__ is not self.__class__:\n"
-        "            return NotImplemented\n"
-        "        return (self.a, self.b, self.c, self.d) == (other.a, other.b, other.c, other.d)\n"
-        "    def __hash__(self):\n"
-        "        return hash((K{i}, self.a, self.b, self.c, self.d))\n",
+        "        raise attrs.exceptions.FrozenInstanceError()\n" + _METHODS,
     ),
 }
 

@@ -311,7 +311,13 @@ def _add_advise_command(commands: Any, common: argparse.ArgumentParser) -> None:
         "standard error.",
     )
     advise.add_argument("files", nargs="*", metavar="FILE")
-    _add_format_options(advise)
+    _add_format_options(advise, _REPORT_OR_JSON, _REPORT_HELP, "the advice")
+    advise.add_argument(
+        "--details",
+        action="store_true",
+        help="add every step, candidate and recommendation with its reasons, evidence and "
+        "source to the report",
+    )
     advise.add_argument(
         "--limits",
         type=_limits_file,
@@ -328,12 +334,10 @@ def _add_advise_command(commands: Any, common: argparse.ArgumentParser) -> None:
         'JSON line for each, in order: {"line": n, "advice": {...}} or {"line": n, "error": '
         "[...]}; blank lines are skipped; memory stays the same whatever the input's length",
     )
-    advise.add_argument(
-        "--jobs",
-        type=_jobs,
-        default=None,
-        metavar="N",
-        help="with --jsonl: advise in N worker processes, output still in input order (default "
+    _add_jobs_option(
+        advise,
+        None,
+        "with --jsonl: advise in N worker processes, output still in input order (default "
         "1: in this process; 0 or auto: one for each CPU this process may use)",
     )
     advise.add_argument(
@@ -348,9 +352,7 @@ def _add_advise_command(commands: Any, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="only check that each situation is valid input (exit 3 if not), without advising",
     )
-    _add_rules_option(advise)
-    _add_engine_option(advise)
-    advise.set_defaults(run=_advise)
+    _add_advisor_options(advise, _advise)
 
 
 def _add_check_command(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -384,9 +386,7 @@ def _add_check_command(commands: Any, common: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--strict", action="store_true", help="with --lint: exit 1 when the lint finds anything"
     )
-    _add_rules_option(check)
-    _add_engine_option(check)
-    check.set_defaults(run=_check)
+    _add_advisor_options(check, _check)
 
 
 def _add_example_command(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -523,24 +523,51 @@ class _FormatAction(argparse.Action):
         namespace.json = values == "json"
 
 
-def _add_format_options(parser: argparse.ArgumentParser) -> None:
+#: What ``--format`` offers a command that writes the report: its formats, and JSON.
+_REPORT_OR_JSON = (*_REPORT_FORMATS, "json")
+
+#: What each format of the report is for, in ``--format``'s help.
+_REPORT_HELP = (
+    "text (the default): a report to read; markdown: for notes and tickets; html: a "
+    "self-contained page"
+)
+
+
+def _add_format_options(
+    parser: argparse.ArgumentParser, formats: tuple[str, ...], described: str, what: str
+) -> None:
+    """``--format`` (one of ``formats``, ``json`` the last, ``text`` the default; ``described``
+    says what each is for) and ``--json``, the same as ``--format json``: the options of every
+    command that writes either text to read or ``what`` as data."""
     parser.add_argument(
         "--format",
-        choices=(*_REPORT_FORMATS, "json"),
+        choices=formats,
         default="text",
         action=_FormatAction,
-        help="text (the default): a report to read; markdown: for notes and tickets; html: a "
-        "self-contained page; json: the advice as data",
+        help=f"{described}; json: {what} as data",
     )
-    parser.add_argument(
-        "--json", action="store_true", help="print the advice as JSON (--format json)"
-    )
-    parser.add_argument(
-        "--details",
-        action="store_true",
-        help="add every step, candidate and recommendation with its reasons, evidence and "
-        "source to the report",
-    )
+    parser.add_argument("--json", action="store_true", help=f"print {what} as JSON (--format json)")
+
+
+def _add_jobs_option(parser: argparse.ArgumentParser, default: int | None, what: str) -> None:
+    """``--jobs N``: ``what`` in N processes; 0 or ``auto``, one for each CPU
+    (:func:`_processes`)."""
+    parser.add_argument("--jobs", type=_jobs, default=default, metavar="N", help=what)
+
+
+def _processes(jobs: int | None) -> int:
+    """The processes ``--jobs`` (or ``serve --workers``) asks for: 0 is one for each CPU this
+    process may use; not given, one."""
+    return cpu_count() if jobs == 0 else jobs or 1
+
+
+def _add_advisor_options(parser: argparse.ArgumentParser, run: Callable[..., int]) -> None:
+    """The options of a command that advises (the rule set and the engine), and ``run``, the
+    function that does it: what ``advise``, ``explain``, ``check``, ``match`` and ``serve``
+    share."""
+    _add_rules_option(parser)
+    _add_engine_option(parser)
+    parser.set_defaults(run=run)
 
 
 def _add_rules_option(parser: argparse.ArgumentParser) -> None:
@@ -779,7 +806,7 @@ def _advise(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             outcome = next(outcomes)
             advice, error = outcome.advice, outcome.error
         if error is not None:
-            results.append({"source": label, "error": converter.unstructure(error.problems)})
+            results.append(_error_document(label, error))
             if not args.json:
                 _say(f"{escape.terminal(label)}: {_error_text(error)}")
         elif advice is not None and args.json:
@@ -823,7 +850,7 @@ def _validate(
             if not args.json:
                 out.write(f"{escape.terminal(label)}: valid\n")
         else:
-            results.append({"source": label, "error": converter.unstructure(error.problems)})
+            results.append(_error_document(label, error))
             if not args.json:
                 _say(f"{escape.terminal(label)}: {_error_text(error)}")
     if args.json:
@@ -832,6 +859,12 @@ def _validate(
         places = [r["source"] for r in results if "error" in r]
         _summary(places, len(results), "situations", "valid")
     return EXIT_INVALID if any("error" in r for r in results) else EXIT_OK
+
+
+def _error_document(label: str, error: SituationError) -> dict[str, Any]:
+    """The error document of an invalid input (the ``error`` schema): where it came from, and
+    every problem with its path."""
+    return {"source": label, "error": converter.unstructure(error.problems)}
 
 
 def _summary(
@@ -885,7 +918,7 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
 
     limits: Limits = args.limits
     advisor = Advisor(rules, engine=args.engine, limits=limits)
-    workers = cpu_count() if args.jobs == 0 else args.jobs or 1
+    workers = _processes(args.jobs)
     source = args.files[0] if args.files else "-"
     label = escape.terminal(_label(source))
     try:
@@ -1168,9 +1201,7 @@ def _add_serve_command(commands: Any) -> None:
     serve.add_argument(
         "--access-log", action="store_true", help="log each request (method, path, status)"
     )
-    _add_rules_option(serve)
-    _add_engine_option(serve)
-    serve.set_defaults(run=_serve)
+    _add_advisor_options(serve, _serve)
 
 
 def _port(text: str) -> int:
@@ -1205,7 +1236,7 @@ def _serve(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         rules=rules,
         engine=args.engine,
         limits=args.limits,
-        workers=cpu_count() if args.workers == 0 else args.workers,
+        workers=_processes(args.workers),
         timeout=DEFAULT_TIMEOUT if args.timeout is None else args.timeout,
         cors_origins=tuple(args.cors_origin),
     )
@@ -1249,19 +1280,8 @@ def _add_explain_command(commands: Any, common: argparse.ArgumentParser) -> None
         help=f"the most changes a proposed set may hold (default {BOUND}, as in the report "
         "of advise)",
     )
-    explain.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        action=_FormatAction,
-        help="text (the default): to read; json: the explanation as data (--json)",
-    )
-    explain.add_argument(
-        "--json", action="store_true", help="print the explanation as JSON (--format json)"
-    )
-    _add_rules_option(explain)
-    _add_engine_option(explain)
-    explain.set_defaults(run=_explain)
+    _add_format_options(explain, ("text", "json"), "text (the default): to read", "the explanation")
+    _add_advisor_options(explain, _explain)
 
 
 def _bound(text: str) -> int:
@@ -1294,7 +1314,7 @@ def _explain(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             error = invalid
     if error is not None:
         if args.json:
-            _print_json({"source": label, "error": converter.unstructure(error.problems)}, out)
+            _print_json(_error_document(label, error), out)
         else:
             _say(f"{escape.terminal(label)}: {_error_text(error)}")
         return EXIT_INVALID
@@ -1354,18 +1374,9 @@ def _add_match_command(commands: Any, common: argparse.ArgumentParser) -> None:
         "as they have places (self-matching programmes)",
     )
     match.add_argument("--explain", metavar="ID", help="show one mentee's part, with evidence")
-    match.add_argument("--json", action="store_true", help="print the result as JSON")
-    match.add_argument("--format", choices=_REPORT_FORMATS, default="text")
-    match.add_argument(
-        "--jobs",
-        type=_jobs,
-        default=1,
-        metavar="N",
-        help="weigh the pairs in N processes (0 or auto: one per CPU; default 1)",
-    )
-    _add_rules_option(match)
-    _add_engine_option(match)
-    match.set_defaults(run=_match)
+    _add_format_options(match, _REPORT_OR_JSON, _REPORT_HELP, "the result")
+    _add_jobs_option(match, 1, "weigh the pairs in N processes (0 or auto: one per CPU; default 1)")
+    _add_advisor_options(match, _match)
 
 
 def _positive_count(text: str) -> int:
@@ -1401,7 +1412,7 @@ def _match(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         return EXIT_INVALID
     except SituationError as error:
         if args.json:
-            _print_json({"source": label, "error": converter.unstructure(error.problems)}, out)
+            _print_json(_error_document(label, error), out)
         else:
             print(f"{label}: {SituationError(error.problems, 'programme')}", file=sys.stderr)
         return EXIT_INVALID
@@ -1412,7 +1423,7 @@ def _match(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
         print(f"mentor-rules match: no mentee {args.explain!r} in {label}", file=sys.stderr)
         return EXIT_USAGE
     engine: EngineName = args.engine
-    jobs = cpu_count() if args.jobs == 0 else args.jobs
+    jobs = _processes(args.jobs)
     result = match(programme, Advisor(rules, engine=engine), jobs=jobs)
     suggestions = None if args.suggest is None else suggest(result, programme, args.suggest)
     if args.json:
