@@ -30,6 +30,7 @@ LAZY = (
     "cattrs",
     "concurrent.futures.process",
     "snowballstemmer",
+    "Stemmer",
     "tomllib",
     "importlib.metadata",
     "mentor_rules.advice.explain",

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import mentor_rules.model.text
 from mentor_rules import Advisor, RuleError, load_pack, shipped_rules
 from mentor_rules.engines import available_engines
 from mentor_rules.io.report import match_words
@@ -21,12 +22,17 @@ from mentor_rules.model.text import (
     NEGATIONS,
     STOP_WORDS,
     EchoIndex,
+    Gist,
     MatchHow,
     ShortForm,
     ShortForms,
+    clear_caches,
     compact_key,
     echoes,
     gist,
+    gists_echo,
+    make_stemmer,
+    text_key,
 )
 from mentor_rules.testing import ECHO_POOL, FIELD_POOL, fields_of_work, texts
 
@@ -334,3 +340,134 @@ def test_the_echo_index_finds_what_comparing_every_pair_finds_among_overlapping_
     """Texts of a few words from a small vocabulary overlap in every way: the index's choice
     of whom to compare (the two rarest stems of each side) misses no echo."""
     assert EchoIndex(notes).echoed(trait) == any(echoes(trait, note) for note in notes)
+
+
+# --------------------------------------------------------------------------- fast paths (issue 16)
+# Each fast path of issue 16, item 5 (one advise at the limits within 250 ms) against the
+# definition it replaced, kept here as the reference.
+
+
+def _reference_text_key(text: str) -> str:
+    words = "".join(c if c.isalnum() else " " for c in text.casefold().replace(".", ""))
+    return " ".join(words.split())
+
+
+def _reference_compact_key(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _reference_gist(text: str) -> Gist:
+    words = ["not" if w == "t" else w for w in _reference_text_key(text).split()]
+    negated = any(w in NEGATIONS for w in words)
+    content = [w for w in words if w not in STOP_WORDS and w not in NEGATIONS] or words
+    return Gist(frozenset(make_stemmer(compiled=False).stemWords(content)), negated)
+
+
+def _reference_gists_echo(mine: Gist, theirs: Gist) -> bool:
+    if mine.negated != theirs.negated:
+        return False
+    a, b = mine.stems, theirs.stems
+    shared = len(a & b)
+    if not shared:
+        return False
+    if shared == len(a) or shared == len(b):
+        return True
+    return shared >= 3 and len(a) - shared <= 1 and len(b) - shared <= 1
+
+
+#: Texts of every kind: ASCII (the translate tables), other scripts made of words and spaces
+#: (the quick check), and anything else (the pattern), punctuation, "_", dots and "don't".
+_ANY_TEXT = st.one_of(
+    st.text(),
+    st.text(string.ascii_letters + string.digits + string.punctuation + " \t\n"),
+    st.text("aé ßİıK.-_'ǅΣσς日本語٣ \u00a0\u2028"),
+    st.lists(st.sampled_from(["don't", "t", "not", "the", "é", "B.A.", "x_y", "Straße"])).map(
+        " ".join
+    ),
+)
+
+
+@given(_ANY_TEXT)
+def test_text_keys_are_their_reference_definitions(text: str) -> None:
+    assert text_key(text) == _reference_text_key(text)
+    assert compact_key(text) == _reference_compact_key(text)
+    assert compact_key(text) == text_key(text).replace(" ", "")  # what ShortForms relies on
+
+
+def test_what_is_a_letter_or_digit_is_decided_alike_for_every_code_point() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    assert compact_key(every) == _reference_compact_key(every)
+    assert text_key(every) == _reference_text_key(every)
+
+
+@given(st.one_of(_ANY_TEXT, _NOTES))
+def test_a_gist_is_its_reference_definition_with_the_pure_python_stemmer(text: str) -> None:
+    assert gist(text) == _reference_gist(text)
+
+
+_STEMS = st.frozensets(st.sampled_from("abcdefgh"), max_size=8)
+
+
+@given(_STEMS, st.booleans(), _STEMS, st.booleans())
+def test_whether_gists_echo_is_its_reference_definition(
+    mine: frozenset[str], negated: bool, theirs: frozenset[str], their_negation: bool
+) -> None:
+    a, b = Gist(mine, negated), Gist(theirs, their_negation)
+    assert gists_echo(a, b) == _reference_gists_echo(a, b)
+
+
+def _words_of_the_docs() -> list[str]:
+    root = Path(__file__).resolve().parents[1]
+    found: set[str] = set()
+    for path in [*root.glob("docs/**/*.md"), *root.glob("rules/**/*.toml"), root / "README.md"]:
+        found.update(text_key(path.read_text(encoding="utf-8")).split())
+    return sorted(found)
+
+
+def test_the_compiled_stemmer_stems_as_the_pure_python_one() -> None:
+    """PyStemmer (the Snowball project's C binding) is used when installed; where it is not,
+    snowballstemmer's pure Python stems instead, and the advice must not change."""
+    compiled = make_stemmer()
+    if type(compiled).__module__ == make_stemmer(compiled=False).__module__:
+        pytest.skip("PyStemmer is not installed here: the pure-Python stemmer is the one used")
+    words = _words_of_the_docs()
+    assert len(words) > 3000
+    assert compiled.stemWords(words) == make_stemmer(compiled=False).stemWords(words)
+
+
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=20))
+def test_the_stemmers_agree_on_any_words(words: list[str]) -> None:
+    assert make_stemmer().stemWords(words) == make_stemmer(compiled=False).stemWords(words)
+
+
+def test_the_advice_is_the_same_with_the_pure_python_stemmer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    document = {
+        "mentee": {
+            "past_mentors": [
+                {"setting": "school", "worked": [t for t, _ in _ECHOING]},
+                {"setting": "previous_company", "did_not_work": ["never listened", "bossy"]},
+            ]
+        },
+        "candidates": [
+            {"name": f"c{n}", "relation": "peer", "traits": [trait, "doesn't micromanage"]}
+            for n, (_, trait) in enumerate(_ECHOING)
+        ],
+    }
+    advisor = Advisor(engine="python")
+    clear_caches()
+    compiled = advisor.advise(document)
+    assert all("echoes-what-worked" in v.rules for v in compiled.candidates)
+    monkeypatch.setattr(mentor_rules.model.text, "_STEMMER", make_stemmer(compiled=False))
+    clear_caches()
+    assert advisor.advise(document) == compiled
+    clear_caches()
+
+
+_ECHOING = [
+    ("micromanages", "micromanaging"),
+    ("blunt feedback", "gives blunt feedback"),
+    ("mostly talks about her own career", "only talked about their own career"),
+    ("explains the reasons behind decisions patiently", "explained reasons behind a decision"),
+]
