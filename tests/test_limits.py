@@ -286,6 +286,80 @@ def test_a_key_is_a_text_and_bounded_like_one() -> None:
     ]
 
 
+# --------------------------------------------------------------------------- the report's cost
+
+
+def _on_the_way(document: dict[str, Any]) -> dict[str, Any]:
+    """Every candidate on the way to a mentor: what "what would change it" searches most."""
+    people = []
+    for n, candidate in enumerate(document["candidates"]):
+        changed = dict(candidate, conversations=n % 2, chemistry="unknown", willing="unknown")
+        changed["relation"] = "peer" if candidate["relation"] == "outside" else changed["relation"]
+        changed["knows_culture"] = None
+        people.append(changed)
+    return {**document, "candidates": people}
+
+
+def test_the_report_after_the_advice_builds_no_advice_and_matches_no_text_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 16, item 5: the report at the limits within twice one advise. Its searches
+    advise hundreds of changed copies of one candidate each; a copy's verdict is all they
+    read, so no whole advice is built for it (its messages and evidence cost more than the
+    evaluation), and the candidate's jobs and industry, the same in every copy, are not
+    matched with the mentee's aims again in each. The situation itself, just advised by the
+    same advisor, is not evaluated again."""
+    from mentor_rules.advice.build import AdviceBuilder
+    from mentor_rules.io.report import REPORT_BUDGET, build_report
+    from mentor_rules.model.text import ShortForms
+
+    advisor = Advisor(engine="python")
+    situation = situation_from_dict(_on_the_way(at_the_limits()), LIMITS)
+    advice = advisor.advise(situation)
+    built = 0
+    keyed: list[str] = []
+    real_build, real_keys = AdviceBuilder.build, ShortForms._keys
+
+    def counting_build(self: AdviceBuilder, *args: Any, **kwargs: Any) -> Any:
+        nonlocal built
+        built += 1
+        return real_build(self, *args, **kwargs)
+
+    def counting_keys(self: ShortForms, text: str) -> Any:
+        keyed.append(text)
+        return real_keys(self, text)
+
+    monkeypatch.setattr(AdviceBuilder, "build", counting_build)
+    monkeypatch.setattr(ShortForms, "_keys", counting_keys)
+    report = build_report(advisor, situation, advice, "limits")
+    evaluations = sum(e.evaluations for e in report.explanations)
+    assert 100 < evaluations <= REPORT_BUDGET  # searched, within the budget
+    assert built == 0  # the advice given is the advisor's last: not evaluated nor built again
+    # No job or industry matched again: not in every changed copy (585 copies of 11 texts).
+    assert keyed == []
+    assert report.explanations == advisor.explain_many(
+        situation, [e.candidate for e in report.explanations], bound=3, budget=REPORT_BUDGET
+    )
+
+
+def test_an_explanation_reuses_only_the_very_situation_last_advised() -> None:
+    """The advisor keeps its last situation's evaluation by identity: explaining another
+    situation, or one equal but read again, evaluates it afresh and explains it the same."""
+    document = _on_the_way(at_the_limits())
+    document["candidates"] = document["candidates"][:6]
+    first = situation_from_dict(document, LIMITS)
+    other = attrs.evolve(first, candidates=first.candidates[1:])
+    names = [c.name for c in other.candidates]
+    expected = Advisor(engine="python").explain_many(other, names, bound=2)
+    advisor = Advisor(engine="python")
+    advisor.advise(first)
+    assert advisor.explain_many(other, names, bound=2) == expected
+    advisor.advise(other)
+    assert advisor.explain_many(other, names, bound=2) == expected
+    again = advisor.explain_many(copy.deepcopy(document), names[:1], bound=2)  # read afresh
+    assert again == Advisor(engine="python").explain_many(first, names[:1], bound=2)
+
+
 # --------------------------------------------------------------------------- other limits
 
 

@@ -21,7 +21,7 @@ from ..rules.cache import shipped_rules
 from ..rules.ruleset import Rule, RuleSet, tests_of
 from ..rules.strata import condition_dependencies
 from ..scale.batch import CHUNK_SIZE, chunks, flatten, run_ordered
-from .build import AdviceBuilder, Match, candidate_verdicts
+from .build import AdviceBuilder, Match, candidate_verdict, candidate_verdicts
 
 if TYPE_CHECKING:  # imported when first asked to explain: most processes never do
     from .explain import Explanation
@@ -148,6 +148,9 @@ class Advisor:
         self._reads = self.rules.reads()
         self._facts = FactBuilder(self._reads, self.rules.short_forms)
         self._advice_builder = AdviceBuilder(self.rules.short_forms)
+        # The last situation advised (given as a Situation), its evaluation and its advice:
+        # explaining it next (the report after the advice) does not evaluate it again.
+        self._last: tuple[Situation, _Evaluation, Advice] | None = None
         self._vetoers = {
             rule.id: condition_dependencies(rule.unless, self.rules.rules)
             for rule in self.rules
@@ -182,7 +185,11 @@ class Advisor:
         form exceeds the advisor's :attr:`limits`.
         """
         checked = self._checked(situation)
-        return self._advice(checked, self._evaluate(checked))
+        evaluation = self._evaluate(checked)
+        advice = self._advice(checked, evaluation)
+        if checked is situation:  # the caller may explain this very situation next
+            self._last = (checked, evaluation, advice)
+        return advice
 
     def _advise_chunk(
         self, situations: Sequence[Situation | Mapping[str, Any]]
@@ -317,14 +324,18 @@ class Advisor:
 
         checked = self._checked(situation)
         wanted = None if target is None else Verdict(target)
-        evaluation = self._evaluate(checked)
-        advice = self._advice(checked, evaluation)
+        last = self._last  # one read: another thread may replace it
+        if last is not None and last[0] is checked:
+            _, evaluation, advice = last
+        else:
+            evaluation = self._evaluate(checked)
+            advice = self._advice(checked, evaluation)
         out = []
         left = budget
         for name in candidates:
             explanation = explain_candidate(
                 self.rules,
-                self._advise_checked,
+                self._verdicts_checked,
                 checked,
                 advice,
                 evaluation.layers,
@@ -338,13 +349,15 @@ class Advisor:
             out.append(explanation)
         return tuple(out)
 
-    def _advise_checked(self, situations: Sequence[Situation]) -> list[Advice]:
-        """The advice for situations already checked, evaluated together in groups."""
-        out: list[Advice] = []
+    def _verdicts_checked(self, situations: Sequence[Situation], name: str) -> list[Verdict]:
+        """The verdict about the candidate ``name`` in each of situations already checked,
+        evaluated together in groups: only the verdict, not the whole advice (whose messages,
+        evidence and steps cost more than the evaluation itself in the report's searches)."""
+        out: list[Verdict] = []
         for group in _groups(list(enumerate(situations))):
             evaluations = self._evaluate_many([checked for _, checked in group])
             out.extend(
-                self._advice(checked, evaluation)
+                candidate_verdict(checked, evaluation.matched, name)
                 for (_, checked), evaluation in zip(group, evaluations, strict=True)
             )
         return out

@@ -19,6 +19,7 @@ from ..model.output import (
     RuleSetInfo,
     Step,
     Suppressed,
+    Verdict,
     verdict_of,
 )
 from ..model.situation import Situation
@@ -31,6 +32,7 @@ __all__ = [
     "AdviceBuilder",
     "Match",
     "build_advice",
+    "candidate_verdict",
     "candidate_verdicts",
     "compile_template",
     "render",
@@ -180,6 +182,13 @@ def knowledge(rules: Sequence[Rule], scopes_of_goals: Sequence[Any]) -> int:
     """How well a candidate knows what the goals need: the weights of the rules that fit a
     goal scope, once per goal of that scope."""
     return sum(rule.weight * scopes_of_goals.count(rule.fits) for rule in rules if rule.fits)
+
+
+def candidate_verdict(situation: Situation, matched: Sequence[Match], name: str) -> Verdict:
+    """The verdict about the candidate called ``name`` (as ``situation`` writes it) that the
+    rules in ``matched`` amount to: what :func:`build_advice` says of them, without the rest
+    of the advice (what a search of "what would change it" reads of each changed copy)."""
+    return next(v.verdict for v in candidate_verdicts(situation, matched) if v.name == name)
 
 
 def candidate_verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateVerdict]:

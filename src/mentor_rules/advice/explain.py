@@ -178,13 +178,14 @@ class Explanation:
     evaluations: int = 0
 
 
-AdviseMany = Callable[[Sequence[Situation]], Sequence[Advice]]
+#: The verdict about the candidate of a name in each of a batch of situations.
+VerdictsOf = Callable[[Sequence[Situation], str], Sequence[Verdict]]
 Layers = Sequence[tuple[Any, Sequence[Fact]]]
 
 
 def explain_candidate(
     rules: RuleSet,
-    advise_many: AdviseMany,
+    verdicts_of: VerdictsOf,
     situation: Situation,
     advice: Advice,
     layers: Layers,
@@ -196,7 +197,8 @@ def explain_candidate(
     """The explanation for the candidate called ``name`` (see :class:`Explanation`).
 
     ``advice`` is the advice on ``situation`` and ``layers`` the facts each layer's engine
-    matched for it; ``advise_many`` advises a batch of situations (the changed ones). ``budget``,
+    matched for it; ``verdicts_of`` gives the candidate's verdict in each of a batch of
+    situations (the changed ones), as their advice would. ``budget``,
     where given, is the most situations the search may advise: past it, nothing is searched and
     the targets are ``not_searched``.
     """
@@ -235,7 +237,7 @@ def explain_candidate(
         if budget is not None and len(picks) > budget:
             unreached = [Unreached(goal, NoChange.NOT_SEARCHED) for goal in targets]
         else:
-            reached = _evaluate(rules, advise_many, situation, position, picks)
+            reached = _evaluate(rules, verdicts_of, situation, position, picks)
             evaluations = len(picks)
             for goal in targets:
                 reaching = _minimal(picks, reached, goal)
@@ -509,7 +511,7 @@ def candidates_are_independent(rules: RuleSet) -> bool:
 
 def _evaluate(
     rules: RuleSet,
-    advise_many: AdviseMany,
+    verdicts_of: VerdictsOf,
     situation: Situation,
     position: int,
     picks: Sequence[tuple[_Option, ...]],
@@ -525,7 +527,7 @@ def _evaluate(
         )  # fmt: skip
         changed.append(attrs.evolve(situation, candidates=people))
     name = situation.candidates[position].name
-    return [advice.for_candidate(name).verdict for advice in advise_many(changed)]
+    return list(verdicts_of(changed, name))
 
 
 def _minimal(
