@@ -32,6 +32,7 @@ from ._version import __version__
 from .advice.advisor import Advisor
 from .engines import ENGINES, EngineName
 from .io import escape
+from .io.streams import write_whole
 from .model.documents import (
     advice_to_dict,
     converter,
@@ -728,10 +729,9 @@ _LIMITS_FILE_BYTES = 64 * 1024
 
 
 def _write(text: str, out: TextIO) -> None:
-    """``text`` in pieces: one large write to a pipe whose reader has gone can come back short
-    without an error, and the run would end as if it had all been read."""
-    for start in range(0, len(text), 8192):
-        out.write(text[start : start + 8192])
+    """``text`` in full: a write to a pipe whose reader has gone raises (BrokenPipeError), and
+    one that this process is stopped in and continued is completed (``write_whole``)."""
+    write_whole(out, text)
 
 
 def _print_json(document: object, out: TextIO) -> int:
@@ -939,11 +939,10 @@ def _advise_jsonl(args: argparse.Namespace, rules: RuleSet, out: TextIO) -> int:
             try:
                 for done in results:
                     writing = True
-                    for number, text, ok in done:
-                        out.write(text + "\n")
-                        if not ok:
-                            invalid.append(number)
-                    out.flush()  # each chunk as it is done: a reader downstream need not wait
+                    # Each chunk as it is done (a reader downstream need not wait), whole even
+                    # if this process is stopped and continued as it writes (write_whole).
+                    write_whole(out, "".join(f"{text}\n" for _, text, _ in done))
+                    invalid.extend(number for number, _, ok in done if not ok)
                     writing = False
                     last = done[-1][0] if done else last
                     written += len(done)
