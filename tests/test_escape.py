@@ -5,19 +5,24 @@ every output format of the report, ``explain`` and the catalogue on hostile name
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentor_rules import Advisor, situation_from_dict
+from mentor_rules import Advisor, RuleError, advice_to_dict, load_pack, situation_from_dict
 from mentor_rules.io import escape
+from mentor_rules.io.catalogue import catalogue
 from mentor_rules.io.report import FORMATS, build_report, explanation_text, render
+from mentor_rules.testing import situation_documents
 
 #: What must never be written raw: C0/C1 controls, DEL, the line and paragraph separators,
 #: lone surrogates and the bidirectional formatting characters.
@@ -132,6 +137,91 @@ def test_no_format_of_the_report_or_explain_writes_input_raw(name: str) -> None:
             assert "<script>" not in written
     explained = ADVISOR.explain(situation, situation.candidates[0].name, bound=1)
     assert not unsafe_in(explanation_text(explained, ADVISOR.rules, name))
+
+
+#: The fields of a situation that hold free text, each a text or a list of texts.
+_FREE_TEXT = frozenset(
+    {"name", "industry", "target_industry", "job", "target_job", "detail", "ideas", "worked"}
+    | {"did_not_work", "traits", "jobs"}
+)
+
+
+def _made_hostile(document: Any, texts: Any, key: str = "", numbers: Any = None) -> Any:
+    """``document`` with every free text replaced by one drawn from ``texts`` (a name made
+    unique by a number, as names must differ)."""
+    numbers = itertools.count() if numbers is None else numbers
+    if isinstance(document, dict):
+        return {k: _made_hostile(v, texts, k, numbers) for k, v in document.items()}
+    if isinstance(document, list):
+        return [_made_hostile(v, texts, key, numbers) for v in document]
+    if isinstance(document, str) and key in _FREE_TEXT:
+        return texts() + (f" {next(numbers)}" if key == "name" else "")
+    return document
+
+
+@settings(max_examples=10, deadline=None)  # each example advises and explains: costly
+@given(situation_documents(min_candidates=1, max_candidates=3), st.data())
+def test_no_free_text_of_a_situation_reaches_a_report_or_explain_raw(
+    document: dict[str, Any], data: st.DataObject
+) -> None:
+    """Issue 16: every text a situation holds, not only names, with controls, bidirectional
+    formatting characters and markup: no format of the report, nor ``explain``, writes them."""
+    document = _made_hostile(document, lambda: data.draw(hostile_texts().filter(str.strip)))
+    try:
+        situation = situation_from_dict(document)
+    except ValueError:  # two names alike once trimmed and folded
+        return
+    advice = ADVISOR.advise(situation)
+    reports = [build_report(ADVISOR, situation, advice, "hostile", bound=1)]
+    for format in FORMATS:
+        written = render(reports, format, details=True)
+        assert not unsafe_in(written), format
+        if format == "html":
+            assert "<script>" not in written
+    for candidate in situation.candidates:
+        explained = ADVISOR.explain(situation, candidate.name, bound=1)
+        assert not unsafe_in(explanation_text(explained, ADVISOR.rules, "hostile"))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_PACK_FOLDERS = hostile_texts().filter(
+    lambda name: (
+        "/" not in name
+        and "\0" not in name
+        and name.strip(".") != ""
+        and len(name.encode("utf-8", "surrogatepass")) < 200
+    )
+)
+
+
+@settings(max_examples=10, deadline=None)  # each example loads a pack and advises
+@given(_PACK_FOLDERS)
+def test_a_pack_named_after_its_folder_reaches_no_output_raw(folder: str) -> None:
+    """Issue 16: a pack with no manifest name is named after its folder, whose name may hold
+    controls and bidirectional formatting characters: the catalogue, the reports and the
+    advice as JSON show it escaped (or the pack is refused with a RuleError)."""
+    with tempfile.TemporaryDirectory() as parent:
+        pack = Path(parent) / folder
+        try:
+            pack.mkdir()
+        except OSError:  # a name the file system refuses
+            return
+        (pack / "pack.toml").write_text('extends = "shipped"\n', encoding="utf-8")
+        shutil.copy(ROOT / "rules" / "avoid-direct-manager.toml", pack)
+        try:
+            rules = load_pack(pack)
+        except RuleError:
+            return
+    assert len(rules.packs) == 2  # the shipped rules and this pack, named after its folder
+    assert not unsafe_in(catalogue(rules, frozenset({"avoid-direct-manager"})))
+    advisor = Advisor(rules, engine="python")
+    situation = situation_from_dict(hostile_situation("Dana"))
+    advice = advisor.advise(situation)
+    assert not unsafe_in(escape.json_text(advice_to_dict(advice)))
+    reports = [build_report(advisor, situation, advice, folder, bound=1)]
+    for format in FORMATS:
+        assert not unsafe_in(render(reports, format, details=True)), format
 
 
 def test_a_hostile_name_cannot_add_a_markdown_step_or_reverse_an_html_line() -> None:

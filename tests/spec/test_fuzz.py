@@ -1,8 +1,9 @@
 """Fuzzing the input side (issue 8): whatever an embedder hands over, only SituationError.
 
 Arbitrary JSON-like values (nested lists and objects, keys that are not strings, huge
-integers, non-finite floats, deep nesting, texts with a lone surrogate) and valid situations
-with one part replaced by such a value go to ``situation_from_dict``, ``advise`` and
+integers, non-finite floats, deep nesting, texts with a lone surrogate, texts of control and
+bidirectional formatting characters) and valid situations with one part replaced by such a
+value go to ``situation_from_dict``, ``advise`` and
 ``Advisor.advise_many``. Each either gives advice (which any writer can write) or raises
 ``SituationError`` whose problems speak of the document, never of Python; a batch always has
 one item per input, in order.
@@ -32,6 +33,7 @@ from mentor_rules import (
     advise,
     situation_from_dict,
 )
+from mentor_rules.io import escape
 from mentor_rules.model.situation import (
     CareerMove,
     Chemistry,
@@ -80,8 +82,26 @@ surrogate_texts = st.builds(
     st.text(max_size=4),
 )
 
+#: Texts made of what a terminal or a page acts on: C0 and C1 controls, escape sequences, the
+#: line and paragraph separators, and the bidirectional formatting characters (issue 16).
+hostile_texts = st.lists(
+    st.sampled_from(
+        [
+            *"\x00\x07\x08\x0b\x0c\r\x1b\x7f\x85\x9b\u2028\u2029",
+            *"\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+            "\x1b]0;pwned\x07\x1b[2J",
+            "Bob\u202egnp.exe",
+            "a",
+            "\n",
+        ]
+    ),
+    min_size=1,
+    max_size=6,
+).map("".join)
+
 _SCALARS = st.one_of(
     surrogate_texts,
+    hostile_texts,
     st.none(),
     st.booleans(),
     st.integers(),
@@ -97,6 +117,7 @@ _KEYS = st.one_of(
     st.sampled_from(_FIELDS),
     st.text(max_size=10),
     surrogate_texts,
+    hostile_texts,
     st.integers(),
     st.floats(),
     st.booleans(),
@@ -192,6 +213,15 @@ def _outcome(attempt: Any, document: Any) -> Advice | Situation | SituationError
     return raised
 
 
+#: What the command line never writes raw (as ``tests/test_escape.py``): C0 and C1 controls
+#: but tab and newline, DEL, the line and paragraph separators, lone surrogates and the
+#: bidirectional formatting characters.
+_RAW = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
 @given(documents)
 def test_reading_anything_gives_a_situation_or_a_situation_error(document: Any) -> None:
     _outcome(situation_from_dict, document)
@@ -215,6 +245,9 @@ def test_advising_on_anything_gives_advice_or_a_situation_error(document: Any) -
     if isinstance(advised, Advice):  # which any writer can write: text, all of it
         assert not _holds_a_surrogate(document)
         json.dumps(advice_to_dict(advised), ensure_ascii=False).encode("utf-8")
+        assert not _RAW.search(escape.json_text(advice_to_dict(advised)))
+    else:  # as the command line shows it: nothing a terminal acts on, whatever the input held
+        assert not _RAW.search(escape.visible(str(advised)))
     if isinstance(read, SituationError):
         assert isinstance(advised, SituationError)
         assert advised.problems == read.problems
