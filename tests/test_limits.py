@@ -342,9 +342,12 @@ def test_the_report_after_the_advice_builds_no_advice_and_matches_no_text_again(
     )
 
 
-def test_an_explanation_reuses_only_the_very_situation_last_advised() -> None:
-    """The advisor keeps its last situation's evaluation by identity: explaining another
-    situation, or one equal but read again, evaluates it afresh and explains it the same."""
+def test_an_explanation_reuses_only_the_situation_last_advised_or_one_equal_to_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The advisor keeps its last situation's evaluation: explaining it, or a situation equal
+    to it read again (as the command line reads a document again for its report), evaluates
+    nothing more; explaining another evaluates it afresh, and explains it the same."""
     document = _on_the_way(at_the_limits())
     document["candidates"] = document["candidates"][:6]
     first = situation_from_dict(document, LIMITS)
@@ -358,6 +361,20 @@ def test_an_explanation_reuses_only_the_very_situation_last_advised() -> None:
     assert advisor.explain_many(other, names, bound=2) == expected
     again = advisor.explain_many(copy.deepcopy(document), names[:1], bound=2)  # read afresh
     assert again == Advisor(engine="python").explain_many(first, names[:1], bound=2)
+
+    evaluated = 0
+    real = Advisor._evaluate
+
+    def counting(self: Advisor, situation: Any) -> Any:
+        nonlocal evaluated
+        evaluated += 1
+        return real(self, situation)
+
+    monkeypatch.setattr(Advisor, "_evaluate", counting)
+    (item,) = advisor.advise_many([copy.deepcopy(document)])  # as the command line advises
+    assert item.advice is not None
+    advisor.explain_many(situation_from_dict(document, LIMITS), names[:2], bound=2)
+    assert evaluated == 0
 
 
 # --------------------------------------------------------------------------- other limits

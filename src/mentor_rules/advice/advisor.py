@@ -148,8 +148,8 @@ class Advisor:
         self._reads = self.rules.reads()
         self._facts = FactBuilder(self._reads, self.rules.short_forms)
         self._advice_builder = AdviceBuilder(self.rules.short_forms)
-        # The last situation advised (given as a Situation), its evaluation and its advice:
-        # explaining it next (the report after the advice) does not evaluate it again.
+        # The last situation advised, its evaluation and its advice: explaining it (or one
+        # equal to it) next, as the report after the advice does, evaluates it no more.
         self._last: tuple[Situation, _Evaluation, Advice] | None = None
         self._vetoers = {
             rule.id: condition_dependencies(rule.unless, self.rules.rules)
@@ -187,8 +187,7 @@ class Advisor:
         checked = self._checked(situation)
         evaluation = self._evaluate(checked)
         advice = self._advice(checked, evaluation)
-        if checked is situation:  # the caller may explain this very situation next
-            self._last = (checked, evaluation, advice)
+        self._last = (checked, evaluation, advice)
         return advice
 
     def _advise_chunk(
@@ -212,7 +211,8 @@ class Advisor:
         for group in _groups(valid):
             evaluations = self._evaluate_many([checked for _, checked in group])
             for (position, checked), evaluation in zip(group, evaluations, strict=True):
-                out[position] = self._advice(checked, evaluation)
+                advice = out[position] = self._advice(checked, evaluation)
+                self._last = (checked, evaluation, advice)
         return [out[position] for position in range(len(situations))]
 
     def verdicts_many(self, situations: Sequence[Situation]) -> list[tuple[CandidateVerdict, ...]]:
@@ -325,7 +325,7 @@ class Advisor:
         checked = self._checked(situation)
         wanted = None if target is None else Verdict(target)
         last = self._last  # one read: another thread may replace it
-        if last is not None and last[0] is checked:
+        if last is not None and (last[0] is checked or last[0] == checked):
             _, evaluation, advice = last
         else:
             evaluation = self._evaluate(checked)
