@@ -321,6 +321,7 @@ _USED_BY_ADVISE_JSON = frozenset(
         "mentor_rules.facts.build",
         "mentor_rules.io",
         "mentor_rules.io.escape",
+        "mentor_rules.io.streams",  # writes the output whole, even when stopped and continued
         "mentor_rules.language",
         "mentor_rules.language.expr",
         "mentor_rules.model",
