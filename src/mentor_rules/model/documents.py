@@ -125,12 +125,17 @@ def _objects_only(cls: type, made: cattrs.Converter) -> Any:
     """Structure attrs classes from mappings only, saying what arrived otherwise."""
     from cattrs.gen import make_dict_structure_fn
 
-    inner: Any = make_dict_structure_fn(cls, made, _cattrs_forbid_extra_keys=True)
+    return _given_an_object(make_dict_structure_fn(cls, made, _cattrs_forbid_extra_keys=True), cls)
+
+
+def _given_an_object(inner: Any, target: Any) -> Any:
+    """``inner`` (a cattrs structure function for ``target``), called on mappings only: what
+    arrived otherwise is said in words."""
 
     def structure_object(value: object, _: type) -> Any:
         if not isinstance(value, Mapping):
             raise _NotAnObject(f"expected an object, got {json_type(value)}")
-        return inner(value, cls)
+        return inner(value, target)
 
     return structure_object
 
@@ -187,16 +192,10 @@ def _mappings_only(mapping_type: Any, made: cattrs.Converter) -> Any:
     on what had been read before in the process)."""
     from cattrs.gen import mapping_structure_factory
 
-    inner: Any = mapping_structure_factory(
+    inner = mapping_structure_factory(
         mapping_type, made, dict, detailed_validation=made.detailed_validation
     )
-
-    def structure_mapping(value: object, _: type) -> Any:
-        if not isinstance(value, Mapping):
-            raise _NotAnObject(f"expected an object, got {json_type(value)}")
-        return inner(value, mapping_type)
-
-    return structure_mapping
+    return _given_an_object(inner, mapping_type)
 
 
 def _register_enum(made: cattrs.Converter, enum_type: type[StrEnum]) -> None:
