@@ -226,3 +226,18 @@ def test_a_pharmacist_moving_into_health_tech_is_matched_as_she_writes(advisor: 
     text = " ".join(render([report], "text", details=True).split())
     assert "Health-Tech (“healthtech” is a short form of “health technology”)" in text
     assert "(“Product-Manager” is “product manager” written another way)" in text
+
+
+def test_a_curriculum_designer_sees_the_best_placed_of_two_to_get_to_know_first(
+    advisor: Advisor,
+) -> None:
+    """Two people to keep getting to know for different reasons: the senior insider with good
+    chemistry, willing, is listed before the skip-level whose habit echoes what failed her."""
+    screen = _screen(advisor, "curriculum-designer-two-to-get-to-know")
+    getting = _section(screen, "Whom to keep getting to know")
+    assert getting.index("Lena Wu:") < getting.index("Ben Carter:")
+    assert "nobody is ready to be asked yet" in _section(screen, "Whom to ask")
+    # the senior who said no is avoided, and never offered a way back
+    assert "Olga Ivanova is not willing to mentor you" in _section(screen, "Whom to avoid, and why")
+    assert "Olga Ivanova" not in _section(screen, "What would change it")
+    assert "Olga Ivanova" not in _section(screen, "Next steps")

@@ -12,9 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
-from mentor_rules import Advisor, advise
+from mentor_rules import Advisor, Situation, advise
 from mentor_rules.cli import example_document, main
+from mentor_rules.io.report import _document, build_report
+from mentor_rules.model.vocabulary import Stage
+from mentor_rules.testing import situations
+
+_ADVISOR = Advisor(engine="python")
 
 FORMATS = ("text", "markdown", "html")
 
@@ -288,3 +294,24 @@ def test_control_codes_and_bidi_overrides_from_the_input_show_instead_of_acting(
     assert "Red[U+001B]" in shown  # then "[31m", escaped as each format escapes "["
     for acting in ("\u202e", "\x1b", "\r"):
         assert acting not in out
+
+
+@settings(max_examples=max(10, settings().max_examples // 4))
+@given(situations(max_candidates=5))
+def test_whom_to_keep_getting_to_know_lists_the_best_placed_first(situation: Situation) -> None:
+    """The section follows the advice's ranking of candidates, not the order of the rules that
+    put each of them at that stage."""
+    advisor = _ADVISOR
+    advice = advisor.advise(situation)
+    document = _document(build_report(advisor, situation, advice, "generated"), details=False)
+    listed = [
+        item.lead
+        for section in document.sections
+        if section.heading == "Whom to keep getting to know"
+        for item in section.items
+    ]
+    ranked = [
+        v.name for v in advice.candidates if v.stage == Stage.GETTING_TO_KNOW and v.name in listed
+    ]
+    assert listed == ranked
+    assert len(listed) == len(set(listed))

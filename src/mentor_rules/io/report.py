@@ -149,9 +149,12 @@ def _document(report: SituationReport, details: bool) -> _Document:
                 return step
         return None
 
+    # Best placed first, as the advice ranks them: the plan orders its steps by rule, so two
+    # people at this stage for different reasons would otherwise come in the rules' order.
+    rank = {v.name: position for position, v in enumerate(advice.candidates)}
     getting = tuple(
         _whom(step, cautions)
-        for step in advice.next_steps
+        for step in sorted(advice.next_steps, key=lambda step: rank.get(step.subject, 0))
         if (v := stages.get(step.subject)) is not None
         and v.stage == Stage.GETTING_TO_KNOW
         and step.rule == v.stage_rule
