@@ -16,6 +16,7 @@ import json
 import math
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -42,13 +43,19 @@ from mentor_rules import (
     advice_to_dict,
     situation_from_dict,
 )
+from mentor_rules.model import situation as _situation
 from mentor_rules.model.documents import (
+    _built_in_place,
+    _Irregular,
+    _known_check,
+    _read_object,
+    _text_problem,
     advice_to_dict_reference,
     parse_json,
     situation_from_dict_reference,
     situation_to_dict,
 )
-from mentor_rules.model.situation import Relation
+from mentor_rules.model.situation import CLASSES, Relation
 from mentor_rules.model.vocabulary import Kind
 from mentor_rules.testing import situation_documents, situations
 
@@ -181,6 +188,44 @@ EDGES: list[tuple[str, Any, Limits, bool]] = [
     ("a key that is not a field", {"mentee": {"month": 3}}, Limits(), False),
     ("a blank name (a validator)", _full(name=" "), Limits(), False),
     ("a tuple for a list", {"candidates": ({"name": "A", "relation": "peer"},)}, Limits(), True),
+    # What the model's validators refuse, which the reader checks inline instead of calling them
+    ("a blank item of a list (a validator)", _full(worked=["patient", " \t"]), Limits(), False),
+    ("a blank optional text", {"mentee": {"industry": " "}}, Limits(), False),
+    (
+        "an empty detail (no validator)",
+        {"mentee": {"goals": [{"kind": "advice", "scope": "job", "detail": " "}]}},
+        Limits(),
+        True,
+    ),
+    ("two names the same but for case", _full(name="SAM "), Limits(), False),
+    (
+        "two names the same but for spaces",
+        {
+            "candidates": [
+                {"name": "Mei  Lin", "relation": "peer"},
+                {"name": "mei lin", "relation": "senior"},
+            ]
+        },
+        Limits(),
+        False,
+    ),
+    ("names alike but not the same", _full(name="Sam 2"), Limits(), True),
+    ("a role given twice", {"mentee": {"support_roles": ["adviser", "adviser"]}}, Limits(), False),
+    ("months at the top of their range", {"mentee": {"months_at_company": 1200}}, Limits(), True),
+    ("months over their range", {"mentee": {"months_at_company": 1201}}, Limits(), False),
+    ("months under their range", {"mentee": {"months_at_company": -1}}, Limits(), False),
+    ("years over their range", _full(years=100.5), Limits(), False),
+    ("years at the top of their range", _full(years=100), Limits(), True),
+    (
+        "conversations over their range",
+        {"candidates": [{"name": "A", "relation": "peer", "conversations": 10_001}]},
+        Limits(),
+        False,
+    ),
+    # Texts that are not ASCII: the reader calls _text_problem for them
+    ("a name that is not ASCII", _full(name="Zoë"), Limits(), True),
+    ("a name that is not ASCII, over the limit", _full(name="é" * 31), Limits(max_text=30), False),
+    ("a lone surrogate in a list", _full(worked=["\ud800"]), Limits(), False),
 ]
 
 
@@ -196,6 +241,53 @@ def test_the_edges_are_read_as_the_reference_path_reads_them(
     assert _outcome(situation_from_dict, document, given_limits)[0] == (  # type: ignore[index]
         "situation" if read else "error"
     )
+
+
+@given(st.text(st.characters(max_codepoint=127)), limits)
+def test_an_ascii_text_within_max_text_has_no_problem(text: str, given_limits: Limits) -> None:
+    """The reader calls ``_text_problem`` only for a text that is not ASCII or is over
+    ``max_text``: every check on a single text must let the others by."""
+    assert (_text_problem(text, given_limits) is None) == (len(text) <= given_limits.max_text)
+
+
+def test_the_reader_builds_the_input_model_in_place_and_knows_its_validators() -> None:
+    """Every class of the input model is built by the reader slot by slot, its validators
+    checked inline (none called): what makes the reader quick. Were one not, documents would
+    still be read right (the tests above), only slower."""
+    for cls in CLASSES:
+        assert _built_in_place(cls), cls
+        for field in attrs.fields(cls):
+            if field.validator is not None:
+                assert _known_check(field.validator, {}, "") is not None, (cls, field.name)
+
+
+@attrs.frozen
+class _Counted:
+    """A validator the reader does not know (called as ``__init__`` calls it) beside one it
+    knows."""
+
+    size: int = attrs.field(validator=attrs.validators.gt(0))
+    name: str = attrs.field(default="a", validator=_situation._text)
+
+
+@attrs.frozen
+class _Converted:
+    """A class the reader cannot build in place (a converter): called with what was read."""
+
+    size: int = attrs.field(converter=abs)
+
+
+def test_what_the_reader_cannot_check_inline_is_done_as_init_does() -> None:
+    counted = _read_object(_Counted, Limits())
+    assert counted({"size": 2}) == _Counted(2)
+    assert counted({"size": 2, "name": "b"}) == _Counted(2, "b")
+    with pytest.raises(ValueError, match="must be > 0"):
+        counted({"size": 0})
+    with pytest.raises(_Irregular):
+        counted({"size": 2, "name": " "})
+    converted = _read_object(_Converted, Limits())
+    assert converted({"size": -3}) == _Converted(3)
+    assert not _built_in_place(_Converted)
 
 
 @settings(max_examples=30)

@@ -10,8 +10,10 @@ imported then: ``import mentor_rules`` reads no document.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import math
+import operator
 import types
 import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,7 +27,7 @@ from . import situation as _situation
 from .limits import Limits
 from .output import Advice, Verdict
 from .situation import Situation, text_problem, type_problems
-from .text import MatchHow
+from .text import MatchHow, name_key
 from .vocabulary import Kind, Stage
 
 if TYPE_CHECKING:
@@ -770,27 +772,135 @@ def _compiled_reader(limits: Limits) -> Callable[[object], Situation] | None:
 
 def _read_object(cls: type[_T], limits: Limits) -> Callable[[object], _T]:
     """The reader of an attrs class: a function made from source (as the writer below, and as
-    cattrs makes its own) that reads each field present in place, scalars checked inline, and
-    calls the class with them (its validators run as ever)."""
+    cattrs makes its own) that reads each field in place, scalars and lists of texts checked
+    inline, and builds the instance.
+
+    The instance is built as the class's own ``__init__`` builds it, each field set in turn,
+    but the validators the reader knows (:func:`_known_check`) are checked inline on the
+    value just read, not called: a refusal is the reference path's to name, so the reader
+    need only see that there is one. A validator it does not know is called as ``__init__``
+    calls it, once every field is set. A class the reader cannot build so (not slotted, a
+    field with a converter or another name in ``__init__``, hooks around ``__init__``) is
+    called with the fields read, its validators run as ever.
+    """
     hints = typing.get_type_hints(cls)
-    names = [field.name for field in attrs.fields(typing.cast(Any, cls))]
-    namespace = {**_reader_namespace(limits), "_cls": cls, "_names": frozenset(names)}
+    fields = attrs.fields(typing.cast(Any, cls))
+    names = [field.name for field in fields]
+    namespace = {
+        **_reader_namespace(limits),
+        "_cls": cls,
+        "_names": frozenset(names),
+        "_new": object.__new__,
+    }
+    direct = _built_in_place(cls)
     lines = [
         "def read(value):",
         "    if type(value) is not dict or not value.keys() <= _names:",
         "        raise _Irregular",
-        "    given = {}",
+        "    self = _new(_cls)" if direct else "    given = {}",
     ]
-    for name in names:
+    called: list[str] = []  # validators called as __init__ calls them, after every field
+    for number, field in enumerate(fields):
+        name = field.name
         most = limits.max_candidates if name == "candidates" else limits.max_items
         lines.append(f"    if {name!r} in value:")
         lines.append(f"        x = value[{name!r}]")
         lines += _read_statements(hints[name], limits, most, namespace, "        ")
-        lines.append(f"        given[{name!r}] = x")
-    lines.append("    return _cls(**given)")
+        if not direct:
+            lines.append(f"        given[{name!r}] = x")
+            continue
+        if field.validator is not None:
+            check = _known_check(field.validator, namespace, "        ")
+            if check is None:
+                namespace[f"_validator_{number}"] = field.validator
+                namespace[f"_field_{number}"] = field
+                called.append(f"    _validator_{number}(self, _field_{number}, self.{name})")
+            else:
+                lines += check
+        lines.append("    else:")
+        lines += _default_statements(field, number, namespace, "        ")
+        namespace[f"_set_{number}"] = _slot(cls, name).__set__
+        lines.append(f"    _set_{number}(self, x)")
+    lines += [*called, "    return self"] if direct else ["    return _cls(**given)"]
     exec(compile("\n".join(lines) + "\n", f"<reader of {cls.__name__}>", "exec"), namespace)
     made: Callable[[object], _T] = namespace["read"]
     return made
+
+
+def _slot(cls: type, name: str) -> Any:
+    """The member descriptor of the slot ``name`` of ``cls`` (or None)."""
+    found = cls.__dict__.get(name)
+    return found if inspect.ismemberdescriptor(found) else None
+
+
+def _built_in_place(cls: type) -> bool:
+    """Whether the reader may build ``cls`` as its ``__init__`` does, setting each field's slot
+    in turn: a slotted attrs class whose ``__init__`` does nothing else."""
+    fields = attrs.fields(cls)
+    return (
+        not hasattr(cls, "__attrs_pre_init__")
+        and not hasattr(cls, "__attrs_post_init__")
+        and set(getattr(cls, "__slots__", ())) <= {field.name for field in fields} | {"__weakref__"}
+        and all(
+            field.init
+            and field.converter is None
+            and field.alias == field.name
+            and _slot(cls, field.name) is not None
+            and not (isinstance(field.default, attrs.Factory) and field.default.takes_self)
+            for field in fields
+        )
+    )
+
+
+def _default_statements(
+    field: attrs.Attribute[Any], number: int, namespace: dict[str, Any], indent: str
+) -> list[str]:
+    """Python source that puts in ``x`` the default of ``field``, absent from the document, or
+    raises ``_Irregular`` where the field has none (or its validator refuses it)."""
+    default = field.default
+    if default is attrs.NOTHING:
+        return [f"{indent}raise _Irregular  # a required field"]
+    if isinstance(default, attrs.Factory):
+        namespace[f"_factory_{number}"] = default.factory
+        lines = [f"{indent}x = _factory_{number}()"]
+    else:
+        namespace[f"_default_{number}"] = default
+        lines = [f"{indent}x = _default_{number}"]
+        if field.validator is not None and _known_check(field.validator, {}, "") is not None:
+            try:  # a default its own validator refuses: the reference path says so
+                field.validator(None, field, default)
+            except Exception:
+                return [f"{indent}raise _Irregular  # a default its validator refuses"]
+    if isinstance(default, attrs.Factory) and field.validator is not None:
+        check = _known_check(field.validator, namespace, indent)
+        if check is not None:
+            lines += check
+    return lines
+
+
+def _known_check(validator: Any, namespace: dict[str, Any], indent: str) -> list[str] | None:
+    """Python source that raises ``_Irregular`` where ``validator`` (one of the input model's,
+    on a value ``x`` the reader has already read as its field's type) would refuse ``x``;
+    None for a validator the reader does not know, which it then calls."""
+    fail = f"{indent}    raise _Irregular"
+    if validator is _situation._text:  # type and lone surrogates: read already
+        return [f"{indent}if not x.strip():", fail]
+    if validator is _situation._optional_text:
+        return [f"{indent}if x is not None and not x.strip():", fail]
+    if validator is _situation._texts:  # every item stripped: none blank
+        return [f"{indent}if not all(map(_strip, x)):", fail]
+    if validator is _situation._unique_roles:
+        return [f"{indent}if len(set(x)) != len(x):", fail]
+    if validator is _situation._unique_names:
+        return [
+            f"{indent}if len(x) > 1 and len(set(map(_name_key, map(_name, x)))) != len(x):",
+            fail,
+        ]
+    if type(validator) is _situation._Between:
+        low, high = f"_low_{len(namespace)}", f"_high_{len(namespace)}"
+        namespace[low], namespace[high] = validator.low, validator.high
+        return [f"{indent}if x is not None and not {low} <= x <= {high}:", fail]
+    return None
 
 
 def _reader_namespace(limits: Limits) -> dict[str, Any]:
@@ -800,6 +910,9 @@ def _reader_namespace(limits: Limits) -> dict[str, Any]:
         "_text_problem": _text_problem,
         "_limits": limits,
         "_isfinite": math.isfinite,
+        "_strip": str.strip,
+        "_name_key": name_key,
+        "_name": operator.attrgetter("name"),
     }
 
 
@@ -818,7 +931,7 @@ def _read_statements(
             *_read_statements(inner, limits, most_items, namespace, deeper),
         ]
     if hint is str:
-        return [f"{indent}if type(x) is not str or _text_problem(x, _limits) is not None:", fail]
+        return [f"{indent}if type(x) is not str or {_text_refused('x', limits)}:", fail]
     if hint is int or hint is bool:
         return [f"{indent}if type(x) is not {hint.__name__}:", fail]
     if hint is float:
@@ -836,14 +949,39 @@ def _read_statements(
             f"{indent}if x is None:",
             fail,
         ]
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        lines = [
+            f"{indent}if (type(x) is not list and type(x) is not tuple) or len(x) > {most_items}:",
+            fail,
+        ]
+        if item is str:  # the usual list: texts, checked in place
+            lines += [
+                f"{indent}for item in x:",
+                f"{indent}    if type(item) is not str or {_text_refused('item', limits)}:",
+                f"{indent}        raise _Irregular",
+                f"{indent}x = tuple(x)",
+            ]
+            return lines
+        namespace[name] = _read_value(item, limits, limits.max_items)
+        return [*lines, f"{indent}x = tuple(map({name}, x))"]
     namespace[name] = _read_value(hint, limits, most_items)
     return [f"{indent}x = {name}(x)"]
 
 
+def _text_refused(text: str, limits: Limits) -> str:
+    """A Python expression, true where :func:`_text_problem` finds something wrong with the
+    text ``text`` names: called only for a text that is not ASCII or is over ``max_text``,
+    which :func:`_text_problem` always lets by otherwise
+    (``tests/spec/test_document_paths.py`` holds it to that)."""
+    return (
+        f"not ({text}.isascii() and len({text}) <= {limits.max_text})"
+        f" and _text_problem({text}, _limits) is not None"
+    )
+
+
 def _read_value(hint: Any, limits: Limits, most_items: int) -> _Read:
     """The reader of a value of one declared type, on its own (a list's items, an object)."""
-    if typing.get_origin(hint) is tuple:
-        return _read_tuple(typing.get_args(hint)[0], limits, most_items)
     if attrs.has(hint):
         return _read_object(hint, limits)
     namespace = _reader_namespace(limits)
@@ -852,28 +990,6 @@ def _read_value(hint: Any, limits: Limits, most_items: int) -> _Read:
     exec(compile("\n".join(lines) + "\n", f"<reader of {hint!r}>", "exec"), namespace)
     made: _Read = namespace["read"]
     return made
-
-
-def _read_tuple(item_type: Any, limits: Limits, most: int) -> _Read:
-    if item_type is str:  # the usual list: texts, checked in place
-
-        def texts(value: object) -> tuple[str, ...]:
-            if (type(value) is not list and type(value) is not tuple) or len(value) > most:
-                raise _Irregular
-            for item in value:
-                if type(item) is not str or _text_problem(item, limits) is not None:
-                    raise _Irregular
-            return tuple(value)
-
-        return texts
-    read_item = _read_value(item_type, limits, limits.max_items)
-
-    def items(value: object) -> tuple[Any, ...]:
-        if (type(value) is not list and type(value) is not tuple) or len(value) > most:
-            raise _Irregular
-        return tuple([read_item(item) for item in value])
-
-    return items
 
 
 _Write = Callable[[Any], Any]
