@@ -388,6 +388,25 @@ def test_the_compiled_writer_writes_any_advice_as_the_converter_does(advice: Adv
     assert _typed(advice_to_dict(advice)) == _typed(advice_to_dict_reference(advice))
 
 
+def _containers(value: Any) -> list[Any]:
+    """Every list and dict in ``value``, all the way down."""
+    if isinstance(value, dict):
+        return [value, *(c for item in value.values() for c in _containers(item))]
+    if isinstance(value, list | tuple):
+        found = [c for item in value for c in _containers(item)]
+        return [value, *found] if isinstance(value, list) else found
+    return []
+
+
+@given(advices)
+def test_the_written_advice_shares_no_list_or_object_with_the_advice(advice: Advice) -> None:
+    """Evidence values copied, not handed over: changing the document leaves the advice as it
+    was (as the converter's copy does)."""
+    held = {id(c) for r in advice.recommendations for e in r.evidence for c in _containers(e.value)}
+    held |= {id(advice.rule_set.parameters)}
+    assert not [c for c in _containers(advice_to_dict(advice)) if id(c) in held]
+
+
 def test_advice_holding_a_wrong_type_fails_as_the_converter_fails() -> None:
     """A field holding a text where an enum member belongs: the writer hands it over, and the
     converter's error is what the caller sees."""

@@ -1041,11 +1041,19 @@ def _write_expression(hint: Any, read: str, namespace: dict[str, Any], depth: in
     args = typing.get_args(hint)
     if hint in (str, int, float, bool) or origin is typing.Literal:
         return read
+    if origin is types.UnionType or origin is typing.Union:  # an optional value
+        inner = next(t for t in args if t is not type(None))
+        if inner in (str, int, float, bool):
+            return read  # None is written as it is too
+        name = f"_write_{len(namespace)}"
+        namespace[name] = _writer(inner)  # called only for a value: most are None
+        return f"(None if {read} is None else {name}({read}))"
     if isinstance(hint, type) and issubclass(hint, StrEnum):
         return f"{read}._value_"  # what ``.value`` returns, without the property's call
-    if hint is Any:  # most often a text, written as it is without a call
+    if hint is Any:  # most often a text, a number or None, written as it is without a call
         namespace["_write_any"] = _write_any
-        return f"({read} if type({read}) is str else _write_any({read}))"
+        namespace["_PLAIN"] = _PLAIN
+        return f"({read} if type({read}) in _PLAIN else _write_any({read}))"
     if origin is tuple and args[0] in (str, int):
         return f"list({read})"
     if origin is dict and args[0] is str and args[1] in (int, float):
@@ -1053,7 +1061,8 @@ def _write_expression(hint: Any, read: str, namespace: dict[str, Any], depth: in
     if origin is tuple and attrs.has(args[0]):
         item = f"item{depth}"
         written = _write_fields(args[0], item, namespace, depth + 1)
-        return f"[{written} for {item} in {read}]"
+        # An empty tuple (most lists of sources, many of evidence) without the comprehension
+        return f"([{written} for {item} in {read}] if {read} else [])"
     if attrs.has(hint):
         return _write_fields(hint, read, namespace, depth)
     name = f"_write_{len(namespace)}"
@@ -1065,15 +1074,25 @@ def _write_expression(hint: Any, read: str, namespace: dict[str, Any], depth: in
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+#: The type of the keys of an object written as it is (others are the converter's).
+_TEXT_KEYS = frozenset({str})
 
 
 def _write_any(value: Any) -> Any:
-    """A value of undeclared type (evidence), by its own type."""
+    """A value of undeclared type (evidence) that is not a text, a number or None, by its own
+    type: a list or an object of such values (a copy, all the way down), anything else by the
+    converter."""
     kind = type(value)
+    if kind is list or kind is tuple:
+        if _PLAIN.issuperset(map(type, value)):  # texts, say: copied without a loop in Python
+            return list(value)
+        return [item if type(item) in _PLAIN else _write_any(item) for item in value]
+    if kind is dict and _TEXT_KEYS.issuperset(map(type, value)):
+        if _PLAIN.issuperset(map(type, value.values())):
+            return value.copy()
+        return {
+            key: item if type(item) in _PLAIN else _write_any(item) for key, item in value.items()
+        }
     if kind in _PLAIN:
         return value
-    if kind is list or kind is tuple:
-        return [_write_any(item) for item in value]
-    if kind is dict and all(type(key) is str for key in value):
-        return {key: _write_any(item) for key, item in value.items()}
     return converter.unstructure(value)
