@@ -1074,21 +1074,27 @@ def _write_expression(hint: Any, read: str, namespace: dict[str, Any], depth: in
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-#: The type of the keys of an object written as it is (others are the converter's).
-_TEXT_KEYS = frozenset({str})
 
 
 def _write_any(value: Any) -> Any:
     """A value of undeclared type (evidence) that is not a text, a number or None, by its own
     type: a list or an object of such values (a copy, all the way down), anything else by the
-    converter."""
+    converter. (Loops in Python: on lists and objects of a few items, quicker than making a set
+    of their types.)"""
     kind = type(value)
     if kind is list or kind is tuple:
-        if _PLAIN.issuperset(map(type, value)):  # texts, say: copied without a loop in Python
-            return list(value)
-        return [item if type(item) in _PLAIN else _write_any(item) for item in value]
-    if kind is dict and _TEXT_KEYS.issuperset(map(type, value)):
-        if _PLAIN.issuperset(map(type, value.values())):
+        for item in value:
+            if type(item) not in _PLAIN:
+                return [item if type(item) in _PLAIN else _write_any(item) for item in value]
+        return list(value)  # texts, say: copied without a loop in Python
+    if kind is dict:
+        plain = True
+        for key, item in value.items():
+            if type(key) is not str:
+                return converter.unstructure(value)
+            if type(item) not in _PLAIN:
+                plain = False
+        if plain:
             return value.copy()
         return {
             key: item if type(item) in _PLAIN else _write_any(item) for key, item in value.items()
