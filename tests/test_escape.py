@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mentor_rules import Advisor, RuleError, advice_to_dict, load_pack, situation_from_dict
@@ -86,6 +86,34 @@ def test_json_text_is_the_same_data_with_nothing_raw(document: Any) -> None:
     written = escape.json_text(document)
     assert not RAW.search(written)
     assert json.loads(written) == document
+
+
+@given(
+    st.recursive(
+        hostile_texts() | st.text(st.characters(max_codepoint=127)) | st.integers() | st.none(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_texts(), inner),
+        max_leaves=6,
+    ),
+    st.sampled_from([None, 2]),
+)
+@example(["ab\x7f"], None)  # ASCII, with DEL: escaped
+@example({"k\x7f": "\x1b"}, 2)
+@example(["Zoë"], None)  # not ASCII, nothing to escape
+@example(["a\u202eb"], 2)
+@example(["\u201cDana\u201d"], None)  # the quotes of advice's messages, nothing to escape
+@example(["\u201cDana\u201d\x7f"], None)
+@example({"\u201c": "\u201d\x85"}, 2)
+def test_json_text_is_its_reference(document: Any, indent: int | None) -> None:
+    """The search for what to escape, left out on ASCII text without DEL, would find nothing."""
+    fast = escape.json_text(document, indent=indent)
+    assert fast == escape.json_text_reference(document, indent=indent)
+
+
+def test_the_only_ascii_character_json_text_escapes_is_del() -> None:
+    """What lets ``json_text`` skip its search on ASCII text that holds no DEL, once the
+    quotes of advice's messages are taken out."""
+    assert [c for c in map(chr, range(128)) if escape._JSON_RAW.search(c)] == ["\x7f"]
+    assert not [quote for quote in escape._QUOTES if escape._JSON_RAW.search(quote)]
 
 
 def test_escapes_are_python_s_and_ordinary_text_is_left_alone() -> None:

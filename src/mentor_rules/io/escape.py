@@ -30,6 +30,7 @@ __all__ = [
     "html_isolated",
     "html_text",
     "json_text",
+    "json_text_reference",
     "markdown",
     "terminal",
     "visible",
@@ -96,8 +97,37 @@ _JSON_RAW = re.compile(
 )
 
 
+#: The characters beyond ASCII that advice always holds, its messages quoting texts “like
+#: this” (``advice/build.py``): none is one the pattern escapes.
+_QUOTES = ("\u201c", "\u201d")
+
+
 def json_text(document: Any, *, indent: int | None = None) -> str:
     """``document`` as JSON text, with no character a terminal acts on left raw (JSON escapes
-    the C0 controls itself; the others are written ``\\uXXXX`` here)."""
+    the C0 controls itself; the others are written ``\\uXXXX`` here).
+
+    :func:`json_text_reference` with the pattern's search left out where the text cannot hold
+    a match: a text that is ASCII once the quotes advice holds are taken out (``str.isascii``
+    costs nothing, the string knows), without DEL, the only ASCII character of the pattern.
+    The search took a quarter of this function's time on advice; the quotes taken out and
+    the look for DEL, a third of the search's.
+    """
     text = json.dumps(document, ensure_ascii=False, indent=indent)
-    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    plain = text
+    if not plain.isascii():
+        for quote in _QUOTES:
+            plain = plain.replace(quote, "")
+    if plain.isascii() and "\x7f" not in plain:
+        return text
+    return _JSON_RAW.sub(_json_escape, text)
+
+
+def json_text_reference(document: Any, *, indent: int | None = None) -> str:
+    """:func:`json_text` by its definition: the JSON text, every character of the pattern
+    written ``\\uXXXX``."""
+    text = json.dumps(document, ensure_ascii=False, indent=indent)
+    return _JSON_RAW.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
