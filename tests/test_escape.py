@@ -7,21 +7,27 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import math
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mentor_rules import Advisor, RuleError, advice_to_dict, load_pack, situation_from_dict
+from mentor_rules.cli import example_document
 from mentor_rules.io import escape
 from mentor_rules.io.catalogue import catalogue
 from mentor_rules.io.report import FORMATS, build_report, explanation_text, render
+from mentor_rules.model.output import Verdict
+from mentor_rules.model.situation import Relation
 from mentor_rules.testing import situation_documents
 
 #: What must never be written raw: C0/C1 controls, DEL, the line and paragraph separators,
@@ -90,11 +96,21 @@ def test_json_text_is_the_same_data_with_nothing_raw(document: Any) -> None:
 
 @given(
     st.recursive(
-        hostile_texts() | st.text(st.characters(max_codepoint=127)) | st.integers() | st.none(),
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(hostile_texts(), inner),
-        max_leaves=6,
+        hostile_texts()
+        | st.text(st.characters(max_codepoint=127))
+        | st.integers()
+        | st.floats()  # NaN and the infinities too: json.dumps writes them, and not in JSON
+        | st.booleans()
+        | st.none()
+        | st.sampled_from([Verdict.AVOID, Relation.PEER, IntEnum("Size", "ONE").ONE]),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.lists(inner, max_size=3).map(tuple)
+            | st.dictionaries(hostile_texts() | st.integers() | st.none(), inner, max_size=3)
+        ),
+        max_leaves=8,
     ),
-    st.sampled_from([None, 2]),
+    st.sampled_from([None, 0, 2, 4]),
 )
 @example(["ab\x7f"], None)  # ASCII, with DEL: escaped
 @example({"k\x7f": "\x1b"}, 2)
@@ -103,10 +119,29 @@ def test_json_text_is_the_same_data_with_nothing_raw(document: Any) -> None:
 @example(["\u201cDana\u201d"], None)  # the quotes of advice's messages, nothing to escape
 @example(["\u201cDana\u201d\x7f"], None)
 @example({"\u201c": "\u201d\x85"}, 2)
+@example({"a": [], "b": {}, "c": [1, {"d": None, "e": [1.5, -0.0, 1e100]}]}, 2)
+@example([math.nan, math.inf, -math.inf, True, False, 0, -(10**30)], 2)
+@example([1, Verdict.AVOID, {"k": Relation.PEER}], 2)  # left to json.dumps
+@example(example_document(), 2)
 def test_json_text_is_its_reference(document: Any, indent: int | None) -> None:
-    """The search for what to escape, left out on ASCII text without DEL, would find nothing."""
+    """The search for what to escape, left out on ASCII text without DEL, would find nothing;
+    the indented text written without ``json.dumps`` is what it writes, and ``json.dumps``'s
+    is what the writer leaves to it."""
     fast = escape.json_text(document, indent=indent)
     assert fast == escape.json_text_reference(document, indent=indent)
+
+
+def test_json_text_of_advice_is_its_reference() -> None:
+    advice = advice_to_dict(Advisor().advise(example_document()))
+    assert escape.json_text(advice, indent=2) == escape.json_text_reference(advice, indent=2)
+    assert escape.json_text(advice) == escape.json_text_reference(advice)
+
+
+def test_a_document_that_contains_itself_is_refused_as_json_dumps_refuses_it() -> None:
+    looped: list[Any] = []
+    looped.append(looped)
+    with pytest.raises(ValueError, match="Circular reference"):
+        escape.json_text(looped, indent=2)
 
 
 def test_the_only_ascii_character_json_text_escapes_is_del() -> None:
