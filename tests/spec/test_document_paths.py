@@ -270,11 +270,15 @@ class _Counted:
     name: str = attrs.field(default="a", validator=_situation._text)
 
 
+def _absolute(size: int) -> int:
+    return abs(size)
+
+
 @attrs.frozen
 class _Converted:
     """A class the reader cannot build in place (a converter): called with what was read."""
 
-    size: int = attrs.field(converter=abs)
+    size: int = attrs.field(converter=_absolute)
 
 
 def test_what_the_reader_cannot_check_inline_is_done_as_init_does() -> None:

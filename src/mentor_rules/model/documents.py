@@ -827,6 +827,10 @@ def _read_object(cls: type[_T], limits: Limits) -> Callable[[object], _T]:
     return made
 
 
+#: The class of ``attrs.Factory(...)`` (typed as a function by attrs).
+_FACTORY: type[Any] = type(attrs.Factory(list))
+
+
 def _slot(cls: type, name: str) -> Any:
     """The member descriptor of the slot ``name`` of ``cls`` (or None)."""
     found = cls.__dict__.get(name)
@@ -846,7 +850,7 @@ def _built_in_place(cls: type) -> bool:
             and field.converter is None
             and field.alias == field.name
             and _slot(cls, field.name) is not None
-            and not (isinstance(field.default, attrs.Factory) and field.default.takes_self)
+            and not (isinstance(field.default, _FACTORY) and field.default.takes_self)
             for field in fields
         )
     )
@@ -860,7 +864,7 @@ def _default_statements(
     default = field.default
     if default is attrs.NOTHING:
         return [f"{indent}raise _Irregular  # a required field"]
-    if isinstance(default, attrs.Factory):
+    if isinstance(default, _FACTORY):
         namespace[f"_factory_{number}"] = default.factory
         lines = [f"{indent}x = _factory_{number}()"]
     else:
@@ -871,7 +875,7 @@ def _default_statements(
                 field.validator(None, field, default)
             except Exception:
                 return [f"{indent}raise _Irregular  # a default its validator refuses"]
-    if isinstance(default, attrs.Factory) and field.validator is not None:
+    if isinstance(default, _FACTORY) and field.validator is not None:
         check = _known_check(field.validator, namespace, indent)
         if check is not None:
             lines += check
