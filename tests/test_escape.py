@@ -133,11 +133,15 @@ def test_json_text_is_its_reference(document: Any, indent: int | None) -> None:
     is what the writer leaves to it."""
     fast = escape.json_text(document, indent=indent)
     assert fast == escape.json_text_reference(document, indent=indent)
+    if indent is not None:  # what json_text uses before Python 3.13, tested on every version
+        expected = json.dumps(document, ensure_ascii=False, indent=indent)
+        assert escape._indented(document, indent) == expected
 
 
 def test_json_text_of_advice_is_its_reference() -> None:
     advice = advice_to_dict(Advisor().advise(example_document()))
     assert escape.json_text(advice, indent=2) == escape.json_text_reference(advice, indent=2)
+    assert escape._indented(advice, 2) == json.dumps(advice, ensure_ascii=False, indent=2)
     assert escape.json_text(advice) == escape.json_text_reference(advice)
 
 
@@ -146,6 +150,8 @@ def test_a_document_that_contains_itself_is_refused_as_json_dumps_refuses_it() -
     looped.append(looped)
     with pytest.raises(ValueError, match="Circular reference"):
         escape.json_text(looped, indent=2)
+    with pytest.raises(ValueError, match="Circular reference"):
+        escape._indented(looped, 2)
 
 
 def test_the_only_ascii_character_json_text_escapes_is_del() -> None:
