@@ -18,11 +18,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import mentor_rules
-from mentor_rules import Advisor, Situation, shipped_rules
+from mentor_rules import (
+    Advisor,
+    Candidate,
+    Chemistry,
+    Goal,
+    GoalKind,
+    GoalScope,
+    Mentee,
+    Relation,
+    Situation,
+    shipped_rules,
+)
 from mentor_rules.testing import situations
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -77,6 +88,21 @@ def test_baseline_agrees_with_every_engine(situation: Situation) -> None:
             "conversations_before_asking": st.integers(0, 4),
         }
     ),
+)
+# Found by the ci profile: with no talks needed before asking, someone with good chemistry and
+# no talk yet was made ready to ask by the rules, while the baseline (and the article: try the
+# relationship out first) has them tried out. The rule now asks for at least one talk.
+@example(
+    Situation(
+        Mentee(goals=(Goal(GoalKind.QUESTIONS, GoalScope.COMPANY),)),
+        (Candidate("Dana", Relation.SKIP_LEVEL, knows_culture=True, chemistry=Chemistry.GOOD),),
+    ),
+    {
+        "newcomer_months": 0,
+        "company_years": 0,
+        "industry_years": 0,
+        "conversations_before_asking": 0,
+    },
 )
 def test_baseline_reads_the_rule_sets_parameters(
     situation: Situation, parameters: dict[str, int | float]
