@@ -20,7 +20,7 @@ from mentor_rules import (
 )
 from mentor_rules.testing import rule_packs, situations
 
-from ._support import spec_situations
+from ._support import fewer_examples, spec_situations
 
 needs_durable = pytest.mark.skipif(
     "durable" not in available_engines(), reason="durable-rules is not installed here"
@@ -73,6 +73,7 @@ _FOURTEEN_GROUPS = _pack(
 
 
 @needs_durable
+@fewer_examples(2)  # each example makes durable-rules rulesets for a whole pack
 @given(rule_packs())
 @example(_FOURTEEN_GROUPS)
 def test_the_durable_engine_accepts_every_rule_pack_the_python_engine_accepts(

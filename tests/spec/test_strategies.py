@@ -344,7 +344,8 @@ def test_generated_rule_documents_compile_into_rule_sets_that_keep_their_conditi
 
 def test_probes_get_more_tries_under_a_bigger_profile() -> None:
     assert probe_budget(settings.get_profile("dev").max_examples) == PROBE_FLOOR
-    assert probe_budget(settings.get_profile("ci").max_examples) == 400 * PROBE_FACTOR
+    assert probe_budget(settings.get_profile("ci").max_examples) == PROBE_FLOOR
+    assert probe_budget(settings.get_profile("deep").max_examples) == 400 * PROBE_FACTOR
     assert probe_budget() == probe_budget(settings().max_examples)
 
 
