@@ -24,7 +24,7 @@ from mentor_rules import (
 )
 from mentor_rules.advice.build import compile_template, render
 from mentor_rules.advice.evidence import compile_evidence, input_evidence, input_evidence_for
-from mentor_rules.facts.build import Concluding, Fact, FactBuilder, echoed
+from mentor_rules.facts.build import FEW_NOTES, Concluding, Fact, FactBuilder, _notes, echoed
 from mentor_rules.language.evaluate import evidence, holds
 from mentor_rules.model.documents import (
     _compiled_check,
@@ -34,9 +34,10 @@ from mentor_rules.model.documents import (
     shape_problems,
     situation_to_dict,
 )
+from mentor_rules.model.text import echoes
 from mentor_rules.model.vocabulary import CONCLUSIONS, Conclusion
 from mentor_rules.rules import ruleset as _ruleset
-from mentor_rules.testing import rule_packs, situations
+from mentor_rules.testing import rule_packs, situations, texts
 
 RULES = shipped_rules()
 
@@ -101,6 +102,18 @@ def test_facts_hold_the_fields_read_as_the_converter_and_definitions_make_them(
         assert fact.values["mentee"] == {
             name: value for name, value in expected["mentee"][0].items() if name in reads["mentee"]
         }
+
+
+@given(st.lists(texts(), max_size=2 * FEW_NOTES), st.lists(texts(), min_size=1, max_size=4))
+def test_a_few_notes_compared_one_by_one_echo_as_the_definition_says(
+    notes: list[str], traits: list[str]
+) -> None:
+    """The notes of a situation, compared with each trait when few, else indexed: either way
+    a trait echoes them when it echoes one of them."""
+    found = _notes(notes)
+    assert bool(found) == bool(notes)
+    for trait in traits:
+        assert found.echoed(trait) == any(echoes(trait, note) for note in notes)
 
 
 def _with_conclusions(
