@@ -24,8 +24,10 @@ from mentor_rules import (
 )
 from mentor_rules.advice.build import compile_template, render
 from mentor_rules.advice.evidence import compile_evidence, input_evidence, input_evidence_for
+from mentor_rules.engines.python import compile_matcher, group_tests, match_reference
 from mentor_rules.facts.build import FEW_NOTES, Concluding, Fact, FactBuilder, _notes, echoed
 from mentor_rules.language.evaluate import evidence, holds
+from mentor_rules.language.expr import Not, parse_condition
 from mentor_rules.model.documents import (
     _compiled_check,
     check_limits,
@@ -35,7 +37,7 @@ from mentor_rules.model.documents import (
     situation_to_dict,
 )
 from mentor_rules.model.text import echoes
-from mentor_rules.model.vocabulary import CONCLUSIONS, Conclusion
+from mentor_rules.model.vocabulary import CONCLUSIONS, Conclusion, roots_for
 from mentor_rules.rules import ruleset as _ruleset
 from mentor_rules.testing import rule_packs, situations, texts
 
@@ -440,3 +442,43 @@ def test_input_evidence_by_path_is_the_reference_with_generated_rules(
     rules: RuleSet, situation: Situation
 ) -> None:
     _input_evidence_agrees(rules, situation)
+
+
+def _matched(tests: Any, values: Mapping[str, Any], index: int) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    compile_matcher(tests)(values, index, found.append)
+    return found
+
+
+@settings(max_examples=40)
+@given(rule_packs(max_rules=6), situations(max_candidates=4))
+def test_the_matchers_made_from_source_find_what_each_closure_finds(
+    rules: RuleSet, situation: Situation
+) -> None:
+    """On every fact of every layer, the one function made per subject appends the firings
+    the tests' closures, tried one by one, find, in their order (unless tests included)."""
+    advisor = Advisor(rules, engine="python")
+    layers = advisor._evaluate(situation).layers
+    for (layer, _), (_, facts) in zip(advisor._layers, layers, strict=True):
+        by_about = group_tests(_ruleset.tests_of(layer))
+        for index, fact in enumerate(facts):
+            tests = by_about.get(fact.about, [])
+            assert _matched(tests, fact.values, index) == match_reference(tests, fact.values, index)
+
+
+@pytest.mark.parametrize("depth", [0, 1, 29, 30, 31, 32, 300])
+@pytest.mark.parametrize(
+    "leaf", ["candidate.knows_culture", "any(x == 'a' for x in candidate.traits)"]
+)
+def test_a_matcher_calls_the_closure_of_a_part_nested_too_deep_to_write_out(
+    depth: int, leaf: str
+) -> None:
+    """Conditions nested deeper than Python's parser takes (about 200) are matched too: past
+    a depth, a part is its closure; below it, written out; and both mean the same."""
+    condition: Any = parse_condition(leaf, roots_for("candidate"))
+    for _ in range(depth):
+        condition = Not(condition)
+    tests = [("deep", condition, ("deep:unless", condition))]
+    for culture in (None, True, False):
+        values = {"candidate": {"knows_culture": culture, "traits": ["a"] if culture else []}}
+        assert _matched(tests, values, 3) == match_reference(tests, values, 3)
