@@ -20,7 +20,7 @@ from attrs import frozen
 from ..model.documents import converter
 from ..model.situation import Candidate, CoachingRole, Mentee, PastMentor, Situation
 from ..model.text import EchoIndex, Gist, ShortForms, gist, gists_echo
-from ..model.vocabulary import CONCLUSIONS, About, Conclusion
+from ..model.vocabulary import CONCLUSIONS, About, Conclusion, Kind
 
 if TYPE_CHECKING:
     from ..rules.ruleset import Rule
@@ -77,6 +77,11 @@ class FactBuilder:
             if name in reads.get("candidate", ())
         )
         self._role = reads.get("role")
+        #: The conclusion fields the rules read of each subject, each with how it is made.
+        self.conclusions: dict[str, tuple[tuple[Conclusion, _Maker], ...]] = {
+            about: tuple((name, _maker(name)) for name in names if name in reads.get(about, ()))
+            for about, names in CONCLUSIONS.items()
+        }
         self._past = _plan(PastMentor, reads["past_mentor"]) if "past_mentor" in reads else None
         # The last mentee's shared work (its notes indexed, its aims' matchers), kept for the
         # next situation with that very mentee object: the changed copies an explanation
@@ -149,11 +154,7 @@ class Concluding:
     """
 
     def __init__(self, builder: FactBuilder, situation: Situation) -> None:
-        reads = builder.reads
-        self._wanted = {
-            about: frozenset(name for name in names if name in reads.get(about, ()))
-            for about, names in CONCLUSIONS.items()
-        }
+        self._wanted = builder.conclusions
         self._any = any(self._wanted.values())
         self._goals = situation.mentee.goals
         self._mentee_base, self._subjects = builder.subjects(situation)
@@ -189,7 +190,7 @@ class Concluding:
         wanted, subjects, documents = self._wanted, self._subjects, self._documents
         mentee = self._mentee
         if wanted["mentee"]:
-            found = self._mentee_conclusions(wanted["mentee"])
+            found = self._mentee_conclusions()
             if found != self._mentee_found:
                 self._mentee_found = found
                 mentee = self._mentee = {**self._mentee_base, **found}
@@ -222,35 +223,65 @@ class Concluding:
     def _concluded_document(self, index: int, subject: _Subject) -> dict[str, Any]:
         """A subject's document with the conclusions the rules read of it, so far."""
         about, _, _, document = subject
-        fields = self._wanted[about]  # type: ignore[index]
-        if not fields:
+        makers = self._wanted[about]
+        if not makers:
             return document
         rules = self._by_fact.get(index, ())
-        return {**document, **{name: self._value(name, rules) for name in fields}}
+        made = dict(document)
+        for name, make in makers:
+            made[name] = make(self, rules)
+        return made
 
-    def _mentee_conclusions(self, fields: frozenset[Conclusion]) -> dict[str, Any]:
+    def _mentee_conclusions(self) -> dict[str, Any]:
         rules = self._by_fact.get(0, ())
-        return {name: self._value(name, rules) for name in fields}
+        return {name: make(self, rules) for name, make in self._wanted["mentee"]}
 
-    def _value(self, name: Conclusion, rules: Sequence[Rule]) -> list[Any]:
-        """The value of conclusion field ``name`` of a subject on which ``rules`` fired."""
-        match name:
-            case Conclusion.CONCLUDED:
-                return sorted(rule.id for rule in rules)
-            case Conclusion.CONCLUDED_KINDS:
-                return sorted({rule.kind.value for rule in rules})
-            case Conclusion.CANDIDATES_CONCLUDED:
-                return sorted(self._candidate_rules)
-            case Conclusion.FITS_GOALS:
-                scopes = {rule.fits for rule in rules if rule.fits is not None}
-                return [n for n, goal in enumerate(self._goals) if goal.scope in scopes]
-            case Conclusion.UNMET_GOAL_SCOPES:
-                met = self._fit_scopes
-                return list(
-                    dict.fromkeys(goal.scope.value for goal in self._goals if goal.scope not in met)
-                )
-            case _:
-                assert_never(name)
+
+#: How a conclusion field is made: its value for a subject on which ``rules`` fired.
+_Maker = Callable[[Concluding, Sequence["Rule"]], list[Any]]
+
+
+def _maker(name: Conclusion) -> _Maker:
+    """How conclusion field ``name`` is made (chosen once per rule set, not per value)."""
+    match name:
+        case Conclusion.CONCLUDED:
+            return _concluded
+        case Conclusion.CONCLUDED_KINDS:
+            return _concluded_kinds
+        case Conclusion.CANDIDATES_CONCLUDED:
+            return lambda concluding, rules: sorted(concluding._candidate_rules)
+        case Conclusion.FITS_GOALS:
+            return _fits_goals
+        case Conclusion.UNMET_GOAL_SCOPES:
+            return _unmet_goal_scopes
+        case _:
+            assert_never(name)
+
+
+def _concluded(concluding: Concluding, rules: Sequence[Rule]) -> list[Any]:
+    return sorted([rule.id for rule in rules]) if rules else []
+
+
+#: Each kind's value, looked up (an enum's ``value`` is a slower descriptor).
+_KIND_VALUE = {kind: kind.value for kind in Kind}
+
+
+def _concluded_kinds(concluding: Concluding, rules: Sequence[Rule]) -> list[Any]:
+    return sorted({_KIND_VALUE[rule.kind] for rule in rules}) if rules else []
+
+
+def _fits_goals(concluding: Concluding, rules: Sequence[Rule]) -> list[Any]:
+    scopes = {rule.fits for rule in rules if rule.fits is not None}
+    if not scopes:
+        return []
+    return [n for n, goal in enumerate(concluding._goals) if goal.scope in scopes]
+
+
+def _unmet_goal_scopes(concluding: Concluding, rules: Sequence[Rule]) -> list[Any]:
+    met = concluding._fit_scopes
+    return list(
+        dict.fromkeys(goal.scope.value for goal in concluding._goals if goal.scope not in met)
+    )
 
 
 def _only(document: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
