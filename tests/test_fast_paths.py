@@ -22,7 +22,12 @@ from mentor_rules import (
     shipped_rules,
     situation_from_dict,
 )
-from mentor_rules.advice.build import compile_template, render
+from mentor_rules.advice.build import (
+    candidate_verdicts,
+    candidate_verdicts_reference,
+    compile_template,
+    render,
+)
 from mentor_rules.advice.evidence import compile_evidence, input_evidence, input_evidence_for
 from mentor_rules.engines.python import compile_matcher, group_tests, match_reference
 from mentor_rules.facts.build import FEW_NOTES, Concluding, Fact, FactBuilder, _notes, echoed
@@ -482,3 +487,16 @@ def test_a_matcher_calls_the_closure_of_a_part_nested_too_deep_to_write_out(
     for culture in (None, True, False):
         values = {"candidate": {"knows_culture": culture, "traits": ["a"] if culture else []}}
         assert _matched(tests, values, 3) == match_reference(tests, values, 3)
+
+
+@settings(max_examples=40)
+@given(st.one_of(st.just(RULES), rule_packs(max_rules=6)), situations(max_candidates=6))
+def test_the_verdicts_worked_out_in_one_pass_are_the_reference_ones(
+    rules: RuleSet, situation: Situation
+) -> None:
+    """Each candidate's verdict (stage, its rule, score, rules, goals fitted) and the ranking,
+    from the shipped and generated rules' firings, are the definition's."""
+    matched = Advisor(rules, engine="python")._evaluate(situation).matched
+    assert candidate_verdicts(situation, matched) == candidate_verdicts_reference(
+        situation, matched
+    )

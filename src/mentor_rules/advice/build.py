@@ -34,6 +34,7 @@ __all__ = [
     "build_advice",
     "candidate_verdict",
     "candidate_verdicts",
+    "candidate_verdicts_reference",
     "compile_template",
     "render",
 ]
@@ -192,7 +193,74 @@ def candidate_verdict(situation: Situation, matched: Sequence[Match], name: str)
 
 
 def candidate_verdicts(situation: Situation, matched: Sequence[Match]) -> list[CandidateVerdict]:
-    """Each candidate's verdict, best first, from the rules in ``matched``."""
+    """Each candidate's verdict, best first, from the rules in ``matched``: what
+    :func:`candidate_verdicts_reference` says, in one pass over each candidate's rules (its
+    stage rule, score, knowledge and goal scopes together; ``tests/test_fast_paths.py`` checks
+    the two agree)."""
+    by_candidate: dict[str, list[Rule]] = {c.name: [] for c in situation.candidates}
+    for rule, fact in matched:
+        if fact.about == "candidate":
+            by_candidate[fact.subject].append(rule)
+    scopes_of_goals = [goal.scope for goal in situation.mentee.goals]
+    goals_of_scope = Counter(scopes_of_goals)
+    stage_precedence, not_a_fit = _STAGE_PRECEDENCE, Stage.NOT_A_FIT
+    ranked = []
+    for name, fired in by_candidate.items():
+        if not fired:
+            verdict = CandidateVerdict(name, _NOT_A_FIT, 0, (), (), not_a_fit, None)
+            ranked.append(((_NOT_A_FIT_RANK, 0, 0, 0, name), verdict))
+            continue
+        setter: Rule | None = None
+        best: tuple[int, int, str] | None = None
+        score = known = 0
+        scopes = set()
+        for rule in fired:
+            fits, weight = rule.fits, rule.weight
+            if fits is None:
+                score += weight
+            else:
+                weighed = weight * goals_of_scope[fits]
+                score += weighed
+                known += weighed
+                scopes.add(fits)
+            if rule.stage is not None:
+                order = (stage_precedence[rule.stage], weight, rule.id)
+                if best is None or order < best:
+                    best, setter = order, rule
+        stage = not_a_fit if setter is None else setter.stage
+        assert stage is not None
+        fits_goals = (
+            tuple(n for n, scope in enumerate(scopes_of_goals) if scope in scopes) if scopes else ()
+        )
+        verdict = CandidateVerdict(
+            name,
+            _VERDICT_OF[stage],
+            score,
+            tuple(sorted([rule.id for rule in fired])),
+            fits_goals,
+            stage,
+            None if setter is None else setter.id,
+        )
+        key = (_STAGE_RANK[stage], -len(fits_goals), -known, -score, name)
+        ranked.append((key, verdict))
+    ranked.sort(key=_first)
+    return [verdict for _, verdict in ranked]
+
+
+_VERDICT_OF = {stage: verdict_of(stage) for stage in Stage}
+_NOT_A_FIT = verdict_of(Stage.NOT_A_FIT)
+_NOT_A_FIT_RANK = _STAGE_RANK[Stage.NOT_A_FIT]
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
+
+
+def candidate_verdicts_reference(
+    situation: Situation, matched: Sequence[Match]
+) -> list[CandidateVerdict]:
+    """Each candidate's verdict, best first, from the rules in ``matched``: the definition
+    (``docs/spec.md``), spelled out."""
     by_candidate: dict[str, list[Rule]] = {c.name: [] for c in situation.candidates}
     for rule, fact in matched:
         if fact.about == "candidate":
