@@ -26,7 +26,7 @@ from ..model.situation import Situation
 from ..model.text import ShortForms
 from ..model.vocabulary import ABOUT, Kind, Stage, subject_types
 from ..rules.ruleset import Rule, Template
-from .evidence import InputEvidence, compile_evidence, input_evidence_for
+from .evidence import InputEvidence, compile_evidence, input_evidence_for, static_reads
 
 __all__ = [
     "AdviceBuilder",
@@ -86,6 +86,9 @@ class _RulePlan:
     step_text: Rendered | None
     #: Its part of the order of recommendations: kind, id, subject.
     order: tuple[int, str, int]
+    #: Where its evidence is always the same fields (:func:`static_reads`): how each is read,
+    #: and where its values stand in the input; else None (``evidence`` says).
+    reads: tuple[tuple[Callable[[Mapping[str, Any], Any], Any], InputEvidence], ...] | None
 
 
 class AdviceBuilder:
@@ -130,15 +133,18 @@ class AdviceBuilder:
         return Advice(recommendations, tuple(verdicts), steps, tuple(order), rule_set, produced_by)
 
     def _recommend(self, plan: _RulePlan, situation: Situation, fact: Fact) -> Recommendation:
-        rule, inputs = plan.rule, self._inputs
+        rule, values = plan.rule, fact.values
         found: dict[str, Evidence] = {}  # by path: a path in the input has one value
-        for path, value in plan.evidence(fact.values):
-            to_input = inputs.get(path)
-            if to_input is None:
-                to_input = inputs[path] = input_evidence_for(path, self._short_forms)
-            for made in to_input(situation, fact, value):
-                if made.path not in found:
-                    found[made.path] = made
+        if plan.reads is not None:
+            for read, to_input in plan.reads:
+                for made in to_input(situation, fact, read(values, None)):
+                    if made.path not in found:
+                        found[made.path] = made
+        else:
+            for path, value in plan.evidence(values):
+                for made in self._input(path)(situation, fact, value):
+                    if made.path not in found:
+                        found[made.path] = made
         # By position (rule, kind, about, subject, message, because, evidence, source,
         # see_also): an attrs init takes keywords at about twice the cost.
         return Recommendation(
@@ -146,7 +152,7 @@ class AdviceBuilder:
             rule.kind,
             rule.about,
             fact.subject,
-            plan.message(fact.values, None),
+            plan.message(values, None),
             rule.because,
             tuple(found.values()),
             rule.source,
@@ -157,6 +163,7 @@ class AdviceBuilder:
         plan = self._plans.get(rule.id)
         if plan is None or plan.rule is not rule:
             step, words = rule.step, rule.words
+            reads = static_reads(rule.condition)
             plan = _RulePlan(
                 rule,
                 compile_evidence(rule.condition),
@@ -164,9 +171,17 @@ class AdviceBuilder:
                 None if step is None or step.item is None else compile_template(step.item, words),
                 None if step is None or step.text is None else compile_template(step.text, words),
                 (_KIND_ORDER[rule.kind], rule.id, _ABOUT_ORDER[rule.about]),
+                None if reads is None else tuple((read, self._input(path)) for path, read in reads),
             )
             self._plans[rule.id] = plan
         return plan
+
+    def _input(self, path: FactPath) -> InputEvidence:
+        """Where the values read at ``path`` stand in the input, worked out once per path."""
+        to_input = self._inputs.get(path)
+        if to_input is None:
+            to_input = self._inputs[path] = input_evidence_for(path, self._short_forms)
+        return to_input
 
 
 def stage_rule(fired: Sequence[Rule]) -> Rule | None:

@@ -33,7 +33,7 @@ from ..model.situation import Mentee, Situation
 from ..model.text import ShortForms, gist, gists_echo
 from ..model.vocabulary import Conclusion
 
-__all__ = ["compile_evidence", "input_evidence", "input_evidence_for"]
+__all__ = ["compile_evidence", "input_evidence", "input_evidence_for", "static_reads"]
 
 #: The names of the conclusion fields, which :func:`_concluded_evidence` traces.
 _CONCLUSIONS = frozenset(Conclusion)
@@ -286,6 +286,30 @@ def compile_evidence(
         return list(found.items())
 
     return evidence
+
+
+#: Where the evidence of a condition is the same fields on every fact: each field's path in
+#: the fact and how it is read (a fact's values and the current item, always None here).
+Reads = tuple[tuple[FactPath, _Lookup], ...]
+
+
+def static_reads(condition: Condition) -> Reads | None:
+    """The fields ``compile_evidence(condition)`` reads on every fact it holds on, in its order,
+    where that is always the same fields (an ``and`` of tests of a fact's own fields, or one
+    such test); None for a condition whose evidence depends on the fact (``or``, ``not``,
+    lists and items). ``[(path, read(values, None)) for path, read in reads]`` is then its
+    evidence (``tests/test_fast_paths.py`` checks the two agree)."""
+    leaves: list[tuple[str, ...]] = []
+    parts = condition.operands if isinstance(condition, And) else (condition,)
+    for part in parts:
+        match part:
+            case Compare(left=leaf) | OneOf(field=leaf) | IsNull(field=leaf):
+                if leaf.path[0] == ITEM:
+                    return None
+                leaves.append(leaf.path)
+            case _:
+                return None
+    return tuple((path, _lookup(path)) for path in dict.fromkeys(leaves))
 
 
 def _lookup(path: tuple[str, ...]) -> _Lookup:
