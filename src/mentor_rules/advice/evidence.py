@@ -144,6 +144,9 @@ def input_evidence_for(path: FactPath, short_forms: ShortForms = _NO_SHORT_FORMS
             ("target_industry", "industry") if name == "aimed_industry" else ("target_job", "job")
         )
         return lambda situation, fact, value: (Evidence(*_aimed(situation.mentee, *fields)),)
+    if root == "candidate" and name in ("echoes_worked", "echoes_did_not_work"):
+        source = "worked" if name == "echoes_worked" else "did_not_work"
+        return lambda situation, fact, value: _echo_evidence_made(situation, fact, source, value)
     if root == "candidate" and name in _MADE["candidate"]:
         return lambda situation, fact, value: [
             item if isinstance(item, Evidence) else Evidence(*item)
@@ -249,6 +252,33 @@ def _echo_evidence(
             theirs = gist(text)
             if any(gists_echo(mine, theirs) for mine in gists):
                 yield f"mentee.past_mentors[{m}].{source}[{index}]", text
+
+
+def _echo_evidence_made(
+    situation: Situation, fact: Fact, source: str, value: Any
+) -> list[Evidence]:
+    """:func:`_echo_evidence` as evidence, made in one loop, not through generators."""
+    position = fact.position
+    assert position is not None
+    candidate = situation.candidates[position]
+    echoed = value if isinstance(value, list) else [value]
+    if not echoed:
+        return [Evidence(f"candidates[{position}].traits", list(candidate.traits))]
+    shown = set(echoed)
+    out = [
+        Evidence(f"candidates[{position}].traits[{index}]", trait)
+        for index, trait in enumerate(candidate.traits)
+        if trait in shown
+    ]
+    gists = [gist(trait) for trait in shown]
+    for m, past in enumerate(situation.mentee.past_mentors):
+        for index, text in enumerate(getattr(past, source)):
+            theirs = gist(text)
+            for mine in gists:
+                if gists_echo(mine, theirs):
+                    out.append(Evidence(f"mentee.past_mentors[{m}].{source}[{index}]", text))
+                    break
+    return out
 
 
 def _render(parts: Sequence[str | int | None]) -> str:
