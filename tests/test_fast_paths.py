@@ -23,6 +23,9 @@ from mentor_rules import (
     situation_from_dict,
 )
 from mentor_rules.advice.build import (
+    AdviceBuilder,
+    _plan_steps,
+    _steps,
     candidate_verdicts,
     candidate_verdicts_reference,
     compile_template,
@@ -532,3 +535,29 @@ def test_the_shipped_rules_evidence_is_mostly_read_from_fixed_fields() -> None:
     fixed = [rule.id for rule in RULES if static_reads(rule.condition) is not None]
     assert len(fixed) > len(RULES.rules) / 2
     assert static_reads(RULES["ask-about-idea-history"].condition) is None  # an "or" inside
+
+
+@settings(max_examples=40)
+@given(st.one_of(st.just(RULES), rule_packs(max_rules=6)), situations(max_candidates=6))
+def test_the_plan_made_from_the_ordered_recommendations_is_the_reference_plan(
+    rules: RuleSet, situation: Situation
+) -> None:
+    """The steps made from the recommendations in their order (each rule's subjects already
+    ranked) are the reference's, which sorts each rule's subjects itself."""
+    evaluation = Advisor(rules, engine="python")._evaluate(situation)
+    builder = AdviceBuilder(rules.short_forms)
+    verdicts = candidate_verdicts(situation, evaluation.matched)
+    rank = {verdict.name: position for position, verdict in enumerate(verdicts)}
+
+    def subject_rank(fact: Fact) -> int:
+        return rank[fact.subject] if fact.about == "candidate" else fact.position or 0
+
+    planned = [(builder._plan(rule), fact) for rule, fact in evaluation.matched]
+    planned.sort(key=lambda pair: (pair[0].order, subject_rank(pair[1])))
+    recommendations = [builder._recommend(plan, situation, fact) for plan, fact in planned]
+    by_name = {verdict.name: verdict for verdict in verdicts}
+    ordered = [(plan.rule, fact) for plan, fact in planned]
+    expected = _steps(ordered, recommendations, subject_rank, by_name, builder._plan)
+    assert _plan_steps(planned, recommendations, by_name) == expected
+    advice = Advisor(rules, engine="python").advise(situation)
+    assert advice.next_steps == expected

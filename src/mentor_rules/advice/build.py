@@ -123,10 +123,9 @@ class AdviceBuilder:
         # By kind, rule and subject: each rule's part of the key worked out with its plan.
         planned = [(self._plan(rule), fact) for rule, fact in matched]
         planned.sort(key=lambda pair: (pair[0].order, subject_rank(pair[1])))
-        ordered = [(plan.rule, fact) for plan, fact in planned]
         recommendations = tuple([self._recommend(plan, situation, fact) for plan, fact in planned])
         verdict_of_name = {v.name: v for v in verdicts}
-        steps = _steps(ordered, recommendations, subject_rank, verdict_of_name, self._plan)
+        steps = _plan_steps(planned, recommendations, verdict_of_name)
         order = sorted(suppressed, key=lambda s: (s.rule, rank.get(s.subject, 0), s.subject))
         if rule_set is None:
             rule_set = RuleSetInfo()
@@ -313,6 +312,70 @@ def candidate_verdicts_reference(
     return [verdict for _, verdict in ranked]
 
 
+def _plan_steps(
+    planned: Sequence[tuple[_RulePlan, Fact]],
+    recommendations: Sequence[Recommendation],
+    verdicts: Mapping[str, CandidateVerdict],
+) -> tuple[Step, ...]:
+    """:func:`_steps` (the reference) for ``planned``, the firings in the order of their
+    ``recommendations``: each rule's together, its subjects in ranking order, so that a rule's
+    steps need no sorting; each rule's part of the order read from its plan
+    (``tests/test_fast_paths.py`` checks the two agree)."""
+    by_rule: dict[str, tuple[_RulePlan, list[tuple[Fact, Recommendation]]]] = {}
+    cautions: dict[str, list[Step]] = {}
+    caution, ruled_out = Kind.CAUTION, Stage.RULED_OUT
+    for (plan, fact), recommendation in zip(planned, recommendations, strict=True):
+        rule = plan.rule
+        if rule.step is None:
+            if rule.kind == caution:
+                subject = recommendation.subject
+                made = Step(rule.id, subject, recommendation.message)
+                cautions.setdefault(subject, []).append(made)
+            continue
+        if rule.about == "candidate":
+            verdict = verdicts[recommendation.subject]
+            if rule.stage is not None:
+                if rule.id != verdict.stage_rule:
+                    continue
+            elif verdict.stage == ruled_out:
+                continue
+        group = by_rule.get(rule.id)
+        if group is None:
+            by_rule[rule.id] = (plan, [(fact, recommendation)])
+        else:
+            group[1].append((fact, recommendation))
+    steps: list[tuple[tuple[Any, ...], Step]] = []
+    for plan, pairs in by_rule.values():
+        rule = plan.rule
+        step = rule.step
+        assert step is not None
+        order = (rule.kind != Kind.PREREQUISITE, step.order, rule.id)
+        if step.group == "each" or len(pairs) == 1:
+            for n, (_, r) in enumerate(pairs):
+                steps.append(((*order, n), Step(rule.id, r.subject, r.message)))
+            continue
+        item, step_text = plan.step_item, plan.step_text
+        assert item is not None  # a grouped step has both: the rule set's checks say so
+        assert step_text is not None
+        items = [item(fact.values, None) for fact, _ in pairs]
+        slots = {"subjects": _join(items), "others": _join(items[1:])}
+        text = step_text(pairs[0][0].values, slots)
+        others = tuple(r.subject for _, r in pairs[1:])
+        steps.append(((*order, 0), Step(rule.id, pairs[0][1].subject, text, others)))
+    steps.sort(key=_first)
+    out: list[Step] = []
+    if not cautions:
+        return tuple([made for _, made in steps])
+    for _, made in steps:
+        out.append(made)
+        if made.subject in cautions:
+            out.extend(cautions.pop(made.subject))
+        for subject in made.others:
+            if subject in cautions:
+                out.extend(cautions.pop(subject))
+    return tuple(out)
+
+
 def _steps(
     ordered: Sequence[Match],
     recommendations: Sequence[Recommendation],
@@ -321,7 +384,8 @@ def _steps(
     plan_of: Callable[[Rule], _RulePlan],
 ) -> tuple[Step, ...]:
     """The plan: each rule's steps in order, grouped as its ``step`` says, and each caution
-    about a subject right after the first step that names that subject.
+    about a subject right after the first step that names that subject (the reference of
+    :func:`_plan_steps`).
 
     A candidate's step follows from their stage: only the rule that set it gives one (another
     rule of a stage that lost gives none), and a rule without a stage gives no step about
