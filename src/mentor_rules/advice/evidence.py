@@ -29,7 +29,7 @@ from ..language.expr import (
     operands_of,
 )
 from ..model.output import Evidence
-from ..model.situation import Mentee, Situation
+from ..model.situation import CoachingRole, GoalKind, GoalScope, Mentee, Situation
 from ..model.text import ShortForms, gist, gists_echo
 from ..model.vocabulary import Conclusion
 
@@ -135,6 +135,11 @@ def input_evidence_for(path: FactPath, short_forms: ShortForms = _NO_SHORT_FORMS
         conclusion = Conclusion(name)
         if conclusion in _NOWHERE:
             return _no_evidence  # the concluding rule's own evidence shows why
+        if conclusion == Conclusion.FITS_GOALS:
+            return lambda situation, fact, value: [
+                Evidence(f"mentee.goals[{n}]", _goal(situation, n))
+                for n in (value if isinstance(value, list) else [value])
+            ]
         return lambda situation, fact, value: [
             Evidence(where, goal)
             for where, goal in _concluded_evidence(situation, conclusion, value)
@@ -156,7 +161,7 @@ def input_evidence_for(path: FactPath, short_forms: ShortForms = _NO_SHORT_FORMS
         if name != "filled":
             return _no_evidence
         return lambda situation, fact, value: (
-            Evidence("mentee.support_roles", [r.value for r in situation.mentee.support_roles]),
+            Evidence("mentee.support_roles", [_VALUE[r] for r in situation.mentee.support_roles]),
         )
     suffix = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in rest)
     if root == "mentee":
@@ -190,9 +195,16 @@ def _aimed(mentee: Mentee, target: str, current: str) -> tuple[str, Any]:
     return f"mentee.{field}", getattr(mentee, field)
 
 
+#: The values of the enums evidence shows, looked up (an enum's ``value`` is a slower
+#: descriptor).
+_VALUE: dict[Any, str] = {
+    member: member.value for enum in (GoalKind, GoalScope, CoachingRole) for member in enum
+}
+
+
 def _goal(situation: Situation, index: int) -> dict[str, Any]:
     goal = situation.mentee.goals[index]
-    return {"kind": goal.kind.value, "scope": goal.scope.value, "detail": goal.detail}
+    return {"kind": _VALUE[goal.kind], "scope": _VALUE[goal.scope], "detail": goal.detail}
 
 
 def _candidate_evidence(
