@@ -398,7 +398,10 @@ class _FewNotes:
 
     def echoed(self, text: str) -> bool:
         mine = gist(text)
-        return any(gists_echo(mine, theirs) for theirs in self._gists)
+        for theirs in self._gists:  # noqa: SIM110 - a loop costs less than any() over a generator
+            if gists_echo(mine, theirs):
+                return True
+        return False
 
 
 def _notes(notes: Sequence[str]) -> EchoIndex | _FewNotes:
