@@ -8,11 +8,10 @@ fact alone (no joins in the engine). What a subject may hold is :mod:`._schema`'
 from __future__ import annotations
 
 import functools
-import operator
 import typing
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import TYPE_CHECKING, Any, assert_never, cast
 
 import attrs
 from attrs import frozen
@@ -288,37 +287,39 @@ def _only(document: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
     return {name: value for name, value in document.items() if name in fields}
 
 
-#: How the fields of a model class that a fact holds are copied into it: their names (in
-#: the class's order), a function reading them all, and the functions that make the plain
-#: JSON-like value (what the converter's ``unstructure`` gives) of those not plain already.
-_Plan = tuple[
-    tuple[str, ...],
-    Callable[[Any], tuple[Any, ...]],
-    tuple[tuple[str, Callable[[Any], Any]], ...],
-]
+#: How the fields of a model class that a fact holds are copied into it: a function making
+#: the document (the fields' plain JSON-like values, what the converter's ``unstructure``
+#: gives, in the class's field order) of an instance.
+_Plan = Callable[[Any], dict[str, Any]]
 
 
 @functools.cache  # a few classes, and the fields of the few rule sets in use
 def _plan(cls: type, fields: frozenset[str]) -> _Plan:
-    """How to copy the ``fields`` of ``cls`` that a fact holds, in the class's field order."""
+    """How to copy the ``fields`` of ``cls`` that a fact holds, in the class's field order:
+    one function made from source, a dict display reading each field (the names are those of
+    the model's attrs fields, never text of a rule file), those not plain already made plain
+    by a function of the namespace; ``tests/test_fast_paths.py`` checks the documents against
+    the converter's."""
     hints = typing.get_type_hints(cls)
     names = tuple(field.name for field in attrs.fields(cls) if field.name in fields)
-    made = tuple((name, plain) for name in names if (plain := _plain_for(hints[name])) is not None)
-    return names, _reader(names), made
-
-
-def _reader(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
-    if len(names) > 1:
-        return operator.attrgetter(*names)
-    return lambda instance: tuple(getattr(instance, name) for name in names)
+    namespace: dict[str, Any] = {}
+    parts = []
+    for name in names:
+        if not name.isidentifier():  # pragma: no cover - attrs fields are identifiers
+            raise ValueError(f"not a field name: {name!r}")
+        plain = _plain_for(hints[name])
+        if plain is None:
+            parts.append(f"{name!r}: x.{name}")
+        else:
+            namespace[f"p{len(namespace)}"] = plain
+            parts.append(f"{name!r}: p{len(namespace) - 1}(x.{name})")
+    source = "def document(x):\n    return {" + ", ".join(parts) + "}\n"
+    exec(compile(source, f"<document of {cls.__name__}>", "exec"), namespace)
+    return cast(_Plan, namespace["document"])
 
 
 def _document(instance: Any, plan: _Plan) -> dict[str, Any]:
-    names, read, made = plan
-    document = dict(zip(names, read(instance), strict=True))
-    for name, plain in made:
-        document[name] = plain(document[name])
-    return document
+    return plan(instance)
 
 
 _AS_IS = (str, int, float, bool, type(None))
