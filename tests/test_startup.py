@@ -185,7 +185,7 @@ def test_a_changed_rule_file_is_read_again_not_taken_from_the_cache(
 
 def _other_library_version(monkeypatch: pytest.MonkeyPatch) -> None:
     stamps = _rulecache._libraries()
-    monkeypatch.setattr(_rulecache, "_libraries", lambda: stamps + b"\0another version")
+    monkeypatch.setattr(_rulecache, "_libraries", lambda: stamps + "\0another version")
 
 
 def _other_python(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -249,6 +249,55 @@ def test_a_process_whose_code_changed_on_disk_after_import_neither_reads_nor_wri
     cached_rules(_shipped_rules_dir(), _counting(calls))
     assert calls == [1, 1, 1]  # nothing read
     assert sorted(cache.iterdir()) == before  # nothing written
+
+
+def test_an_upgrade_landing_after_the_check_does_not_put_old_rules_under_the_new_key(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race: a process checks that its code is unchanged on disk, then the package is
+    upgraded before it makes its key. A key read from the files on disk would name the new
+    code while the rules come from the old code in memory, and every process of the new code
+    would read them. The key is the code as imported, so they are not."""
+    package = tmp_path / "package"
+    shutil.copytree(_rulecache._PACKAGE, package, ignore=shutil.ignore_patterns("rules"))
+    monkeypatch.setattr(_rulecache, "_PACKAGE", package)
+    monkeypatch.setattr(_rulecache, "_IMPORTED", _rulecache._stamps())  # the old code's process
+    real_stamps = _rulecache._stamps
+    checks: list[int] = []
+
+    def stamps_then_upgrade() -> tuple[tuple[str, int, int], ...]:
+        found = real_stamps()
+        if not checks:  # the upgrade lands right after the first check
+            with (package / "_advice.py").open("a", encoding="utf-8") as file:
+                file.write("\n# upgraded\n")
+        checks.append(1)
+        return found
+
+    monkeypatch.setattr(_rulecache, "_stamps", stamps_then_upgrade)
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))  # the old process loads the rules
+    monkeypatch.setattr(_rulecache, "_stamps", real_stamps)
+    monkeypatch.setattr(_rulecache, "_IMPORTED", real_stamps())  # a process of the new code
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1, 1]  # the new code loaded the rules itself
+
+
+def test_a_rule_file_changed_while_the_rules_load_is_not_cached(
+    cache: Path, tmp_path: Path
+) -> None:
+    """The rules loaded must be the ones the key names: a change to a rule file while they
+    load (after the key was made) leaves the cache unwritten."""
+    rules = tmp_path / "rules"
+    shutil.copytree(_shipped_rules_dir(), rules)
+
+    def load_then_change() -> RuleSet:
+        loaded = load_pack(rules)
+        with (rules / "know-what-you-want.toml").open("a", encoding="utf-8") as file:
+            file.write("\n# changed while loading\n")
+        return loaded
+
+    cached_rules(rules, load_then_change)
+    assert not cache.exists() or list(cache.iterdir()) == []
 
 
 def test_an_empty_or_root_home_gives_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
