@@ -392,7 +392,8 @@ _USED_BY_ADVISE_JSON = frozenset(
 #: Other libraries that command does not use: the converter, TOML, durable-rules' C
 #: extension, scipy (programme matching), Dask, HTTP (the service), tqdm (the progress bar of
 #: --jsonl), the process pool, and standard modules only some paths need (close matches for a
-#: wrong name, the temporary file of -o, HTML escaping, the stemmer of texts it has none of).
+#: wrong name, the temporary file of -o, HTML escaping, the stemmer of texts it has none of,
+#: ``shutil`` with its compressors, which argparse imports for help's width, SHA-256).
 _UNUSED_BY_ADVISE_JSON = (
     "cattrs",
     "tomllib",
@@ -411,6 +412,10 @@ _UNUSED_BY_ADVISE_JSON = (
     "tempfile",
     "html",
     "snowballstemmer",
+    "shutil",
+    "bz2",
+    "lzma",
+    "hashlib",
 )
 
 
@@ -442,6 +447,24 @@ def test_advise_file_as_json_imports_nothing_it_does_not_use(tmp_path: Path) -> 
     assert sorted(set(ours) - _USED_BY_ADVISE_JSON) == []
     assert others == []
     assert '"candidates"' in runs[1].stdout  # the advice was written
+
+
+@pytest.mark.parametrize("columns", [None, "20", "100", "0", "wide"])
+def test_the_help_is_as_wide_as_argparse_makes_it(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line's formatter finds the width without ``shutil``; it must be argparse's."""
+    from mentor_rules import cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    ours, theirs = cli._Formatter("mentor-rules"), argparse.HelpFormatter("mentor-rules")
+    assert (ours._width, ours._max_help_position) == (theirs._width, theirs._max_help_position)
+    assert isinstance(cli._parser("advise")._get_formatter(), cli._Formatter)
+    (advise,) = _subparsers(cli._parser("advise")).values()
+    assert isinstance(advise._get_formatter(), cli._Formatter)
 
 
 def test_the_modules_advise_as_json_may_load_are_the_package_s_own() -> None:
