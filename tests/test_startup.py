@@ -7,19 +7,24 @@ fresh interpreter has loaded, and on when the cache is read, written or ignored.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import pickle
+import pkgutil
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 import mentor_rules
-from mentor_rules import RuleSet, load_pack
+from mentor_rules import Problem, RuleSet, load_pack
+from mentor_rules._repr import attrs_repr
 from mentor_rules.rules import cache as _rulecache
 from mentor_rules.rules.cache import CACHE_ENV, cached_rules
 from mentor_rules.rules.ruleset import shipped_rules_dir as _shipped_rules_dir
@@ -358,6 +363,7 @@ _USED_BY_ADVISE_JSON = frozenset(
     {
         "mentor_rules",
         "mentor_rules._errors",
+        "mentor_rules._repr",
         "mentor_rules._version",
         "mentor_rules.advice",
         "mentor_rules.advice.advisor",
@@ -527,3 +533,81 @@ def test_an_unknown_command_or_a_leading_option_builds_the_whole_parser() -> Non
 
     for given in (["advse"], ["--version"], ["-h"], []):
         assert len(_subparsers(cli._parser(cli._command_of(given)))) == len(cli._COMMANDS)
+
+
+# --------------------------------------------------------------------------- the shared repr
+
+
+def _attrs_classes() -> list[type[Any]]:
+    """Every attrs class the package defines, each module imported (``__main__`` aside)."""
+    found = []
+    for info in pkgutil.walk_packages(mentor_rules.__path__, "mentor_rules."):
+        if info.name == "mentor_rules.__main__":
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and attrs.has(value) and value.__module__ == info.name:
+                found.append(value)
+    return found
+
+
+def test_every_attrs_class_of_the_package_shares_one_repr() -> None:
+    """attrs writes and compiles a ``__repr__`` for each class at import unless the class has
+    its own; every class names the shared one (``__repr__ = attrs_repr`` in its body)."""
+    classes = _attrs_classes()
+    assert len(classes) > 60  # the model, the rules, the engines' and the report's classes
+    writing_their_own = [
+        c.__qualname__ for c in classes if c.__dict__.get("__repr__") is not attrs_repr
+    ]
+    assert writing_their_own == []
+
+
+#: Values of every kind a field holds, quotes and a line break in the text.
+_SAMPLES: tuple[object, ...] = (
+    'it\'s "quoted"\nover two lines',
+    3,
+    None,
+    (1.5, "x"),
+    frozenset({"a"}),
+    Problem("candidates[0]", "a message"),
+)
+
+
+@attrs.frozen
+class _EveryKindOfField:
+    """Fields the package's classes may come to have: one not set by ``__init__``, one with a
+    ``repr`` of its own, one left out of the repr."""
+
+    __repr__ = attrs_repr
+
+    plain: object
+    own: object = attrs.field(repr=lambda value: f"<{value}>")
+    hidden: object = attrs.field(default=None, repr=False)
+    later: object = attrs.field(init=False)
+
+
+@pytest.mark.parametrize("recursive", [False, True], ids=["flat", "recursive"])
+def test_the_shared_repr_writes_what_attrs_writes(recursive: bool) -> None:
+    """For each class, an instance written by the shared ``__repr__`` and its twin, a class
+    of the same name and fields whose ``__repr__`` attrs writes, holding the same values, read
+    the same (a field ``init=False`` left unset, as attrs' ``NOTHING``; with ``recursive``,
+    the first field holds the object itself, written ``...``)."""
+    for cls in [*_attrs_classes(), _EveryKindOfField]:
+        fields = attrs.fields(cls)
+        twin = attrs.make_class(
+            cls.__name__,
+            {f.name: attrs.field(repr=f.repr, init=f.init) for f in fields},
+            frozen=True,
+        )
+        twin.__qualname__ = cls.__qualname__
+        ours: object = object.__new__(cls)
+        theirs: object = object.__new__(twin)
+        assert vars(twin)["__repr__"] is not attrs_repr  # written by attrs
+        for index, field in enumerate(fields):
+            if not field.init:
+                continue
+            for instance in (ours, theirs):
+                value = instance if recursive and index == 0 else _SAMPLES[index % len(_SAMPLES)]
+                object.__setattr__(instance, field.name, value)
+        assert repr(ours) == repr(theirs), cls.__qualname__
+    assert repr(_EveryKindOfField(1, 2)) == "_EveryKindOfField(plain=1, own=<2>, later=NOTHING)"

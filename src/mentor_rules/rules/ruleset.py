@@ -22,6 +22,7 @@ import attrs
 from attrs import field, frozen
 
 from .._errors import RuleError, RuleProblem, SituationError
+from .._repr import attrs_repr
 from ..language.expr import (
     Condition,
     ConditionError,
@@ -77,6 +78,8 @@ _MAX_STEP = 1000
 class Template:
     """A message with ``{root.field}`` slots, split into literal text and field paths."""
 
+    __repr__ = attrs_repr
+
     text: str
     parts: tuple[tuple[str, tuple[str, ...] | None], ...]
 
@@ -90,6 +93,8 @@ class Example:
 
     ``id`` is an optional name a pack may replace it by (else its number); ``pack`` names the
     pack that replaced it, whose parameter values it was written for (None: the rule's own)."""
+
+    __repr__ = attrs_repr
 
     description: str
     situation: Situation
@@ -112,6 +117,8 @@ class PlanStep:
     ``item`` renders it.
     """
 
+    __repr__ = attrs_repr
+
     order: int
     group: Group = "each"
     text: Template | None = None
@@ -127,6 +134,8 @@ class Rule:
     whose knowledge the rule's conclusion stands for. ``words`` are the phrases the message
     uses for enum values.
     """
+
+    __repr__ = attrs_repr
 
     id: str
     title: str
@@ -199,6 +208,8 @@ ParamType = Literal["int", "number"]
 class Parameter:
     """A named threshold conditions read as ``params.NAME``: its type, default and meaning."""
 
+    __repr__ = attrs_repr
+
     name: str
     type: ParamType
     default: int | float
@@ -240,6 +251,8 @@ class Test:
     ``unless`` condition; that one's ``unless_of`` is the rule's id (None for a rule's own
     test), so nobody takes the name apart.
     """
+
+    __repr__ = attrs_repr
 
     name: str
     about: About
@@ -290,6 +303,8 @@ class RuleSet:
     industries and jobs (``[short_forms]`` of the packs' manifests). Instances are immutable:
     :meth:`extend`, :meth:`without` and :meth:`with_parameters` return new ones.
     """
+
+    __repr__ = attrs_repr
 
     rules: tuple[Rule, ...] = field(converter=_in_id_order)
     parameters: tuple[Parameter, ...] = field(default=(), converter=_by_name)
@@ -474,12 +489,16 @@ def _parameter(declared: Mapping[str, Parameter], name: str) -> Parameter:
 
 @frozen
 class _SourceSpec:
+    __repr__ = attrs_repr
+
     section: str
     paragraph: int
 
 
 @frozen
 class _ExampleSpec:
+    __repr__ = attrs_repr
+
     description: str
     situation: dict[str, Any]
     fires_for: tuple[str, ...]
@@ -488,6 +507,8 @@ class _ExampleSpec:
 
 @frozen
 class _StepSpec:
+    __repr__ = attrs_repr
+
     order: int
     group: str = "each"
     text: str | None = None
@@ -496,6 +517,8 @@ class _StepSpec:
 
 @frozen
 class _RuleSpec:
+    __repr__ = attrs_repr
+
     id: str
     title: str
     about: str
@@ -739,6 +762,8 @@ def _compile(
 @attrs.define
 class _Problems:
     """Collects the problems of one rule file: ``problem(field, message[, column])``."""
+
+    __repr__ = attrs_repr
 
     file: str
     rule_id: str

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import frozen
 
 from .._errors import EngineError
+from .._repr import attrs_repr
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -156,12 +157,16 @@ def run_ordered(
 class _Done:
     """A worker's results for a chunk."""
 
+    __repr__ = attrs_repr
+
     results: list[Any]
 
 
 @frozen
 class _Raised:
     """What the task raised in a worker."""
+
+    __repr__ = attrs_repr
 
     error: Exception
 
@@ -170,10 +175,14 @@ class _Raised:
 class _Here:
     """A chunk that could not be sent to a worker or back: it is worked on here."""
 
+    __repr__ = attrs_repr
+
 
 @frozen
 class _Died:
     """The worker given the chunk died before it sent the whole of its results back."""
+
+    __repr__ = attrs_repr
 
     how: str
 
