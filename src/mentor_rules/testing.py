@@ -63,7 +63,8 @@ from .model.vocabulary import (
     enum_values,
     roots_for,
 )
-from .rules.ruleset import POSITION_FIELDS, RuleSet, rules_from_documents
+from .rules.reader import POSITION_FIELDS, rules_from_documents
+from .rules.ruleset import RuleSet
 
 __all__ = [
     "ECHO_POOL",

@@ -26,17 +26,8 @@ from ..model.documents import converter, structure, structure_problems
 from ..model.output import PackRef
 from ..model.situation import Situation, text_problem
 from ..model.text import ShortForms
-from .ruleset import (
-    MANIFEST,
-    Example,
-    Parameter,
-    RuleSet,
-    _assemble,
-    _load_file,
-    _read,
-    rule_files,
-    shipped_rules_dir,
-)
+from .reader import MANIFEST, _assemble, _load_file, _read, rule_files
+from .ruleset import Example, Parameter, RuleSet, shipped_rules_dir
 
 __all__ = ["SHIPPED", "load_pack", "load_rules"]
 
