@@ -399,7 +399,8 @@ _USED_BY_ADVISE_JSON = frozenset(
 #: extension, scipy (programme matching), Dask, HTTP (the service), tqdm (the progress bar of
 #: --jsonl), the process pool, and standard modules only some paths need (close matches for a
 #: wrong name, the temporary file of -o, HTML escaping, the stemmer of texts it has none of,
-#: ``shutil`` with its compressors, which argparse imports for help's width, SHA-256).
+#: ``shutil`` with its compressors, which argparse imports for help's width, SHA-256, and
+#: ``signal``, which only the process pool uses).
 _UNUSED_BY_ADVISE_JSON = (
     "cattrs",
     "tomllib",
@@ -422,6 +423,7 @@ _UNUSED_BY_ADVISE_JSON = (
     "bz2",
     "lzma",
     "hashlib",
+    "signal",
 )
 
 
