@@ -65,6 +65,17 @@ def test_terminal_text_holds_no_control_bidi_or_newline(text: str) -> None:
     assert escape.terminal(shown) == shown  # once is enough: escaping again changes nothing
 
 
+@given(st.one_of(hostile_texts(), st.text(), st.text(st.characters(max_codepoint=127))))
+def test_the_quick_paths_for_plain_text_change_nothing(text: str) -> None:
+    """``terminal`` and ``json_text`` return plain ASCII text without their regular expression
+    (compiling it is a few milliseconds of a start); on every text they must give what the
+    expression gives."""
+    assert escape.terminal(text) == re.sub(escape.UNSAFE, escape._escape, text)
+    raw = json.dumps([text, {text: 1}], ensure_ascii=False)
+    slow = re.sub(escape._JSON_RAW, lambda m: f"\\u{ord(m.group()):04x}", raw)
+    assert escape.json_text([text, {text: 1}]) == slow
+
+
 @given(hostile_texts())
 def test_markdown_text_is_one_line_without_markup(text: str) -> None:
     shown = escape.markdown(text)
@@ -157,8 +168,8 @@ def test_a_document_that_contains_itself_is_refused_as_json_dumps_refuses_it() -
 def test_the_only_ascii_character_json_text_escapes_is_del() -> None:
     """What lets ``json_text`` skip its search on ASCII text that holds no DEL, once the
     quotes of advice's messages are taken out."""
-    assert [c for c in map(chr, range(128)) if escape._JSON_RAW.search(c)] == ["\x7f"]
-    assert not [quote for quote in escape._QUOTES if escape._JSON_RAW.search(quote)]
+    assert [c for c in map(chr, range(128)) if re.search(escape._JSON_RAW, c)] == ["\x7f"]
+    assert not [quote for quote in escape._QUOTES if re.search(escape._JSON_RAW, quote)]
 
 
 def test_escapes_are_python_s_and_ordinary_text_is_left_alone() -> None:

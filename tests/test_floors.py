@@ -14,9 +14,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "mentor_rules"
 
 #: The floors, lowest first. A module may import from its own floor and any floor below it.
-#: ``base`` is the errors and the version, which every floor may read; ``public`` is the
-#: package's public modules (``mentor_rules``, ``.testing``, ``.dask``), the command line that
-#: wires every floor (``.cli``) and ``python -m mentor_rules``.
+#: ``base`` is the errors, the version and the attrs classes' shared ``__repr__``, which every
+#: floor may read; ``public`` is the package's public modules (``mentor_rules``, ``.testing``,
+#: ``.dask``), the command line that wires every floor (``.cli``) and ``python -m mentor_rules``.
 FLOORS = (
     "base",
     "language",
@@ -31,7 +31,7 @@ FLOORS = (
     "service",
     "public",
 )
-BASE = {"_errors", "_version"}
+BASE = {"_errors", "_repr", "_version"}
 PUBLIC = {"__init__", "cli", "testing", "dask", "__main__"}
 
 

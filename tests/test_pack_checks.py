@@ -191,7 +191,7 @@ def test_catalogue_json_and_the_schemas(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_the_schemas_name_every_field_the_loaders_read() -> None:
     from mentor_rules.rules.packs import _MANIFEST_FIELDS
-    from mentor_rules.rules.ruleset import _FIELDS
+    from mentor_rules.rules.reader import _FIELDS
 
     assert set(RULE_FILE["properties"]) == set(_FIELDS)
     assert set(MANIFEST["properties"]) == set(_MANIFEST_FIELDS)

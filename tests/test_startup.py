@@ -7,19 +7,24 @@ fresh interpreter has loaded, and on when the cache is read, written or ignored.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import pickle
+import pkgutil
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 import mentor_rules
-from mentor_rules import RuleSet, load_pack
+from mentor_rules import Problem, RuleSet, load_pack
+from mentor_rules._repr import attrs_repr
 from mentor_rules.rules import cache as _rulecache
 from mentor_rules.rules.cache import CACHE_ENV, cached_rules
 from mentor_rules.rules.ruleset import shipped_rules_dir as _shipped_rules_dir
@@ -185,7 +190,7 @@ def test_a_changed_rule_file_is_read_again_not_taken_from_the_cache(
 
 def _other_library_version(monkeypatch: pytest.MonkeyPatch) -> None:
     stamps = _rulecache._libraries()
-    monkeypatch.setattr(_rulecache, "_libraries", lambda: stamps + b"\0another version")
+    monkeypatch.setattr(_rulecache, "_libraries", lambda: stamps + "\0another version")
 
 
 def _other_python(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -251,6 +256,55 @@ def test_a_process_whose_code_changed_on_disk_after_import_neither_reads_nor_wri
     assert sorted(cache.iterdir()) == before  # nothing written
 
 
+def test_an_upgrade_landing_after_the_check_does_not_put_old_rules_under_the_new_key(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race: a process checks that its code is unchanged on disk, then the package is
+    upgraded before it makes its key. A key read from the files on disk would name the new
+    code while the rules come from the old code in memory, and every process of the new code
+    would read them. The key is the code as imported, so they are not."""
+    package = tmp_path / "package"
+    shutil.copytree(_rulecache._PACKAGE, package, ignore=shutil.ignore_patterns("rules"))
+    monkeypatch.setattr(_rulecache, "_PACKAGE", package)
+    monkeypatch.setattr(_rulecache, "_IMPORTED", _rulecache._stamps())  # the old code's process
+    real_stamps = _rulecache._stamps
+    checks: list[int] = []
+
+    def stamps_then_upgrade() -> tuple[tuple[str, int, int], ...]:
+        found = real_stamps()
+        if not checks:  # the upgrade lands right after the first check
+            with (package / "_advice.py").open("a", encoding="utf-8") as file:
+                file.write("\n# upgraded\n")
+        checks.append(1)
+        return found
+
+    monkeypatch.setattr(_rulecache, "_stamps", stamps_then_upgrade)
+    calls: list[int] = []
+    cached_rules(_shipped_rules_dir(), _counting(calls))  # the old process loads the rules
+    monkeypatch.setattr(_rulecache, "_stamps", real_stamps)
+    monkeypatch.setattr(_rulecache, "_IMPORTED", real_stamps())  # a process of the new code
+    cached_rules(_shipped_rules_dir(), _counting(calls))
+    assert calls == [1, 1]  # the new code loaded the rules itself
+
+
+def test_a_rule_file_changed_while_the_rules_load_is_not_cached(
+    cache: Path, tmp_path: Path
+) -> None:
+    """The rules loaded must be the ones the key names: a change to a rule file while they
+    load (after the key was made) leaves the cache unwritten."""
+    rules = tmp_path / "rules"
+    shutil.copytree(_shipped_rules_dir(), rules)
+
+    def load_then_change() -> RuleSet:
+        loaded = load_pack(rules)
+        with (rules / "know-what-you-want.toml").open("a", encoding="utf-8") as file:
+            file.write("\n# changed while loading\n")
+        return loaded
+
+    cached_rules(rules, load_then_change)
+    assert not cache.exists() or list(cache.iterdir()) == []
+
+
 def test_an_empty_or_root_home_gives_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(CACHE_ENV, raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
@@ -309,6 +363,7 @@ _USED_BY_ADVISE_JSON = frozenset(
     {
         "mentor_rules",
         "mentor_rules._errors",
+        "mentor_rules._repr",
         "mentor_rules._version",
         "mentor_rules.advice",
         "mentor_rules.advice.advisor",
@@ -343,7 +398,9 @@ _USED_BY_ADVISE_JSON = frozenset(
 #: Other libraries that command does not use: the converter, TOML, durable-rules' C
 #: extension, scipy (programme matching), Dask, HTTP (the service), tqdm (the progress bar of
 #: --jsonl), the process pool, and standard modules only some paths need (close matches for a
-#: wrong name, the temporary file of -o, HTML escaping, the stemmer of texts it has none of).
+#: wrong name, the temporary file of -o, HTML escaping, the stemmer of texts it has none of,
+#: ``shutil`` with its compressors, which argparse imports for help's width, SHA-256, and
+#: ``signal``, which only the process pool uses).
 _UNUSED_BY_ADVISE_JSON = (
     "cattrs",
     "tomllib",
@@ -362,6 +419,11 @@ _UNUSED_BY_ADVISE_JSON = (
     "tempfile",
     "html",
     "snowballstemmer",
+    "shutil",
+    "bz2",
+    "lzma",
+    "hashlib",
+    "signal",
 )
 
 
@@ -393,6 +455,24 @@ def test_advise_file_as_json_imports_nothing_it_does_not_use(tmp_path: Path) -> 
     assert sorted(set(ours) - _USED_BY_ADVISE_JSON) == []
     assert others == []
     assert '"candidates"' in runs[1].stdout  # the advice was written
+
+
+@pytest.mark.parametrize("columns", [None, "20", "100", "0", "wide"])
+def test_the_help_is_as_wide_as_argparse_makes_it(
+    columns: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line's formatter finds the width without ``shutil``; it must be argparse's."""
+    from mentor_rules import cli
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    ours, theirs = cli._Formatter("mentor-rules"), argparse.HelpFormatter("mentor-rules")
+    assert (ours._width, ours._max_help_position) == (theirs._width, theirs._max_help_position)
+    assert isinstance(cli._parser("advise")._get_formatter(), cli._Formatter)
+    (advise,) = _subparsers(cli._parser("advise")).values()
+    assert isinstance(advise._get_formatter(), cli._Formatter)
 
 
 def test_the_modules_advise_as_json_may_load_are_the_package_s_own() -> None:
@@ -455,3 +535,81 @@ def test_an_unknown_command_or_a_leading_option_builds_the_whole_parser() -> Non
 
     for given in (["advse"], ["--version"], ["-h"], []):
         assert len(_subparsers(cli._parser(cli._command_of(given)))) == len(cli._COMMANDS)
+
+
+# --------------------------------------------------------------------------- the shared repr
+
+
+def _attrs_classes() -> list[type[Any]]:
+    """Every attrs class the package defines, each module imported (``__main__`` aside)."""
+    found = []
+    for info in pkgutil.walk_packages(mentor_rules.__path__, "mentor_rules."):
+        if info.name == "mentor_rules.__main__":
+            continue
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and attrs.has(value) and value.__module__ == info.name:
+                found.append(value)
+    return found
+
+
+def test_every_attrs_class_of_the_package_shares_one_repr() -> None:
+    """attrs writes and compiles a ``__repr__`` for each class at import unless the class has
+    its own; every class names the shared one (``__repr__ = attrs_repr`` in its body)."""
+    classes = _attrs_classes()
+    assert len(classes) > 60  # the model, the rules, the engines' and the report's classes
+    writing_their_own = [
+        c.__qualname__ for c in classes if c.__dict__.get("__repr__") is not attrs_repr
+    ]
+    assert writing_their_own == []
+
+
+#: Values of every kind a field holds, quotes and a line break in the text.
+_SAMPLES: tuple[object, ...] = (
+    'it\'s "quoted"\nover two lines',
+    3,
+    None,
+    (1.5, "x"),
+    frozenset({"a"}),
+    Problem("candidates[0]", "a message"),
+)
+
+
+@attrs.frozen
+class _EveryKindOfField:
+    """Fields the package's classes may come to have: one not set by ``__init__``, one with a
+    ``repr`` of its own, one left out of the repr."""
+
+    __repr__ = attrs_repr
+
+    plain: object
+    own: object = attrs.field(repr=lambda value: f"<{value}>")
+    hidden: object = attrs.field(default=None, repr=False)
+    later: object = attrs.field(init=False)
+
+
+@pytest.mark.parametrize("recursive", [False, True], ids=["flat", "recursive"])
+def test_the_shared_repr_writes_what_attrs_writes(recursive: bool) -> None:
+    """For each class, an instance written by the shared ``__repr__`` and its twin, a class
+    of the same name and fields whose ``__repr__`` attrs writes, holding the same values, read
+    the same (a field ``init=False`` left unset, as attrs' ``NOTHING``; with ``recursive``,
+    the first field holds the object itself, written ``...``)."""
+    for cls in [*_attrs_classes(), _EveryKindOfField]:
+        fields = attrs.fields(cls)
+        twin = attrs.make_class(
+            cls.__name__,
+            {f.name: attrs.field(repr=f.repr, init=f.init) for f in fields},
+            frozen=True,
+        )
+        twin.__qualname__ = cls.__qualname__
+        ours: object = object.__new__(cls)
+        theirs: object = object.__new__(twin)
+        assert vars(twin)["__repr__"] is not attrs_repr  # written by attrs
+        for index, field in enumerate(fields):
+            if not field.init:
+                continue
+            for instance in (ours, theirs):
+                value = instance if recursive and index == 0 else _SAMPLES[index % len(_SAMPLES)]
+                object.__setattr__(instance, field.name, value)
+        assert repr(ours) == repr(theirs), cls.__qualname__
+    assert repr(_EveryKindOfField(1, 2)) == "_EveryKindOfField(plain=1, own=<2>, later=NOTHING)"

@@ -69,7 +69,6 @@ from .rules.ruleset import (
     Rule,
     RuleSet,
     RuleWarning,
-    rules_from_documents,
 )
 
 if _TYPE_CHECKING:
@@ -88,6 +87,7 @@ if _TYPE_CHECKING:
     from .programme.document import Programme, programme_from_dict
     from .programme.match import Matching, match
     from .rules.packs import load_pack, load_rules
+    from .rules.reader import rules_from_documents
 
 #: Names imported from their module when first used (PEP 562): a process that only advises
 #: never loads the explanations, the example runner, the pack reader (its shipped rules
@@ -110,6 +110,7 @@ _LAZY = {
     "programme_from_dict": "programme.document",
     "load_pack": "rules.packs",
     "load_rules": "rules.packs",
+    "rules_from_documents": "rules.reader",
 }
 
 if not _TYPE_CHECKING:  # hidden from type checkers, which would accept any name through it

@@ -23,6 +23,8 @@ from typing import Any, Generic, TypeVar
 
 from attrs import frozen
 
+from ._repr import attrs_repr
+
 __all__ = [
     "EngineError",
     "MentorRulesError",
@@ -43,6 +45,8 @@ class MentorRulesError(Exception):
 class Problem:
     """One thing wrong with a situation: where (``candidates[2].relation``) and what."""
 
+    __repr__ = attrs_repr
+
     path: str
     message: str
 
@@ -57,6 +61,8 @@ class RuleProblem:
     ``line`` and ``column`` are 1-based positions in the file (TOML syntax errors) or in the
     ``when`` expression (condition errors), where known.
     """
+
+    __repr__ = attrs_repr
 
     file: str
     rule: str | None

@@ -46,6 +46,7 @@ except ImportError as _missing:  # pragma: no cover - exercised in a subprocess 
 
 import attrs
 
+from ._repr import attrs_repr
 from .language.expr import EnumType, FieldType, ListType, NullableType, ObjectType, ScalarType
 from .model import situation as model
 from .model.documents import situation_to_dict
@@ -62,7 +63,8 @@ from .model.vocabulary import (
     enum_values,
     roots_for,
 )
-from .rules.ruleset import POSITION_FIELDS, RuleSet, rules_from_documents
+from .rules.reader import POSITION_FIELDS, rules_from_documents
+from .rules.ruleset import RuleSet
 
 __all__ = [
     "ECHO_POOL",
@@ -307,6 +309,8 @@ _ITEM_NAMES = ("x", "g", "each", "item")
 @attrs.frozen
 class _Field:
     """A field a condition can name: its text (``candidate.years_at_company``) and type."""
+
+    __repr__ = attrs_repr
 
     text: str
     type: FieldType

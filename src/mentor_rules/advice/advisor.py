@@ -10,6 +10,7 @@ import attrs
 from attrs import frozen
 
 from .._errors import SituationError
+from .._repr import attrs_repr
 from .._version import LIBRARY, VERSION
 from ..engines import Engine, EngineName, Firing, make_engine
 from ..facts.build import Concluding, Fact, FactBuilder
@@ -33,6 +34,8 @@ __all__ = ["Advisor", "AdvisorSpec", "BatchItem", "advise", "explain"]
 class BatchItem:
     """The outcome for one situation of a batch: its advice, or the error that stopped it."""
 
+    __repr__ = attrs_repr
+
     index: int
     advice: Advice | None
     error: SituationError | None
@@ -54,6 +57,8 @@ class _Evaluation:
     about subjects its tests are not about may be as a layer below saw them: no engine reads
     them, and neither does an explanation)."""
 
+    __repr__ = attrs_repr
+
     matched: tuple[Match, ...]
     suppressed: tuple[Suppressed, ...]
     layers: tuple[tuple[Engine, tuple[Fact, ...]], ...]
@@ -63,6 +68,8 @@ class _Evaluation:
 class _Run:
     """One situation's evaluation under way: its facts as of the current layer (made by
     ``concluding``), and what the layers so far concluded."""
+
+    __repr__ = attrs_repr
 
     situation: Situation
     concluding: Concluding
@@ -409,6 +416,8 @@ class AdvisorSpec:
     token never names other rules than its own: Dask keys the graph's copy by it, and a Dask
     worker the advisor it keeps.
     """
+
+    __repr__ = attrs_repr
 
     rules: RuleSet
     engine: EngineName

@@ -8,6 +8,7 @@ from typing import Any
 
 from attrs import frozen
 
+from .._repr import attrs_repr
 from ..facts.build import Fact
 from ..language.expr import EnumType, FactPath, FieldType, ListType, NullableType, ScalarType
 from ..model.output import (
@@ -78,6 +79,8 @@ class _RulePlan:
     """What turning one rule's firing into a recommendation and a step needs, worked out
     once: its evidence function, and its message, step item and step text compiled
     (:func:`compile_template`, each :func:`render` made once)."""
+
+    __repr__ = attrs_repr
 
     rule: Rule
     evidence: Callable[[Mapping[str, Any]], list[tuple[FactPath, Any]]]

@@ -7,6 +7,7 @@ from typing import cast
 
 from attrs import frozen
 
+from .._repr import attrs_repr
 from ..engines import EngineName
 from ..rules.ruleset import Example, Rule
 from .advisor import Advisor
@@ -17,6 +18,8 @@ __all__ = ["ExampleResult", "MovedExample", "check_examples", "check_examples_as
 @frozen
 class ExampleResult:
     """One example of one rule, and what the rule fired for in it."""
+
+    __repr__ = attrs_repr
 
     rule: str
     file: str
@@ -47,6 +50,8 @@ class MovedExample:
     ``index`` is 0-based; ``parameters`` are the values in force that differ from the ones the
     example was written for, among those its rule reads; ``expected`` is what the rule fires for
     under the values it was written for, ``actual`` under the values in force."""
+
+    __repr__ = attrs_repr
 
     rule: str
     file: str

@@ -33,6 +33,7 @@ from typing import Any, Literal, assert_never
 import attrs
 from attrs import frozen
 
+from .._repr import attrs_repr
 from ..facts.build import Fact
 from ..language.evaluate import evidence, holds
 from ..language.expr import (
@@ -87,6 +88,8 @@ class Unmet:
     """One condition as it stands: where in the input (``candidates[2].chemistry``), the value
     there, and in plain words what it is and what was needed."""
 
+    __repr__ = attrs_repr
+
     path: str
     value: Any
     text: str
@@ -102,6 +105,8 @@ class WhyNot:
     rules whose conclusions held it back where its own condition held (its ``unless``).
     """
 
+    __repr__ = attrs_repr
+
     rule: str
     title: str
     gives: Verdict
@@ -115,6 +120,8 @@ class WhyNot:
 class Change:
     """One change to the situation: the new JSON ``value`` at ``path``."""
 
+    __repr__ = attrs_repr
+
     path: str
     value: Any
     kind: Literal["action", "outcome"]
@@ -124,6 +131,8 @@ class Change:
 @frozen
 class ChangeSet:
     """Changes that, all made, give the candidate the verdict ``reaches`` (or a better one)."""
+
+    __repr__ = attrs_repr
 
     reaches: Verdict
     changes: tuple[Change, ...]
@@ -149,6 +158,8 @@ class Unreached:
     """A verdict no change set reaches: ``why``, and the rules that hold the candidate back
     (the rule that set the candidate's stage, for ``ruled_out`` and ``not_a_fit``)."""
 
+    __repr__ = attrs_repr
+
     target: Verdict
     why: NoChange
     rules: tuple[str, ...] = ()
@@ -164,6 +175,8 @@ class Explanation:
     each target no change set within ``bound`` reaches, why. ``evaluations`` counts the
     situations the search advised.
     """
+
+    __repr__ = attrs_repr
 
     candidate: str
     verdict: Verdict
@@ -452,6 +465,8 @@ Dimension = Literal["conversations", "chemistry", "willing", "knows_culture"]
 @frozen
 class _Option:
     """One way to change one thing about the candidate: the change, and the field's new value."""
+
+    __repr__ = attrs_repr
 
     dimension: Dimension
     change: Change

@@ -17,6 +17,7 @@ from typing import Literal, Protocol
 from attrs import frozen
 
 from .._errors import EngineError
+from .._repr import attrs_repr
 from ..facts.build import Fact
 from ..rules.ruleset import Test
 
@@ -53,6 +54,8 @@ class Engine(Protocol):
 @frozen
 class EngineEntry:
     """One engine: how to make it, whether it can run here, and what it is."""
+
+    __repr__ = attrs_repr
 
     #: Makes the engine for a layer's tests; imports the engine's module only when called.
     factory: Callable[[Sequence[Test]], Engine]

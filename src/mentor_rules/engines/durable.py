@@ -51,6 +51,7 @@ import durable_rules_engine as _engine
 from attrs import frozen
 
 from .._errors import EngineError
+from .._repr import attrs_repr
 from ..facts.build import Fact
 from ..language.evaluate import holds
 from ..language.expr import (
@@ -493,6 +494,8 @@ class CompiledRuleset:
     every fact.
     """
 
+    __repr__ = attrs_repr
+
     definition: dict[str, Any]
     abouts: frozenset[str]
     reads: dict[str, frozenset[str]]
@@ -508,6 +511,8 @@ class CompiledRuleset:
 @attrs.define
 class _Filling:
     """A part of the rule set being filled, before it becomes a :class:`CompiledRuleset`."""
+
+    __repr__ = attrs_repr
 
     #: The engine's test of each rule, by test name.
     tests: dict[str, Pattern] = attrs.Factory(dict)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, assert_never, cast
 import attrs
 from attrs import frozen
 
+from .._repr import attrs_repr
 from ..model.documents import converter
 from ..model.situation import Candidate, CoachingRole, Mentee, PastMentor, Situation
 from ..model.text import EchoIndex, Gist, ShortForms, gist, gists_echo
@@ -39,6 +40,8 @@ class Fact:
     ``position`` is the subject's index in its input list (candidates, roles in
     :class:`CoachingRole` order, past mentors), ``None`` for the mentee.
     """
+
+    __repr__ = attrs_repr
 
     about: About
     subject: str

@@ -21,6 +21,7 @@ a line, and ``"Dana\\n1. Quit"`` cannot add a step to a Markdown report.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -41,10 +42,16 @@ __all__ = [
 
 #: Characters never written raw: C0 and C1 controls and DEL, the line and paragraph separators,
 #: lone surrogates, and the bidirectional formatting characters (ALM, LRM, RLM, LRE to RLO,
-#: LRI to PDI).
-UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+#: LRI to PDI). Of ASCII, exactly the characters ``str.isprintable`` refuses.
+UNSAFE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled, on first use: a class of characters this wide takes a few
+    milliseconds to compile (the first one in a process the longest), which a command whose
+    texts are plain ASCII never needs to pay."""
+    return re.compile(pattern)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -54,16 +61,18 @@ def _escape(match: re.Match[str]) -> str:
 def terminal(text: str) -> str:
     """``text`` with every unsafe character shown as ``[U+XXXX]``: safe to print anywhere, on
     one line."""
-    return UNSAFE.sub(_escape, text)
+    if text.isascii() and text.isprintable():  # nothing unsafe: the common case, quickly
+        return text
+    return _compiled(UNSAFE).sub(_escape, text)
 
 
-_UNSAFE_BUT_LINES = re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f"))
+_UNSAFE_BUT_LINES = UNSAFE.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f")
 
 
 def visible(text: str) -> str:
     """``text`` (a whole document) with every unsafe character but new lines and tabs shown as
     ``[U+XXXX]``."""
-    return _UNSAFE_BUT_LINES.sub(_escape, text)
+    return _compiled(_UNSAFE_BUT_LINES).sub(_escape, text)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
@@ -95,9 +104,7 @@ def html_isolated(text: str) -> str:
     return f"<bdi>{html_text(text)}</bdi>"
 
 
-_JSON_RAW = re.compile(
-    "[\x7f-\x9f\u2028\u2029\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+_JSON_RAW = "[\x7f-\x9f\u2028\u2029\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 
 
 #: The characters beyond ASCII that advice always holds, its messages quoting texts “like
@@ -125,14 +132,14 @@ def json_text(document: Any, *, indent: int | None = None) -> str:
             plain = plain.replace(quote, "")
     if plain.isascii() and "\x7f" not in plain:
         return text
-    return _JSON_RAW.sub(_json_escape, text)
+    return _compiled(_JSON_RAW).sub(_json_escape, text)
 
 
 def json_text_reference(document: Any, *, indent: int | None = None) -> str:
     """:func:`json_text` by its definition: the JSON text, every character of the pattern
     written ``\\uXXXX``."""
     text = json.dumps(document, ensure_ascii=False, indent=indent)
-    return _JSON_RAW.sub(_json_escape, text)
+    return _compiled(_JSON_RAW).sub(_json_escape, text)
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from attrs import frozen
 
+from .._repr import attrs_repr
 from ..advice.advisor import Advisor
 from ..advice.explain import Change, ChangeSet, Explanation, NoChange, Unreached, WhyNot
 from ..model.output import Advice, Recommendation, Step, Verdict
@@ -70,6 +71,8 @@ class SituationReport:
     """One situation's advice, with an explanation for each candidate not ready to ask (best
     first), and what is needed to put them into words."""
 
+    __repr__ = attrs_repr
+
     label: str
     situation: Situation
     advice: Advice
@@ -106,6 +109,8 @@ class _Item:
     """One entry: an optional lead (a name, in bold where the format has it), its text, and
     lines under it (evidence)."""
 
+    __repr__ = attrs_repr
+
     text: str
     lead: str = ""
     sub: tuple[str, ...] = ()
@@ -113,6 +118,8 @@ class _Item:
 
 @frozen
 class _Section:
+    __repr__ = attrs_repr
+
     heading: str
     items: tuple[_Item, ...] = ()
     paragraphs: tuple[str, ...] = ()
@@ -128,6 +135,8 @@ _FIRST_STEPS = 3
 
 @frozen
 class _Document:
+    __repr__ = attrs_repr
+
     title: str
     subtitle: str
     sections: tuple[_Section, ...]
@@ -517,6 +526,8 @@ visible = escape.visible
 class Style:
     """How the text report is laid out: the width it wraps at, and whether headings, names
     and verdicts are in bold and colour (ANSI escapes, for a terminal)."""
+
+    __repr__ = attrs_repr
 
     width: int = 88
     color: bool = False

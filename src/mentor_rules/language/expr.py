@@ -19,6 +19,8 @@ from typing import Any, Literal, TypeAlias, Union, assert_never
 import attrs
 from attrs import frozen
 
+from .._repr import attrs_repr
+
 __all__ = [
     "NEGATED",
     "And",
@@ -55,6 +57,8 @@ FactPath = tuple[str | int, ...]
 class ScalarType:
     """``bool``, ``int``, ``number`` (int or float) or ``str``."""
 
+    __repr__ = attrs_repr
+
     name: Literal["bool", "int", "number", "str"]
 
     def describe(self) -> str:
@@ -67,6 +71,8 @@ class ScalarType:
 class EnumType:
     """A string from a fixed set of values."""
 
+    __repr__ = attrs_repr
+
     name: str
     values: tuple[str, ...]
 
@@ -76,6 +82,8 @@ class EnumType:
 
 @frozen
 class ListType:
+    __repr__ = attrs_repr
+
     item: FieldType
 
     def describe(self) -> str:
@@ -84,6 +92,8 @@ class ListType:
 
 @frozen
 class ObjectType:
+    __repr__ = attrs_repr
+
     name: str
     fields: Mapping[str, FieldType]
 
@@ -94,6 +104,8 @@ class ObjectType:
 @frozen
 class NullableType:
     """A value that may be unknown (``null`` in JSON, ``None`` in Python)."""
+
+    __repr__ = attrs_repr
 
     inner: FieldType
 
@@ -150,6 +162,8 @@ ITEM = "$item"
 class Field:
     """The value at ``path`` (``("candidate", "relation")``, or ``(ITEM, "scope")``)."""
 
+    __repr__ = attrs_repr
+
     path: Path
     type: FieldType  # with NullableType unwrapped
     nullable: bool
@@ -158,6 +172,8 @@ class Field:
 @frozen
 class Count:
     """The number of items of the list at ``path``: ``len(mentee.goals)``."""
+
+    __repr__ = attrs_repr
 
     path: Path
 
@@ -177,6 +193,8 @@ NEGATED: dict[Operator, Operator] = {
 
 @frozen
 class Compare:
+    __repr__ = attrs_repr
+
     left: Field | Count
     op: Operator
     value: Value
@@ -186,6 +204,8 @@ class Compare:
 class OneOf:
     """``field in [v1, v2, ...]``."""
 
+    __repr__ = attrs_repr
+
     field: Field
     values: tuple[Value, ...]
 
@@ -193,6 +213,8 @@ class OneOf:
 @frozen
 class Contains:
     """``value in field``, where the field is a list of scalars."""
+
+    __repr__ = attrs_repr
 
     field: Field
     value: Value
@@ -202,12 +224,16 @@ class Contains:
 class IsNull:
     """``field is None``: the value is unknown."""
 
+    __repr__ = attrs_repr
+
     field: Field
 
 
 @frozen
 class Quantified:
     """``any(body for x in field)`` / ``all(...)``: ``body`` reads the item through ``ITEM``."""
+
+    __repr__ = attrs_repr
 
     quantifier: Literal["any", "all"]
     field: Field
@@ -216,16 +242,22 @@ class Quantified:
 
 @frozen
 class Not:
+    __repr__ = attrs_repr
+
     operand: Condition
 
 
 @frozen
 class And:
+    __repr__ = attrs_repr
+
     operands: tuple[Condition, ...]
 
 
 @frozen
 class Or:
+    __repr__ = attrs_repr
+
     operands: tuple[Condition, ...]
 
 

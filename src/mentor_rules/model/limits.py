@@ -10,6 +10,8 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
+from .._repr import attrs_repr
+
 __all__ = ["DEFAULT_BOUND", "MAX_BOUND", "Limits"]
 
 #: The search bound of an explanation by default (how many changes a proposed set may hold):
@@ -42,6 +44,8 @@ class Limits:
     - ``max_document_bytes``: bytes in a file (or standard input) that ``mentor-rules advise``
       reads; a batch file counts as one document.
     """
+
+    __repr__ = attrs_repr
 
     max_candidates: int = field(default=50, validator=_positive)
     max_items: int = field(default=10, validator=_positive)

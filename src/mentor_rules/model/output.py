@@ -7,6 +7,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from .._repr import attrs_repr
 from .text import TextMatch, name_key
 from .vocabulary import About, Kind, Source, Stage
 
@@ -29,6 +30,8 @@ __all__ = [
 class PackRef:
     """A rule pack by name and version (``version`` is ``""`` for a pack without a manifest)."""
 
+    __repr__ = attrs_repr
+
     name: str
     version: str = ""
 
@@ -37,6 +40,8 @@ class PackRef:
 class RuleSetInfo:
     """What produced a piece of advice: the packs composed (in order), the rule ids they
     disabled, and the value of every parameter in force."""
+
+    __repr__ = attrs_repr
 
     packs: tuple[PackRef, ...] = ()
     disabled: tuple[str, ...] = ()
@@ -52,6 +57,8 @@ class Provenance:
     of equality (and hashing): advice from either engine compares equal, while its JSON form
     still says which one produced it.
     """
+
+    __repr__ = attrs_repr
 
     library: str
     version: str
@@ -90,6 +97,8 @@ class Evidence:
     other value).
     """
 
+    __repr__ = attrs_repr
+
     path: str
     value: Any
     matched: TextMatch | None = None
@@ -98,6 +107,8 @@ class Evidence:
 @frozen
 class Recommendation:
     """One piece of advice from one rule about one subject, with its reasons."""
+
+    __repr__ = attrs_repr
 
     rule: str
     kind: Kind
@@ -121,6 +132,8 @@ class CandidateVerdict:
     the stage's (:func:`verdict_of`).
     """
 
+    __repr__ = attrs_repr
+
     name: str
     verdict: Verdict
     score: int
@@ -137,6 +150,8 @@ class Suppressed:
     ``by`` names the rules whose conclusions made the ``unless`` hold (an avoid rule, say).
     """
 
+    __repr__ = attrs_repr
+
     rule: str
     subject: str
     by: tuple[str, ...]
@@ -150,6 +165,8 @@ class Step:
     with others to fall back on; the missing roles of a coaching team) names the rest, in
     order, in ``others``.
     """
+
+    __repr__ = attrs_repr
 
     rule: str
     subject: str
@@ -165,6 +182,8 @@ class Advice:
     ``produced_by`` is set by :class:`~mentor_rules.Advisor` (None in advice built otherwise,
     and in documents written before it existed); it is not compared: see :class:`Provenance`.
     """
+
+    __repr__ = attrs_repr
 
     recommendations: tuple[Recommendation, ...]
     candidates: tuple[CandidateVerdict, ...]

@@ -16,6 +16,7 @@ import attrs
 from attrs import Attribute, field, frozen
 
 from .._errors import Problem, SituationError, show
+from .._repr import attrs_repr
 from .text import name_key
 
 __all__ = [
@@ -171,6 +172,8 @@ class _Between:
     included). A class rather than a closure, so that the JSON Schemas (``_schemas.py``) can
     read its bounds."""
 
+    __repr__ = attrs_repr
+
     low: float
     high: float
 
@@ -190,6 +193,8 @@ def _range(low: float, high: float) -> _Between:
 class Goal:
     """One thing the mentee wants from a mentor."""
 
+    __repr__ = attrs_repr
+
     kind: GoalKind
     scope: GoalScope
     detail: str = ""
@@ -198,6 +203,8 @@ class Goal:
 @frozen
 class PastMentor:
     """An earlier mentoring relationship, and what did and did not work in it."""
+
+    __repr__ = attrs_repr
 
     setting: Setting
     worked: tuple[str, ...] = field(default=(), validator=_texts)
@@ -218,6 +225,8 @@ def _unique_roles(_: object, attribute: Attribute[Any], value: tuple[CoachingRol
 class Mentee:
     """The person looking for a mentor."""
 
+    __repr__ = attrs_repr
+
     name: str | None = field(default=None, validator=_optional_text)
     months_at_company: int | None = field(default=None, validator=_range(0, MAX_MONTHS))
     wants_to_innovate: bool = False
@@ -236,6 +245,8 @@ class Mentee:
 @frozen
 class Candidate:
     """Someone the mentee might ask to be their mentor."""
+
+    __repr__ = attrs_repr
 
     name: str = field(validator=_text)
     relation: Relation
@@ -265,6 +276,8 @@ def _unique_names(_: object, attribute: Attribute[Any], value: tuple[Candidate, 
 @frozen
 class Situation:
     """Everything the advice is about: the mentee and their candidate mentors."""
+
+    __repr__ = attrs_repr
 
     mentee: Mentee = Mentee()
     candidates: tuple[Candidate, ...] = field(default=(), validator=_unique_names)

@@ -26,6 +26,8 @@ from typing import Any
 
 from attrs import field, frozen
 
+from .._repr import attrs_repr
+
 __all__ = [
     "MATCHER_HELD",
     "NEGATIONS",
@@ -156,6 +158,8 @@ def compact_key(text: str) -> str:
 class ShortForm:
     """A recognised short form of a longer text: ``biotech`` of ``biotechnology``."""
 
+    __repr__ = attrs_repr
+
     short: str
     long: str
 
@@ -178,6 +182,8 @@ class TextMatch:
     """How a candidate's text (``text``) matched the mentee's (``other``): ``how``, and the
     short forms read as their long forms to get there (empty for ``same``)."""
 
+    __repr__ = attrs_repr
+
     how: MatchHow
     text: str
     other: str
@@ -198,6 +204,8 @@ class ShortForms:
     short form replaces an earlier one (:meth:`extended`); :meth:`problems` names what a
     table may not hold (a long form that is itself a short form, or holds one as a word).
     """
+
+    __repr__ = attrs_repr
 
     forms: tuple[ShortForm, ...] = field(default=(), converter=_forms_tuple)
     _whole: dict[str, ShortForm] = field(init=False, repr=False, eq=False)
@@ -307,6 +315,8 @@ class ShortForms:
 class Gist:
     """What a short note says, as echoes compare it: the stems of its content words, and
     whether it is negated."""
+
+    __repr__ = attrs_repr
 
     stems: frozenset[str]
     negated: bool

@@ -14,6 +14,7 @@ from typing import Literal
 
 from attrs import frozen
 
+from .._repr import attrs_repr
 from ..language.expr import (
     EnumType,
     FieldType,
@@ -79,6 +80,8 @@ CANDIDATE_KINDS = frozenset({Kind.AVOID, Kind.CONSIDER, Kind.READY})
 @frozen
 class Source:
     """Where in the article a rule's advice comes from."""
+
+    __repr__ = attrs_repr
 
     section: str
     paragraph: int

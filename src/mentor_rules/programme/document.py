@@ -16,6 +16,7 @@ import attrs
 from attrs import field, frozen
 
 from .._errors import Problem, SituationError, json_type, show
+from .._repr import attrs_repr
 from ..model.documents import register_enum, structure
 from ..model.limits import Limits
 from ..model.output import Verdict
@@ -52,6 +53,8 @@ register_enum(Objective)
 class Person:
     """Someone in the organisation chart. ``level``: higher is more senior."""
 
+    __repr__ = attrs_repr
+
     id: str
     reports_to: str | None = None
     level: int | None = None
@@ -62,6 +65,8 @@ class Person:
 class ProgrammeMentee:
     """A mentee of the cohort: their id, their situation's ``mentee`` and their ranked
     preferences (mentor ids, best first; empty if none given)."""
+
+    __repr__ = attrs_repr
 
     id: str
     mentee: Mentee
@@ -74,6 +79,8 @@ class ProgrammeMentor:
     the relation, chemistry and conversations are per pair), their places and their ranked
     preferences (mentee ids, best first)."""
 
+    __repr__ = attrs_repr
+
     id: str
     candidate: Candidate
     capacity: int
@@ -84,6 +91,8 @@ class ProgrammeMentor:
 class PairFacts:
     """What is known of one mentee and one mentor together: chemistry, conversations, and a
     relation where the chart cannot decide it."""
+
+    __repr__ = attrs_repr
 
     mentee: str
     mentor: str
@@ -96,6 +105,8 @@ class PairFacts:
 class Blocked:
     """A pair never to be matched (a failed match), and why."""
 
+    __repr__ = attrs_repr
+
     mentee: str
     mentor: str
     reason: str = ""
@@ -104,6 +115,8 @@ class Blocked:
 @frozen
 class Existing:
     """A pair already matched: kept as it is, using one of the mentor's places."""
+
+    __repr__ = attrs_repr
 
     mentee: str
     mentor: str
@@ -117,6 +130,8 @@ def _default_excluded() -> tuple[Relation, ...]:
 class Settings:
     """The programme's choices: the objective, the lowest verdict a matched pair may have, and
     the relations never matched (by default a mentee's direct manager)."""
+
+    __repr__ = attrs_repr
 
     objective: Objective = Objective.FIT
     lowest_verdict: Verdict = Verdict.WEAK_FIT
@@ -132,6 +147,8 @@ class Programme:
     :func:`~mentor_rules.match`). ``relations`` holds the relation of every mentee to every mentor
     (by ids), derived from the chart where it decides, else from ``pairs``.
     """
+
+    __repr__ = attrs_repr
 
     people: tuple[Person, ...]
     mentees: tuple[ProgrammeMentee, ...]

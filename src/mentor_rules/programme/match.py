@@ -19,6 +19,7 @@ from enum import StrEnum
 import attrs
 from attrs import frozen
 
+from .._repr import attrs_repr
 from ..advice.advisor import Advisor
 from ..model.output import Evidence, Verdict
 from ..model.situation import GoalScope, Relation
@@ -85,6 +86,8 @@ class PairAdvice:
     the result only (the other pairs' ``evidence`` is empty). ``weight`` is the ranking made
     numeric: verdict tier, then goals fitted, then score."""
 
+    __repr__ = attrs_repr
+
     mentee: str
     mentor: str
     relation: Relation
@@ -112,6 +115,8 @@ class WhyNotMentor:
     places (``taken_by``) and whether each fits that mentor at least as well (``fit_better``);
     ``detail`` is the blocked pair's reason, the relation excluded or the verdict."""
 
+    __repr__ = attrs_repr
+
     mentor: str
     reason: Reason
     detail: str = ""
@@ -124,6 +129,8 @@ class Assigned:
     """A pair of the result: its advice, the mentor's rank in the mentee's list (1 is first),
     why each mentor ranked higher is not theirs (the first :data:`SHOWN`), and whether it was an
     existing pair."""
+
+    __repr__ = attrs_repr
 
     mentee: str
     mentor: str
@@ -138,6 +145,8 @@ class WouldChange:
     """A change that would get an unmatched mentee a mentor: one more place with ``mentor``
     (confirmed by re-solving), or a mentor who knows ``subject`` for goal ``goal``."""
 
+    __repr__ = attrs_repr
+
     kind: ChangeKind
     mentor: str | None = None
     goal: int | None = None
@@ -151,6 +160,8 @@ class Unmatched:
     removed (``excluded``); else every eligible mentor full (``full``, the first
     :data:`SHOWN`); and what would change it."""
 
+    __repr__ = attrs_repr
+
     mentee: str
     excluded: tuple[tuple[Reason, int], ...]
     full: tuple[WhyNotMentor, ...]
@@ -160,6 +171,8 @@ class Unmatched:
 @frozen
 class MentorLoad:
     """A mentor's places, the mentees assigned (existing pairs included) and the places unused."""
+
+    __repr__ = attrs_repr
 
     mentor: str
     places: int
@@ -175,6 +188,8 @@ class Uncovered:
     mentee who wants it, whatever the hard constraints);
     none means that nobody in the pool does, and a mentor must be found. ``kept_by``: why
     those mentors are not eligible for these mentees, as pairs counted by reason."""
+
+    __repr__ = attrs_repr
 
     scope: GoalScope
     subject: str | None
@@ -192,6 +207,8 @@ class Summary:
     """The programme in numbers: the objective, what the result guarantees (``optimal`` or
     ``stable``), mentees matched and not, pairs evaluated, and the total weight."""
 
+    __repr__ = attrs_repr
+
     objective: Objective
     guarantee: str
     mentees: int
@@ -204,6 +221,8 @@ class Summary:
 @frozen
 class Matching:
     """A programme matched and explained (see :func:`match`)."""
+
+    __repr__ = attrs_repr
 
     assignment: tuple[Assigned, ...]
     unmatched: tuple[Unmatched, ...]
@@ -231,6 +250,8 @@ class _Weighed:
     verdict) and those left (``eligible``, with their weights), and each mentor's places
     after the existing pairs. Why a pair was removed before it was weighed is worked out when
     asked (:meth:`why_removed`): kept for every pair, it would not fit in memory at scale."""
+
+    __repr__ = attrs_repr
 
     advice: dict[tuple[str, str], PairAdvice]
     removed: dict[tuple[str, str], WhyNotMentor]

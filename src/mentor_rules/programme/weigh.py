@@ -18,6 +18,7 @@ from typing import Protocol
 import attrs
 from attrs import frozen
 
+from .._repr import attrs_repr
 from ..advice.advisor import Advisor, AdvisorSpec
 from ..model.output import CandidateVerdict
 from ..model.situation import Situation
@@ -81,6 +82,8 @@ def weigh_chunk(weigher: PairWeigher, chunk: list[Work]) -> list[tuple[Candidate
 class WeigherSpec:
     """What builds a :class:`PairWeigher` in another process: the advisor's spec and the
     programme. ``token`` names this one spec (a Dask worker keeps its weigher by it)."""
+
+    __repr__ = attrs_repr
 
     advisor: AdvisorSpec
     programme: Programme

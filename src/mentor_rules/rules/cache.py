@@ -9,14 +9,19 @@ no further:
 - it is read only from a directory owned by the user running the process and closed to
   everyone else (mode ``0o700`` or stricter), from a regular file (not a link) owned by that
   user and writable by no one else; anything else is ignored, never repaired;
-- its name and its contents carry a key: a SHA-256 of the Python version, this package's
-  source files and the shipped rule files (names and bytes) and where they are, and where
-  attrs and cattrs are installed with the size and time of their ``__init__.py``; a cache made
-  by other code, for other rules or another Python is never read, so a stale cache cannot
-  change an answer;
-- a process whose package files changed on disk after it imported them (an upgrade or an
-  edit under a running process) neither reads nor writes the cache: its code is no longer the
-  code the key names;
+- its contents carry a key, compared whole: the Python version, the path, size and time
+  (``st_mtime_ns``) of each of this package's source files as this process found them when it
+  imported this module, the same of each shipped rule file, and where attrs and cattrs are
+  installed with the size and time of their ``__init__.py``; a cache made by other code, for
+  other rules or another Python is never read. Sizes and times, not the files' bytes: Python
+  trusts its ``.pyc`` files on the same evidence (with times to the second), and hashing every
+  file cost each start about 5 ms; a file rewritten with its size and time to the nanosecond
+  kept (on purpose: ``touch -d`` or a copy that keeps times, of a file of the same size) would
+  go unseen, as it would by Python;
+- the code's part of the key is taken once, at import: it names the code this process runs,
+  whatever is on disk later. A process whose package files changed on disk after it imported
+  them (an upgrade or an edit under a running process) neither reads nor writes the cache, and
+  a rule set is written only if neither the code nor the rule files changed while it loaded;
 - any error reading or writing it (a missing directory, a corrupt file, a full disk) falls
   back on loading the rules as if there were no cache: the cache only ever saves time.
 
@@ -42,13 +47,18 @@ __all__ = ["CACHE_ENV", "cache_dir", "cached_rules", "shipped_rules"]
 #: The environment variable naming the cache directory (empty: no cache).
 CACHE_ENV = "MENTOR_RULES_CACHE_DIR"
 #: Changes whenever what is stored changes shape.
-_FORMAT = b"mentor-rules shipped rule set cache 1"
+_FORMAT = "mentor-rules shipped rule set cache 2"
 _PREFIX = "shipped-"
 _SUFFIX = ".pickle"
 _PACKAGE = Path(__file__).resolve().parent
 
+#: A file's path, size and time (``st_mtime_ns``).
+_Stamp = tuple[str, int, int]
+#: What the stored rule set depends on (see :func:`_key`).
+_Key = tuple[str, str, str, tuple[_Stamp, ...], tuple[_Stamp, ...]]
 
-def _stamps() -> tuple[tuple[str, int, int], ...]:
+
+def _stamps() -> tuple[_Stamp, ...]:
     """The size and time of each of this package's source files."""
     found = []
     for root, _, files in os.walk(_PACKAGE):
@@ -60,7 +70,8 @@ def _stamps() -> tuple[tuple[str, int, int], ...]:
 
 
 #: The package's files as this process imported them (this module is imported with the rule
-#: set's): if they change on disk later, the code running is not the code a key would name.
+#: set's): the code's part of every key this process uses. If they change on disk later, the
+#: code running is still the code they name, and the cache is left alone.
 _IMPORTED = _stamps()
 
 
@@ -96,35 +107,43 @@ def cached_rules(rules_dir: Path, load: Callable[[], RuleSet]) -> RuleSet:
     if found is not None:
         return found
     rules = load()
-    if _quiet(rules):
+    if _quiet(rules) and _unchanged(rules_dir, key):
         _write(directory, key, rules)
     return rules
 
 
-def _key(rules_dir: Path) -> str:
-    """What the rule set depends on: the Python, the libraries that read the rules, this
-    package's code and the rule files."""
-    import hashlib
+def _unchanged(rules_dir: Path, key: _Key) -> bool:
+    """Whether the key still names what was just loaded: the package's files and the rule
+    files are as they were before loading (an upgrade landing while the rules loaded would
+    otherwise store one version's rules under the other's key)."""
+    try:
+        return _stamps() == _IMPORTED and _key(rules_dir) == key
+    except OSError:
+        return False
 
-    digest = hashlib.sha256(_FORMAT)
-    digest.update(sys.version.encode())
-    digest.update(_libraries())
-    for root, files in (
-        (_PACKAGE, sorted(_PACKAGE.rglob("*.py"))),
-        (rules_dir, sorted(rules_dir.glob("*.toml"))),
-    ):
-        digest.update(b"\0dir\0" + str(root).encode())
-        for path in files:
-            digest.update(b"\0file\0" + str(path.relative_to(root)).encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+
+def _key(rules_dir: Path) -> _Key:
+    """What the rule set depends on: the format, the Python, the libraries that read the rules,
+    this package's code as this process imported it and the rule files as they are now."""
+    return (_FORMAT, sys.version, _libraries(), _IMPORTED, _rule_stamps(rules_dir))
+
+
+def _rule_stamps(rules_dir: Path) -> tuple[_Stamp, ...]:
+    """The path, size and time of each rule file (``*.toml``) in ``rules_dir``."""
+    found = []
+    with os.scandir(rules_dir) as entries:
+        for entry in entries:
+            if entry.name.endswith(".toml"):
+                info = entry.stat()
+                found.append((entry.path, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 #: The libraries besides this package whose code shapes the loaded rule set.
 _LIBRARIES = ("attr", "cattrs")
 
 
-def _libraries() -> bytes:
+def _libraries() -> str:
     """Where the libraries of :data:`_LIBRARIES` are, and the size and time of their first
     file: installing another version of one rewrites it. Found without importing them."""
     from importlib.machinery import PathFinder
@@ -136,20 +155,21 @@ def _libraries() -> bytes:
             raise OSError(f"{name} is not installed where it can be found")
         info = os.stat(spec.origin)
         stamps.append(f"{name}\0{spec.origin}\0{info.st_size}\0{info.st_mtime_ns}")
-    return "\0".join(stamps).encode()
+    return "\0".join(stamps)
 
 
-def _name(key: str) -> str:
+def _name() -> str:
     """The cache file's name: which installation (this Python's version, this package's
-    directory), then the key.
+    directory). Each installation has one file, replaced when its key changes; two sharing
+    the directory do not replace each other's.
 
-    Writing one removes the older ones of the same installation, and only those: two
-    installations sharing the directory do not remove each other's.
+    The name is a 64-bit FNV-1a hash, not a check (the key inside the file is): computed in
+    a few microseconds, without importing ``hashlib`` (about 3 ms of a start).
     """
-    import hashlib
-
-    where = hashlib.sha256(f"{sys.version}\0{_PACKAGE}".encode()).hexdigest()[:16]
-    return f"{_PREFIX}{where}-{key}{_SUFFIX}"
+    number = 0xCBF29CE484222325
+    for byte in f"{sys.version}\0{_PACKAGE}".encode():
+        number = ((number ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{_PREFIX}{number:016x}{_SUFFIX}"
 
 
 def _private_dir(directory: Path) -> bool:
@@ -161,8 +181,8 @@ def _private_dir(directory: Path) -> bool:
     )
 
 
-def _read(directory: Path, key: str) -> RuleSet | None:
-    path = directory / _name(key)
+def _read(directory: Path, key: _Key) -> RuleSet | None:
+    path = directory / _name()
     try:
         if not _private_dir(directory):
             return None
@@ -185,12 +205,12 @@ def _read(directory: Path, key: str) -> RuleSet | None:
     return rules
 
 
-def _write(directory: Path, key: str, rules: RuleSet) -> None:
+def _write(directory: Path, key: _Key, rules: RuleSet) -> None:
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private_dir(directory):
             return
-        name = _name(key)
+        name = _name()
         import pickle
 
         data = pickle.dumps((key, rules), protocol=pickle.HIGHEST_PROTOCOL)
@@ -200,14 +220,10 @@ def _write(directory: Path, key: str, rules: RuleSet) -> None:
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
-            os.replace(temporary, directory / name)
+            os.replace(temporary, directory / name)  # this installation's older file, if any
         except BaseException:
             os.unlink(temporary)
             raise
-        installation = name[: -len(key) - len(_SUFFIX)]
-        for old in directory.glob(f"{installation}*{_SUFFIX}"):  # for older code or rules
-            if old.name != name:
-                old.unlink(missing_ok=True)
         _prune(directory, name)
     except Exception:  # a read-only home, a full disk: the cache only ever saves time
         return

@@ -30,6 +30,7 @@ from typing import Any, Literal, assert_never
 import attrs
 from attrs import frozen
 
+from .._repr import attrs_repr
 from ..language.evaluate import holds
 from ..language.expr import (
     And,
@@ -63,6 +64,8 @@ _FRESH_TEXT = "\x00a text no condition names"
 @frozen
 class LintWarning:
     """A finding of the lint: which rule (or parameter), what was found, and why it matters."""
+
+    __repr__ = attrs_repr
 
     check: Literal[
         "never-holds",
@@ -119,6 +122,8 @@ class _Found:
     (one number for each distinct ``in``/``any``/``all`` test), which node is which atom, and
     the nodes already walked (an expanded condition shares them: walked once, not once for each
     use)."""
+
+    __repr__ = attrs_repr
 
     operands: dict[tuple[str, ...], list[Any]]
     atoms: dict[str, int]

@@ -20,22 +20,14 @@ import attrs
 from attrs import field, frozen
 
 from .._errors import RuleError, RuleProblem, SituationError
+from .._repr import attrs_repr
 from .._version import VERSION
 from ..model.documents import converter, structure, structure_problems
 from ..model.output import PackRef
 from ..model.situation import Situation, text_problem
 from ..model.text import ShortForms
-from .ruleset import (
-    MANIFEST,
-    Example,
-    Parameter,
-    RuleSet,
-    _assemble,
-    _load_file,
-    _read,
-    rule_files,
-    shipped_rules_dir,
-)
+from .reader import MANIFEST, _assemble, _load_file, _read, rule_files
+from .ruleset import Example, Parameter, RuleSet, shipped_rules_dir
 
 __all__ = ["SHIPPED", "load_pack", "load_rules"]
 
@@ -45,6 +37,8 @@ SHIPPED = "shipped"
 
 @frozen
 class _ParameterSpec:
+    __repr__ = attrs_repr
+
     default: Any  # checked against the type by Parameter.check
     type: str | None = None
     description: str | None = None
@@ -54,6 +48,8 @@ class _ParameterSpec:
 class _ExampleReplacement:
     """An example of an inherited rule, replaced by the pack: ``replaces`` is the example's
     number (1 for the first) or its id."""
+
+    __repr__ = attrs_repr
 
     rule: str
     replaces: Any  # a number or an id, checked where it is used
@@ -65,6 +61,8 @@ class _ExampleReplacement:
 
 @frozen
 class _Manifest:
+    __repr__ = attrs_repr
+
     name: str | None = None
     version: str = ""
     description: str = ""

@@ -17,6 +17,7 @@ from typing import Any
 from attrs import frozen
 
 from .._errors import EngineError, Problem, SituationError, json_type, show
+from .._repr import attrs_repr
 from ..advice.advisor import Advisor
 from ..advice.explain import explanation_to_dict
 from ..io.report import build_report, html_articles
@@ -46,6 +47,8 @@ class Job:
     """One request for a worker: what to do, on which body, and how to name the request in
     an error (``POST /v1/advise``)."""
 
+    __repr__ = attrs_repr
+
     op: Op
     body: bytes
     source: str
@@ -54,6 +57,8 @@ class Job:
 @frozen
 class Answer:
     """A worker's answer: the HTTP status, the body and its media type."""
+
+    __repr__ = attrs_repr
 
     status: int
     body: bytes

@@ -30,6 +30,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .._errors import EngineError, Problem
+from .._repr import attrs_repr
 from .._version import LIBRARY, VERSION
 from ..advice.advisor import Advisor
 from ..engines import EngineName
@@ -57,6 +58,8 @@ class Settings:
     """What the server runs: the rule set, the engine asked for, the limits, how many worker
     processes, the time bound in seconds, and the origins allowed to call it from a browser
     (CORS; none by default)."""
+
+    __repr__ = attrs_repr
 
     rules: RuleSet
     engine: EngineName = "auto"

@@ -18,6 +18,7 @@ from typing import Any
 from attrs import frozen
 
 from .._errors import Problem
+from .._repr import attrs_repr
 from ..io.report import REPORT_CSS, visible
 from ..model.situation import (
     CareerMove,
@@ -91,6 +92,8 @@ class Form:
     """A filled-in form read: the situation document it makes, what is wrong with it (paths
     into that document), how each of its paths reads to a person (``candidates[1]`` -> ``Person
     2``), and how many people rows to show."""
+
+    __repr__ = attrs_repr
 
     document: dict[str, Any]
     problems: tuple[Problem, ...]

@@ -25,6 +25,7 @@ from typing import Any
 from attrs import frozen
 
 from .._errors import EngineError
+from .._repr import attrs_repr
 from ..advice.advisor import Advisor
 from .answers import Answer, Job, Op, answer
 
@@ -51,12 +52,16 @@ class Crashed(Exception):
 class Started:
     """What a worker says once its advisor is made: the engine it runs."""
 
+    __repr__ = attrs_repr
+
     engine: str
 
 
 @frozen
 class _Failed:
     """What a worker says when its advisor cannot be made (an engine that cannot run)."""
+
+    __repr__ = attrs_repr
 
     message: str
 
